@@ -1,0 +1,167 @@
+"""The records every layer shares: paragraphs, references and changes.
+
+Data flows one way (sources → snapshots → paragraphs → store → diff → report), and these
+dataclasses are the currency between the layers. They are plain, frozen and JSON-friendly.
+
+>>> p = Paragraph(citation="740.10(a)(1)", part="740", unit="740.10", parent="740.10(a)",
+...               marker="(1)", kind="paragraph", heading="Scope.", text="(1) *Scope.* The provisions…",
+...               order=3)
+>>> p.body
+'*Scope.* The provisions…'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Kinds of paragraph record, from the largest unit down.
+PARAGRAPH_KINDS = (
+    "part",  # the Part itself (its heading)
+    "subpart",  # a subpart heading
+    "authority",  # the Part's authority or source note
+    "section",  # a section heading (740.10)
+    "appendix",  # a supplement heading (Supplement No. 1 to Part 740)
+    "paragraph",  # a designated paragraph ((a), (1), (i), (A), italic (1), italic (i))
+    "text",  # undesignated text (intro, flush text, continuation)
+    "note",  # a NOTE / Technical Note / N.B. block
+    "ednote",  # an eCFR editorial note: not regulatory text
+    "extract",  # quoted or example text
+    "table",  # a table's caption or header
+    "row",  # one table row (e.g. one country in Country Groups)
+    "heading",  # a heading inside a section or supplement (HD1/HD2)
+    "source",  # the CITA source note of a section
+    "eccn",  # an ECCN heading (3A090)
+    "block",  # an ECCN block (License Requirements, Related Controls, …)
+    "item",  # an ECCN item (3A090.a, 3A001.z.1.a)
+)
+
+#: Kinds that are navigation or editorial matter rather than regulatory text.
+NON_REGULATORY_KINDS = frozenset({"ednote"})
+
+
+def sha256_text(text: str) -> str:
+    """Hex sha256 of a paragraph's text (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A cross-reference found in a paragraph's text.
+
+    ``target`` is the normalised citation it points at (``740.10(a)(2)(iv)``, ``3B001.j``,
+    ``Country Group E:1``, ``Supplement No. 1 to Part 740``, ``Part 744``); ``kind`` is one of
+    ``section``, ``eccn``, ``country-group``, ``supplement``, ``part``, ``external``;
+    ``text`` is the words as written.
+    """
+
+    target: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One keyed paragraph of a snapshot.
+
+    ``citation`` is unique within a snapshot; ``parent`` is the citation of the enclosing record
+    (``None`` for the Part). ``unit`` is the section (``740.10``), supplement
+    (``Supplement No. 1 to Part 740``) or ECCN (``3A090``) the paragraph belongs to. ``text`` is
+    whitespace-normalised with light markup (``*italic*``, ``**bold**``, ``^sup^``) and begins with
+    the paragraph's own marker, so the records of a section read back as its body.
+    """
+
+    citation: str
+    part: str
+    unit: str
+    parent: str | None
+    marker: str
+    kind: str
+    heading: str
+    text: str
+    order: int
+    refs: tuple[Reference, ...] = field(default=())
+
+    @property
+    def sha256(self) -> str:
+        return sha256_text(self.text)
+
+    @property
+    def body(self) -> str:
+        """The text without its leading marker (what a redesignation keeps unchanged)."""
+        if self.marker and self.text.startswith(self.marker):
+            return self.text[len(self.marker) :].lstrip()
+        return self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["sha256"] = self.sha256
+        d["refs"] = [asdict(r) for r in self.refs]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Paragraph:
+        refs = tuple(Reference(**r) for r in d.get("refs", ()))
+        fields = {k: d[k] for k in cls.__slots__ if k in d and k != "refs"}
+        return cls(**fields, refs=refs)
+
+
+#: Kinds of change the differ reports, in the order reports list them.
+CHANGE_KINDS = (
+    "added",
+    "removed",
+    "modified",
+    "reserved",
+    "redesignated",
+    "restored",
+    "reference-only",
+    "editorial",
+    "heading",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A Federal Register document behind a change (e.g. 89 FR 23876, document 2024-07004)."""
+
+    document_number: str
+    citation: str
+    title: str
+    action: str = ""
+    publication_date: str = ""
+    effective_on: str | None = None
+    html_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One classified change between two versions, keyed by citation.
+
+    ``citation`` is the key in the new version (the old key for ``removed``); ``old_citation``
+    differs from it only for ``redesignated``. ``redline`` is a sequence of
+    ``(op, text)`` runs with op in ``equal``/``insert``/``delete``; ``reference_pairs`` holds
+    ``(old target, new target)`` for ``reference-only`` changes. ``rules`` names the Federal
+    Register documents behind the change (empty: source not identified).
+    """
+
+    kind: str
+    citation: str
+    part: str
+    unit: str
+    order: int
+    old_citation: str | None = None
+    old_text: str | None = None
+    new_text: str | None = None
+    old_heading: str | None = None
+    new_heading: str | None = None
+    redline: tuple[tuple[str, str], ...] = ()
+    reference_pairs: tuple[tuple[str, str], ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["redline"] = [list(r) for r in self.redline]
+        d["reference_pairs"] = [list(r) for r in self.reference_pairs]
+        d["rules"] = [asdict(r) for r in self.rules]
+        return d
