@@ -1,0 +1,186 @@
+"""Paragraph designations: reading markers off a paragraph and resolving their levels.
+
+CFR levels run (a) → (1) → (i) → (A) → italic (1) → italic (i). Markers are plain text at the
+start of flat ``P`` elements, and letters collide with roman numerals ((i) after (h) is a letter,
+after (2) a numeral). :func:`resolve_levels` chooses, for a whole section's marker sequence, the
+reading that breaks the fewest sequence rules, with a small beam search.
+
+>>> split_markers("(a) *Parts*—(1) *Scope.* The provisions")
+[(('(a)',), '(a) *Parts*—'), (('(1)',), '(1) *Scope.* The provisions')]
+>>> [m.label for m in resolve_levels(["(a)", "(1)", "(i)", "(ii)", "(2)", "(b)", "(h)", "(i)", "(j)"])]
+['a', '1', 'i', 'ii', '2', 'b', 'h', 'i', 'j']
+>>> [m.depth for m in resolve_levels(["(a)", "(1)", "(i)", "(ii)", "(2)", "(b)", "(h)", "(i)", "(j)"])]
+[0, 1, 2, 2, 1, 0, 0, 0, 0]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: The level types, outermost first.
+LOWER, ARABIC, ROMAN, UPPER, ITALIC_ARABIC, ITALIC_ROMAN = range(6)
+LEVEL_ORDER = (LOWER, ARABIC, ROMAN, UPPER, ITALIC_ARABIC, ITALIC_ROMAN)
+
+_ROMAN_RE = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+
+# One marker: (a) (1) (iv) (A) (aa), italic as *(1)* or (*1*).
+_TOKEN = r"(?:\((?P<p>[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2})\)|\*\((?P<i1>\d{1,3}|[ivx]{1,6}|[a-z])\)\*|\(\*(?P<i2>\d{1,3}|[ivx]{1,6}|[a-z])\*\))"
+_LEAD = re.compile(_TOKEN)
+# A heading in italics right after a marker, then an em-dash or space and another marker.
+_HEADED_NEXT = re.compile(rf"^\s*\*[^*]+\*[^\w(*]{{0,3}}(?:—|--|\s)\s*(?={_TOKEN}\s)")
+
+
+def _roman_value(s: str) -> int | None:
+    if not s or not _ROMAN_RE.match(s):
+        return None
+    total = 0
+    prev = 0
+    for ch in reversed(s):
+        v = _ROMAN_VALUES[ch]
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total
+
+
+def _letter_value(s: str) -> int | None:
+    """a→1 … z→26, aa→27 … (the CFR doubles letters after z)."""
+    if len(s) == 1 and s.isalpha():
+        return ord(s.lower()) - 96
+    if len(s) == 2 and s[0] == s[1] and s.isalpha():
+        return 26 + ord(s[0].lower()) - 96
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A marker with its resolved level: ``label`` as it appears in citations (``iv``, ``A``, ``1``)."""
+
+    raw: str
+    label: str
+    level: int
+    index: int
+    depth: int
+
+
+def marker_label(raw: str) -> tuple[str, bool]:
+    """``'(iv)'`` → ``('iv', False)``; ``'*(1)*'`` or ``'(*1*)'`` → ``('1', True)``."""
+    m = _LEAD.match(raw)
+    if not m:
+        raise ValueError(f"not a paragraph marker: {raw!r}")
+    if m.group("p"):
+        return m.group("p"), False
+    return (m.group("i1") or m.group("i2")), True
+
+
+def candidates(raw: str) -> list[tuple[int, int]]:
+    """Every (level, index) a marker could stand for."""
+    label, italic = marker_label(raw)
+    out: list[tuple[int, int]] = []
+    if label.isdigit():
+        out.append((ITALIC_ARABIC if italic else ARABIC, int(label)))
+        return out
+    if italic:
+        r = _roman_value(label)
+        if r:
+            out.append((ITALIC_ROMAN, r))
+        return out
+    if label.isupper():
+        v = _letter_value(label)
+        if v:
+            out.append((UPPER, v))
+        return out
+    v = _letter_value(label)
+    if v:
+        out.append((LOWER, v))
+    r = _roman_value(label)
+    if r:
+        out.append((ROMAN, r))
+    return out
+
+
+def is_marker(raw: str) -> bool:
+    return bool(_LEAD.match(raw)) and bool(candidates(raw))
+
+
+def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
+    """Split a paragraph's text at its designations.
+
+    Returns ``[(markers, text)]``; ``markers`` is empty when the paragraph does not open with
+    one. Consecutive markers (``(g)(1)(i)(B) The …``) stay together in one item. A further
+    designation is recognised only after an italic heading (``(a) *Scope*—(1) …``), so a
+    parenthesis inside a sentence is never taken for a marker.
+    """
+    out: list[tuple[tuple[str, ...], str]] = []
+    rest = text
+    while True:
+        raws: list[str] = []
+        pos = 0
+        while (m := _LEAD.match(rest, pos)) and candidates(m.group(0)):
+            raws.append(m.group(0))
+            pos = m.end()
+        if not raws:
+            break
+        head = _HEADED_NEXT.match(rest[pos:])
+        if not head:
+            out.append((tuple(raws), rest))
+            return out
+        cut = pos + head.end()
+        out.append((tuple(raws), rest[:cut].rstrip()))
+        rest = rest[cut:]
+    return out or [((), text)]
+
+
+@dataclass(slots=True)
+class _State:
+    stack: tuple[tuple[int, int], ...]
+    cost: float
+    path: tuple[tuple[int, int, int], ...]  # (level, index, depth) per token
+
+
+def _step(stack: tuple[tuple[int, int], ...], level: int, index: int) -> tuple[tuple, float, int] | None:
+    """Place (level, index) on the stack: returns (new stack, cost, depth) or None if impossible."""
+    for depth, (lv, idx) in enumerate(stack):
+        if lv == level:
+            cost = 0.0 if index == idx + 1 else (3.0 if index > idx else 8.0)
+            # Closing levels that held a single child is unusual (a list of one).
+            cost += sum(0.6 for _, i in stack[depth + 1 :] if i == 1)
+            return stack[:depth] + ((level, index),), cost, depth
+    depth = len(stack)
+    expected = LEVEL_ORDER[depth] if depth < len(LEVEL_ORDER) else None
+    if level == expected:
+        return stack + ((level, index),), (0.0 if index == 1 else 4.0), depth
+    if level in LEVEL_ORDER[depth:]:
+        return stack + ((level, index),), 6.0 + (0.0 if index == 1 else 4.0), depth
+    return None
+
+
+def resolve_levels(raws: list[str], beam: int = 12) -> list[Marker]:
+    """Resolve a section's markers, in order, to levels and depths.
+
+    Ambiguous markers ((i), (v), (x), (ii) after (h)) are settled by what follows: the reading
+    with the fewest broken sequences wins; a list of one is mildly penalised.
+    """
+    states = [_State((), 0.0, ())]
+    for raw in raws:
+        nxt: dict[tuple, _State] = {}
+        for st in states:
+            for level, index in candidates(raw):
+                placed = _step(st.stack, level, index)
+                if placed is None:
+                    # Out of order beyond repair: restart at the top of this level's chain.
+                    depth = LEVEL_ORDER.index(level)
+                    placed = (st.stack[:depth] + ((level, index),), 20.0, min(depth, len(st.stack)))
+                stack, cost, depth = placed
+                new = _State(stack, st.cost + cost, st.path + ((level, index, depth),))
+                old = nxt.get(stack)
+                if old is None or new.cost < old.cost:
+                    nxt[stack] = new
+        states = sorted(nxt.values(), key=lambda s: s.cost)[:beam]
+    best = min(states, key=lambda s: s.cost + sum(0.6 for _, i in s.stack[1:] if i == 1))
+    out = []
+    for raw, (level, index, depth) in zip(raws, best.path, strict=True):
+        label, _ = marker_label(raw)
+        out.append(Marker(raw=raw, label=label, level=level, index=index, depth=depth))
+    return out
