@@ -1,0 +1,438 @@
+"""The Commerce Control List (Supplement No. 1 to Part 774) as keyed records.
+
+The CCL is one flat run of ordinary eCFR elements; structure comes from each element's shape:
+category/group ``HD1`` headings, an ECCN heading (a bold-led paragraph starting with the ECCN),
+block headings (``License Requirements``, ``List of Items Controlled`` …), labelled fields
+(``*Reason for Control:* NS, AT``), tables, items written with their full path (``a.5.b.2.``),
+and ``NOTE`` blocks. Every element becomes at least one record, so no text is lost.
+
+>>> from tracker.parse.xmltext import load_xml
+>>> div9 = load_xml(b'''<DIV9><HEAD>Supplement No. 1 to Part 774</HEAD>
+... <FP-2><B>3A090 Integrated circuits.</B></FP-2>
+... <FP><I>Items:</I> a. Chips;</FP><P>a.1. Fast.</P></DIV9>''').getroot()
+>>> records = parse_ccl(div9, part="774", parent="Supplement No. 1 to Part 774", order=1)
+>>> [(p.citation, p.parent) for p in records][1:]
+[('3A090 Items', '3A090'), ('3A090.a', '3A090 Items'), ('3A090.a.1', '3A090.a')]
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tracker.model import Paragraph
+from tracker.parse.refs import extract_refs
+from tracker.parse.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
+
+_ECCN_HEAD = re.compile(r"(\d[A-E]\d{3})(?=\s|$)")
+_CATEGORY = re.compile(r"Category\s+(\d+)\b")
+_CAT_PART = re.compile(r"Part\s+(\d+|I{1,3}|IV)\b")
+_GROUP = re.compile(r"([A-E])\.\s")
+_EMPHASIS = frozenset({"I", "B", "E", "strong", "em"})
+_PARAS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH"})
+_TABLES = frozenset({"TABLE", "GPOTABLE"})
+
+#: Block headings of an entry, keyed by how the heading text starts.
+_BLOCKS = (
+    "License Requirements",
+    "List Based License Exceptions",
+    "List of Items Controlled",
+    "Special Conditions for STA",
+    "Reporting Requirements",
+)
+#: Where a field belongs when no block heading precedes it (3A001 starts with "Reason for Control:").
+_FIELD_BLOCK = {"Reason for Control": "License Requirements"}
+_KNOWN_LABELS = frozenset({"Items", "Reason for Control", "Related Controls", "Related Definitions"})
+
+# An item path alternates letter and number: a, a.1, a.1.a, a.5.b.2.a.1; trailing dot optional.
+_PATH = r"[a-z](?:\.\d{1,2}(?:\.[a-z](?=[.\s]|$))?)*\.?"
+_ITEM = re.compile(rf"(?P<m>{_PATH}|\d{{1,2}}\.)(?=\s|$)")
+_ITALIC_ITEM = re.compile(rf"(?P<e>\*{{1,2}})(?P<m>{_PATH}|\d{{1,2}}\.)(?P=e)(?=\s|$)")
+_RANGE = re.compile(rf"(?P<a>{_PATH})\s+(?:through|to)\s+(?P<b>{_PATH})(?=\s|$)")
+_NOTE_LABEL = re.compile(
+    r"(?P<kind>License Requirements Notes?|Technical Notes?|Notes?|N\.\s?B\.|Nota Bene)\s*(?P<num>\d+)?"
+)
+_NOTE_TARGETS = re.compile(r"\s*to\s+(?:ECCNs?\s+)?(?P<t>\d[A-E]\d{3}[^:]*)")
+_ECCN_REF = re.compile(r"\d[A-E]\d{3}(?:\.(?:[a-z]|\d{1,2}))*")
+_CONTROL_CODE = re.compile(r"([A-Z]{2,4})\b")
+
+
+@dataclass
+class _State:
+    """Where the walk is: the enclosing heading, ECCN, block and item, and the records so far."""
+
+    part: str
+    appendix: str
+    order: int
+    records: list[Paragraph] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    category: str | None = None
+    group: str | None = None
+    eccn: str | None = None
+    block: str | None = None
+    item: str | None = None
+    last: str | None = None  # the record undesignated text attaches to
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def unit(self) -> str:
+        return self.eccn or self.appendix
+
+    @property
+    def context(self) -> str:
+        """The record that headings, ECCNs and stray text outside an entry hang under."""
+        return self.group or self.category or self.appendix
+
+    @property
+    def note_anchor(self) -> str:
+        return self.item or self.block or self.eccn or self.context
+
+    def add(self, key: str, *, kind: str, parent: str, text: str, marker: str = "", heading: str = "") -> str:
+        """Append a record under a unique key (`` 2``, `` 3`` on repeats) and return the key."""
+        unique, n = key, 1
+        while unique in self.keys:
+            n += 1
+            unique = f"{key} {n}"
+        self.keys.add(unique)
+        refs = extract_refs(text, unit=self.unit, part=self.part)
+        self.records.append(
+            Paragraph(
+                citation=unique,
+                part=self.part,
+                unit=self.unit,
+                parent=parent,
+                marker=marker,
+                kind=kind,
+                heading=heading,
+                text=text,
+                order=self.order,
+                refs=refs,
+            )
+        )
+        self.order += 1
+        return unique
+
+    def add_text(self, text: str) -> None:
+        anchor = self.last or self.context
+        self.counts[anchor] += 1
+        self.add(f"{anchor} ¶{self.counts[anchor]}", kind="text", parent=anchor, text=text)
+
+
+def parse_ccl(div9: etree._Element, *, part: str, parent: str, order: int) -> list[Paragraph]:
+    """Records for every child element of the CCL supplement after its HEAD, in document order.
+
+    ``order`` values start at ``order``. ``parent`` is the supplement's citation, and also the
+    ``unit`` of records outside any ECCN (category and group headings).
+    """
+    state = _State(part=part, appendix=parent, order=order)
+    for child in div9:
+        if child.tag != "HEAD":
+            _element(state, child)
+    return state.records
+
+
+def _element(st: _State, el: etree._Element) -> None:
+    tag = el.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS:
+        return
+    if tag in _TABLES:
+        _table(st, el)
+    elif tag == "DIV":
+        for child in el:
+            _element(st, child)
+    elif tag == "NOTE":
+        _note(st, el)
+    elif tag.startswith("HD"):
+        _heading(st, el)
+    elif not _structured(st, el):
+        text = inline_text(el)
+        if text:
+            st.add_text(text)
+
+
+def _structured(st: _State, el: etree._Element) -> bool:
+    """Add the record(s) of a paragraph that is an ECCN heading, block heading, field or item."""
+    if el.tag not in _PARAS:
+        return False
+    if _eccn_heading(st, el):
+        return True
+    return st.eccn is not None and (_block_heading(st, el) or _field(st, el) or _item(st, el))
+
+
+# --- headings -----------------------------------------------------------------------------------
+
+
+def _heading(st: _State, el: etree._Element) -> None:
+    text = inline_text(el)
+    words = plain(text)
+    if st.eccn and _block_heading(st, el):
+        return
+    if m := _CATEGORY.match(words):
+        st.category = st.add(f"Category {m[1]}", kind="heading", parent=st.appendix, text=text, heading=words)
+        st.group = st.eccn = st.block = st.item = None
+        st.last = st.category
+    elif (m := _CAT_PART.match(words)) and st.category:
+        base = st.category.split(", Part")[0]
+        st.category = st.add(f"{base}, Part {m[1]}", kind="heading", parent=base, text=text, heading=words)
+        st.group = st.eccn = st.block = st.item = None
+        st.last = st.category
+    elif m := _GROUP.match(words):
+        base = st.category or st.appendix
+        key = f"{st.category}, Group {m[1]}" if st.category else f"Group {m[1]}"
+        st.group = st.add(key, kind="heading", parent=base, text=text, heading=words)
+        st.eccn = st.block = st.item = None
+        st.last = st.group
+    else:
+        anchor = st.block or st.eccn or st.context
+        st.last = st.add(f"{anchor} heading", kind="heading", parent=anchor, text=text, heading=words)
+
+
+def _eccn_heading(st: _State, el: etree._Element) -> bool:
+    """A bold-led paragraph whose bold text starts with an ECCN (``<FP-2><B>3A090 …</B></FP-2>``)."""
+    if (el.text or "").strip() or not len(el):
+        return False
+    first = el[0]
+    if first.tag not in ("B", "strong") and not (first.tag == "E" and first.get("T") in ("01", "02", "05")):
+        return False
+    m = _ECCN_HEAD.match(plain(inline_text(first)))
+    if not m:
+        return False
+    text = plain(inline_text(el))
+    eccn = m[1]
+    st.eccn = st.add(
+        eccn,
+        kind="eccn",
+        parent=st.context,
+        text=text,
+        marker=eccn,
+        heading=text[len(eccn) :].strip(),
+    )
+    st.block = st.item = None
+    st.last = st.eccn
+    return True
+
+
+def _block_name(words: str) -> str | None:
+    words = words.rstrip(":. ")
+    for name in _BLOCKS:
+        if words == name or (name == "List Based License Exceptions" and words.startswith(name)):
+            return name
+    return None
+
+
+def _block_heading(st: _State, el: etree._Element) -> bool:
+    """``<FP-1><E T="04">License Requirements</E></FP-1>``, ``<HD1>List of Items Controlled</HD1>`` …"""
+    text = inline_text(el)
+    name = _block_name(plain(text))
+    if not name or not st.eccn:
+        return False
+    st.block = st.add(
+        f"{st.eccn} {name}", kind="block", parent=st.eccn, text=text, heading=plain(text).rstrip(":")
+    )
+    st.item = None
+    st.last = st.block
+    return True
+
+
+# --- fields and items ---------------------------------------------------------------------------
+
+
+def _split_label(el: etree._Element) -> tuple[str, str, str] | None:
+    """(label, label text, rest) for an element led by an emphasised label (``*Related Controls:* …``)."""
+    if (el.text or "").strip() or not len(el) or el[0].tag not in _EMPHASIS:
+        return None
+    lead = plain(inline_text(el[0]))
+    tail = (el[0].tail or "").lstrip()
+    head, colon, after = lead.partition(":")
+    if colon and head and len(head) <= 60 and not after.strip():
+        label = head.strip()
+    elif colon and head and len(head) <= 40 and head[:1].isupper():
+        label = head.strip()  # "*License Requirements Note: See § 744.17 …*"
+        return label, inline_text(el), ""
+    elif tail.startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
+        label = lead.rstrip(".: ")
+    else:
+        return None
+    full = inline_text(el)
+    rest_el = copy.deepcopy(el)
+    rest_el.text = rest_el[0].tail
+    rest_el.remove(rest_el[0])
+    rest = inline_text(rest_el)
+    if rest.startswith(":"):
+        rest = rest[1:].lstrip()
+    if rest and full.endswith(rest):
+        return label, full[: len(full) - len(rest)].strip(), rest
+    return label, full, ""
+
+
+def _field(st: _State, el: etree._Element) -> bool:
+    """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …``."""
+    split = _split_label(el)
+    if not split or not st.eccn:
+        return False
+    label, label_text, rest = split
+    if st.block is None and label in _FIELD_BLOCK:
+        name = _FIELD_BLOCK[label]
+        st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text="", heading=name)
+    key = f"{st.eccn} {label}"
+    if key in st.keys and label in _BLOCKS:
+        key = f"{key} Note"  # "*License Requirements:* See § 744.17 …" inside that very block
+    parent = st.block or st.eccn
+    if label == "Items":
+        text = label_text if _item_marker(rest) else inline_text(el)
+        st.block = st.last = st.add(key, kind="block", parent=parent, text=text, heading=label)
+        st.item = None
+        if text != inline_text(el):
+            _add_item(st, rest)
+        return True
+    st.last = st.add(key, kind="block", parent=parent, text=inline_text(el), heading=label)
+    return True
+
+
+def _item_marker(text: str) -> tuple[str, str] | None:
+    """(marker as written, text with a plain marker) if ``text`` opens with an item marker."""
+    if m := _ITALIC_ITEM.match(text):
+        marker = m["m"]
+        return marker, normalise_ws(f"{marker} {text[m.end() :]}")
+    if (m := _RANGE.match(text)) or (m := _ITEM.match(text)):
+        marker = m[0]
+        if "." in marker:
+            return marker, text
+    return None
+
+
+def _item(st: _State, el: etree._Element) -> bool:
+    """An item paragraph (``a.5.b.2.a.1. …``, ``z.1.a …``, ``*a.* …``, ``j. through y. [Reserved]``)."""
+    if st.block and not st.block.startswith((f"{st.eccn} Items", f"{st.eccn} List of Items")):
+        return False
+    return _add_item(st, inline_text(el))
+
+
+def _add_item(st: _State, text: str) -> bool:
+    found = _item_marker(text)
+    if not found or not st.eccn:
+        return False
+    marker, text = found
+    if m := _RANGE.match(marker):
+        start = _path(m["a"], st.item)
+        key_path = f"{'.'.join(start)}-{m['b'].rstrip('.')}"
+    else:
+        start = _path(marker, st.item)
+        key_path = ".".join(start)
+    parent = _item_parent(st, start[:-1])
+    st.item = st.last = st.add(
+        f"{st.eccn}.{key_path}", kind="item", parent=parent, text=text, marker=marker, heading=""
+    )
+    return True
+
+
+def _path(marker: str, current: str | None) -> list[str]:
+    """The full item path of a marker; a bare ``1.`` or ``b.`` is placed relative to the current item."""
+    segs = marker.rstrip(".").split(".")
+    cur = current.split(".")[1:] if current else []
+    if len(segs) > 1 or not cur or "-" in cur[-1]:
+        return segs
+    seg = segs[0]
+    want_digit = seg.isdigit()
+    for depth in range(len(cur), 0, -1):
+        last = cur[depth - 1]
+        if last.isdigit() == want_digit and _follows(last, seg):
+            return [*cur[: depth - 1], seg]
+    if seg in ("1", "a") and cur[-1].isdigit() != want_digit:
+        return [*cur, seg]
+    return segs
+
+
+def _follows(prev: str, seg: str) -> bool:
+    if prev.isdigit():
+        return int(seg) == int(prev) + 1
+    return len(prev) == 1 and ord(seg) == ord(prev) + 1
+
+
+def _item_parent(st: _State, path: list[str]) -> str:
+    for depth in range(len(path), 0, -1):
+        key = f"{st.eccn}.{'.'.join(path[:depth])}"
+        if key in st.keys:
+            return key
+    return st.block or st.eccn or st.context
+
+
+# --- notes and tables ---------------------------------------------------------------------------
+
+
+def _joined(el: etree._Element) -> str:
+    """The element's children's texts joined by spaces (HED, P, FP-1 … of a NOTE)."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+            parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return normalise_ws(" ".join(parts))
+
+
+def _note(st: _State, el: etree._Element) -> None:
+    """One record per NOTE, keyed by its label under the item (or block, ECCN) it follows."""
+    text = _joined(el)
+    words = plain(text)
+    m = _NOTE_LABEL.match(words)
+    label = "Note"
+    anchor = st.note_anchor
+    if m:
+        kind = m["kind"].replace(" ", "") if m["kind"].startswith("N.") else m["kind"]
+        label = f"{kind} {m['num']}" if m["num"] else kind
+        if to := _NOTE_TARGETS.match(words[m.end() :]):
+            anchor = _note_target(st, _ECCN_REF.findall(to["t"])) or anchor
+    st.add(f"{anchor} {label}", kind="note", parent=anchor, text=text, heading=label)
+
+
+def _note_target(st: _State, targets: list[str]) -> str | None:
+    """The most specific named target enclosing the current item, else the first one that exists."""
+    here = st.item or st.eccn or ""
+    enclosing = [t for t in targets if here == t or here.startswith(f"{t}.")]
+    if enclosing:
+        return max(enclosing, key=len)
+    return next((t for t in targets if t in st.keys), None)
+
+
+def _cells(row: etree._Element, tags: tuple[str, ...]) -> list[str]:
+    return [inline_text(c) for c in row if c.tag in tags]
+
+
+def _table(st: _State, el: etree._Element) -> None:
+    """A header record ``<base> table`` and one record per row, ``<base> RS 1`` by control code."""
+    base = st.block or st.last or st.context
+    header: list[str] = []
+    rows: list[list[str]] = []
+    extra: list[str] = []
+    for node in el.iter():
+        tag = node.tag
+        if tag in ("TTITLE", "CAPTION", "caption"):
+            header.append(inline_text(node))
+        elif tag == "BOXHD":
+            header.extend(_cells(node, ("CHED",)))
+        elif tag == "TR":
+            if any(c.tag == "TD" for c in node):
+                rows.append(_cells(node, ("TD", "TH")))
+            else:
+                header.extend(_cells(node, ("TH",)))
+        elif tag == "ROW":
+            rows.append(_cells(node, ("ENT",)))
+        elif tag in ("TNOTE", "TDESC", "SOURCE"):
+            extra.append(inline_text(node))
+    table = base
+    if header:
+        table = st.add(f"{base} table", kind="table", parent=base, text=" | ".join(header))
+    for cells in rows:
+        m = _CONTROL_CODE.match(plain(cells[0]) if cells else "")
+        code = m[1] if m else "row"
+        st.counts[f"{base} {code}"] += 1
+        st.add(
+            f"{base} {code} {st.counts[f'{base} {code}']}", kind="row", parent=table, text=" | ".join(cells)
+        )
+    st.last = table
+    for text in extra:
+        st.add_text(text)
