@@ -202,8 +202,8 @@ def _eccn_heading(st: _State, el: etree._Element) -> bool:
     if not m:
         return False
     text = plain(inline_text(el))
-    eccn = m[1]
-    st.eccn = st.add(
+    eccn = st.eccn = m[1]
+    st.last = st.add(
         eccn,
         kind="eccn",
         parent=st.context,
@@ -212,7 +212,6 @@ def _eccn_heading(st: _State, el: etree._Element) -> bool:
         heading=text[len(eccn) :].strip(),
     )
     st.block = st.item = None
-    st.last = st.eccn
     return True
 
 

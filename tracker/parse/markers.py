@@ -26,7 +26,11 @@ _ROMAN_RE = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 
 # One marker: (a) (1) (iv) (A) (aa), italic as *(1)* or (*1*).
-_TOKEN = r"(?:\((?P<p>[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2})\)|\*\((?P<i1>\d{1,3}|[ivx]{1,6}|[a-z])\)\*|\(\*(?P<i2>\d{1,3}|[ivx]{1,6}|[a-z])\*\))"
+_TOKEN = (
+    r"(?:\((?P<p>[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2})\)"
+    r"|\*\((?P<i1>\d{1,3}|[ivx]{1,6}|[a-z])\)\*"
+    r"|\(\*(?P<i2>\d{1,3}|[ivx]{1,6}|[a-z])\*\))"
+)
 _LEAD = re.compile(_TOKEN)
 # A heading in italics right after a marker, then an em-dash or space and another marker.
 _HEADED_NEXT = re.compile(rf"^\s*\*[^*]+\*[^\w(*]{{0,3}}(?:—|--|\s)\s*(?={_TOKEN}\s)")

@@ -6,11 +6,13 @@ Part 740``, ``Part 744``. Relative references ("paragraph (b)(3) of this section
 no. 1 to this part", "this ECCN") are resolved against the enclosing unit and part. References
 into other CFR titles ("22 CFR 121.1") are kept with kind ``external``.
 
->>> [r.target for r in extract_refs("see § 740.10(a)(2)(iv) and ECCN 3B001.j", unit="740.2", part="740")]
+>>> def targets(text, unit, part):
+...     return [r.target for r in extract_refs(text, unit=unit, part=part)]
+>>> targets("see § 740.10(a)(2)(iv) and ECCN 3B001.j", "740.2", "740")
 ['740.10(a)(2)(iv)', '3B001.j']
->>> [r.target for r in extract_refs("described in paragraph (b)(3) of this section", unit="740.10", part="740")]
+>>> targets("described in paragraph (b)(3) of this section", "740.10", "740")
 ['740.10(b)(3)']
->>> [r.target for r in extract_refs("Country Groups D:1, D:4, and D:5 of supplement no. 1 to part 740", unit=None, part="774")]
+>>> targets("Country Groups D:1, D:4, and D:5 of supplement no. 1 to part 740", None, "774")
 ['Country Group D:1', 'Country Group D:4', 'Country Group D:5', 'Supplement No. 1 to Part 740']
 """
 
@@ -46,7 +48,10 @@ def _section_target(section: str, paras: str) -> str:
 
 
 def extract_refs(text: str, *, unit: str | None, part: str) -> tuple[Reference, ...]:
-    """References in ``text``; relative ones resolved against ``unit`` (a section like 740.10 or an ECCN like 3A001) and ``part``."""
+    """References in ``text``; relative ones resolved against ``unit`` and ``part``.
+
+    ``unit`` is the enclosing section (``740.10``) or ECCN (``3A001``), or None.
+    """
     s = plain(text)
     found: list[tuple[int, Reference]] = []
     taken: list[tuple[int, int]] = []
@@ -72,10 +77,10 @@ def extract_refs(text: str, *, unit: str | None, part: str) -> tuple[Reference, 
     for m in _RELATIVE.finditer(s):
         if not free(m.start(), m.end()):
             continue
-        paras, sec, sec_paras = m.group(1), m.group(2), m.group(3)
+        paras, sec = m.group(1), m.group(2)
         if sec:
             add(m.start(), m.end(), _section_target(sec, paras), "section", m.group(0))
-        elif unit and re.match(r"^\d{3}\.\d", unit) and ("this section" in m.group(0) or "this paragraph" in m.group(0)):
+        elif unit and re.match(r"^\d{3}\.\d", unit) and re.search(r"this (?:section|paragraph)", m.group(0)):
             add(m.start(), m.end(), _section_target(unit, paras), "section", m.group(0))
     for m in _COUNTRY.finditer(s):
         for g in _GROUP.finditer(m.group(1)):

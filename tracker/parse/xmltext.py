@@ -42,7 +42,7 @@ def load_xml(data: bytes, name: str = "<input>") -> etree._ElementTree:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
-        msg = str(exc.msg or exc).split(" (line")[0]
+        msg = re.sub(r"(,?\s*line \d+(, column \d+)?)+\s*$", "", str(exc.msg or exc).split(" (<")[0])
         raise ParseError(f"{name}: line {line}, column {col}: {msg}") from None
     if root is None:
         raise ParseError(f"{name}: line 1, column 1: empty document")
@@ -63,6 +63,7 @@ _WS = re.compile(r"\s+")
 
 #: Elements whose text is eCFR navigation, never regulatory text.
 SKIP_TAGS = frozenset({"XREF", "FTREF", "img", "PRTPAGE"})
+_BLOCK_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "HED", "PSPACE", "LI", "TR", "TD", "TH", "ENT", "ROW"})
 _ITALIC = frozenset({"I"})
 _BOLD = frozenset({"B", "strong"})
 _SUP = frozenset({"SU", "sup"})
@@ -89,10 +90,7 @@ def _mark_for(el: etree._Element) -> str:
 
 
 def _collect(el: etree._Element, out: list[str], top: bool) -> None:
-    if not top:
-        mark = _mark_for(el)
-    else:
-        mark = ""
+    mark = "" if top else _mark_for(el)
     if el.tag == "br":
         out.append(" ")
     if el.text:
@@ -106,7 +104,7 @@ def _collect(el: etree._Element, out: list[str], top: bool) -> None:
             continue
         buf: list[str] = []
         _collect(child, buf, False)
-        inner.append("".join(buf))
+        inner.append(f" {''.join(buf)} " if child.tag in _BLOCK_TAGS else "".join(buf))
         if child.tail:
             inner.append(child.tail)
     text = "".join(inner)

@@ -1,0 +1,185 @@
+"""The section parser on the real eCFR files and EAR text in ../shared."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lxml import etree
+
+from tests.support import EAR_MARKDOWN, ECFR_API, PART_740, SHARED, markdown_to_xml, require
+from tracker.parse import ParseError, parse_bytes
+from tracker.parse.xmltext import SKIP_TAGS
+
+REAL_XML = sorted(p for p in require(ECFR_API).glob("*.xml"))
+BULK_XML = sorted(require(SHARED / "data" / "ecfr-bulk").glob("*.xml"))
+MARKDOWN = sorted(require(EAR_MARKDOWN).glob("*.md"))
+
+
+def _chars(text: str) -> str:
+    """Text reduced to its characters in order: no whitespace, table separators or markup."""
+    return re.sub(r"[\s|*^]", "", text)
+
+
+def _units(root: etree._Element) -> list[etree._Element]:
+    if root.tag in ("DIV5", "DIV6", "DIV8", "DIV9"):
+        return [root]
+    return list(root.iter("DIV5"))
+
+
+def _source_text(el: etree._Element) -> str:
+    """All text of an element except eCFR navigation, independently of the parser."""
+    out = []
+    for node in el.iter():
+        if not isinstance(node.tag, str):
+            continue
+        skipped = any(a.tag in SKIP_TAGS for a in [node, *node.iterancestors()])
+        if not skipped and node.text:
+            out.append(node.text)
+        if node.tail and node is not el and not any(a.tag in SKIP_TAGS for a in node.iterancestors()):
+            out.append(node.tail)
+    return "".join(out)
+
+
+def _assert_whole(records, data: bytes) -> None:
+    root = etree.fromstring(data, etree.XMLParser(remove_comments=True))
+    expected = "".join(_chars(_source_text(u)) for u in _units(root))
+    got = "".join(_chars(r.text) for r in records)
+    assert got == expected
+
+
+def _assert_keys_sound(records) -> None:
+    keys = [r.citation for r in records]
+    assert len(keys) == len(set(keys)), "keys repeat"
+    known = set(keys)
+    assert all(r.parent is None or r.parent in known for r in records), "a parent is missing"
+    assert [r.order for r in records] == sorted(r.order for r in records)
+    assert all(records[r.order] is r for r in records)
+
+
+@pytest.mark.parametrize("path", REAL_XML + BULK_XML, ids=lambda p: p.name)
+def test_every_real_file_is_kept_word_for_word_with_sound_keys(path):
+    data = path.read_bytes()
+    records = parse_bytes(data, path.name)
+    assert records
+    _assert_whole(records, data)
+    _assert_keys_sound(records)
+
+
+@pytest.mark.parametrize("path", MARKDOWN, ids=lambda p: p.name)
+def test_every_real_ear_markdown_section_is_kept_word_for_word(path):
+    data = markdown_to_xml(path.read_text(encoding="utf-8"))
+    records = parse_bytes(data, path.name)
+    _assert_whole(records, data)
+    _assert_keys_sound(records)
+
+
+def test_every_section_of_part_740_reads_back_as_its_body():
+    data = PART_740.read_bytes()
+    records = parse_bytes(data)
+    root = etree.fromstring(data)
+    for div in root.iter("DIV8"):
+        section = div.get("N")
+        got = "".join(_chars(r.text) for r in records if r.unit == section)
+        assert got == _chars(_source_text(div)), section
+
+
+@pytest.fixture(scope="module")
+def rpl():
+    md = require(EAR_MARKDOWN / "740.10-after-2024-04-30.md").read_text(encoding="utf-8")
+    return {r.citation: r for r in parse_bytes(markdown_to_xml(md))}
+
+
+def test_740_10_exclusions_are_keyed_i_through_viii(rpl):
+    romans = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii"]
+    for r in romans:
+        assert f"740.10(a)(3)({r})" in rpl
+    assert "740.10(a)(3)(ix)" not in rpl
+    assert [k for k in rpl if k.startswith("740.10(a)(2)(")] == [
+        "740.10(a)(2)(i)",
+        "740.10(a)(2)(ii)",
+        "740.10(a)(2)(iii)",
+    ]
+
+
+def test_740_10_deep_paragraphs_have_their_full_citation(rpl):
+    for key in ["740.10(b)(3)(ii)(A)", "740.10(b)(3)(ii)(B)", "740.10(b)(3)(ii)(C)", "740.10(b)(3)(ii)(D)",
+                "740.10(b)(4)(ii)(C)", "740.10(c)(1)(vii)", "740.10(b)(2)(iii)(A)"]:
+        assert key in rpl, key
+    assert rpl["740.10(b)(3)(ii)(D)"].parent == "740.10(b)(3)(ii)"
+    assert rpl["740.10(a)(1)"].heading == "Scope."
+
+
+def test_740_10_note_to_paragraph_b4_is_its_own_record_under_b4(rpl):
+    note = rpl["740.10(b)(4) Note 1"]
+    assert note.kind == "note"
+    assert note.parent == "740.10(b)(4)"
+    assert note.text.startswith("Note 1 to paragraph (b)(4):")
+
+
+def test_several_markers_in_one_element_give_several_records(rpl):
+    assert rpl["740.10(a)"].text == "(a) *Parts, components, accessories, and attachments*—"
+    assert rpl["740.10(a)(1)"].text.startswith("(1) *Scope.* The provisions of this paragraph (a)")
+
+
+def test_740_10_xml_and_markdown_give_the_same_keys(rpl):
+    xml = require(ECFR_API / "excerpt-2026-09-01-title-15-section-740.10.xml").read_bytes()
+    assert [r.citation for r in parse_bytes(xml)] == list(rpl)
+
+
+def test_742_6_editorial_note_is_a_note_not_regulatory_text():
+    xml = require(ECFR_API / "excerpt-2026-09-01-title-15-section-742.6.xml").read_bytes()
+    records = {r.citation: r for r in parse_bytes(xml)}
+    ednote = records["742.6 Editorial Note"]
+    assert ednote.kind == "ednote"
+    assert "could not be incorporated" in ednote.text
+    assert not any("could not be incorporated" in r.text for r in records.values() if r.kind != "ednote")
+    assert "742.6(a)(6)(iii)(A)" in records
+    assert "742.6(b)(10)" in records
+
+
+def test_country_groups_are_keyed_by_country_row():
+    records = {r.citation: r for r in parse_bytes(PART_740.read_bytes())}
+    sup = "Supplement No. 1 to Part 740"
+    albania = records[f"{sup}, Country Group A [Albania]"]
+    assert albania.kind == "row" and albania.text.startswith("Albania |")
+    assert f"{sup}, Country Group D [Afghanistan]" in records
+    assert f"{sup}, Country Group B [Zimbabwe]" in records
+
+
+def test_a_footnote_left_open_by_the_ecfr_does_not_swallow_the_section():
+    records = {r.citation: r for r in parse_bytes(PART_740.read_bytes())}
+    assert records["740.12 Footnote 1"].text.startswith("^1^ Many foreign countries")
+    assert records["740.12(a)(2)(i)(A)(1)"].parent == "740.12(a)(2)(i)(A)"
+    assert "740.12(b)(7)(v)" in records
+
+
+def test_cross_references_are_extracted_and_resolved():
+    records = {r.citation: r for r in parse_bytes(PART_740.read_bytes())}
+    targets = {ref.target for ref in records["740.2(a)(8)(i)"].refs}
+    assert "740.10(a)(3)(v)" in targets
+    assert "Country Group E:1" in targets
+    rel = {ref.target for ref in records["740.10(b)(3)(ii)"].refs}
+    assert "740.10(b)(3)(i)" in rel
+
+
+def test_truncated_xml_is_a_parse_error_naming_file_and_position():
+    data = require(ECFR_API / "excerpt-title-15-section-772.1-first-16000-chars.xml.part").read_bytes()
+    with pytest.raises(ParseError, match=r"772\.1.*line \d+, column \d+"):
+        parse_bytes(data, "772.1-first-16000-chars.xml.part")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"<!DOCTYPE html><html><body>Service Unavailable</body></html>", b"not xml at all", b"", b"<DIV8><P>open"],
+)
+def test_non_xml_input_is_a_one_line_parse_error(data):
+    with pytest.raises(ParseError) as err:
+        parse_bytes(data, "bad.xml")
+    assert "\n" not in str(err.value) and str(err.value).startswith("bad.xml")
+
+
+def test_external_entities_are_not_resolved():
+    data = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><DIV8 N="1.1"><P>&x;</P></DIV8>'
+    with pytest.raises(ParseError):
+        parse_bytes(data, "xxe.xml")
