@@ -1,0 +1,186 @@
+"""Settings from ``tracker.toml`` and the environment.
+
+The file is found at the path given (``--config``), else ``$TRACKER_CONFIG``, else ``./tracker.toml``;
+without one the defaults apply. Relative paths in a file are taken from the file's folder. The
+environment overrides ``TRACKER_ECFR_URL``, ``TRACKER_FEDERAL_REGISTER_URL``, ``TRACKER_DB`` and
+``TRACKER_SNAPSHOTS`` win over the file. Secrets (SMTP passwords) never go in the file.
+
+>>> cfg = load_config_text('parts = ["740", 774]\\nrate_limit = 1', "tracker.toml", env={})
+>>> cfg.parts, cfg.rate_limit, cfg.ecfr_url
+(('740', '774'), 1.0, 'https://www.ecfr.gov')
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from tracker import __version__
+
+DEFAULT_PARTS = ("734", "740", "742", "744", "772", "774")
+DEFAULT_USER_AGENT = f"ear-tracker/{__version__} (+contact: set user_agent in tracker.toml)"
+
+#: Environment variables that override a key of the file.
+ENV_OVERRIDES = {
+    "TRACKER_ECFR_URL": "ecfr_url",
+    "TRACKER_FEDERAL_REGISTER_URL": "federal_register_url",
+    "TRACKER_DB": "database",
+    "TRACKER_SNAPSHOTS": "snapshots_dir",
+}
+
+#: Keys of the ``[mail]`` table that would hold a secret: they belong in the environment.
+SECRET_KEYS = frozenset({"password", "pass", "passwd", "secret", "token", "api_key"})
+
+_PART = re.compile(r"\d{1,4}")
+
+
+class ConfigError(ValueError):
+    """A configuration file or value that cannot be used; the message is one line naming the source."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting the tracker reads. See README "Configuration" for what each key means."""
+
+    ecfr_url: str = "https://www.ecfr.gov"
+    federal_register_url: str = "https://www.federalregister.gov"
+    parts: tuple[str, ...] = DEFAULT_PARTS
+    snapshots_dir: Path = Path("snapshots")
+    database: Path = Path("tracker.db")
+    reports_dir: Path = Path("reports")
+    user_agent: str = DEFAULT_USER_AGENT
+    contact: str = ""
+    #: Requests per second to any one host.
+    rate_limit: float = 2.0
+    #: Federal Register full-text XML downloads per second (the published limit is 1).
+    full_text_rate_limit: float = 1.0
+    #: Read timeout in seconds (the connect timeout is ``connect_timeout``).
+    timeout: float = 120.0
+    connect_timeout: float = 15.0
+    #: Retries for 429/5xx answers, timeouts and broken connections.
+    retries: int = 5
+    #: Back-off: ``backoff_factor * 2**n`` seconds plus up to ``backoff_factor`` of jitter, capped.
+    backoff_factor: float = 1.0
+    backoff_max: float = 60.0
+    #: Longest ``Retry-After`` honoured, in seconds.
+    retry_after_max: float = 300.0
+    mail: dict[str, Any] = field(default_factory=dict)
+
+
+_PATH_KEYS = frozenset({"snapshots_dir", "database", "reports_dir"})
+_FLOAT_KEYS = frozenset(
+    {"rate_limit", "full_text_rate_limit", "timeout", "connect_timeout", "backoff_max", "retry_after_max"}
+)
+_STR_KEYS = frozenset({"ecfr_url", "federal_register_url", "user_agent", "contact"})
+KEYS = tuple(f.name for f in fields(Config))
+
+
+def parse_parts(value: Any, source: str = "parts") -> tuple[str, ...]:
+    """Part numbers from a list (``[740, "774"]``) or a comma list (``"740,774"``), as digit strings."""
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not items:
+        raise ConfigError(f"{source}: expected a list of CFR part numbers such as [740, 774]")
+    parts = tuple(str(p).strip() for p in items)
+    bad = [p for p in parts if not _PART.fullmatch(p)]
+    if bad:
+        raise ConfigError(f"{source}: {bad[0]!r} is not a CFR part number (digits only, e.g. 740)")
+    return tuple(dict.fromkeys(parts))
+
+
+def _value(key: str, raw: Any, source: str, base: Path) -> Any:
+    where = f"{source}: {key}"
+    if key in _STR_KEYS:
+        if not isinstance(raw, str):
+            raise ConfigError(f"{where}: expected a string")
+        if key.endswith("_url"):
+            if not re.match(r"https?://[^/\s]+", raw):
+                raise ConfigError(f"{where}: {raw!r} is not an http(s) URL")
+            return raw.rstrip("/")
+        return raw
+    if key in _PATH_KEYS:
+        if not isinstance(raw, str) or not raw:
+            raise ConfigError(f"{where}: expected a path")
+        path = Path(raw).expanduser()
+        return path if path.is_absolute() else base / path
+    if key in _FLOAT_KEYS:
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
+            raise ConfigError(f"{where}: expected a positive number")
+        return float(raw)
+    if key == "backoff_factor":
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
+            raise ConfigError(f"{where}: expected a number ≥ 0")
+        return float(raw)
+    if key == "retries":
+        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+            raise ConfigError(f"{where}: expected a whole number ≥ 0")
+        return raw
+    if key == "parts":
+        return parse_parts(raw, where)
+    if key == "mail":
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{source}: [mail] must be a table")
+        secret = sorted(SECRET_KEYS & {k.lower() for k in raw})
+        if secret:
+            raise ConfigError(f"{source}: [mail] {secret[0]} is a secret: set it in the environment, not the file")
+        return dict(raw)
+    raise ConfigError(f"{source}: unknown key {key!r}")  # pragma: no cover - KEYS is checked first
+
+
+def build_config(
+    data: Mapping[str, Any], source: str, *, base: Path, env: Mapping[str, str] | None = None
+) -> Config:
+    """A :class:`Config` from parsed TOML ``data`` (``source`` names it in errors), then the environment."""
+    unknown = sorted(set(data) - set(KEYS))
+    if unknown:
+        raise ConfigError(f"{source}: unknown key {unknown[0]!r} (known keys: {', '.join(KEYS)})")
+    values = {key: _value(key, raw, source, base) for key, raw in data.items()}
+    if "contact" in values and "user_agent" not in data:
+        values["user_agent"] = f"ear-tracker/{__version__} (+{values['contact']})"
+    env = os.environ if env is None else env
+    for var, key in ENV_OVERRIDES.items():
+        if env.get(var):
+            values[key] = _value(key, env[var], f"${var}", Path.cwd())
+    return Config(**values)
+
+
+def load_config_text(
+    text: str, source: str, *, base: Path | None = None, env: Mapping[str, str] | None = None
+) -> Config:
+    """Parse TOML ``text`` into a :class:`Config`."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    return build_config(data, source, base=base or Path.cwd(), env=env)
+
+
+def config_path(path: str | Path | None = None) -> Path | None:
+    """The file to read: ``path``, else ``$TRACKER_CONFIG``, else ``./tracker.toml`` if it exists."""
+    chosen = path or os.environ.get("TRACKER_CONFIG")
+    if chosen:
+        return Path(chosen)
+    default = Path("tracker.toml")
+    return default if default.is_file() else None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load the configuration (see module docs); raises :class:`ConfigError` with a one-line message.
+
+    >>> load_config(None).snapshots_dir  # doctest: +SKIP
+    PosixPath('snapshots')
+    """
+    chosen = config_path(path)
+    if chosen is None:
+        return build_config({}, "defaults", base=Path.cwd())
+    try:
+        text = chosen.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{chosen}: cannot read the configuration file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{chosen}: not UTF-8 text") from None
+    return load_config_text(text, str(chosen), base=chosen.resolve().parent)

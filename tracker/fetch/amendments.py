@@ -1,0 +1,133 @@
+"""Amendment instructions (``REGTEXT``/``AMDPAR``) of Federal Register full text → what each rule touched.
+
+Pure functions over GovInfo Federal Register XML (one document or a whole daily issue).
+
+>>> xml = b'''<RULE><REGTEXT TITLE="15" PART="740">
+... <AMDPAR>3. Section 740.2 is amended by revising paragraph (a)(8) to read as follows:</AMDPAR>
+... </REGTEXT><REGTEXT TITLE="15" PART="774">
+... <AMDPAR>4. In Supplement No. 1 to part 774, Category 3, revise ECCN 3A090 to read as follows:</AMDPAR>
+... </REGTEXT></RULE>'''
+>>> [tuple(a) for a in parse_amendments(xml)]
+[('740', '740.2', 'revise'), ('774', 'Supplement No. 1 to Part 774', 'revise'), ('774', '3A090', 'revise')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from lxml import etree
+
+from tracker.parse.xmltext import load_xml, normalise_ws
+
+
+class Amendment(NamedTuple):
+    """One instruction: ``part`` (``"740"``), ``target`` (``"740.10"``, ``"3A090"``,
+    ``"Supplement No. 1 to Part 740"``, ``"authority"``) and ``action`` (``revise``, ``add``, ``remove``,
+    ``redesignate``, ``reserve``, ``correct`` or the generic ``amend``)."""
+
+    part: str
+    target: str
+    action: str
+
+
+_VERBS = (
+    ("redesignate", r"redesignat(?:e|es|ed|ing)"),
+    ("reserve", r"reserv(?:e|es|ed|ing)"),
+    ("revise", r"revis(?:e|es|ed|ing)"),
+    ("remove", r"remov(?:e|es|ed|ing)"),
+    ("add", r"add(?:s|ed|ing)?"),
+    ("correct", r"correct(?:s|ed|ing)?"),
+    ("amend", r"amend(?:s|ed|ing)?"),
+)
+_VERB = re.compile("|".join(rf"\b(?P<{name}>{rx})\b" for name, rx in _VERBS), re.IGNORECASE)
+_IN_PLACE = re.compile(r"\bin (?:its|their) places?\b", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_SECTION_NO = r"\d+\.[0-9A-Za-z]+(?:-\d+)?"
+_SECTIONS = re.compile(
+    rf"(?:§§?|\bsections?\b)\s*({_SECTION_NO}(?:\s*(?:,|and|or|through|,\s*and)\s*{_SECTION_NO})*)",
+    re.IGNORECASE,
+)
+_SUPPLEMENT = re.compile(r"\b(supplement|appendix)\s+(?:no\.?\s*)?(\w+)\s+to\s+part\s+(\d+)", re.IGNORECASE)
+_ECCN = re.compile(r"\b(\d[A-E]\d{3})\b")
+_AUTHORITY = re.compile(r"\bauthority citation for part (\d+)", re.IGNORECASE)
+_FRDOC = re.compile(r"(\d{4})\s*[-–]\s*(\d+)")
+
+
+def _actions(text: str) -> list[str]:
+    if _IN_PLACE.search(text):
+        return ["revise"]
+    found = list(dict.fromkeys(m.lastgroup for m in _VERB.finditer(text) if m.lastgroup))
+    # "Remove and reserve § 22.80" reserves the section; "amend" is kept only when nothing says how.
+    specific = [a for a in found if a != "amend" and not (a == "remove" and "reserve" in found)]
+    return specific or ["amend"]
+
+
+def _targets(text: str) -> list[tuple[str, str]]:
+    """(part, target) pairs named in an instruction, quoted text left out."""
+    text = _QUOTED.sub(" ", text).replace("–", "-")
+    out: list[tuple[str, str]] = []
+    for match in _SECTIONS.finditer(text):
+        out += [(no.split(".")[0], no) for no in re.findall(_SECTION_NO, match.group(1))]
+    for kind, number, part in _SUPPLEMENT.findall(text):
+        label = "Supplement No." if kind.lower() == "supplement" else "Appendix"
+        out.append((part, f"{label} {number} to Part {part}"))
+    out += [("774", eccn) for eccn in _ECCN.findall(text)]
+    authority = _AUTHORITY.search(text)
+    if authority and "continues to read" not in text:
+        out.append((authority.group(1), "authority"))
+    return list(dict.fromkeys(out))
+
+
+def _regtext_amendments(regtext: etree._Element) -> list[Amendment]:
+    default_part = regtext.get("PART", "")
+    current: list[tuple[str, str]] = []
+    out: list[Amendment] = []
+    for amdpar in regtext.iter("AMDPAR"):
+        text = normalise_ws("".join(amdpar.itertext()))
+        if _AUTHORITY.search(text) and "continues to read" in text:
+            continue
+        named = _targets(text)
+        current = named or current or ([(default_part, "")] if default_part else [])
+        out += [Amendment(part, target, action) for part, target in current for action in _actions(text)]
+    return out
+
+
+def _tidy(amendments: Iterable[Amendment]) -> list[Amendment]:
+    """Distinct amendments in order, without a generic ``amend`` where a specific action names the target."""
+    unique = list(dict.fromkeys(amendments))
+    specific = {(a.part, a.target) for a in unique if a.action != "amend"}
+    return [a for a in unique if a.action != "amend" or (a.part, a.target) not in specific]
+
+
+def amendments_in(element: etree._Element, title: str | None = None) -> list[Amendment]:
+    """The amendments under ``element`` (a ``RULE`` or any ancestor), for CFR ``title`` if given."""
+    found: list[Amendment] = []
+    for regtext in element.iter("REGTEXT"):
+        if title is None or regtext.get("TITLE") == title:
+            found += _regtext_amendments(regtext)
+    return _tidy(found)
+
+
+def parse_amendments(xml: bytes, title: str | None = None, name: str = "<federal register xml>") -> list[Amendment]:
+    """Every amendment instruction in a Federal Register document (or issue), for ``title`` if given."""
+    return amendments_in(load_xml(xml, name).getroot(), title)
+
+
+def document_number(rule: etree._Element) -> str | None:
+    """The document number of a ``RULE`` from its ``FRDOC`` line (``[FR Doc. 2024–02930 Filed …]``)."""
+    frdoc = rule.findtext(".//FRDOC") or ""
+    match = _FRDOC.search(frdoc)
+    return f"{match.group(1)}-{match.group(2)}" if match else None
+
+
+def amendments_by_document(xml: bytes, title: str | None = None) -> dict[str, list[Amendment]]:
+    """A daily issue's rules keyed by document number (``2024-02930``) → their amendments."""
+    root = load_xml(xml, "<federal register issue>").getroot()
+    out: dict[str, list[Amendment]] = {}
+    for rule in root.iter("RULE"):
+        number = document_number(rule)
+        if number:
+            out[number] = amendments_in(rule, title)
+    return out

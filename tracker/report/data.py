@@ -1,0 +1,207 @@
+"""What a change report holds, and the pure views the templates need (groups, counts, links).
+
+>>> from tracker.model import Change
+>>> r = ReportData("2024-04-04", "2024-04-03", ("740", "774"),
+...                (Change("editorial", "3A090.a.1", "774", "3A090", 5),))
+>>> r.summary.totals_by_part
+{'740': 0, '774': 1}
+>>> ecfr_url(r, r.changes[0])
+'https://www.ecfr.gov/on/2024-04-04/title-15/part-774/appendix-Supplement%20No.%201%20to%20Part%20774'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import quote
+
+from tracker.model import CHANGE_KINDS, Change, Rule
+
+#: One-line meanings of the change kinds, for a reader who never saw the tool.
+KIND_LEGEND = {
+    "added": "a new paragraph appears",
+    "removed": "a paragraph is gone",
+    "modified": "the wording changed",
+    "reserved": "the paragraph was emptied and marked [Reserved]",
+    "redesignated": "the paragraph moved to a new designation (old → new)",
+    "restored": "a paragraph that had been removed came back",
+    "reference-only": "only a cross-reference changed (old target → new target)",
+    "editorial": "punctuation, capitals or spacing only; no change in meaning",
+    "heading": "only the heading (title) changed",
+}
+
+#: Names of the Parts tracker follows by default (others are shown by number only).
+PART_TITLES = {
+    "734": "Scope of the Export Administration Regulations",
+    "740": "License Exceptions",
+    "742": "Control Policy—CCL Based Controls",
+    "744": "Control Policy: End-User and End-Use Based",
+    "772": "Definitions of Terms",
+    "774": "The Commerce Control List",
+}
+
+ECCN_RE = re.compile(r"^\d[A-E]\d{3}$")
+SECTION_RE = re.compile(r"^\d{3}\.\d+[a-z]?$")
+_SUPPLEMENT_RE = re.compile(r"^Supplement No\. \d+[A-Z]? to Part (\d{3})$")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything one report shows: the changes between ``previous_date`` and ``version_date``.
+
+    ``parts`` are the Parts that were compared (also those without changes); ``watch`` is the
+    watchlist the changes were filtered by (empty: all changes). ``site_url`` is where the
+    reports folder is published, if anywhere: emails then link to the full report and history pages.
+    """
+
+    version_date: str
+    previous_date: str | None
+    parts: tuple[str, ...]
+    changes: tuple[Change, ...]
+    ecfr_base: str = "https://www.ecfr.gov"
+    site_url: str | None = None
+    watch: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def summary(self) -> Summary:
+        return Summary.of(self.changes, self.parts)
+
+    @cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        """The distinct Federal Register rules behind the changes, by publication date then citation."""
+        seen = {r.document_number: r for c in self.changes for r in c.rules}
+        return tuple(sorted(seen.values(), key=lambda r: (r.publication_date, r.citation)))
+
+    @cached_property
+    def parts_view(self) -> tuple[PartView, ...]:
+        return group_changes(self.changes)
+
+    @property
+    def changed_parts(self) -> tuple[str, ...]:
+        return tuple(p.part for p in self.parts_view)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of changes by kind and Part (kinds in report order, only those present)."""
+
+    kinds: tuple[str, ...]
+    parts: tuple[str, ...]
+    counts: dict[tuple[str, str], int]
+    total: int
+
+    @classmethod
+    def of(cls, changes: tuple[Change, ...], parts: tuple[str, ...]) -> Summary:
+        counts: dict[tuple[str, str], int] = {}
+        for c in changes:
+            counts[c.kind, c.part] = counts.get((c.kind, c.part), 0) + 1
+        present = {k for k, _ in counts}
+        kinds = tuple(k for k in CHANGE_KINDS if k in present) + tuple(sorted(present - set(CHANGE_KINDS)))
+        all_parts = tuple(sorted(set(parts) | {p for _, p in counts}, key=_part_key))
+        return cls(kinds, all_parts, counts, len(changes))
+
+    @property
+    def totals_by_part(self) -> dict[str, int]:
+        return {p: sum(self.counts.get((k, p), 0) for k in self.kinds) for p in self.parts}
+
+    @property
+    def totals_by_kind(self) -> dict[str, int]:
+        return {k: sum(self.counts.get((k, p), 0) for p in self.parts) for k in self.kinds}
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """The changes inside one section, supplement or ECCN, in document order."""
+
+    unit: str
+    changes: tuple[Change, ...]
+
+    @property
+    def label(self) -> str:
+        if ECCN_RE.match(self.unit):
+            return f"ECCN {self.unit}"
+        if SECTION_RE.match(self.unit):
+            return f"§ {self.unit}"
+        return self.unit
+
+
+@dataclass(frozen=True)
+class PartView:
+    part: str
+    units: tuple[UnitView, ...]
+
+    @property
+    def label(self) -> str:
+        title = PART_TITLES.get(self.part)
+        return f"Part {self.part} — {title}" if title else f"Part {self.part}"
+
+    @property
+    def count(self) -> int:
+        return sum(len(u.changes) for u in self.units)
+
+
+def _part_key(part: str) -> tuple[int, str]:
+    return (int(part), part) if part.isdigit() else (10**6, part)
+
+
+def group_changes(changes: tuple[Change, ...]) -> tuple[PartView, ...]:
+    """Part → unit → changes, Parts in numeric order, units and changes in document order."""
+    by_part: dict[str, dict[str, list[Change]]] = {}
+    for c in sorted(changes, key=lambda c: c.order):
+        by_part.setdefault(c.part, {}).setdefault(c.unit, []).append(c)
+    return tuple(
+        PartView(part, tuple(UnitView(u, tuple(cs)) for u, cs in units.items()))
+        for part, units in sorted(by_part.items(), key=lambda kv: _part_key(kv[0]))
+    )
+
+
+def redline(change: Change) -> tuple[tuple[str, str], ...]:
+    """The change's redline runs, or ones made from its old/new text when the differ gave none."""
+    if change.redline:
+        return change.redline
+    runs = []
+    if change.old_text:
+        runs.append(("delete", change.old_text))
+    if change.new_text:
+        runs.append(("insert", change.new_text))
+    return tuple(runs)
+
+
+def ecfr_url(report: ReportData, change: Change, *, anchor: bool = True) -> str:
+    """The eCFR page of the change's section (or supplement, or Part) on the date it was in force.
+
+    A removed paragraph links to the previous version, where it still stands; with ``anchor``
+    the link to a section paragraph jumps to the paragraph (``#p-740.10(a)(2)(iv)``).
+    """
+    date = report.previous_date if change.kind == "removed" and report.previous_date else report.version_date
+    base = f"{report.ecfr_base.rstrip('/')}/on/{date}/title-15"
+    unit = change.unit
+    if SECTION_RE.match(unit):
+        fragment = f"#p-{change.citation}" if anchor and change.citation.startswith(f"{unit}(") else ""
+        return f"{base}/section-{unit}{quote(fragment, safe='#()-.')}"
+    if ECCN_RE.match(unit):
+        unit = "Supplement No. 1 to Part 774"
+    m = _SUPPLEMENT_RE.match(unit)
+    if m:
+        return f"{base}/part-{m.group(1)}/appendix-{quote(unit)}"
+    return f"{base}/part-{change.part}"
+
+
+def history_path(unit: str) -> str | None:
+    """The relative path of a unit's history page (``eccn/3A090.html``, ``section/740.10.html``)."""
+    if ECCN_RE.match(unit):
+        return f"eccn/{unit}.html"
+    if SECTION_RE.match(unit):
+        return f"section/{unit}.html"
+    return None
+
+
+def in_report_order(report: ReportData) -> tuple[Change, ...]:
+    """The changes in the order the report shows them (Part, then unit, then document order)."""
+    return tuple(c for p in report.parts_view for u in p.units for c in u.changes)
+
+
+def rule_url(rule: Rule) -> str:
+    """The rule's Federal Register page (its short link when the API gave no URL)."""
+    return rule.html_url or f"https://www.federalregister.gov/d/{quote(rule.document_number)}"

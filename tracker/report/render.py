@@ -1,0 +1,177 @@
+"""Change reports as HTML pages, email-safe HTML, plain text and JSON, and the reports folder.
+
+>>> from tracker.model import Change, Rule
+>>> r = ReportData("2024-04-04", "2024-04-03", ("774",),
+...                (Change("editorial", "3A090.a.1", "774", "3A090", 5, redline=(("delete", "a"),)),))
+>>> "<del>a</del>" in render_html(r)
+True
+>>> paths = write_reports(Path(tempfile.mkdtemp()), r)   # doctest: +SKIP
+>>> sorted(p.name for p in paths.values())               # doctest: +SKIP
+['2024-04-04.html', '2024-04-04.json', '2024-04-04.txt', 'index.html']
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import textwrap
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import css_inline
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from tracker.model import Change, Rule
+from tracker.report.data import (
+    KIND_LEGEND,
+    ReportData,
+    ecfr_url,
+    group_changes,
+    history_path,
+    in_report_order,
+    redline,
+    rule_url,
+)
+from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
+
+_REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+
+
+def _wrap(text: str, indent: int = 0, width: int = 100) -> str:
+    pad = " " * indent
+    return textwrap.fill(
+        text, width, initial_indent=pad, subsequent_indent=pad, break_long_words=False, break_on_hyphens=False
+    )
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("tracker.report", "templates"),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        markup=text_to_html,
+        redline_html=lambda c: runs_to_html(redline(c)),
+        redline_text=lambda c: runs_to_text(redline(c)),
+        rule_url=rule_url,
+        wrap=_wrap,
+    )
+    env.globals.update(legend=KIND_LEGEND)
+    return env
+
+
+_ENV = _environment()
+
+
+def _context(report: ReportData, *, email: bool = False, max_changes: int | None = None) -> dict[str, Any]:
+    """What the templates see: the report, the (possibly cut) changes to show, and link makers."""
+    shown = in_report_order(report)[:max_changes]
+    site = report.site_url.rstrip("/") if report.site_url else None
+
+    def history(change: Change) -> str | None:
+        path = history_path(change.unit)
+        if path and email:
+            return f"{site}/{path}" if site else None
+        return path
+
+    return {
+        "report": report,
+        "summary": report.summary,
+        "parts": group_changes(shown),
+        "omitted": report.summary.total - len(shown),
+        "email": email,
+        "full_report_url": f"{site}/{report.version_date}.html" if site else None,
+        "ecfr": lambda c, anchor=True: ecfr_url(report, c, anchor=anchor),
+        "history": history,
+    }
+
+
+def render_html(report: ReportData) -> str:
+    """The report as a self-contained HTML page (embedded CSS, no scripts, no external assets)."""
+    return _ENV.get_template("report.html").render(_context(report))
+
+
+def render_email_html(report: ReportData, *, max_changes: int | None = None) -> str:
+    """The report as email HTML: table layout, CSS inlined, at most ``max_changes`` paragraphs."""
+    html = _ENV.get_template("report.html").render(_context(report, email=True, max_changes=max_changes))
+    return css_inline.inline(html, load_remote_stylesheets=False)
+
+
+def render_text(report: ReportData, *, max_changes: int | None = None) -> str:
+    """The report as plain text (``[-removed-]``, ``{+added+}``), at most ``max_changes`` paragraphs."""
+    return _ENV.get_template("report.txt").render(_context(report, max_changes=max_changes))
+
+
+def report_dict(report: ReportData) -> dict[str, Any]:
+    """The report as JSON-ready data: metadata, summary counts, rules and every change with its links."""
+    s = report.summary
+    return {
+        "version_date": report.version_date,
+        "previous_date": report.previous_date,
+        "parts": list(report.parts),
+        "watch": list(report.watch),
+        "summary": {
+            "total": s.total,
+            "by_kind": s.totals_by_kind,
+            "by_part": s.totals_by_part,
+            "changed_parts": list(report.changed_parts),
+        },
+        "rules": [asdict(r) for r in report.rules],
+        "changes": [
+            {**c.to_dict(), "ecfr_url": ecfr_url(report, c), "history": history_path(c.unit)}
+            for c in in_report_order(report)
+        ],
+    }
+
+
+def render_json(report: ReportData) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_index(reports_dir: Path) -> str:
+    """The index page of every ``YYYY-MM-DD.json`` report in ``reports_dir``, newest first."""
+    entries = [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(reports_dir.iterdir(), reverse=True)
+        if _REPORT_NAME.match(p.name)
+    ]
+    for e in entries:
+        e["rules"] = [Rule(**r) for r in e["rules"]]
+    return _ENV.get_template("index.html").render(entries=entries)
+
+
+def write_reports(reports_dir: Path, report: ReportData) -> dict[str, Path]:
+    """Write ``<date>.html``, ``.txt`` and ``.json`` into ``reports_dir`` and regenerate ``index.html``.
+
+    Each file is replaced atomically; returns the paths by kind (``html``, ``txt``, ``json``, ``index``).
+    """
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    stem = reports_dir / report.version_date
+    paths = {"html": stem.with_suffix(".html"), "txt": stem.with_suffix(".txt"), "json": stem.with_suffix(".json")}
+    write_atomic(paths["html"], render_html(report))
+    write_atomic(paths["txt"], render_text(report))
+    write_atomic(paths["json"], render_json(report))
+    paths["index"] = reports_dir / "index.html"
+    write_atomic(paths["index"], render_index(reports_dir))
+    return paths

@@ -1,0 +1,423 @@
+"""The temporal store: every ingested version of every Part, in one SQLite file.
+
+Paragraph content is stored once by content hash (``texts``); ``spans`` map a citation key to a
+text hash over a range of version dates ``[valid_from, valid_to)`` (``valid_to`` NULL: still in
+force in the latest stored version), so a paragraph unchanged across versions costs nothing per new
+version. Document order is kept as a chain: each span names the citation before it (``prev``)
+and the step from that paragraph's ``order`` (``gap``), so inserting one paragraph touches only its
+successor's span instead of renumbering the rest of the Part.
+
+Versions may be ingested in any date order: a version dated between two stored ones splits the
+spans that cross it (backfill). Re-ingesting a stored ``(part, date)`` with the same sha256 is a
+no-op; with a different sha256 it is refused (:class:`StoreError`): the store never rewrites history.
+
+>>> store = Store(":memory:")
+>>> store.parts()
+[]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from hashlib import sha256 as _sha256
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from tracker.model import Paragraph, Reference, sha256_text
+
+DEFAULT_DB = "tracker.db"
+
+#: Schema migrations, applied in order; the ``migrations`` table records which have run.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE snapshots (
+            id INTEGER PRIMARY KEY, part TEXT NOT NULL, date TEXT NOT NULL, issue_date TEXT,
+            source TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, fetched_at TEXT,
+            ingested_at TEXT NOT NULL, paragraphs INTEGER NOT NULL, UNIQUE (part, date))""",
+        """CREATE TABLE texts (
+            hash TEXT PRIMARY KEY, kind TEXT NOT NULL, marker TEXT NOT NULL, heading TEXT NOT NULL,
+            text TEXT NOT NULL, refs TEXT NOT NULL)""",
+        """CREATE TABLE spans (
+            id INTEGER PRIMARY KEY, part TEXT NOT NULL, citation TEXT NOT NULL, unit TEXT NOT NULL,
+            parent TEXT, prev TEXT, gap INTEGER NOT NULL, hash TEXT NOT NULL REFERENCES texts(hash),
+            valid_from TEXT NOT NULL, valid_to TEXT)""",
+        "CREATE INDEX spans_part_from ON spans (part, valid_from)",
+        "CREATE INDEX spans_part_citation ON spans (part, citation)",
+        """CREATE TABLE rules (
+            document_number TEXT PRIMARY KEY, citation TEXT, title TEXT, action TEXT,
+            publication_date TEXT, effective_on TEXT, html_url TEXT, parts TEXT NOT NULL,
+            raw TEXT NOT NULL)""",
+    ),
+    (
+        # Full-text search over every paragraph text ever stored (texts are never updated or deleted).
+        "CREATE VIRTUAL TABLE texts_fts USING fts5(heading, text, content='texts', content_rowid='rowid')",
+        """CREATE TRIGGER texts_fts_insert AFTER INSERT ON texts BEGIN
+            INSERT INTO texts_fts (rowid, heading, text) VALUES (new.rowid, new.heading, new.text); END""",
+        "INSERT INTO texts_fts (texts_fts) VALUES ('rebuild')",
+        # The cross-reference index: one row per reference per span of the citing paragraph.
+        """CREATE VIEW xrefs AS SELECT s.part, s.citation AS from_citation, s.unit AS from_unit,
+            json_extract(r.value, '$[0]') AS target, json_extract(r.value, '$[1]') AS kind,
+            json_extract(r.value, '$[2]') AS written, s.valid_from, s.valid_to
+            FROM spans s JOIN texts t ON t.hash = s.hash, json_each(t.refs) r""",
+        # Emails: one row per (report version date, recipient); a row with status 'sent' is never resent.
+        """CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY, version_date TEXT NOT NULL, recipient TEXT NOT NULL,
+            message_id TEXT NOT NULL, subject TEXT NOT NULL, status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, updated_at TEXT NOT NULL,
+            UNIQUE (version_date, recipient))""",
+    ),
+)
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class StoreError(RuntimeError):
+    """A request the store refuses (conflicting re-ingest, unknown version); one-line message."""
+
+
+def text_hash(p: Paragraph) -> str:
+    """The content hash under which a paragraph's kind, marker, heading, text and refs are stored."""
+    refs = [[r.target, r.kind, r.text] for r in p.refs]
+    return sha256_text(json.dumps([p.kind, p.marker, p.heading, p.text, refs], ensure_ascii=False))
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A paragraph as a span row: everything but the dates."""
+
+    unit: str
+    parent: str | None
+    prev: str | None
+    gap: int
+    hash: str
+
+
+def _rows(paragraphs: list[Paragraph]) -> dict[str, _Row]:
+    rows: dict[str, _Row] = {}
+    prev: Paragraph | None = None
+    for p in paragraphs:
+        if p.citation in rows:
+            raise StoreError(f"duplicate citation {p.citation!r} in one version; nothing stored")
+        gap = p.order - (prev.order if prev else 0)
+        rows[p.citation] = _Row(p.unit, p.parent, prev.citation if prev else None, gap, text_hash(p))
+        prev = p
+    return rows
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """A tracker database file (``:memory:`` for tests); ``.db`` is the sqlite-utils Database.
+
+    >>> s = Store(":memory:")
+    >>> s.has_snapshot("740", "2024-04-04")
+    False
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        self.db = sqlite_utils.Database(conn)
+        self._migrate()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._transaction() as c:
+            c.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
+            done = {v for (v,) in c.execute("SELECT version FROM migrations")}
+            for version, statements in enumerate(MIGRATIONS, start=1):
+                if version in done:
+                    continue
+                for sql in statements:
+                    c.execute(sql)
+                c.execute("INSERT INTO migrations VALUES (?, ?)", (version, _now()))
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("SELECT max(version) FROM migrations").fetchone()[0]
+
+    # -- versions -------------------------------------------------------------------------------
+
+    def parts(self) -> list[str]:
+        """Parts with at least one stored version, in numeric order."""
+        rows = self.db.execute("SELECT DISTINCT part FROM snapshots").fetchall()
+        return sorted((r[0] for r in rows), key=lambda p: (len(p), p))
+
+    def dates(self, part: str | None = None) -> list[str]:
+        """Stored version dates (of one Part, or of any Part), ascending."""
+        if part is None:
+            rows = self.db.execute("SELECT DISTINCT date FROM snapshots ORDER BY date")
+        else:
+            rows = self.db.execute("SELECT date FROM snapshots WHERE part = ? ORDER BY date", (part,))
+        return [r[0] for r in rows]
+
+    def has_snapshot(self, part: str, date: str) -> bool:
+        return self._snapshot(part, date) is not None
+
+    def snapshots(self, part: str | None = None) -> list[dict[str, Any]]:
+        """Snapshot metadata rows, by part then date."""
+        where, args = ("WHERE part = ?", (part,)) if part else ("", ())
+        return list(self.db.query(f"SELECT * FROM snapshots {where} ORDER BY part, date", args))
+
+    def _snapshot(self, part: str, date: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM snapshots WHERE part = ? AND date = ?", (part, date)))
+        return rows[0] if rows else None
+
+    def version_on(self, part: str, date: str) -> str | None:
+        """The latest stored version date of ``part`` on or before ``date`` (the version in force)."""
+        row = self.db.execute(
+            "SELECT max(date) FROM snapshots WHERE part = ? AND date <= ?", (part, date)
+        ).fetchone()
+        return row[0]
+
+    # -- ingest ---------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paragraphs: list[Paragraph],
+        *,
+        part: str,
+        date: str,
+        source: str,
+        sha256: str,
+        size: int,
+        issue_date: str | None = None,
+        fetched_at: str | None = None,
+    ) -> bool:
+        """Store one version of a Part in one transaction; False if it is already stored.
+
+        Raises :class:`StoreError` if ``(part, date)`` is stored from different bytes, or if
+        the paragraphs repeat a citation. Dates may arrive out of order (backfill).
+        """
+        if not _DATE.fullmatch(date):
+            raise StoreError(f"version date {date!r} is not YYYY-MM-DD")
+        rows = _rows(paragraphs)
+        with self._transaction() as c:
+            known = c.execute(
+                "SELECT sha256, source FROM snapshots WHERE part = ? AND date = ?", (part, date)
+            ).fetchone()
+            if known:
+                if known[0] == sha256:
+                    return False
+                raise StoreError(
+                    f"part {part} on {date} is already stored from {known[1]} (sha256 {known[0][:12]}…); "
+                    f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
+                )
+            c.executemany(
+                "INSERT OR IGNORE INTO texts VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (rows[p.citation].hash, p.kind, p.marker, p.heading, p.text, _refs_json(p.refs))
+                    for p in paragraphs
+                ),
+            )
+            self._place_version(c, part, date, rows)
+            c.execute(
+                "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
+                " ingested_at, paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (part, date, issue_date, source, sha256, size, fetched_at, _now(), len(paragraphs)),
+            )
+        return True
+
+    @staticmethod
+    def _place_version(c: sqlite3.Connection, part: str, date: str, rows: dict[str, _Row]) -> None:
+        """Make the spans of ``part`` say ``rows`` on ``date``, leaving every other version as it was."""
+        nxt = c.execute(
+            "SELECT min(date) FROM snapshots WHERE part = ? AND date > ?", (part, date)
+        ).fetchone()[0]
+        covering = c.execute(
+            "SELECT id, citation, unit, parent, prev, gap, hash, valid_to FROM spans"
+            " WHERE part = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
+            (part, date, date),
+        ).fetchall()
+        kept: set[str] = set()
+        for sid, citation, unit, parent, prev, gap, h, valid_to in covering:
+            if rows.get(citation) == _Row(unit, parent, prev, gap, h):
+                kept.add(citation)
+                continue
+            c.execute("UPDATE spans SET valid_to = ? WHERE id = ?", (date, sid))
+            if nxt is not None and (valid_to is None or valid_to > nxt):
+                c.execute(
+                    "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (part, citation, unit, parent, prev, gap, h, nxt, valid_to),
+                )
+        starting_next: dict[str, tuple[int, _Row]] = {}
+        if nxt is not None:
+            for sid, citation, unit, parent, prev, gap, h in c.execute(
+                "SELECT id, citation, unit, parent, prev, gap, hash FROM spans"
+                " WHERE part = ? AND valid_from = ?",
+                (part, nxt),
+            ):
+                starting_next[citation] = (sid, _Row(unit, parent, prev, gap, h))
+        for citation, row in rows.items():
+            if citation in kept:
+                continue
+            following = starting_next.get(citation)
+            if following and following[1] == row:
+                c.execute("UPDATE spans SET valid_from = ? WHERE id = ?", (date, following[0]))
+                continue
+            c.execute(
+                "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (part, citation, row.unit, row.parent, row.prev, row.gap, row.hash, date, nxt),
+            )
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def paragraphs_on(self, part: str, date: str) -> list[Paragraph]:
+        """The paragraphs of the version of ``part`` in force on ``date``, in document order.
+
+        Exactly the list that was ingested for that version. Raises :class:`StoreError` when
+        ``date`` is before the first stored version of ``part``.
+        """
+        version = self.version_on(part, date)
+        if version is None:
+            raise StoreError(f"no stored version of part {part} on or before {date}")
+        rows = self.db.execute(
+            "SELECT s.citation, s.unit, s.parent, s.prev, s.gap, t.kind, t.marker, t.heading, t.text, t.refs"
+            " FROM spans s JOIN texts t ON t.hash = s.hash"
+            " WHERE s.part = ? AND s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?)",
+            (part, version, version),
+        ).fetchall()
+        after = {r[3]: r for r in rows}
+        out: list[Paragraph] = []
+        row, order = after.get(None), 0
+        while row is not None:
+            citation, unit, parent, _prev, gap, kind, marker, heading, text, refs = row
+            order += gap
+            out.append(
+                Paragraph(citation, part, unit, parent, marker, kind, heading, text, order, _refs_load(refs))
+            )
+            row = after.get(citation)
+        if len(out) != len(rows):
+            raise StoreError(f"part {part} on {version}: broken paragraph chain ({len(out)} of {len(rows)})")
+        return out
+
+    def earlier_texts(self, part: str, before_date: str) -> dict[str, str]:
+        """Citations of ``part`` present in some version before ``before_date``, with their last text then."""
+        rows = self.db.execute(
+            "SELECT s.citation, t.text FROM spans s JOIN texts t ON t.hash = s.hash"
+            " WHERE s.part = ? AND s.valid_from < ? ORDER BY s.valid_from",
+            (part, before_date),
+        )
+        return dict(rows.fetchall())
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables (for storage checks and ``tracker status``-like output)."""
+        return {
+            t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("snapshots", "texts", "spans", "rules")
+        }
+
+    # -- Federal Register rules -----------------------------------------------------------------
+
+    def add_rules(self, records: Iterable[dict[str, Any]]) -> int:
+        """Insert or update Federal Register documents (API records); returns how many were given.
+
+        ``parts`` is taken from ``record["parts"]`` or from ``cfr_references`` (title 15 only).
+        """
+        rows = [_rule_row(r) for r in records]
+        with self._transaction() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [tuple(r.values()) for r in rows],
+            )
+        return len(rows)
+
+    def rules(self, part: str | None = None) -> list[dict[str, Any]]:
+        """Stored rules (optionally those touching ``part``), by publication date; JSON columns decoded."""
+        sql = "SELECT * FROM rules"
+        args: tuple[str, ...] = ()
+        if part is not None:
+            sql += " WHERE EXISTS (SELECT 1 FROM json_each(rules.parts) WHERE json_each.value = ?)"
+            args = (part,)
+        out = []
+        for r in self.db.query(sql + " ORDER BY publication_date, document_number", args):
+            out.append({**r, "parts": json.loads(r["parts"]), "raw": json.loads(r["raw"])})
+        return out
+
+
+def _refs_json(refs: tuple[Reference, ...]) -> str:
+    return json.dumps([[r.target, r.kind, r.text] for r in refs], ensure_ascii=False)
+
+
+def _refs_load(raw: str) -> tuple[Reference, ...]:
+    return tuple(Reference(*r) for r in json.loads(raw))
+
+
+def _rule_row(record: dict[str, Any]) -> dict[str, Any]:
+    if not record.get("document_number"):
+        raise StoreError(f"Federal Register record without document_number: {str(record)[:80]}")
+    parts = record.get("parts")
+    if parts is None:
+        parts = [
+            str(ref["part"]) for ref in record.get("cfr_references") or [] if str(ref.get("title")) == "15"
+        ]
+    return {
+        "document_number": record["document_number"],
+        "citation": record.get("citation"),
+        "title": record.get("title"),
+        "action": record.get("action"),
+        "publication_date": record.get("publication_date"),
+        "effective_on": record.get("effective_on"),
+        "html_url": record.get("html_url"),
+        "parts": json.dumps(sorted({str(p) for p in parts}, key=lambda p: (len(p), p))),
+        "raw": json.dumps(record, ensure_ascii=False, sort_keys=True),
+    }
+
+
+_LAYOUT = re.compile(r"part-(\d+[A-Za-z]?)$")
+
+
+def infer_part_date(path: str | Path) -> tuple[str | None, str | None]:
+    """Part and date from the snapshot layout ``…/part-740/2024-04-04.xml`` (None where absent)."""
+    p = Path(path)
+    m = _LAYOUT.search(p.parent.name)
+    date = p.name.split(".")[0]
+    return (m.group(1) if m else None), (date if _DATE.fullmatch(date) else None)
+
+
+def ingest_file(store: Store, path: str | Path, *, part: str | None = None, date: str | None = None) -> bool:
+    """Parse an eCFR XML file and ingest it; part/date default to the snapshot layout.
+
+    Raises :class:`tracker.parse.xmltext.ParseError` for malformed XML, :class:`StoreError`
+    when part or date cannot be known or the version conflicts with a stored one.
+    """
+    from tracker.parse import parse_bytes  # the parser sits above the store's model-only imports
+
+    p = Path(path)
+    guessed_part, guessed_date = infer_part_date(p)
+    part, date = part or guessed_part, date or guessed_date
+    if not part or not date:
+        raise StoreError(
+            f"{p}: cannot tell the Part and date; give --part and --date (or use part-N/DATE.xml)"
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"{p}: {exc.strerror}") from None
+    paragraphs = parse_bytes(data, str(p))
+    return store.ingest(
+        paragraphs, part=part, date=date, source=str(p), sha256=_sha256(data).hexdigest(), size=len(data)
+    )

@@ -1,0 +1,69 @@
+"""Watchlists: which changes touch a recipient's ECCNs, sections or Parts.
+
+A watch entry is an ECCN or ECCN item (``3A090``, ``3A090.a``), a section or paragraph
+(``740.10``, ``§ 740.10(a)``) or a whole Part (``774``, ``part 774``). An entry matches its own
+citation and everything under it, in the new or the old key of a change.
+
+>>> from tracker.model import Change
+>>> c = Change("modified", "3A090 License Requirements RS 1", "774", "3A090", 7)
+>>> matches(c, ["3A090"]), matches(c, ["3A09"]), matches(c, ["part 774"]), matches(c, ["740.10"])
+(True, False, True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tracker.model import Change
+
+_PART = re.compile(r"^(?:part\s+)?(\d{3})$", re.I)
+_ECCN = re.compile(r"^\d[A-E]\d{3}(?:\.[a-z0-9]+)*$", re.I)
+_SECTION = re.compile(r"^\d{3}\.\d+[a-z]?(?:\([^()]+\))*$", re.I)
+#: What may follow a watched key in a citation under it: an item, a block name, a paragraph.
+_UNDER = (".", " ", "(")
+
+
+def normalise_entry(entry: str) -> str:
+    """A watch entry in canonical form (``part 774`` → ``774``); ``ValueError`` if it is none of the three.
+
+    >>> normalise_entry(" § 740.10 "), normalise_entry("Part 774"), normalise_entry("3a090")
+    ('740.10', '774', '3A090')
+    """
+    text = entry.strip().lstrip("§").strip()
+    part = _PART.match(text)
+    if part:
+        return part.group(1)
+    if _ECCN.match(text):
+        return text[:5].upper() + text[5:].lower()
+    if _SECTION.match(text):
+        return text
+    raise ValueError(f"watch entry {entry!r} is not an ECCN (3A090), a section (740.10) or a Part (774)")
+
+
+def _under(citation: str, key: str) -> bool:
+    return citation == key or (citation.startswith(key) and citation[len(key)] in _UNDER)
+
+
+def matches(change: Change, watch: Iterable[str]) -> bool:
+    """Whether ``change`` touches any entry of ``watch`` (entries as :func:`normalise_entry` accepts)."""
+    citations = [c for c in (change.citation, change.old_citation) if c]
+    for key in map(normalise_entry, watch):
+        if key.isdigit():
+            if change.part == key:
+                return True
+        elif any(_under(c, key) for c in citations):
+            return True
+    return False
+
+
+def filter_changes(changes: Iterable[Change], watch: Iterable[str]) -> list[Change]:
+    """The changes that touch the watchlist; an empty watchlist means every change.
+
+    >>> filter_changes([Change("added", "740.10(a)(2)(iv)", "740", "740.10", 1)], ["740.1"])
+    []
+    """
+    watch = list(watch)
+    if not watch:
+        return list(changes)
+    return [c for c in changes if matches(c, watch)]
