@@ -126,7 +126,8 @@ class HttpClient:
             except _BODY_ERRORS as exc:
                 resp.close()
                 if attempt == self.config.retries:
-                    raise FetchError(f"GET {shown}: connection broken while reading the body ({_describe(exc)})")
+                    why = _describe(exc)
+                    raise FetchError(f"GET {shown}: connection broken while reading the body ({why})") from None
                 time.sleep(self._backoff(attempt))
                 continue
             self.bytes += len(resp.content)
