@@ -6,7 +6,7 @@ citation and everything under it, in the new or the old key of a change.
 
 >>> from tracker.model import Change
 >>> c = Change("modified", "3A090 License Requirements RS 1", "774", "3A090", 7)
->>> matches(c, ["3A090"]), matches(c, ["3A09"]), matches(c, ["part 774"]), matches(c, ["740.10"])
+>>> matches(c, ["3A090"]), matches(c, ["3A091"]), matches(c, ["part 774"]), matches(c, ["740.10"])
 (True, False, True, False)
 """
 
