@@ -1,0 +1,129 @@
+"""Paragraph markers: ambiguous letters and numerals are settled by sequence, never by a fixed rule.
+
+The property tests build random CFR paragraph trees (every list has at least two members, as the
+CFR drafting rules require), write them as flat eCFR ``P`` elements and check the parser recovers
+every citation and every word.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.parse import parse_bytes
+from tracker.parse.markers import resolve_levels, split_markers
+
+
+def _labels(raws: list[str]) -> list[str]:
+    return [f"{m.label}@{m.depth}" for m in resolve_levels(raws)]
+
+
+@pytest.mark.parametrize(
+    ("raws", "expected"),
+    [
+        # (i) after (h) is a letter; after (1) it is a numeral.
+        (["(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)", "(i)", "(j)"], ["i@0", "j@0"]),
+        (["(a)", "(1)", "(i)", "(ii)", "(2)"], ["i@2", "ii@2", "2@1"]),
+        # (v) and (x) as numerals of a long list, and as letters of a longer one.
+        (["(a)", "(1)", "(i)", "(ii)", "(iii)", "(iv)", "(v)", "(vi)", "(b)"], ["v@2", "vi@2", "b@0"]),
+        ([f"({chr(c)})" for c in range(ord("a"), ord("z") + 1)], ["v@0", "w@0", "x@0", "y@0", "z@0"]),
+        # (ii) right after (h)'s child: the numeral list continues, not a letter "ii".
+        (["(h)", "(1)", "(i)", "(ii)", "(2)", "(i)", "(j)"], ["ii@2", "2@1", "i@0", "j@0"]),
+        # (i) after (h)(2) that has numerals of its own: a numeral when (ii) follows.
+        (["(h)", "(1)", "(2)", "(i)", "(ii)", "(i)", "(j)"], ["i@2", "ii@2", "i@0", "j@0"]),
+        # (l) the letter and (1) the numeral are different characters.
+        (["(k)", "(1)", "(2)", "(l)", "(m)"], ["1@1", "2@1", "l@0", "m@0"]),
+        # Deep levels: (A) then italic (1) and italic (i).
+        (["(a)", "(1)", "(i)", "(A)", "*(1)*", "*(2)*", "(*i*)", "(*ii*)", "(B)"], ["A@3", "1@4", "2@4", "i@5", "ii@5", "B@3"]),
+    ],
+)
+def test_ambiguous_markers_are_resolved_from_their_sequence(raws, expected):
+    assert _labels(raws)[-len(expected) :] == expected
+
+
+def test_a_heading_then_a_second_marker_gives_two_items():
+    assert split_markers("(b) *Eligible items*—(1) *General.* Text (c) stays") == [
+        (("(b)",), "(b) *Eligible items*—"),
+        (("(1)",), "(1) *General.* Text (c) stays"),
+    ]
+
+
+def test_a_parenthesis_inside_a_sentence_is_not_a_marker():
+    assert split_markers("(1) See paragraph (b) of this section (ii) too.") == [
+        (("(1)",), "(1) See paragraph (b) of this section (ii) too.")
+    ]
+
+
+def test_consecutive_markers_stay_together():
+    assert split_markers("(g)(1)(i) Text") == [(("(g)", "(1)", "(i)"), "(g)(1)(i) Text")]
+
+
+# -- property: random paragraph trees ------------------------------------------------------------
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
+
+
+_LABELS = (
+    lambda n: chr(96 + n),  # (a)
+    str,  # (1)
+    _roman,  # (i)
+    lambda n: chr(64 + n),  # (A)
+)
+
+
+@st.composite
+def paragraph_trees(draw, depth: int = 0, budget: list[int] | None = None) -> list[tuple[str, list]]:
+    """A list of ``(label, children)`` at ``depth``; each list has 2..12 members (or is empty)."""
+    budget = budget if budget is not None else [60]
+    if depth >= len(_LABELS) or budget[0] <= 2:
+        return []
+    if depth > 0 and not draw(st.booleans()):
+        return []
+    count = draw(st.integers(min_value=2, max_value=min(12, budget[0])))
+    budget[0] -= count
+    return [(_LABELS[depth](n), draw(paragraph_trees(depth + 1, budget))) for n in range(1, count + 1)]
+
+
+def _flatten(tree, prefix: str = "") -> list[str]:
+    out = []
+    for label, children in tree:
+        citation = f"{prefix}({label})"
+        out.append(citation)
+        out.extend(_flatten(children, citation))
+    return out
+
+
+_WORDS = st.lists(st.sampled_from(["export", "license", "item", "(see", "§ 740.2)", "ECCN", "3A090."]), max_size=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=paragraph_trees(budget=None), words=_WORDS)
+def test_random_paragraph_trees_are_recovered_key_for_key(tree, words):
+    citations = _flatten(tree)
+    body = " ".join(words)
+    paragraphs = "".join(f"<P>{c[c.rindex('('):]} Text of {c} {body}</P>" for c in citations)
+    xml = (
+        '<DIV5 N="740" TYPE="PART"><HEAD>PART 740—TEST</HEAD>'
+        f'<DIV8 N="740.99" TYPE="SECTION"><HEAD>§ 740.99 Test.</HEAD>{paragraphs}</DIV8></DIV5>'
+    ).encode()
+    records = parse_bytes(xml, "tree.xml")
+    got = [r.citation for r in records if r.kind == "paragraph"]
+    assert got == [f"740.99{c}" for c in citations]
+    for r in records:
+        if r.kind == "paragraph":
+            assert r.text.endswith(f"Text of {r.citation[len('740.99'):]} {body}".rstrip())
+            assert r.parent == (r.citation[: r.citation.rindex("(")] or "740.99")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="()abivxAB12*—. ", max_size=40))
+def test_split_markers_never_loses_text(text):
+    items = split_markers(text)
+    assert "".join(t for _, t in items).replace(" ", "") == text.replace(" ", "")
