@@ -35,7 +35,10 @@ def _labels(raws: list[str]) -> list[str]:
         # (l) the letter and (1) the numeral are different characters.
         (["(k)", "(1)", "(2)", "(l)", "(m)"], ["1@1", "2@1", "l@0", "m@0"]),
         # Deep levels: (A) then italic (1) and italic (i).
-        (["(a)", "(1)", "(i)", "(A)", "*(1)*", "*(2)*", "(*i*)", "(*ii*)", "(B)"], ["A@3", "1@4", "2@4", "i@5", "ii@5", "B@3"]),
+        (
+            ["(a)", "(1)", "(i)", "(A)", "*(1)*", "*(2)*", "(*i*)", "(*ii*)", "(B)"],
+            ["A@3", "1@4", "2@4", "i@5", "ii@5", "B@3"],
+        ),
     ],
 )
 def test_ambiguous_markers_are_resolved_from_their_sequence(raws, expected):
