@@ -59,8 +59,6 @@ def load_xml_file(path: str | Path) -> etree._ElementTree:
     return load_xml(data, str(p))
 
 
-_WS = re.compile(r"\s+")
-
 #: Elements whose text is eCFR navigation, never regulatory text.
 SKIP_TAGS = frozenset({"XREF", "FTREF", "img", "PRTPAGE"})
 _BLOCK_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "HED", "PSPACE", "LI", "TR", "TD", "TH", "ENT", "ROW"})
@@ -73,7 +71,7 @@ _E_MARK = {"03": "*", "04": "*", "05": "**", "02": "**", "01": "**", "51": "^", 
 
 def normalise_ws(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _mark_for(el: etree._Element) -> str:
