@@ -17,6 +17,10 @@ class ParseError(ValueError):
     """Input that is not well-formed eCFR XML; the message names the file and position."""
 
 
+#: Largest XML accepted (the whole of Part 774 is a few MB): bounds the memory one parse can take.
+MAX_XML_BYTES = 64_000_000
+
+
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
@@ -28,22 +32,24 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def load_xml(data: bytes, name: str = "<input>") -> etree._ElementTree:
-    """Parse bytes as XML with entities, DTDs and network access off.
+def load_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BYTES) -> etree._ElementTree:
+    """Parse bytes as XML with entities, DTDs and network access off, at most ``max_bytes`` long.
 
     Raises :class:`ParseError` with a one-line message naming ``name`` and the line/column.
     """
+    if len(data) > max_bytes:
+        raise ParseError(f"{name}: {len(data):,} bytes is over the {max_bytes:,}-byte limit for one eCFR document")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         raise ParseError(f"{name}: line 1, column 1: an HTML page, not eCFR XML")
-    if b"<!ENTITY" in data[:65536]:
+    if b"<!ENTITY" in data:
         raise ParseError(f"{name}: entity declarations are not allowed in eCFR XML")
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
         msg = re.sub(r"(,?\s*line \d+(, column \d+)?)+\s*$", "", str(exc.msg or exc).split(" (<")[0])
-        raise ParseError(f"{name}: line {line}, column {col}: {msg}") from None
+        raise ParseError(f"{name}: line {line}, column {col}: {normalise_ws(msg)}") from None
     if root is None:
         raise ParseError(f"{name}: line 1, column 1: empty document")
     return etree.ElementTree(root)
@@ -53,7 +59,8 @@ def load_xml_file(path: str | Path) -> etree._ElementTree:
     """Read and parse a file with :func:`load_xml`."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        with p.open("rb") as f:
+            data = f.read(MAX_XML_BYTES + 1)  # never more than the limit in memory
     except OSError as exc:
         raise ParseError(f"{p}: {exc.strerror}") from None
     return load_xml(data, str(p))
