@@ -63,18 +63,18 @@ def _assert_only_whole_versions(db: Path) -> int:
 
 
 def test_ingest_killed_at_random_points_keeps_whole_versions_and_the_next_run_completes(tmp_path, snapshots):
-    db = tmp_path / "tracker.db"
     rng = random.Random(20241125)
-    stored_counts = []
-    for _ in range(20):
+    stored_at_kill = []
+    for attempt in range(20):
+        db = tmp_path / f"tracker-{attempt}.db"
         proc = _ingest(db, snapshots)
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.05, 0.8))
         proc.kill()
         proc.wait()
-        stored_counts.append(_assert_only_whole_versions(db))
-    finish = _ingest(db, snapshots)
-    out, err = finish.communicate(timeout=120)
-    assert finish.returncode == 0, err.decode()
-    assert _assert_only_whole_versions(db) == VERSIONS
-    assert stored_counts == sorted(stored_counts)  # progress is never lost
-    assert len(set(stored_counts)) > 3, stored_counts  # the kills landed at many different points
+        if db.exists():
+            stored_at_kill.append(_assert_only_whole_versions(db))
+        finish = _ingest(db, snapshots)
+        _, err = finish.communicate(timeout=120)
+        assert finish.returncode == 0, err.decode()
+        assert _assert_only_whole_versions(db) == VERSIONS
+    assert len(set(stored_at_kill)) > 3, stored_at_kill  # the kills landed at many different points
