@@ -1,0 +1,326 @@
+"""Timelines of one key: an ECCN (``3A090``), an ECCN item (``3A001.z``) or a section/paragraph (``740.10(a)(2)``).
+
+A key covers itself and everything under it (``3A090`` covers ``3A090.a.1`` and ``3A090 License
+Requirements``; ``740.10`` covers ``740.10(a)(2)(iv)``). :func:`history` reads the key's spans straight
+from the store: every date where a span under the key starts or ends is a candidate, and only the
+paragraphs whose text differs on that date are compared (:func:`tracker.diff.compare`), so the cost
+follows the number of changes to the key, not the number of stored versions. Each date names the
+Federal Register rules effective (or, lacking an effective date, published) that day.
+
+>>> from tracker.store import Store
+>>> from tracker.model import Paragraph
+>>> s = Store(":memory:")
+>>> def version(date, text):
+...     p = Paragraph("1.1(a)", "1", "1.1", "1.1", "(a)", "paragraph", "", text, 1)
+...     return s.ingest([p], part="1", date=date, source="doc", sha256=date, size=1)
+>>> version("2024-01-01", "(a) Old words."), version("2024-02-01", "(a) Old words.")
+(True, True)
+>>> version("2024-03-01", "(a) New words.")
+True
+>>> h = history(s, "1.1")
+>>> [(e.date, [c.kind for c in e.changes]) for e in h.entries]
+[('2024-03-01', ['modified'])]
+>>> [p.text for p in text_on(s, "1.1(a)", "2024-02-15")]
+['(a) Old words.']
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from tracker.diff import compare
+from tracker.model import Change, Paragraph, Reference, Rule
+from tracker.report.markup import runs_to_text
+
+ECCN_KEY = re.compile(r"^(\d[A-Ea-e]\d{3})((?:\.[A-Za-z0-9]{1,4})*)$")
+SECTION_KEY = re.compile(r"^(\d{3})\.\d+[a-z]?(?:\([A-Za-z0-9]{1,5}\))*$")
+_PART_IN = re.compile(r"\b[Pp]art (\d{3})\b")
+#: Characters that may follow a key inside the citation of something under it.
+_CHILD_SEP = frozenset(" .(,")
+_TOP = "\U0010ffff"
+
+
+class HistoryError(LookupError):
+    """An unknown key, or a date with no stored version; the message is one line."""
+
+
+def normalise_key(key: str) -> str:
+    """The stored spelling of a key: ECCN upper case, item letters lower case, no ``§``.
+
+    >>> normalise_key(" § 740.10(a)(2) "), normalise_key("3a001.Z.1"), normalise_key("ECCN 4A090")
+    ('740.10(a)(2)', '3A001.z.1', '4A090')
+    """
+    key = re.sub(r"^(?:§+|ECCN)\s*", "", key.strip())
+    m = ECCN_KEY.match(key)
+    if m:
+        return m.group(1).upper() + m.group(2).lower()
+    return key
+
+
+def part_of(key: str) -> str | None:
+    """The Part a key lives in (``774`` for ECCNs), or None when the key does not say.
+
+    >>> part_of("3A090.a"), part_of("740.10(a)"), part_of("Supplement No. 1 to Part 740"), part_of("x")
+    ('774', '740', '740', None)
+    """
+    if ECCN_KEY.match(key):
+        return "774"
+    m = SECTION_KEY.match(key) or _PART_IN.search(key)
+    return m.group(1) if m else None
+
+
+def is_under(citation: str, key: str) -> bool:
+    """True if ``citation`` is ``key`` or something inside it.
+
+    >>> is_under("3A090 License Requirements", "3A090"), is_under("740.10(a)", "740.1")
+    (True, False)
+    """
+    return citation == key or (citation.startswith(key) and citation[len(key)] in _CHILD_SEP)
+
+
+@dataclass(frozen=True, slots=True)
+class SpanRow:
+    """One span under a key, joined with its text."""
+
+    citation: str
+    unit: str
+    parent: str | None
+    prev: str | None
+    hash: str
+    valid_from: str
+    valid_to: str | None
+    kind: str
+    marker: str
+    heading: str
+    text: str
+    refs: str
+
+    def live_on(self, version: str) -> bool:
+        return self.valid_from <= version and (self.valid_to is None or self.valid_to > version)
+
+
+def span_rows(store, part: str, key: str) -> list[SpanRow]:
+    """Every span of ``part`` whose citation is ``key`` or under it (an index range scan)."""
+    rows = store.db.execute(
+        "SELECT s.citation, s.unit, s.parent, s.prev, s.hash, s.valid_from, s.valid_to,"
+        " t.kind, t.marker, t.heading, t.text, t.refs FROM spans s JOIN texts t ON t.hash = s.hash"
+        " WHERE s.part = ? AND s.citation >= ? AND s.citation < ?",
+        (part, key, key + _TOP),
+    ).fetchall()
+    return [SpanRow(*r) for r in rows if is_under(r[0], key)]
+
+
+def ordered(rows: list[SpanRow], part: str) -> list[Paragraph]:
+    """The rows of one version as paragraphs in document order (their own ``prev`` chain)."""
+    by_prev = {r.prev: r for r in rows}
+    cites = {r.citation for r in rows}
+    starts = sorted((r for r in rows if r.prev not in cites), key=lambda r: r.citation)
+    out: list[Paragraph] = []
+    seen: set[str] = set()
+    for row in starts:
+        while row is not None and row.citation not in seen:
+            seen.add(row.citation)
+            out.append(_paragraph(row, part, len(out)))
+            row = by_prev.get(row.citation)
+    out.extend(_paragraph(r, part, len(out) + i) for i, r in enumerate(r for r in rows if r.citation not in seen))
+    return out
+
+
+def _paragraph(r: SpanRow, part: str, order: int) -> Paragraph:
+    refs = tuple(Reference(*x) for x in json.loads(r.refs))
+    return Paragraph(r.citation, part, r.unit, r.parent, r.marker, r.kind, r.heading, r.text, order, refs)
+
+
+def rules_on(store, part: str, date: str) -> tuple[Rule, ...]:
+    """Rules effective on ``date`` (else published that day) that touch ``part`` or name no Part."""
+    rows = list(
+        store.db.query(
+            "SELECT * FROM rules WHERE effective_on = :d OR publication_date = :d ORDER BY document_number",
+            {"d": date},
+        )
+    )
+    rows = [r for r in rows if not json.loads(r["parts"]) or part in json.loads(r["parts"])]
+    effective = [r for r in rows if r["effective_on"] == date]
+    chosen = effective or [r for r in rows if not r["effective_on"]] or rows
+    return tuple(
+        Rule(
+            document_number=r["document_number"],
+            citation=r["citation"] or "",
+            title=r["title"] or "",
+            action=r["action"] or "",
+            publication_date=r["publication_date"] or "",
+            effective_on=r["effective_on"],
+            html_url=r["html_url"] or "",
+        )
+        for r in chosen
+    )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The changes under a key on one version date, against the version before it."""
+
+    date: str
+    previous: str
+    changes: tuple[Change, ...]
+    rules: tuple[Rule, ...]
+    text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "date": self.date,
+            "previous": self.previous,
+            "rules": [asdict(r) for r in self.rules],
+            "changes": [c.to_dict() for c in self.changes],
+        }
+        if self.text is not None:
+            d["text"] = self.text
+        return d
+
+
+@dataclass(frozen=True)
+class History:
+    """A key's timeline, newest first; ``first_seen`` is the earliest stored version that has the key."""
+
+    key: str
+    part: str
+    first_stored: str
+    first_seen: str
+    entries: tuple[Entry, ...]
+    first_text: str | None = None
+
+    @property
+    def dates(self) -> list[str]:
+        return [e.date for e in self.entries]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "schema": "tracker.history/1",
+            "key": self.key,
+            "part": self.part,
+            "first_stored_version": self.first_stored,
+            "first_seen": self.first_seen,
+            "entries": [e.to_dict() for e in self.entries],
+        }
+        if self.first_text is not None:
+            d["first_text"] = self.first_text
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_text(self) -> str:
+        n = len(self.entries)
+        lines = [f"History of {self.key} (Part {self.part}): {n} change date(s), newest first"]
+        for e in self.entries:
+            lines += ["", f"{e.date}  (compared with {e.previous})"]
+            lines += [f"  rule: {rule_label(r)}" for r in e.rules] or ["  rule: not identified"]
+            for c in e.changes:
+                lines.extend(_change_lines(c))
+            if e.text is not None:
+                lines += ["  text in force from this date:", *(f"    {t}" for t in e.text.splitlines())]
+        since = "first stored version" if self.first_seen == self.first_stored else "added then"
+        lines += ["", f"{self.first_seen}: earliest stored text ({since})"]
+        if self.first_text is not None:
+            lines += [f"    {t}" for t in self.first_text.splitlines()]
+        return "\n".join(lines) + "\n"
+
+
+def rule_label(r: Rule) -> str:
+    """``89 FR 23876 (2024-07004) Title``."""
+    return f"{r.citation or 'FR document'} ({r.document_number}) {r.title}".rstrip()
+
+
+def _change_lines(c: Change) -> list[str]:
+    head = f"  {c.citation}: {c.kind}"
+    if c.old_citation:
+        head += f" from {c.old_citation}"
+    if c.reference_pairs:
+        head += " (" + "; ".join(f"{a} → {b}" for a, b in c.reference_pairs) + ")"
+    body = runs_to_text(c.redline) if c.redline else (c.new_text if c.new_text is not None else c.old_text)
+    return [head, f"      {body}"] if body else [head]
+
+
+def _known_rows(store, key: str) -> tuple[str, list[SpanRow]]:
+    key = normalise_key(key)
+    part = part_of(key)
+    parts = store.parts()
+    if part is not None and part not in parts:
+        raise HistoryError(f"{key}: no stored versions of part {part}; run `tracker ingest` first")
+    for p in [part] if part else parts:
+        rows = span_rows(store, p, key)
+        if rows:
+            return p, rows
+    raise HistoryError(f"unknown key {key!r}; nearest known: {', '.join(nearest_keys(store, key, part)) or 'none'}")
+
+
+def nearest_keys(store, key: str, part: str | None, n: int = 5) -> list[str]:
+    """The stored citations closest to ``key`` (difflib), for an error message."""
+    where, args = ("WHERE part = ?", (part,)) if part else ("", ())
+    known = [r[0] for r in store.db.execute(f"SELECT DISTINCT citation FROM spans {where}", args)]
+    return difflib.get_close_matches(key, known, n=n, cutoff=0.5)
+
+
+def _previous(store, part: str, date: str) -> str | None:
+    return store.db.execute(
+        "SELECT max(date) FROM snapshots WHERE part = ? AND date < ?", (part, date)
+    ).fetchone()[0]
+
+
+def history(store, key: str, *, with_text: bool = False) -> History:
+    """Every version date on which ``key`` or anything under it changed, newest first.
+
+    Raises :class:`HistoryError` for a key never stored (naming the nearest known keys).
+    """
+    part, rows = _known_rows(store, key)
+    key = normalise_key(key)
+    first_stored = store.dates(part)[0]
+    candidates = sorted({r.valid_from for r in rows} | {r.valid_to for r in rows if r.valid_to} - {first_stored})
+    entries: list[Entry] = []
+    for date in candidates:
+        previous = _previous(store, part, date)
+        if previous is None:
+            continue
+        old = {r.citation: r for r in rows if r.live_on(previous)}
+        new = {r.citation: r for r in rows if r.live_on(date)}
+        touched = {c for c in old.keys() | new.keys() if (old.get(c) and old[c].hash) != (new.get(c) and new[c].hash)}
+        if not touched:
+            continue
+        earlier = {r.citation: r.text for r in sorted(rows, key=lambda r: r.valid_from) if r.valid_from < previous}
+        changes = compare(
+            ordered([r for c, r in old.items() if c in touched], part),
+            ordered([r for c, r in new.items() if c in touched], part),
+            earlier=earlier,
+        )
+        if not changes:
+            continue
+        rules = rules_on(store, part, date)
+        text = "\n".join(p.text for p in ordered(list(new.values()), part)) if with_text else None
+        entries.append(Entry(date, previous, tuple(replace(c, rules=rules) for c in changes), rules, text))
+    first_seen = min(r.valid_from for r in rows)
+    first_text = None
+    if with_text:
+        first_text = "\n".join(p.text for p in ordered([r for r in rows if r.live_on(first_seen)], part))
+    return History(key, part, first_stored, first_seen, tuple(reversed(entries)), first_text)
+
+
+def text_on(store, key: str, date: str) -> list[Paragraph]:
+    """The paragraphs of ``key`` (and under it) in force on ``date``, in document order.
+
+    Raises :class:`HistoryError` when the date is before the first stored version or the key
+    did not exist on that date.
+    """
+    part, rows = _known_rows(store, key)
+    version = store.version_on(part, date)
+    if version is None:
+        raise HistoryError(f"{date} is before the first stored version of part {part} ({store.dates(part)[0]})")
+    live = [r for r in rows if r.live_on(version)]
+    if not live:
+        spans = sorted({(r.valid_from, r.valid_to or "now") for r in rows})
+        ranges = ", ".join(f"{a}–{b}" for a, b in spans[:6])
+        raise HistoryError(f"{normalise_key(key)} is not in the version of part {part} in force on {date} ({ranges})")
+    return ordered(live, part)
