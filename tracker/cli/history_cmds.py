@@ -1,0 +1,170 @@
+"""``tracker history``, ``refs``, ``check-refs``, ``search`` and ``pages``: questions answered from the store."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date as _date
+from pathlib import Path
+
+import click
+
+from tracker.cli.base import InputError, TrackerError, get_config, main
+from tracker.history import HistoryError, history, text_on
+from tracker.search import SearchError, search, search_all_dates
+from tracker.store import Store
+from tracker.xref import check_refs, refs_to
+
+
+def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        _date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
+ON = click.option("--on", callback=_date_option, metavar="DATE", help="Use the versions in force on DATE (YYYY-MM-DD).")
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
+)
+
+
+def _store() -> Store:
+    path = get_config().database
+    if not Path(path).is_file():
+        raise InputError(f"no database at {path}; run `tracker ingest` first (or set database in tracker.toml)")
+    return Store(path)
+
+
+def _json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@main.command("history")
+@click.argument("key")
+@click.option("--text", "with_text", is_flag=True, help="Also print the full text in force from each date.")
+@ON
+@FORMAT
+def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None:
+    """Everything that ever happened to KEY, newest first.
+
+    KEY is an ECCN (3A090), an ECCN item (3A001.z) or a section or paragraph (740.10(a)(2));
+    it covers everything under it. For each version date on which its text changed, the
+    output names the kind of change (modified, added, editorial, …), shows the redline
+    ([-deleted-] {+inserted+}) and the Federal Register rule of that date.
+
+    With --on DATE, prints instead the text of KEY in force on that date.
+    """
+    store = _store()
+    try:
+        if on is not None:
+            paragraphs = text_on(store, key, on)
+            if fmt == "json":
+                _json({"key": key, "on": on, "paragraphs": [p.to_dict() for p in paragraphs]})
+            else:
+                click.echo("\n".join(p.text for p in paragraphs))
+            return
+        result = history(store, key, with_text=with_text)
+    except HistoryError as exc:
+        raise InputError(str(exc)) from None
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=fmt == "json")
+
+
+@main.command("refs")
+@click.argument("citation")
+@ON
+@FORMAT
+def refs_command(citation: str, on: str | None, fmt: str) -> None:
+    """List the paragraphs that refer to CITATION (or to anything under it).
+
+    CITATION is a paragraph (740.10(a)(2)(iv)), section (740.10), ECCN or item (3B001.j),
+    "Country Group E:1" or "Supplement No. 1 to Part 740". Uses the latest stored versions,
+    or those in force on --on DATE.
+    """
+    found = refs_to(_store(), citation, on=on)
+    if fmt == "json":
+        _json([r.to_dict() for r in found])
+        return
+    if not found:
+        click.echo(f"no references to {citation}")
+    for r in found:
+        click.echo(f"{r.from_citation}  →  {r.target}   (written: {r.written}; in force since {r.valid_from})")
+
+
+@main.command("check-refs")
+@ON
+@click.option("--part", "parts", multiple=True, help="Only references made in this Part (repeatable).")
+@click.option("--external", is_flag=True, help="Also list references to Parts and titles that are not tracked.")
+@FORMAT
+def check_refs_command(on: str | None, parts: tuple[str, ...], external: bool, fmt: str) -> None:
+    """Find references whose target does not exist.
+
+    Checks every cross-reference in the stored text (latest versions, or those in force on
+    --on DATE): the paragraph, ECCN or item, supplement or Country Group column it names must
+    exist in that day's version of its Part. References into Parts that are not tracked are
+    counted as external, never as broken. Relative references ("paragraph (b)(3) of this
+    section") are resolved against the citing section first.
+    """
+    checks = check_refs(_store(), on, parts=list(parts) or None)
+    shown = [c for c in checks if c.status == "broken" or (external and c.status == "external")]
+    if fmt == "json":
+        _json([c.to_dict() for c in shown])
+        return
+    counts = {s: sum(c.status == s for c in checks) for s in ("ok", "broken", "external", "unchecked")}
+    click.echo(", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {len(checks)} references")
+    for c in shown:
+        click.echo(f"{c.status.upper():8}  {c.from_citation}  →  {c.target}   (written: {c.written}) {c.reason}")
+
+
+@main.command("search")
+@click.argument("phrase")
+@ON
+@click.option("--part", help="Only this Part (e.g. 774).")
+@click.option("--all-dates", is_flag=True, help="Show when the phrase entered and left each citation's text.")
+@FORMAT
+def search_command(phrase: str, on: str | None, part: str | None, all_dates: bool, fmt: str) -> None:
+    """Search the text of the regulations for PHRASE (words in that order, any case).
+
+    Lists the citations whose text (latest versions, or in force on --on DATE) contains the
+    phrase, with the matching words in [brackets]. With --all-dates, searches every stored
+    version and tells for each citation the date the phrase entered its text and the date it
+    left ("still there" if it has not).
+    """
+    store = _store()
+    try:
+        if all_dates:
+            found = search_all_dates(store, phrase, part=part)
+            lines = [f"{p.citation}  {p.entered} → {p.left or 'still there'}   {p.snippet}" for p in found]
+        else:
+            found = search(store, phrase, on=on, part=part)
+            lines = [f"{h.citation}  ({h.version})   {h.snippet}" for h in found]
+    except SearchError as exc:
+        raise InputError(str(exc)) from None
+    if fmt == "json":
+        _json([x.to_dict() for x in found])
+    else:
+        click.echo("\n".join(lines) if lines else f"no text contains {phrase!r}")
+
+
+@main.command("pages")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Reports folder (default: reports_dir).")
+def pages_command(out: Path | None) -> None:
+    """Write a history page for every ECCN and section that ever changed.
+
+    Pages go to REPORTS/eccn/3A090.html and REPORTS/section/740.10.html, with an index at
+    REPORTS/history.html that has a filter box. They are static files: open them from a file
+    share, no server needed.
+    """
+    from tracker.report.history_pages import write_history_pages
+
+    target = out or get_config().reports_dir
+    try:
+        written = write_history_pages(_store(), target)
+    except OSError as exc:
+        raise TrackerError(f"cannot write pages to {target}: {exc.strerror}") from None
+    click.echo(f"wrote {len(written)} history page(s) and {target / 'history.html'}")
