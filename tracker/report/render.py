@@ -5,9 +5,9 @@
 ...                (Change("editorial", "3A090.a.1", "774", "3A090", 5, redline=(("delete", "a"),)),))
 >>> "<del>a</del>" in render_html(r)
 True
->>> paths = write_reports(Path(tempfile.mkdtemp()), r)   # doctest: +SKIP
->>> sorted(p.name for p in paths.values())               # doctest: +SKIP
-['2024-04-04.html', '2024-04-04.json', '2024-04-04.txt', 'index.html']
+>>> folder = Path(tempfile.mkdtemp())
+>>> sorted(p.name for p in write_report(folder, r).values()), write_index(folder).name
+(['2024-04-04.html', '2024-04-04.json', '2024-04-04.txt'], 'index.html')
 """
 
 from __future__ import annotations
@@ -161,10 +161,11 @@ def render_index(reports_dir: Path) -> str:
     return _ENV.get_template("index.html").render(entries=entries)
 
 
-def write_reports(reports_dir: Path, report: ReportData) -> dict[str, Path]:
-    """Write ``<date>.html``, ``.txt`` and ``.json`` into ``reports_dir`` and regenerate ``index.html``.
+def write_report(reports_dir: Path, report: ReportData) -> dict[str, Path]:
+    """Write ``<date>.html``, ``.txt`` and ``.json`` into ``reports_dir``; returns the paths by suffix.
 
-    Each file is replaced atomically; returns the paths by kind (``html``, ``txt``, ``json``, ``index``).
+    Each file is replaced atomically, the ``.json`` last (its presence marks the report complete).
+    Call :func:`write_index` afterwards to list it.
     """
     reports_dir.mkdir(parents=True, exist_ok=True)
     stem = reports_dir / report.version_date
@@ -172,6 +173,11 @@ def write_reports(reports_dir: Path, report: ReportData) -> dict[str, Path]:
     write_atomic(paths["html"], render_html(report))
     write_atomic(paths["txt"], render_text(report))
     write_atomic(paths["json"], render_json(report))
-    paths["index"] = reports_dir / "index.html"
-    write_atomic(paths["index"], render_index(reports_dir))
     return paths
+
+
+def write_index(reports_dir: Path) -> Path:
+    """Regenerate ``reports_dir/index.html`` from the ``.json`` reports there; returns its path."""
+    path = reports_dir / "index.html"
+    write_atomic(path, render_index(reports_dir))
+    return path

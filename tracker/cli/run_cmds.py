@@ -1,0 +1,48 @@
+"""``tracker run``: the scheduled job (fetch, report, email), meant for cron or a systemd timer."""
+
+from __future__ import annotations
+
+import click
+
+from tracker.cli.base import InputError, TrackerError, get_config, main
+from tracker.config import ConfigError
+from tracker.run import run, stderr_log
+
+
+@main.command("run")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing unless something failed (for cron).")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Write each email as an .eml file into reports/outbox/ instead of sending it; "
+    "a later run without --dry-run still sends it.",
+)
+@click.option("--no-fetch", is_flag=True, help="Do not download; report and mail what is already stored.")
+def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
+    """Bring everything up to date: fetch, report, email. Safe to run every day.
+
+    \b
+    1. fetch the new eCFR versions of the tracked Parts and the Federal Register rules
+       behind them (skipped with --no-fetch) and store them;
+    2. compare each new version with the previous one, paragraph by paragraph;
+    3. write reports/DATE.html, DATE.txt and DATE.json for each new version date, and
+       reports/index.html listing every report;
+    4. email each recipient in [mail] the changes on their watchlist (all changes when they
+       have none; no email when none touch it). Each message is sent once: a message the
+       server accepted is never sent again, one it did not take is retried by the next run.
+
+    Running it twice does nothing the second time; a run that was interrupted is completed
+    by the next. While one run works, another exits at once (exit code 0) with one line.
+    SMTP credentials are read from TRACKER_SMTP_USER and TRACKER_SMTP_PASSWORD.
+
+    Exit codes: 0 done (or nothing new), 1 a step failed (fetch, report or a message; the
+    rest was still done and failed messages are retried next run), 2 bad settings.
+    """
+    config = get_config()
+    log = (lambda line: None) if quiet else stderr_log
+    try:
+        outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=log)
+    except ConfigError as exc:
+        raise InputError(str(exc)) from None
+    if outcome.exit_code:
+        raise TrackerError("; ".join(outcome.problems) + " (reports kept; the next run retries)")

@@ -1,0 +1,203 @@
+"""The scheduled job: fetch what is new → diff each new version → write reports → email → record.
+
+:func:`run` holds a file lock beside the database for its whole length, so overlapping runs (a slow
+run and the next cron start) cannot both work: the second returns at once with ``busy`` set.
+
+What is pending is read from the store and the reports folder, never from memory, so a crashed run
+is completed by the next one and a second run in a row does nothing:
+
+- a *report date* is a stored version date on which at least one Part has a version and an
+  earlier one to compare with (the first version of a Part is its baseline, not a change);
+- a report date without ``reports/<date>.json`` is reported: its deliveries are planned first
+  (:func:`tracker.mail.plan`), then the ``.html``/``.txt``/``.json`` files are written atomically
+  (the ``.json`` last: it marks the date done), then ``reports/index.html``;
+- every delivery row not yet ``sent`` is sent (:func:`tracker.mail.send_pending`).
+
+Adding a recipient later does not mail them the old reports: deliveries are planned only when a
+report is first written.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from tracker.config import Config
+from tracker.diff import DiffError, diff_dates
+from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, send_pending, unsent
+from tracker.model import Change, Rule
+from tracker.report.data import ReportData
+from tracker.report.render import write_index, write_report
+from tracker.store import Store, StoreError
+
+Log = Callable[[str], None]
+
+
+def stderr_log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+@dataclass
+class RunOutcome:
+    """What one run did; ``errors`` holds one line per failed step (exit code 1 when any)."""
+
+    busy: bool = False
+    new_versions: list[tuple[str, str]] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)
+    mail: SendOutcome = field(default_factory=SendOutcome)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        """Every failure of the run, one line each (fetch, diff, messages not taken)."""
+        return self.errors + list(self.mail.errors)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.problems else 0
+
+
+def lock_path(config: Config) -> Path:
+    """The lock file: ``<database>.lock`` in the database's folder."""
+    return config.database.parent / f"{config.database.name}.lock"
+
+
+def report_dates(store: Store) -> list[str]:
+    """Version dates on which some Part has a version and an earlier one (baselines excluded)."""
+    firsts = {p: store.dates(p)[0] for p in store.parts()}
+    return [d for d in store.dates() if any(store.has_snapshot(p, d) and d > f for p, f in firsts.items())]
+
+
+def _rules(store: Store, part: str) -> list[Rule]:
+    return [
+        Rule(r["document_number"], r["citation"] or "", r["title"] or "", r["action"] or "",
+             r["publication_date"] or "", r["effective_on"], r["html_url"] or "")
+        for r in store.rules(part)
+    ]
+
+
+def _attribute(store: Store, changes: list[Change], part: str, date_from: str, date_to: str) -> list[Change]:
+    """The changes with the Federal Register rules behind them (unchanged while attribution is absent)."""
+    try:
+        from tracker.attribution import attribute  # the fetcher's layer, above this one's imports
+    except ModuleNotFoundError as exc:
+        if exc.name != "tracker.attribution":
+            raise
+        return changes
+    return attribute(changes, _rules(store, part), date_from=date_from, date_to=date_to)
+
+
+def build_report(store: Store, date: str, *, ecfr_base: str) -> ReportData:
+    """Every Part with a version on ``date`` compared with its previous version, rules attributed."""
+    changes: list[Change] = []
+    compared: list[str] = []
+    previous: list[str] = []
+    for part in store.parts():
+        earlier = [d for d in store.dates(part) if d < date]
+        if not store.has_snapshot(part, date) or not earlier:
+            continue
+        found = diff_dates(store, earlier[-1], date, part=part).changes
+        changes.extend(_attribute(store, found, part, earlier[-1], date) if found else found)
+        compared.append(part)
+        previous.append(earlier[-1])
+    return ReportData(date, max(previous, default=None), tuple(compared), tuple(changes), ecfr_base=ecfr_base)
+
+
+def _fetch(config: Config, store: Store, outcome: RunOutcome, log: Log) -> None:
+    from tracker.fetch.sync import sync  # the fetcher's layer; not needed with --no-fetch
+
+    result = sync(config, store, log=log)
+    outcome.new_versions = list(result.new_versions)
+    listed = ", ".join(f"{p} {d}" for p, d in outcome.new_versions) or "nothing new"
+    log(f"fetch: {listed} ({result.rules_added} rule(s) added, {result.requests} request(s))")
+
+
+def run(
+    config: Config,
+    *,
+    fetch: bool = True,
+    dry_run: bool = False,
+    log: Log = stderr_log,
+    env: dict[str, str] | None = None,
+) -> RunOutcome:
+    """One scheduled run (see the module docs). Raises :class:`tracker.config.ConfigError` for a bad [mail]."""
+    settings = MailSettings.from_config(config.mail)
+    outcome = RunOutcome()
+    config.database.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(lock_path(config)), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        outcome.busy = True
+        log(f"another tracker run holds {lock_path(config)}; nothing done")
+        return outcome
+    try:
+        store = Store(config.database)
+        try:
+            _run_locked(config, store, settings, outcome, fetch=fetch, dry_run=dry_run, log=log, env=env)
+        finally:
+            store.db.conn.close()
+    finally:
+        lock.release()
+    return outcome
+
+
+def _run_locked(
+    config: Config,
+    store: Store,
+    settings: MailSettings | None,
+    outcome: RunOutcome,
+    *,
+    fetch: bool,
+    dry_run: bool,
+    log: Log,
+    env: dict[str, str] | None,
+) -> None:
+    if fetch:
+        try:
+            _fetch(config, store, outcome, log)
+        except Exception as exc:  # any fetch failure: a failed fetch must not stop pending reports and mail
+            outcome.errors.append(f"fetch failed: {exc}")
+            log(f"fetch: FAILED ({exc}); continuing with what is stored")
+
+    @cache
+    def report_on(date: str) -> ReportData:
+        return build_report(store, date, ecfr_base=config.ecfr_url)
+
+    reports_dir = config.reports_dir
+    for date in report_dates(store):
+        if (reports_dir / f"{date}.json").exists():
+            continue
+        try:
+            report = report_on(date)
+        except (StoreError, DiffError) as exc:
+            outcome.errors.append(f"diff {date}: {exc}")
+            log(f"diff {date}: FAILED ({exc})")
+            continue
+        parts = ", ".join(report.changed_parts) or "none"
+        log(f"diff {date} (against {report.previous_date}): {report.summary.total} changed paragraph(s) in {parts}")
+        planned = plan(store, report, settings) if settings else []
+        paths = write_report(reports_dir, report)
+        outcome.reports.append(date)
+        log(f"report {date}: {paths['html']} (+ .txt, .json); mail planned for {len(planned)} recipient(s)")
+    if outcome.reports:
+        log(f"index: {write_index(reports_dir)}")
+
+    rows = unsent(store) if settings else []
+    if settings and rows:
+        transport = Outbox(reports_dir / "outbox") if dry_run else SmtpTransport(settings, env)
+        try:
+            outcome.mail = send_pending(store, settings, rows, report_on, transport, log)
+        finally:
+            if isinstance(transport, SmtpTransport):
+                transport.close()
+    m = outcome.mail
+    log(
+        f"done: {len(outcome.reports)} new report(s), {m.sent} message(s) "
+        f"{'written to the outbox' if dry_run else 'sent'}, {len(m.errors)} not sent"
+    )
