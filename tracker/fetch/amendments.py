@@ -42,6 +42,7 @@ _VERBS = (
     ("amend", r"amend(?:s|ed|ing)?"),
 )
 _VERB = re.compile("|".join(rf"\b(?P<{name}>{rx})\b" for name, rx in _VERBS), re.IGNORECASE)
+_NEWLY = re.compile(r"\bnewly (?:re)?designated\b", re.IGNORECASE)
 _IN_PLACE = re.compile(r"\bin (?:its|their) places?\b", re.IGNORECASE)
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _SECTION_NO = r"\d+\.[0-9A-Za-z]+(?:-\d+)?"
@@ -51,11 +52,13 @@ _SECTIONS = re.compile(
 )
 _SUPPLEMENT = re.compile(r"\b(supplement|appendix)\s+(?:no\.?\s*)?(\w+)\s+to\s+part\s+(\d+)", re.IGNORECASE)
 _ECCN = re.compile(r"\b(\d[A-E]\d{3})\b")
+_SUBPART = re.compile(r"\bsubpart ([A-Z]{1,2})\b", re.IGNORECASE)
 _AUTHORITY = re.compile(r"\bauthority citation for part (\d+)", re.IGNORECASE)
 _FRDOC = re.compile(r"(\d{4})\s*[-–]\s*(\d+)")
 
 
 def _actions(text: str) -> list[str]:
+    text = _NEWLY.sub(" ", text)
     if _IN_PLACE.search(text):
         return ["revise"]
     found = list(dict.fromkeys(m.lastgroup for m in _VERB.finditer(text) if m.lastgroup))
@@ -77,6 +80,9 @@ def _targets(text: str) -> list[tuple[str, str]]:
     authority = _AUTHORITY.search(text)
     if authority and "continues to read" not in text:
         out.append((authority.group(1), "authority"))
+    subpart = None if out else _SUBPART.search(text)
+    if subpart:
+        out.append(("", f"Subpart {subpart.group(1)}"))
     return list(dict.fromkeys(out))
 
 
@@ -88,7 +94,7 @@ def _regtext_amendments(regtext: etree._Element) -> list[Amendment]:
         text = normalise_ws("".join(amdpar.itertext()))
         if _AUTHORITY.search(text) and "continues to read" in text:
             continue
-        named = _targets(text)
+        named = [(part or default_part, target) for part, target in _targets(text)]
         current = named or current or ([(default_part, "")] if default_part else [])
         out += [Amendment(part, target, action) for part, target in current for action in _actions(text)]
     return out

@@ -71,7 +71,10 @@ class FederalRegisterClient:
         }
 
     def documents(self, part: str, since: str, until: str) -> Iterator[dict[str, Any]]:
-        """Each rule record (the :data:`FIELDS`), following ``next_page_url`` as given to the end."""
+        """Each rule record (the :data:`FIELDS`), following ``next_page_url`` as given to the end.
+
+        Long ranges are queried one calendar year at a time (a query is capped at 10,000 results).
+        """
         for lo, hi in year_slices(since, until):
             url: str | None = self.url
             params: dict[str, Any] | None = self.query(part, lo, hi)

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from tracker.config import Config
@@ -53,11 +54,12 @@ class Throttle:
             time.sleep(start - now)
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: BaseException) -> str:
     """The innermost useful words of a requests/urllib3 exception, on one line."""
-    if isinstance(exc, requests.exceptions.Timeout):
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(exc, requests.exceptions.Timeout) or isinstance(reason, TimeoutError | ReadTimeoutError):
         return "timed out"
-    text = str(exc)
+    text = str(reason or exc)
     for marker in ("Connection broken: ", "Caused by ", "Failed to establish a new connection: "):
         if marker in text:
             text = text.split(marker, 1)[1]
@@ -103,6 +105,10 @@ class HttpClient:
     def close(self) -> None:
         self.session.close()
 
+    @property
+    def _gave_up(self) -> str:
+        return f" (gave up after {self.config.retries} retries)"
+
     def _backoff(self, attempt: int) -> float:
         factor = self.config.backoff_factor
         return min(self.config.backoff_max, factor * 2**attempt + random.random() * factor)
@@ -120,7 +126,7 @@ class HttpClient:
                     url, params=params, timeout=self.timeout, stream=True, headers={"Accept": accept}
                 )
             except requests.exceptions.RequestException as exc:
-                raise FetchError(f"GET {shown}: {_describe(exc)}") from None
+                raise FetchError(f"GET {shown}: {_describe(exc)}{self._gave_up}") from None
             try:
                 resp.content  # noqa: B018 - read the body now, inside the retry loop
             except _BODY_ERRORS as exc:
@@ -133,7 +139,8 @@ class HttpClient:
             self.bytes += len(resp.content)
             if resp.status_code != 200:
                 reason = f" {resp.reason}" if resp.reason else ""
-                raise FetchError(f"GET {shown}: HTTP {resp.status_code}{reason}")
+                gave_up = self._gave_up if resp.status_code in RETRY_STATUSES else ""
+                raise FetchError(f"GET {shown}: HTTP {resp.status_code}{reason}{gave_up}")
             return resp
         raise AssertionError("unreachable")  # pragma: no cover
 

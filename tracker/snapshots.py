@@ -1,0 +1,188 @@
+"""Snapshots on disk: every downloaded source file, written atomically under one root folder.
+
+Layout (``root`` is ``snapshots_dir`` from the configuration)::
+
+    ecfr/title-15/part-740/2024-04-04.xml      a Part as the eCFR served it for that date
+    ecfr/title-15/state.json                   what the last complete fetch saw (titles.json)
+    federal-register/2024-07004.json           a rule's Federal Register API record
+    federal-register/2024-07004.xml            its full text (GovInfo XML), where fetched
+
+A file is written to a hidden temporary file in the same folder, fsynced, checked (non-empty, and
+it parses) and only then renamed over its final name, so an interrupted download never leaves a
+half file that looks whole. Identifiers and dates are checked before they become file names.
+
+>>> ecfr_path(Path("snapshots"), "740", "2024-04-04")
+PosixPath('snapshots/ecfr/title-15/part-740/2024-04-04.xml')
+>>> federal_register_path(Path("snapshots"), "2024-07004", "json")
+PosixPath('snapshots/federal-register/2024-07004.json')
+>>> federal_register_path(Path("snapshots"), "../../etc/passwd", "json")
+Traceback (most recent call last):
+...
+tracker.snapshots.SnapshotError: '../../etc/passwd' is not a Federal Register document number (e.g. 2024-07004)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tracker.parse.xmltext import ParseError, load_xml
+
+_PART = re.compile(r"\d{1,4}")
+_DOCUMENT = re.compile(r"[A-Za-z0-9]{1,4}(?:-[A-Za-z0-9]{1,8}){1,3}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KINDS = ("json", "xml")
+
+
+class SnapshotError(ValueError):
+    """A snapshot that cannot be named or written; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A file written: where, its sha256 and its size in bytes."""
+
+    path: Path
+    sha256: str
+    size: int
+
+
+def check_date(date: str) -> str:
+    """``date`` if it is a real calendar date written YYYY-MM-DD, else :class:`SnapshotError`.
+
+    >>> check_date("2024-13-45")
+    Traceback (most recent call last):
+    ...
+    tracker.snapshots.SnapshotError: '2024-13-45' is not a date (YYYY-MM-DD)
+    """
+    try:
+        if _DATE.fullmatch(date) and dt.date.fromisoformat(date):
+            return date
+    except (TypeError, ValueError):
+        pass
+    raise SnapshotError(f"{date!r} is not a date (YYYY-MM-DD)")
+
+
+def check_part(part: str) -> str:
+    """``part`` if it is a CFR part number (digits), else :class:`SnapshotError`."""
+    if isinstance(part, str) and _PART.fullmatch(part):
+        return part
+    raise SnapshotError(f"{part!r} is not a CFR part number (e.g. 740)")
+
+
+def ecfr_path(root: Path, part: str, date: str, title: int = 15) -> Path:
+    """Where the eCFR XML of ``part`` on ``date`` lives."""
+    return Path(root) / "ecfr" / f"title-{int(title)}" / f"part-{check_part(part)}" / f"{check_date(date)}.xml"
+
+
+def state_path(root: Path, title: int = 15) -> Path:
+    """Where the last complete fetch of a title records what it saw."""
+    return Path(root) / "ecfr" / f"title-{int(title)}" / "state.json"
+
+
+def federal_register_path(root: Path, document_number: str, kind: str) -> Path:
+    """Where a Federal Register document's API record (``json``) or full text (``xml``) lives."""
+    if not isinstance(document_number, str) or not _DOCUMENT.fullmatch(document_number):
+        raise SnapshotError(f"{document_number!r} is not a Federal Register document number (e.g. 2024-07004)")
+    if kind not in _KINDS:
+        raise SnapshotError(f"{kind!r} is not a snapshot kind ({', '.join(_KINDS)})")
+    return Path(root) / "federal-register" / f"{document_number}.{kind}"
+
+
+def check_xml(data: bytes, name: str) -> None:
+    """Raise :class:`SnapshotError` unless ``data`` is well-formed XML (not an HTML page)."""
+    try:
+        load_xml(data, name)
+    except ParseError as exc:
+        raise SnapshotError(str(exc)) from None
+
+
+def check_json(data: bytes, name: str) -> None:
+    """Raise :class:`SnapshotError` unless ``data`` is a JSON document."""
+    try:
+        json.loads(data)
+    except ValueError as exc:
+        raise SnapshotError(f"{name}: not valid JSON ({exc})") from None
+
+
+def write_atomic(path: Path, data: bytes, check: Callable[[bytes, str], None]) -> Snapshot:
+    """Write ``data`` to ``path`` all or nothing: temp file, fsync, ``check``, rename.
+
+    ``check(data, name)`` raises on content that must not be stored; an empty body is refused
+    first. On any failure (including Ctrl-C) the temporary file is removed and ``path`` is untouched.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_atomic(folder / "a.json", b'{"x": 1}', check_json).size
+    8
+    >>> try:
+    ...     write_atomic(folder / "b.json", b'{"x": ', check_json)
+    ... except SnapshotError as exc:
+    ...     print(str(exc).split(": ", 1)[1])
+    not valid JSON (Expecting value: line 1 column 7 (char 6))
+    >>> sorted(p.name for p in folder.iterdir())
+    ['a.json']
+    """
+    path = Path(path)
+    if not data.strip():
+        raise SnapshotError(f"{path}: empty body; nothing written")
+    check(data, str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+    return Snapshot(path, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (where the platform allows opening a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - not on POSIX
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_ecfr(root: Path, part: str, date: str, data: bytes, title: int = 15) -> Snapshot:
+    """Store the eCFR XML of ``part`` on ``date`` (checked to parse)."""
+    return write_atomic(ecfr_path(root, part, date, title), data, check_xml)
+
+
+def write_federal_register(root: Path, document_number: str, kind: str, data: bytes) -> Snapshot:
+    """Store a Federal Register record (``json``) or full text (``xml``), each checked to parse."""
+    path = federal_register_path(root, document_number, kind)
+    return write_atomic(path, data, check_json if kind == "json" else check_xml)
+
+
+def write_json(path: Path, value: Any) -> Snapshot:
+    """Store a JSON value (pretty, UTF-8, keys sorted) atomically."""
+    data = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+    return write_atomic(path, data, check_json)
+
+
+def read_json(path: Path) -> Any:
+    """A stored JSON file's value, or ``None`` when it is absent or unreadable (it is then rewritten)."""
+    try:
+        return json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return None
+
