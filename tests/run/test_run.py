@@ -1,0 +1,289 @@
+"""``tracker run`` end to end on real Part 774 text, with a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from filelock import FileLock
+
+import tracker.run as run_module
+from tests.run.conftest import NEW, OLD, ingest, with_mail, write_toml
+from tracker.cli import main
+from tracker.run import lock_path, run
+from tracker.store import Store
+
+CHANGED = ("3A001 License Requirements RS 3", "3A090 License Requirements RS 2", "4A090 License Requirements RS 2")
+
+
+def deliveries(config) -> list[dict]:
+    store = Store(config.database)
+    rows = list(store.db.query("SELECT * FROM deliveries ORDER BY version_date, recipient"))
+    store.db.conn.close()
+    return rows
+
+
+def cli(config, *args: str, tmp: Path | None = None, env: dict | None = None):
+    toml = write_toml((tmp or config.database.parent.parent) / "tracker.toml", config)
+    return CliRunner().invoke(main, ["--config", str(toml), "run", "--no-fetch", *args], env=env)
+
+
+def test_one_run_mails_each_recipient_once_with_text_html_and_changed_citations(pair, smtp):
+    outcome = run(pair, fetch=False, log=lambda line: None)
+
+    assert outcome.exit_code == 0 and outcome.reports == [NEW]
+    [msg] = smtp.messages
+    assert msg["To"] == "officer@example.com"
+    assert msg["Subject"] == f"EAR changes {NEW}: 3 paragraphs in 774"
+    assert msg.get_content_type() == "multipart/alternative"
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    for citation in CHANGED:
+        assert citation in text and citation in html
+    assert "{+the United Arab Emirates or +}" in text
+    assert "<ins" in html and "United Arab Emirates" in html
+    [row] = deliveries(pair)
+    assert (row["status"], row["attempts"], row["message_id"]) == ("sent", 1, msg["Message-ID"])
+    assert {p.name for p in pair.reports_dir.iterdir()} == {f"{NEW}.html", f"{NEW}.txt", f"{NEW}.json", "index.html"}
+
+
+def test_second_run_sends_nothing_and_rewrites_nothing(pair, smtp):
+    run(pair, fetch=False, log=lambda line: None)
+    stamps = {p: p.stat().st_mtime_ns for p in pair.reports_dir.iterdir()}
+    lines: list[str] = []
+
+    outcome = run(pair, fetch=False, log=lines.append)
+
+    assert outcome.exit_code == 0 and outcome.reports == [] and outcome.mail.sent == 0
+    assert len(smtp.messages) == 1
+    assert {p: p.stat().st_mtime_ns for p in pair.reports_dir.iterdir()} == stamps
+    assert lines == ["done: 0 new report(s), 0 message(s) sent, 0 not sent"]
+
+
+def test_first_version_of_a_part_is_a_baseline_without_report_or_mail(config, smtp):
+    ingest(config, OLD)
+
+    outcome = run(config, fetch=False, log=lambda line: None)
+
+    assert outcome.reports == [] and smtp.messages == []
+    assert not config.reports_dir.exists() or not any(config.reports_dir.iterdir())
+
+
+def test_stopped_smtp_server_fails_the_run_keeps_the_report_and_the_next_run_sends_once(pair, smtp, tmp_path):
+    smtp.stop()
+
+    failed = cli(pair)
+
+    assert failed.exit_code == 1
+    assert "officer@example.com" in failed.stderr and "not sent" in failed.stderr
+    assert (pair.reports_dir / f"{NEW}.html").exists()
+    [row] = deliveries(pair)
+    assert row["status"] == "failed" and row["attempts"] == 1 and row["last_error"]
+
+    smtp.start()
+    assert cli(pair).exit_code == 0
+    assert cli(pair).exit_code == 0
+    assert len(smtp.messages) == 1
+    assert smtp.messages[0]["Message-ID"] == row["message_id"]
+    [row] = deliveries(pair)
+    assert (row["status"], row["attempts"], row["last_error"]) == ("sent", 2, None)
+
+
+@pytest.mark.parametrize(("mode", "error"), [("refuse", "550"), ("drop", "SMTP 127.0.0.1")])
+def test_refused_or_dropped_message_is_recorded_and_retried(pair, smtp, mode, error):
+    smtp.handler.mode = mode
+
+    outcome = run(pair, fetch=False, log=lambda line: None)
+
+    assert outcome.exit_code == 1 and outcome.mail.sent == 0
+    assert error in outcome.problems[0]
+    assert deliveries(pair)[0]["status"] == "failed"
+    smtp.handler.mode = "accept"
+    assert run(pair, fetch=False, log=lambda line: None).mail.sent == 1
+    assert run(pair, fetch=False, log=lambda line: None).mail.sent == 0
+    assert len(smtp.messages) == 1
+
+
+def test_one_refused_recipient_does_not_hold_back_the_others(pair, smtp):
+    config = with_mail(pair, recipients=["officer@example.com", "second@example.com"])
+    accept = smtp.handler.handle_RCPT
+
+    async def refuse_second(server, session, envelope, address, options):
+        if address == "second@example.com":
+            return "550 5.1.1 no such user"
+        return await accept(server, session, envelope, address, options)
+
+    smtp.handler.handle_RCPT = refuse_second
+    outcome = run(config, fetch=False, log=lambda line: None)
+
+    assert outcome.mail.sent == 1 and len(outcome.mail.errors) == 1
+    assert [m["To"] for m in smtp.messages] == ["officer@example.com"]
+    assert {r["recipient"]: r["status"] for r in deliveries(config)} == {
+        "officer@example.com": "sent",
+        "second@example.com": "failed",
+    }
+
+
+def test_watchlist_recipient_gets_only_the_changes_on_their_list(pair, smtp):
+    config = with_mail(
+        pair,
+        recipients=[],
+        recipient=[
+            {"address": "chips@example.com", "watch": ["3A090"]},
+            {"address": "aero@example.com", "watch": ["9A012", "740.10"]},
+        ],
+    )
+
+    run(config, fetch=False, log=lambda line: None)
+
+    [msg] = smtp.messages
+    assert msg["To"] == "chips@example.com"
+    assert msg["Subject"] == f"EAR changes {NEW}: 1 paragraph in 774"
+    text = msg.get_body(("plain",)).get_content()
+    assert "3A090 License Requirements RS 2" in text and "3A001 License" not in text and "4A090 License" not in text
+    assert "Filtered to your watchlist: 3A090." in text
+    assert [r["recipient"] for r in deliveries(config)] == ["chips@example.com"]
+
+
+def test_3A090_watcher_gets_no_mail_when_only_9A012_changed(config, smtp):
+    ingest(config, OLD, NEW, span="9A010-to-9A018")
+    config = with_mail(
+        config,
+        recipients=[],
+        recipient=[
+            {"address": "chips@example.com", "watch": ["3A090"]},
+            {"address": "aero@example.com", "watch": ["9A012"]},
+        ],
+    )
+
+    outcome = run(config, fetch=False, log=lambda line: None)
+
+    assert outcome.reports == [NEW]
+    assert [m["To"] for m in smtp.messages] == ["aero@example.com"]
+    assert "9A012" in smtp.messages[0].get_body(("plain",)).get_content()
+
+
+def test_dry_run_writes_eml_to_the_outbox_and_a_later_real_run_sends_it(pair, smtp):
+    result = cli(pair, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert smtp.messages == []
+    [eml] = (pair.reports_dir / "outbox").glob("*.eml")
+    assert eml.name == f"{NEW}--officer@example.com.eml"
+    text = eml.read_text(encoding="utf-8")
+    assert "multipart/alternative" in text and "Subject: EAR changes 2026-09-01: 3 paragraphs in 774" in text
+    assert deliveries(pair)[0]["status"] == "pending"
+
+    assert cli(pair).exit_code == 0
+    assert len(smtp.messages) == 1 and smtp.messages[0]["Message-ID"] in text
+
+
+def test_crash_before_the_report_is_written_is_completed_by_the_next_run(pair, smtp, monkeypatch):
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run_module, "write_report", crash)
+    with pytest.raises(KeyboardInterrupt):
+        run(pair, fetch=False, log=lambda line: None)
+    assert [r["status"] for r in deliveries(pair)] == ["pending"]
+    assert not (pair.reports_dir / f"{NEW}.json").exists()
+    monkeypatch.undo()
+
+    outcome = run(pair, fetch=False, log=lambda line: None)
+
+    assert outcome.reports == [NEW] and outcome.mail.sent == 1 and len(smtp.messages) == 1
+
+
+def test_crash_after_the_server_accepted_resends_with_the_same_message_id(pair, smtp, monkeypatch):
+    import tracker.mail as mail_module
+
+    real_update = mail_module._update
+
+    def crash_on_sent(store, row_id, sql, *args):
+        if "sent" in sql:
+            raise KeyboardInterrupt
+        real_update(store, row_id, sql, *args)
+
+    monkeypatch.setattr(mail_module, "_update", crash_on_sent)
+    with pytest.raises(KeyboardInterrupt):
+        run(pair, fetch=False, log=lambda line: None)
+    monkeypatch.undo()
+
+    run(pair, fetch=False, log=lambda line: None)
+    run(pair, fetch=False, log=lambda line: None)
+
+    first, second = smtp.messages
+    assert first["Message-ID"] == second["Message-ID"]
+    assert deliveries(pair)[0]["status"] == "sent"
+
+
+def test_a_second_concurrent_run_exits_0_with_one_line(pair, smtp):
+    with FileLock(str(lock_path(pair)), timeout=0):
+        result = cli(pair)
+
+    assert result.exit_code == 0
+    assert result.stderr.strip().count("\n") == 0 and "another tracker run" in result.stderr
+    assert smtp.messages == [] and not pair.reports_dir.exists()
+
+
+def test_quiet_run_prints_nothing_when_all_is_well(pair, smtp):
+    result = cli(pair, "--quiet")
+
+    assert result.exit_code == 0 and result.output == "" and result.stderr == ""
+    assert len(smtp.messages) == 1
+
+
+def test_each_step_logs_one_line(pair, smtp):
+    result = cli(pair)
+
+    steps = [line.split(" ", 1)[0] for line in result.stderr.splitlines()]
+    assert steps == ["diff", "report", "index:", "mail", "done:"]
+
+
+def test_unencrypted_smtp_to_a_remote_host_is_a_usage_error(pair, smtp):
+    result = cli(with_mail(pair, smtp_host="smtp.example.com"))
+
+    assert result.exit_code == 2
+    assert "localhost" in result.stderr and smtp.messages == []
+
+
+def test_credentials_come_from_the_environment_and_are_never_logged_or_stored(pair, tmp_path):
+    from tests.mail.smtp import SmtpServer
+
+    server = SmtpServer(auth=True).start()
+    try:
+        config = replace(pair, mail=server.mail_config())
+        secret = "s3cret-Pa55word"
+        result = cli(config, env={"TRACKER_SMTP_USER": "tracker", "TRACKER_SMTP_PASSWORD": secret})
+    finally:
+        server.stop()
+
+    assert result.exit_code == 0, result.stderr
+    assert server.handler.logins == [("tracker", secret)]
+    assert secret not in result.stderr + result.output
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+
+
+def test_adding_a_recipient_later_does_not_mail_them_old_reports(pair, smtp):
+    run(pair, fetch=False, log=lambda line: None)
+    later = with_mail(pair, recipients=["officer@example.com", "newcomer@example.com"])
+
+    outcome = run(later, fetch=False, log=lambda line: None)
+
+    assert outcome.mail.sent == 0 and len(smtp.messages) == 1
+
+
+def test_json_report_lists_every_change_with_its_links(pair, smtp):
+    run(pair, fetch=False, log=lambda line: None)
+
+    data = json.loads((pair.reports_dir / f"{NEW}.json").read_text(encoding="utf-8"))
+    assert (data["version_date"], data["previous_date"], data["summary"]["total"]) == (NEW, OLD, 3)
+    assert [c["citation"] for c in data["changes"]] == list(CHANGED)
+    assert data["changes"][1]["history"] == "eccn/3A090.html"
+    index = (pair.reports_dir / "index.html").read_text(encoding="utf-8")
+    assert f'href="{NEW}.html"' in index
