@@ -5,9 +5,9 @@ difference as one :class:`tracker.model.Change`. Kinds, in the order they are te
 citation present on both sides:
 
 - ``reserved``: the new text is "[Reserved]" and the old was not;
-- ``heading``: only the heading changed (the text differs at most by that heading);
 - ``editorial``: only punctuation, whitespace, capitalisation, dash or quote characters or emphasis
-  changed (numbers such as ``1.5`` → ``15`` are words, not punctuation);
+  changed, in the text or the heading (numbers such as ``1.5`` → ``15`` are words, not punctuation);
+- ``heading``: only the heading changed (the text differs at most by that heading);
 - ``reference-only``: the only differences are cross-reference strings (``740.10(a)(3)(v)``,
   ``3B001.j``, ``E:1``, ``part 744``); ``reference_pairs`` holds ``(old, new)``, resolved to the
   paragraph's :class:`~tracker.model.Reference` target where the parser found one;
@@ -64,6 +64,7 @@ from diff_match_patch import diff_match_patch
 
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Paragraph
 from tracker.parse.xmltext import plain
+from tracker.store import is_date
 
 
 class DiffError(ValueError):
@@ -188,12 +189,12 @@ def _classify(old: Paragraph, new: Paragraph, order: int) -> Change | None:
     lines = redline(old.text, new.text) if old.text != new.text else ()
     if _is_reserved(new) and not _is_reserved(old):
         return _change("reserved", old, new, order, redline=lines)
+    if _words(old.text) == _words(new.text) and _words(old.heading) == _words(new.heading):
+        return _change("editorial", old, new, order, redline=lines)
     if old.heading != new.heading and (
         old.text == new.text or (old.heading and old.text.replace(old.heading, new.heading, 1) == new.text)
     ):
         return _change("heading", old, new, order, redline=lines)
-    if _words(old.text) == _words(new.text) and _words(old.heading) == _words(new.heading):
-        return _change("editorial", old, new, order, redline=lines)
     pairs = _reference_pairs(old, new)
     if pairs:
         return _change("reference-only", old, new, order, redline=lines, reference_pairs=pairs)
@@ -400,13 +401,31 @@ _ECCN = re.compile(r"\d[A-E]\d{3}")
 def _resolve(store, part: str, date: str, notes: list[str]) -> str:
     version = store.version_on(part, date)
     if version is None:
-        first = store.dates(part)
-        raise DiffError(
-            f"{date} is before the first stored version of part {part} ({first[0] if first else 'none'})"
-        )
+        raise DiffError(f"{date} is before the first stored version of part {part} ({store.dates(part)[0]})")
     if version != date:
         notes.append(f"part {part}: {date} resolved to the version of {version} (the one in force)")
     return version
+
+
+def _parts(store, date_a: str, part: str | None, eccn: str | None, notes: list[str]) -> list[str]:
+    """The Parts to compare: the one asked for (Part 774 for an ECCN), else every stored Part in force
+    on ``date_a`` (the others are named in a note)."""
+    stored = store.parts()
+    wanted = part or ("774" if eccn else None)
+    if wanted is not None:
+        if wanted not in stored:
+            raise DiffError(f"no stored versions of part {wanted}; run `tracker ingest` first")
+        return [wanted]
+    if not stored:
+        raise DiffError("no stored versions of any part; run `tracker ingest` first")
+    ready = [p for p in stored if store.version_on(p, date_a) is not None]
+    if not ready:
+        first = min(store.dates())
+        raise DiffError(f"{date_a} is before the first stored version of any part ({first})")
+    for p in stored:
+        if p not in ready:
+            notes.append(f"part {p}: not compared, its first stored version is {store.dates(p)[0]}")
+    return ready
 
 
 def diff_dates(
@@ -414,23 +433,25 @@ def diff_dates(
 ) -> DiffResult:
     """Compare the versions in force on two dates (optionally one Part, or one ECCN's paragraphs).
 
-    Raises :class:`DiffError` for a date before the first stored version, a Part with no stored
-    versions, or an ECCN that is in neither version.
+    Without ``part``, every stored Part with a version in force on ``date_a`` is compared (Part 774
+    alone with ``eccn``). Raises :class:`DiffError` for a date that is not YYYY-MM-DD, ``date_a``
+    after ``date_b``, a date before the first stored version, a Part with no stored versions, or
+    an ECCN that is in neither version.
     """
+    for d in (date_a, date_b):
+        if not is_date(d):
+            raise DiffError(f"{d!r} is not a date (YYYY-MM-DD)")
+    if date_a > date_b:
+        raise DiffError(f"{date_a} is after {date_b}: give the earlier date first")
     if eccn is not None:
         eccn = eccn.upper()
         if not _ECCN.fullmatch(eccn):
             raise DiffError(f"{eccn!r} is not an ECCN (digit, letter A-E, three digits: 3A090)")
-    parts = [part] if part else store.parts()
-    if not parts or (part and part not in store.parts()):
-        raise DiffError(
-            f"no stored versions of {'part ' + part if part else 'any part'}; run `tracker ingest` first"
-        )
     notes: list[str] = []
     versions: dict[str, tuple[str, str]] = {}
     changes: list[Change] = []
     seen_eccn = False
-    for p in parts:
+    for p in _parts(store, date_a, part, eccn, notes):
         va, vb = _resolve(store, p, date_a, notes), _resolve(store, p, date_b, notes)
         versions[p] = (va, vb)
         old, new = store.paragraphs_on(p, va), store.paragraphs_on(p, vb)

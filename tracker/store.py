@@ -24,7 +24,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from hashlib import sha256 as _sha256
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD.
+
+    >>> is_date("2024-04-04"), is_date("2024-02-30"), is_date("20240404")
+    (True, False, False)
+    """
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 class StoreError(RuntimeError):
     """A request the store refuses (conflicting re-ingest, unknown version); one-line message."""
 
@@ -131,6 +146,15 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._migrate()
 
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self.db.conn
@@ -146,6 +170,10 @@ class Store:
         with self._transaction() as c:
             c.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
             done = {v for (v,) in c.execute("SELECT version FROM migrations")}
+            if max(done, default=0) > len(MIGRATIONS):
+                raise StoreError(
+                    f"the database has schema version {max(done)}, newer than this tracker's {len(MIGRATIONS)}"
+                )
             for version, statements in enumerate(MIGRATIONS, start=1):
                 if version in done:
                     continue
@@ -173,14 +201,15 @@ class Store:
         return [r[0] for r in rows]
 
     def has_snapshot(self, part: str, date: str) -> bool:
-        return self._snapshot(part, date) is not None
+        return self.snapshot(part, date) is not None
 
     def snapshots(self, part: str | None = None) -> list[dict[str, Any]]:
         """Snapshot metadata rows, by part then date."""
         where, args = ("WHERE part = ?", (part,)) if part else ("", ())
         return list(self.db.query(f"SELECT * FROM snapshots {where} ORDER BY part, date", args))
 
-    def _snapshot(self, part: str, date: str) -> dict[str, Any] | None:
+    def snapshot(self, part: str, date: str) -> dict[str, Any] | None:
+        """The metadata row of one stored version (None if not stored)."""
         rows = list(self.db.query("SELECT * FROM snapshots WHERE part = ? AND date = ?", (part, date)))
         return rows[0] if rows else None
 
@@ -207,11 +236,17 @@ class Store:
     ) -> bool:
         """Store one version of a Part in one transaction; False if it is already stored.
 
-        Raises :class:`StoreError` if ``(part, date)`` is stored from different bytes, or if
-        the paragraphs repeat a citation. Dates may arrive out of order (backfill).
+        Raises :class:`StoreError` if ``(part, date)`` is stored from different bytes, or if the
+        paragraphs are empty, belong to another Part or repeat a citation. Dates may arrive out of
+        order (backfill).
         """
-        if not _DATE.fullmatch(date):
-            raise StoreError(f"version date {date!r} is not YYYY-MM-DD")
+        if not is_date(date):
+            raise StoreError(f"version date {date!r} is not a date (YYYY-MM-DD)")
+        if not paragraphs:
+            raise StoreError(f"{source}: no paragraphs of part {part}; nothing stored")
+        strays = sorted({p.part for p in paragraphs} - {part})
+        if strays:
+            raise StoreError(f"{source}: holds part {', '.join(strays)}, not part {part}; nothing stored")
         rows = _rows(paragraphs)
         with self._transaction() as c:
             known = c.execute(
@@ -395,7 +430,23 @@ def infer_part_date(path: str | Path) -> tuple[str | None, str | None]:
     p = Path(path)
     m = _LAYOUT.search(p.parent.name)
     date = p.name.split(".")[0]
-    return (m.group(1) if m else None), (date if _DATE.fullmatch(date) else None)
+    return (m.group(1) if m else None), (date if is_date(date) else None)
+
+
+def find_snapshots(root: str | Path) -> list[tuple[str, str, Path]]:
+    """``(part, date, path)`` of every snapshot under ``root``, by part then date.
+
+    Reads the fetcher's layout ``root/ecfr/title-15/part-740/2024-04-04.xml`` and also
+    ``root/title-15/part-740/2024-04-04.xml``; other files are not snapshots and are left alone.
+    """
+    base = Path(root)
+    found = []
+    for pattern in ("ecfr/title-15/part-*/*.xml", "title-15/part-*/*.xml"):
+        for path in base.glob(pattern):
+            part, day = infer_part_date(path)
+            if part and day and path.is_file():
+                found.append((part, day, path))
+    return sorted(found, key=lambda f: (len(f[0]), f[0], f[1]))
 
 
 def ingest_file(store: Store, path: str | Path, *, part: str | None = None, date: str | None = None) -> bool:
