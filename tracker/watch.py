@@ -2,7 +2,8 @@
 
 A watch entry is an ECCN or ECCN item (``3A090``, ``3A090.a``), a section or paragraph
 (``740.10``, ``§ 740.10(a)``) or a whole Part (``774``, ``part 774``). An entry matches its own
-citation and everything under it, in the new or the old key of a change.
+citation and everything under it, in the new or the old key of a change or in its unit (the
+section or ECCN the paragraph belongs to).
 
 >>> from tracker.model import Change
 >>> c = Change("modified", "3A090 License Requirements RS 1", "774", "3A090", 7)
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 
 from tracker.model import Change
 
-_PART = re.compile(r"^(?:part\s+)?(\d{3})$", re.I)
+_PART = re.compile(r"^(?:part\s+)?(\d{1,4})$", re.I)
 _ECCN = re.compile(r"^\d[A-E]\d{3}(?:\.[a-z0-9]+)*$", re.I)
 _SECTION = re.compile(r"^\d{3}\.\d+[a-z]?(?:\([^()]+\))*$", re.I)
 #: What may follow a watched key in a citation under it: an item, a block name, a paragraph.
@@ -47,7 +48,7 @@ def _under(citation: str, key: str) -> bool:
 
 def matches(change: Change, watch: Iterable[str]) -> bool:
     """Whether ``change`` touches any entry of ``watch`` (entries as :func:`normalise_entry` accepts)."""
-    citations = [c for c in (change.citation, change.old_citation) if c]
+    citations = [c for c in (change.citation, change.old_citation, change.unit) if c]
     for key in map(normalise_entry, watch):
         if key.isdigit():
             if change.part == key:
