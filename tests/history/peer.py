@@ -6,8 +6,9 @@ and breadcrumbs naming the ECCN heading and parent items. :func:`snapshot_xml` w
 one date back into a ``DIV5``/``DIV9`` Part 774 file, entry by entry: an ``FP-2``/``B`` ECCN heading,
 the ``List of Items Controlled`` block with ``Items:``, then ``<P>z.1.a. …</P>`` items carrying their
 full path, as the real CCL writes them. Parent items that have no record of their own that day
-(``3A001.z`` once it was split into ``.z.1``–``.z.4``) are written from the breadcrumbs. Only Supplement No. 1 item records are used (the peer also
-scraped ECCN mentions from Supplement No. 6, and whole-entry records flattened from tables).
+(``3A001.z`` once it was split into ``.z.1``–``.z.4``) are written from the breadcrumbs. Only
+Supplement No. 1 item records are used (the peer also scraped ECCN mentions from Supplement No. 6,
+and whole-entry records flattened from tables).
 """
 
 from __future__ import annotations

@@ -1,0 +1,74 @@
+"""The commands and the static history pages, on a database file built from derived Part 740 versions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.history.conftest import ingest
+from tracker.cli import main
+from tracker.store import Store
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory, derived_versions):
+    path = tmp_path_factory.mktemp("db") / "tracker.db"
+    store = Store(path)
+    for date, paragraphs in derived_versions.items():
+        ingest(store, paragraphs, "740", date)
+    store.db.conn.close()
+    return path
+
+
+def run(db, *args):
+    return CliRunner().invoke(main, list(args), env={"TRACKER_DB": str(db)}, catch_exceptions=False)
+
+
+def test_history_command_text_and_json(db):
+    out = run(db, "history", "740.10(a)(2)")
+    assert out.exit_code == 0
+    assert out.output.index("2024-06-03") < out.output.index("2024-02-01")
+    assert "{+or like-for-like +}" in out.output
+    data = json.loads(run(db, "history", "740.10(a)(2)", "--format", "json").output)
+    assert [e["date"] for e in data["entries"]] == ["2024-06-03", "2024-04-04", "2024-02-01"]
+
+
+def test_history_on_prints_the_text_of_that_day(db, derived_versions):
+    out = run(db, "history", "740.10(a)(2)(ii)", "--on", "2024-01-15")
+    expected = next(p.text for p in derived_versions["2024-01-02"] if p.citation == "740.10(a)(2)(ii)")
+    assert out.exit_code == 0 and out.output == expected + "\n"
+
+
+def test_unknown_key_is_one_line_exit_2(db):
+    out = run(db, "history", "740.10(z)")
+    assert out.exit_code == 2 and "nearest known" in out.output and "Traceback" not in out.output
+
+
+def test_bad_date_and_missing_database_are_input_errors(db, tmp_path):
+    assert run(db, "history", "740.10", "--on", "2024-13-01").exit_code == 2
+    out = run(tmp_path / "none.db", "history", "740.10")
+    assert out.exit_code == 2 and "no database" in out.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_refs_check_refs_and_search_commands(db):
+    assert "740.2(a)(8)(i)" in run(db, "refs", "740.10(a)(3)(v)").output
+    out = run(db, "check-refs", "--on", "2024-05-01")
+    assert out.exit_code == 0 and "740.11(b)(iii)" in out.output
+    assert "740.10(a)(2)(ii)  2024-02-01 → still there" in run(db, "search", "like-for-like", "--all-dates").output
+    assert "no text contains" in run(db, "search", "like-for-like", "--on", "2024-01-02").output
+
+
+def test_pages_writes_a_page_per_changed_section_and_an_index(db, tmp_path):
+    out = run(db, "pages", "--out", str(tmp_path))
+    assert out.exit_code == 0
+    pages = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.html"))
+    assert pages == ["history.html", "section/740.10.html", "section/740.2.html"]
+    page = (tmp_path / "section/740.10.html").read_text(encoding="utf-8")
+    assert "<ins>or like-for-like </ins>" in page and "2024-06-03" in page
+    assert "740.2(a)(8)(i)" in page  # an inbound reference
+    index = (tmp_path / "history.html").read_text(encoding="utf-8")
+    assert 'href="section/740.10.html"' in index and 'id="filter"' in index
+    assert not list(tmp_path.rglob("*.tmp"))
