@@ -7,7 +7,8 @@ One :func:`sync` call
 2. lists the content versions of each tracked Part (always with an ``issue_date[gte]`` filter) and
    picks the version dates not yet stored — every date since ``since`` for a backfill, the dates
    after the first stored one otherwise, only the latest on a first run;
-3. fetches the BIS rules amending those Parts from the Federal Register (a snapshot per record,
+3. when a new version has a stored or new one before it (so there is a change to attribute),
+   fetches the BIS rules amending those Parts from the Federal Register (a snapshot per record,
    then :meth:`Store.add_rules`), and the full text of rules where two or more took effect in the
    same interval of a Part (their amendment instructions tell them apart);
 4. downloads each missing version, parses it, writes the snapshot atomically and ingests it.
@@ -180,10 +181,10 @@ class _Sync:
             first = min([v.date for v in plan] + ([since] if since else []))
             lookback = (dt.date.fromisoformat(first) - dt.timedelta(days=FR_LOOKBACK_DAYS)).isoformat()
             complete = since is None and fr_until and set(self.config.parts) <= seen_parts
-            rules = self._rules(fr_until if complete else lookback)
-            self._full_texts(rules, earlier)
+            if earlier:  # rules matter only where a version has one before it to be compared with
+                self._full_texts(self._rules(fr_until if complete else lookback), earlier)
             self._versions(plan)
-            fr_until = self.today
+            fr_until = self.today if earlier else fr_until
         else:
             self.log("eCFR: no new versions of the tracked parts")
         parts = sorted(seen_parts | set(self.config.parts), key=lambda p: (len(p), p))

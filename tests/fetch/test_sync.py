@@ -1,0 +1,160 @@
+"""``sync`` end to end against the local services: versions, snapshots, store, resumption, faults."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from tests.fetch.conftest import FR_XML, PART_740_FULL, PART_774_NEW, PART_774_OLD, query
+from tests.support import ECFR_API
+from tracker.fetch.http import FetchError
+from tracker.fetch.sync import stored_amendments, sync
+from tracker.parse import ParseError
+from tracker.snapshots import ecfr_path, federal_register_path
+
+
+def quiet(message: str) -> None:
+    pass
+
+
+@pytest.fixture
+def ear(sources):
+    """Part 740 on 2026-09-01 (real, whole) and the real Part 774 pair of 2026-06-25 / 2026-09-01."""
+    sources.add_version("740", "2026-09-01", PART_740_FULL.read_bytes())
+    sources.add_version("774", "2026-06-25", PART_774_OLD.read_bytes())
+    sources.add_version("774", "2026-09-01", PART_774_NEW.read_bytes())
+    sources.add_rule("774", sources.rule("2024-07004", effective_on="2026-09-01"), FR_XML.read_bytes())
+    return sources
+
+
+def files(root):
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_first_run_stores_the_latest_version_of_each_part(ear, config, store):
+    result = sync(config, store, log=quiet)
+    assert result.new_versions == [("740", "2026-09-01"), ("774", "2026-09-01")]
+    assert files(config.snapshots_dir) == [
+        "ecfr/title-15/part-740/2026-09-01.xml",
+        "ecfr/title-15/part-774/2026-09-01.xml",
+        "ecfr/title-15/state.json",
+    ]
+    for row in store.snapshots():
+        data = ecfr_path(config.snapshots_dir, row["part"], row["date"]).read_bytes()
+        assert row["sha256"] == hashlib.sha256(data).hexdigest() and row["size"] == len(data)
+    assert len(store.paragraphs_on("740", "2026-09-01")) == 1765
+    assert result.rules_added == 0  # a first run has nothing to attribute
+
+
+def test_second_run_with_nothing_new_makes_one_request(ear, config, store):
+    sync(config, store, log=quiet)
+    before = len(ear.server.log)
+    result = sync(config, store, log=quiet)
+    assert result.new_versions == [] and result.requests == 1
+    assert [r.path for r, _ in ear.server.log[before:]] == ["/api/versioner/v1/titles.json"]
+
+
+def test_backfill_fetches_every_date_since_then_only_what_is_missing(ear, config, store):
+    result = sync(config, store, since="2026-01-01", log=quiet)
+    assert result.new_versions == [("740", "2026-09-01"), ("774", "2026-06-25"), ("774", "2026-09-01")]
+    assert result.rules_added == 1
+    assert store.rules("774")[0]["citation"] == "89 FR 23876"
+    assert federal_register_path(config.snapshots_dir, "2024-07004", "json").is_file()
+    downloads = len(ear.requests_to("/full/"))
+    again = sync(config, store, since="2026-01-01", log=quiet)
+    assert again.new_versions == [] and len(ear.requests_to("/full/")) == downloads == 3
+
+
+def test_a_new_version_is_fetched_with_its_rules_and_nothing_else(ear, config, store):
+    ear.xml["774"].pop("2026-09-01")
+    ear.set_latest_issue("2026-06-25")
+    sync(config, store, log=quiet)
+    ear.add_version("774", "2026-09-01", PART_774_NEW.read_bytes())
+    result = sync(config, store, log=quiet)
+    assert result.new_versions == [("774", "2026-09-01")]
+    full = [(r.path, r.args["part"]) for r in ear.requests_to("/full/")]
+    assert full.count(("/api/versioner/v1/full/2026-09-01/title-15.xml", "774")) == 1
+    assert store.rules("774")[0]["document_number"] == "2024-07004"
+    versions = [query(r) for r in ear.requests_to("/versions/")]
+    assert [q["issue_date[gte]"] for q in versions[-2:]] == [["2026-06-25"], ["2026-06-25"]]
+
+
+def test_every_versions_request_carries_an_issue_date_filter(ear, config, store):
+    sync(config, store, since="2026-01-01", log=quiet)
+    sync(config, store, log=quiet)
+    listed = ear.requests_to("/versions/")
+    assert listed and all("issue_date[gte]" in query(r) and "part" in query(r) for r in listed)
+
+
+def test_rules_taking_effect_together_have_their_full_text_read(ear, config, store):
+    second = ear.rule("2024-08446", effective_on="2026-08-01")
+    ear.add_rule("774", second, FR_XML.read_bytes())
+    sync(config, store, since="2026-01-01", log=quiet)
+    assert len(ear.requests_to("/full-text/")) == 2
+    for number in ("2024-07004", "2024-08446"):
+        assert federal_register_path(config.snapshots_dir, number, "xml").is_file()
+    # That daily issue amends no Title 15 Part: the instructions are known and name nothing here.
+    assert stored_amendments(config.snapshots_dir, ["2024-07004", "2024-08446", "2099-00001"]) == {
+        "2024-07004": [],
+        "2024-08446": [],
+    }
+
+
+def test_a_snapshot_left_on_disk_is_ingested_without_downloading(ear, config, store):
+    path = ecfr_path(config.snapshots_dir, "740", "2026-09-01")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(PART_740_FULL.read_bytes())
+    result = sync(config, store, log=quiet)
+    assert ("740", "2026-09-01") in result.new_versions
+    assert [r.args["part"] for r in ear.requests_to("/full/")] == ["774"]
+
+
+def assert_nothing_half_done(config, store, part, date):
+    assert not ecfr_path(config.snapshots_dir, part, date).exists()
+    assert not store.has_snapshot(part, date)
+    folder = config.snapshots_dir / "ecfr" / "title-15" / f"part-{part}"
+    assert not folder.exists() or not any(p.name.startswith(".") for p in folder.iterdir())
+    assert not (config.snapshots_dir / "ecfr" / "title-15" / "state.json").exists()
+
+
+def test_an_html_page_with_status_200_is_an_error_and_no_snapshot(ear, config, store):
+    ear.xml["774"]["2026-09-01"] = b"<!DOCTYPE html><html><body>Scheduled maintenance</body></html>"
+    with pytest.raises(FetchError, match="expected XML"):
+        sync(config, store, log=quiet)
+    assert_nothing_half_done(config, store, "774", "2026-09-01")
+    assert store.has_snapshot("740", "2026-09-01")  # what succeeded before the failure stays
+
+
+def test_a_truncated_xml_body_is_an_error_and_no_snapshot(ear, config, store):
+    cut = (ECFR_API / "excerpt-title-15-section-772.1-first-16000-chars.xml.part").read_bytes()
+    ear.xml["774"]["2026-09-01"] = cut
+    with pytest.raises(ParseError) as err:
+        sync(config, store, log=quiet)
+    assert "\n" not in str(err.value)
+    assert_nothing_half_done(config, store, "774", "2026-09-01")
+
+
+def test_a_404_for_one_date_stops_with_one_line_and_leaves_nothing_half_done(ear, config, store):
+    ear.xml["774"]["2026-09-01"] = None
+    with pytest.raises(FetchError, match=r"full/2026-06-25|full/2026-09-01") as err:
+        sync(config, store, since="2026-01-01", log=quiet)
+    assert "HTTP 404" in str(err.value) and "\n" not in str(err.value)
+    assert_nothing_half_done(config, store, "774", "2026-09-01")
+
+
+def test_invalid_json_from_the_federal_register_stores_no_rules(ear, config, store, server):
+    server.expect_oneshot_request("/api/v1/documents.json").respond_with_data(
+        '{"count": 3, "results": [{"document_number": "2024-07004"', content_type="application/json"
+    )
+    with pytest.raises(FetchError, match="invalid JSON"):
+        sync(config, store, since="2026-01-01", log=quiet)
+    assert store.rules() == [] and store.counts()["snapshots"] == 0
+    assert not (config.snapshots_dir / "federal-register").exists()
+
+
+def test_state_records_what_the_run_saw(ear, config, store):
+    sync(config, store, log=quiet)
+    state = json.loads((config.snapshots_dir / "ecfr" / "title-15" / "state.json").read_text())
+    assert state["latest_issue_date"] == "2026-09-01" and state["parts"] == ["740", "774"]
