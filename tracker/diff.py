@@ -68,7 +68,7 @@ from tracker.store import is_date
 
 
 class DiffError(ValueError):
-    """A diff that cannot be made as asked (date before the first version, unknown ECCN)."""
+    """A diff that cannot be made as asked (date before the first version, unknown ECCN, repeated keys)."""
 
 
 # -- word-level redline ---------------------------------------------------------------------------
@@ -210,7 +210,13 @@ def _regulatory_by_part(paragraphs: Iterable[Paragraph]) -> dict[str, list[Parag
 
 
 def _part_key(part: str) -> tuple[int, str]:
-    return (len(part), part)
+    """Parts in CFR order, by their leading number (a range such as ``23-49`` sorts by 23).
+
+    >>> sorted(["50", "23-49", "3", "301"], key=_part_key)
+    ['3', '23-49', '50', '301']
+    """
+    lead = re.match(r"\d+", part)
+    return (int(lead.group()) if lead else 1 << 30, part)
 
 
 def compare(
@@ -231,6 +237,8 @@ def compare(
 def _compare_part(old: list[Paragraph], new: list[Paragraph], earlier: Mapping[str, str]) -> list[Change]:
     old_by = {p.citation: p for p in old}
     position = {p.citation: i for i, p in enumerate(new)}
+    if len(old_by) != len(old) or len(position) != len(new):
+        raise DiffError("a citation occurs twice in one version; keys must be unique to compare")
     ranked: list[tuple[int, int, Change]] = []
 
     gone: dict[tuple[str, str], deque[Paragraph]] = defaultdict(deque)
