@@ -39,6 +39,7 @@ def write_toml(path: Path, config: Config) -> Path:
         f"ecfr_url = {json.dumps(config.ecfr_url)}",
         f"federal_register_url = {json.dumps(config.federal_register_url)}",
         "retries = 0",
+        "rate_limit = 100",
         "[mail]",
     ]
     tables = config.mail.get("recipient", [])
