@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import date, timedelta
 
 from tests.history.conftest import ingest
 from tests.support import PART_740, require
@@ -25,7 +26,7 @@ def build(n: int) -> Store:
     store = Store(":memory:")
     current = list(base)
     for v in range(n):
-        day = f"{2000 + v // 365:04d}-{1 + (v % 365) // 31:02d}-{1 + (v % 365) % 28:02d}"
+        day = (date(2000, 1, 3) + timedelta(days=7 * v)).isoformat()
         i = key_at if v in key_dates else others[v % len(others)]
         current[i] = replace(current[i], text=current[i].text + f" [v{v}]")
         ingest(store, current, "740", day)
