@@ -136,14 +136,21 @@ class Sources:
         return Response(self.full_text[number], content_type="text/xml")
 
 
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
+@pytest.fixture(scope="session")
+def _running_server() -> Iterator[HTTPServer]:
     """A threaded HTTP server on 127.0.0.1 (a slow handler must not block the retry after it)."""
     srv = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     srv.start()
     yield srv
-    srv.clear()
     srv.stop()
+
+
+@pytest.fixture
+def server(_running_server: HTTPServer) -> Iterator[HTTPServer]:
+    """The server with no handlers and an empty log for each test."""
+    _running_server.clear()
+    yield _running_server
+    _running_server.clear()
 
 
 @pytest.fixture
