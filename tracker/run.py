@@ -27,10 +27,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from tracker.attribution import attribute
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
+from tracker.fetch.sync import stored_amendments, sync
 from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, send_pending, unsent
-from tracker.model import Change, Rule
+from tracker.model import Change
 from tracker.report.data import ReportData
 from tracker.report.render import write_index, write_report
 from tracker.store import Store, StoreError
@@ -73,26 +75,16 @@ def report_dates(store: Store) -> list[str]:
     return [d for d in store.dates() if any(store.has_snapshot(p, d) and d > f for p, f in firsts.items())]
 
 
-def _rules(store: Store, part: str) -> list[Rule]:
-    return [
-        Rule(r["document_number"], r["citation"] or "", r["title"] or "", r["action"] or "",
-             r["publication_date"] or "", r["effective_on"], r["html_url"] or "")
-        for r in store.rules(part)
-    ]
+def _attribute(
+    config: Config, store: Store, changes: list[Change], part: str, date_from: str, date_to: str
+) -> list[Change]:
+    """The changes with the Federal Register rules behind them (stored rules, their stored full texts)."""
+    rules = store.rules(part)
+    amendments = stored_amendments(config.snapshots_dir, [r["document_number"] for r in rules])
+    return attribute(changes, rules, date_from=date_from, date_to=date_to, amendments=amendments)
 
 
-def _attribute(store: Store, changes: list[Change], part: str, date_from: str, date_to: str) -> list[Change]:
-    """The changes with the Federal Register rules behind them (unchanged while attribution is absent)."""
-    try:
-        from tracker.attribution import attribute  # the fetcher's layer, above this one's imports
-    except ModuleNotFoundError as exc:
-        if exc.name != "tracker.attribution":
-            raise
-        return changes
-    return attribute(changes, _rules(store, part), date_from=date_from, date_to=date_to)
-
-
-def build_report(store: Store, date: str, *, ecfr_base: str) -> ReportData:
+def build_report(config: Config, store: Store, date: str) -> ReportData:
     """Every Part with a version on ``date`` compared with its previous version, rules attributed."""
     changes: list[Change] = []
     compared: list[str] = []
@@ -102,15 +94,13 @@ def build_report(store: Store, date: str, *, ecfr_base: str) -> ReportData:
         if not store.has_snapshot(part, date) or not earlier:
             continue
         found = diff_dates(store, earlier[-1], date, part=part).changes
-        changes.extend(_attribute(store, found, part, earlier[-1], date) if found else found)
+        changes.extend(_attribute(config, store, found, part, earlier[-1], date))
         compared.append(part)
         previous.append(earlier[-1])
-    return ReportData(date, max(previous, default=None), tuple(compared), tuple(changes), ecfr_base=ecfr_base)
+    return ReportData(date, max(previous, default=None), tuple(compared), tuple(changes), ecfr_base=config.ecfr_url)
 
 
 def _fetch(config: Config, store: Store, outcome: RunOutcome, log: Log) -> None:
-    from tracker.fetch.sync import sync  # the fetcher's layer; not needed with --no-fetch
-
     result = sync(config, store, log=log)
     outcome.new_versions = list(result.new_versions)
     listed = ", ".join(f"{p} {d}" for p, d in outcome.new_versions) or "nothing new"
@@ -167,7 +157,7 @@ def _run_locked(
 
     @cache
     def report_on(date: str) -> ReportData:
-        return build_report(store, date, ecfr_base=config.ecfr_url)
+        return build_report(config, store, date)
 
     reports_dir = config.reports_dir
     for date in report_dates(store):
@@ -181,10 +171,10 @@ def _run_locked(
             continue
         parts = ", ".join(report.changed_parts) or "none"
         log(f"diff {date} (against {report.previous_date}): {report.summary.total} changed paragraph(s) in {parts}")
-        planned = plan(store, report, settings) if settings else []
+        mail = f"mail planned for {len(plan(store, report, settings))} recipient(s)" if settings else "no [mail]"
         paths = write_report(reports_dir, report)
         outcome.reports.append(date)
-        log(f"report {date}: {paths['html']} (+ .txt, .json); mail planned for {len(planned)} recipient(s)")
+        log(f"report {date}: {paths['html']} (+ .txt, .json); {mail}")
     if outcome.reports:
         log(f"index: {write_index(reports_dir)}")
 

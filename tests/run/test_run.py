@@ -287,3 +287,20 @@ def test_json_report_lists_every_change_with_its_links(pair, smtp):
     assert data["changes"][1]["history"] == "eccn/3A090.html"
     index = (pair.reports_dir / "index.html").read_text(encoding="utf-8")
     assert f'href="{NEW}.html"' in index
+
+
+def test_the_rule_in_force_between_the_versions_is_named_in_report_and_subject(pair, smtp):
+    # A stand-in record: no real BIS rule took effect between these two 2026 versions in the shared data.
+    store = Store(pair.database)
+    store.add_rules([{
+        "document_number": "2026-99999", "citation": "91 FR 99999", "title": "Stand-in rule for this test",
+        "action": "Final rule.", "publication_date": "2026-08-01", "effective_on": "2026-08-01", "parts": ["774"],
+    }])
+    store.db.conn.close()
+
+    run(pair, fetch=False, log=lambda line: None)
+
+    assert smtp.messages[0]["Subject"] == f"EAR changes {NEW}: 3 paragraphs in 774 (91 FR 99999)"
+    data = json.loads((pair.reports_dir / f"{NEW}.json").read_text(encoding="utf-8"))
+    assert {r["document_number"] for c in data["changes"] for r in c["rules"]} == {"2026-99999"}
+    assert "Stand-in rule for this test" in (pair.reports_dir / f"{NEW}.html").read_text(encoding="utf-8")
