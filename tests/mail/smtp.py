@@ -5,7 +5,10 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import ssl
+import subprocess
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -15,6 +18,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made by the openssl command."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    return cert, key
 
 
 class Recorder:
@@ -48,14 +62,24 @@ class Recorder:
 class SmtpServer:
     """Start with ``start()``; ``stop()`` makes the port refuse connections; ``start()`` again reopens it."""
 
-    def __init__(self, *, auth: bool = False) -> None:
+    def __init__(self, *, auth: bool = False, tls: str = "none", cert: tuple[Path, Path] | None = None) -> None:
         self.port = free_port()
         self.handler = Recorder()
         self.auth = auth
+        self.tls = tls
+        self.cert = cert
         self.controller: Controller | None = None
 
     def start(self) -> SmtpServer:
-        extra = {"authenticator": self.handler.authenticate, "auth_require_tls": False} if self.auth else {}
+        extra: dict = {"authenticator": self.handler.authenticate, "auth_require_tls": False} if self.auth else {}
+        if self.tls != "none":
+            assert self.cert is not None
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*map(str, self.cert))
+            if self.tls == "ssl":
+                extra["ssl_context"] = context
+            else:
+                extra |= {"tls_context": context, "require_starttls": True}
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **extra)
         self.controller.start()
         return self
@@ -74,7 +98,7 @@ class SmtpServer:
         return {
             "smtp_host": "127.0.0.1",
             "smtp_port": self.port,
-            "security": "none",
+            "security": self.tls,
             "sender": "tracker@example.com",
             "recipients": recipients if recipients is not None else ["officer@example.com"],
             "timeout": 10,
