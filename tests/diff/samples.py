@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
-from tests.support import ECFR_API, EAR_MARKDOWN, PART_740, SHARED, markdown_to_xml, require
+from tests.support import EAR_MARKDOWN, ECFR_API, PART_740, SHARED, markdown_to_xml, require
 from tracker.model import Paragraph
 from tracker.parse import parse_bytes
 
@@ -69,12 +69,12 @@ def ccl_history() -> dict[str, tuple[Paragraph, ...]]:
         record = json.loads(path.read_text("utf-8"))
         for h in record["history"]:
             by_date[h["version"]].setdefault(record["eccn"], h["text"])
-    return {
-        day: tuple(
-            Paragraph(c, "774", c[:5], None, "", "item", "", text, i) for i, (c, text) in enumerate(sorted(items.items()))
-        )
-        for day, items in sorted(by_date.items())
-    }
+
+    def version(items: dict[str, str]) -> tuple[Paragraph, ...]:
+        ordered = enumerate(sorted(items.items()))
+        return tuple(Paragraph(c, "774", c[:5], None, "", "item", "", text, i) for i, (c, text) in ordered)
+
+    return {day: version(items) for day, items in sorted(by_date.items())}
 
 
 def part_740_xml() -> str:

@@ -33,7 +33,7 @@ def _pairs() -> dict[str, tuple[list[Paragraph], list[Paragraph]]]:
         "740.10": section_740_10_pair(),
         "title 1 bulk": bulk_title_1_pair(),
     }
-    pairs.update({f"ccl {a}..{b}": (list(history[a]), list(history[b])) for a, b in zip(days, days[1:])})
+    pairs.update({f"ccl {a}..{b}": (list(history[a]), list(history[b])) for a, b in zip(days, days[1:], strict=False)})
     return pairs
 
 
