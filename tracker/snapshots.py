@@ -150,6 +150,14 @@ def write_atomic(path: Path, data: bytes, check: Callable[[bytes, str], None]) -
     return Snapshot(path, hashlib.sha256(data).hexdigest(), len(data))
 
 
+def remove_stale_temp_files(root: Path) -> int:
+    """Delete temporary files a killed run left behind (``.NAME.*.part``); returns how many."""
+    stale = [p for p in Path(root).rglob(".*.part") if p.is_file()]
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return len(stale)
+
+
 def _fsync_dir(folder: Path) -> None:
     """Make the rename itself durable (where the platform allows opening a folder)."""
     try:

@@ -158,3 +158,11 @@ def test_state_records_what_the_run_saw(ear, config, store):
     sync(config, store, log=quiet)
     state = json.loads((config.snapshots_dir / "ecfr" / "title-15" / "state.json").read_text())
     assert state["latest_issue_date"] == "2026-09-01" and state["parts"] == ["740", "774"]
+
+
+def test_a_temp_file_left_by_a_killed_run_is_removed_and_the_date_fetched(ear, config, store):
+    stale = ecfr_path(config.snapshots_dir, "774", "2026-09-01").with_name(".2026-09-01.xml.k1ll3d.part")
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(PART_774_NEW.read_bytes()[:4000])
+    result = sync(config, store, log=quiet)
+    assert ("774", "2026-09-01") in result.new_versions and not stale.exists()

@@ -44,6 +44,7 @@ from tracker.snapshots import (
     ecfr_path,
     federal_register_path,
     read_json,
+    remove_stale_temp_files,
     state_path,
     write_ecfr,
     write_federal_register,
@@ -153,6 +154,8 @@ class _Sync:
         self.today = dt.date.today().isoformat()
 
     def run(self, since: str | None) -> None:
+        if self.root.is_dir() and (stale := remove_stale_temp_files(self.root)):
+            self.log(f"removed {stale} unfinished download(s) left by an interrupted run")
         title = self.ecfr.titles()
         latest = str(title["latest_issue_date"])
         state = read_json(state_path(self.root)) or {}
