@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.fetch import conftest as fetch_stand_in
+from tests.fetch.conftest import Sources
+from tests.mail import conftest as mail_stand_in
 from tests.mail.smtp import SmtpServer
 from tests.support import ECFR_API, require
 from tracker.config import Config
@@ -50,11 +53,15 @@ def write_toml(path: Path, config: Config) -> Path:
     return path
 
 
+# The fetcher's local eCFR + Federal Register stand-in (real sample responses) and the SMTP server, shared.
+_running_server = fetch_stand_in._running_server
+server = fetch_stand_in.server
+smtp = mail_stand_in.smtp
+
+
 @pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
+def ecfr(server) -> Sources:
+    return Sources(server)
 
 
 @pytest.fixture
