@@ -142,8 +142,9 @@ def _words(text: str) -> list[str]:
 
 def _references(text: str) -> tuple[str, list[str]]:
     """The text with every cross-reference string masked, and those strings in order."""
-    found = [m.group(0) for m in _REFERENCE.finditer(text)]
-    return _REFERENCE.sub("\x00", text), found
+    found: list[str] = []
+    masked = _REFERENCE.sub(lambda m: found.append(m.group(0)) or "\x00", text)
+    return masked, found
 
 
 def _reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ...] | None:
