@@ -15,34 +15,21 @@ never a timed test.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from diff_match_patch import diff_match_patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.parse import median_seconds  # noqa: E402
 from tracker.diff import compare  # noqa: E402
 from tracker.parse import parse_bytes  # noqa: E402
 from tracker.paths import shared_dir  # noqa: E402
 
 PART_740 = shared_dir() / "data" / "ecfr-api" / "full-2026-09-01-title-15-part-740.xml"
-
-
-def median_seconds(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls of ``fn`` (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def derived_version(xml: str, percent: float) -> str:

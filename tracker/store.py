@@ -24,7 +24,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from hashlib import sha256 as _sha256
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from typing import Any
 import sqlite_utils
 
 from tracker.model import Paragraph, Reference, sha256_text
+from tracker.snapshots import SnapshotError, check_date
 
 DEFAULT_DB = "tracker.db"
 
@@ -76,20 +77,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def is_date(text: str) -> bool:
-    """True for a real calendar date written YYYY-MM-DD.
+    """True for a real calendar date written YYYY-MM-DD (:func:`tracker.snapshots.check_date`).
 
     >>> is_date("2024-04-04"), is_date("2024-02-30"), is_date("20240404")
     (True, False, False)
     """
-    if not _DATE.fullmatch(text):
-        return False
     try:
-        date.fromisoformat(text)
-    except ValueError:
+        check_date(text)
+    except SnapshotError:
         return False
     return True
 
