@@ -78,7 +78,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 
 
-
 def is_date(text: str) -> bool:
     """True for a real calendar date written YYYY-MM-DD (:func:`tracker.snapshots.check_date`).
 
