@@ -131,8 +131,12 @@ def _units(root: etree._Element) -> Iterator[etree._Element]:
     yield from root.iter("DIV5")
 
 
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
 def _clean_n(n: str) -> str:
-    return normalise_ws(n.replace("§", ""))
+    """A DIV's ``N`` as a key part: no section sign, one kind of dash ("Parts 23–49" and "23-49" are one key)."""
+    return normalise_ws(n.replace("§", "")).translate(_DASHES)
 
 
 def _part_of(el: etree._Element) -> str:
