@@ -64,7 +64,7 @@ from diff_match_patch import diff_match_patch
 
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Paragraph
 from tracker.parse.xmltext import plain
-from tracker.store import is_date
+from tracker.store import Delta, is_date
 
 
 class DiffError(ValueError):
@@ -231,23 +231,42 @@ def compare(
     olds, news = _regulatory_by_part(old), _regulatory_by_part(new)
     changes: list[Change] = []
     for part in sorted(olds.keys() | news.keys(), key=_part_key):
-        changes.extend(_compare_part(olds.get(part, []), news.get(part, []), earlier or {}))
+        changes.extend(compare_delta(_delta(olds.get(part, []), news.get(part, [])), earlier or {}))
     return changes
 
 
-def _compare_part(old: list[Paragraph], new: list[Paragraph], earlier: Mapping[str, str]) -> list[Change]:
-    old_by = {p.citation: p for p in old}
-    position = {p.citation: i for i, p in enumerate(new)}
-    if len(old_by) != len(old) or len(position) != len(new):
+def _delta(old: list[Paragraph], new: list[Paragraph]) -> Delta:
+    """Two paragraph lists of one Part as a :class:`~tracker.store.Delta` (paragraphs whose text or heading
+    differ, or whose citation is on one side only, and the citations of each side in order)."""
+    old_by, new_by = {p.citation: p for p in old}, {p.citation: p for p in new}
+    if len(old_by) != len(old) or len(new_by) != len(new):
         raise DiffError("a citation occurs twice in one version; keys must be unique to compare")
+
+    def differs(p: Paragraph, other: Paragraph | None) -> bool:
+        return other is None or other.text != p.text or other.heading != p.heading
+
+    return Delta(
+        [p for p in old if differs(p, new_by.get(p.citation))],
+        [p for p in new if differs(p, old_by.get(p.citation))],
+        list(old_by),
+        list(new_by),
+    )
+
+
+def compare_delta(delta: Delta, earlier: Mapping[str, str]) -> list[Change]:
+    """Classified changes within one Part, in document order, from the paragraphs that differ
+    (:meth:`tracker.store.Store.delta` with ``ignore=NON_REGULATORY_KINDS``, or :func:`compare`'s own)."""
+    position = {c: i for i, c in enumerate(delta.new_order)}
+    old_by = {p.citation: p for p in delta.old}
     ranked: list[tuple[int, int, Change]] = []
 
     gone: dict[tuple[str, str], deque[Paragraph]] = defaultdict(deque)
-    for p in old:
+    for p in delta.old:
         if p.citation not in position and p.body and not _is_reserved(p):
             gone[(p.kind, p.body)].append(p)
     moved: set[str] = set()
-    for i, p in enumerate(new):
+    for p in delta.new:
+        i = position[p.citation]
         before = old_by.get(p.citation)
         if before is not None:
             change = _classify(before, p, i)
@@ -268,12 +287,17 @@ def _compare_part(old: list[Paragraph], new: list[Paragraph], earlier: Mapping[s
         if change:
             ranked.append((i, 1, change))
 
-    at = 0
-    for p in old:
-        if p.citation in position:
-            at = position[p.citation] + 1
-        elif p.citation not in moved:
-            ranked.append((at, 0, _change("removed", p, None, at)))
+    removed = [p for p in delta.old if p.citation not in position and p.citation not in moved]
+    # A removed paragraph stands just after the last paragraph before it that is also in the new version.
+    at, wanted, slot = 0, {p.citation for p in removed}, {}
+    for citation in delta.old_order if removed else ():
+        if citation in position:
+            at = position[citation] + 1
+        elif citation in wanted:
+            slot[citation] = at
+            if len(slot) == len(wanted):
+                break
+    ranked.extend((slot[p.citation], 0, _change("removed", p, None, slot[p.citation])) for p in removed)
     ranked.sort(key=lambda r: (r[0], r[1]))
     return [c for _, _, c in ranked]
 
@@ -463,10 +487,12 @@ def diff_dates(
     for p in _parts(store, date_a, part, eccn, notes):
         va, vb = _resolve(store, p, date_a, notes), _resolve(store, p, date_b, notes)
         versions[p] = (va, vb)
-        old, new = store.paragraphs_on(p, va), store.paragraphs_on(p, vb)
-        found = compare(old, new, earlier=store.earlier_texts(p, va))
+        delta = store.delta(p, va, vb, ignore=NON_REGULATORY_KINDS)
+        olds = {q.citation for q in delta.old}
+        arrived = [q.citation for q in delta.new if q.citation not in olds]
+        found = compare_delta(delta, store.earlier_texts(p, va, arrived) if arrived else {})
         if eccn is not None:
-            seen_eccn = seen_eccn or any(q.unit == eccn for q in (*old, *new))
+            seen_eccn = seen_eccn or store.has_unit(p, eccn, va) or store.has_unit(p, eccn, vb)
             found = [c for c in found if c.unit == eccn]
         changes.extend(found)
     if eccn is not None and not seen_eccn:

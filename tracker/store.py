@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +35,9 @@ from tracker.model import Paragraph, Reference, sha256_text
 from tracker.snapshots import SnapshotError, check_date
 
 DEFAULT_DB = "tracker.db"
+
+#: Spans in force on one date; parameters: part, date, date.
+_VALID_ON = "part = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
 
 #: Schema migrations, applied in order; the ``migrations`` table records which have run.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -75,6 +78,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, updated_at TEXT NOT NULL,
             UNIQUE (version_date, recipient))""",
     ),
+    (
+        # Store.delta reads only the spans that end or start between two dates, and the few
+        # paragraphs of a kind it leaves out (editorial notes), without scanning history.
+        "CREATE INDEX spans_part_to ON spans (part, valid_to)",
+        "CREATE INDEX texts_kind ON texts (kind)",
+    ),
 )
 
 
@@ -110,6 +119,22 @@ class _Row:
     prev: str | None
     gap: int
     hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """Two versions of one Part as far as they differ (:meth:`Store.delta`).
+
+    ``old`` and ``new`` hold the paragraphs of each version whose citation is absent from the
+    other version or whose content (kind, marker, heading, text, refs) differs there, each in its
+    document order; a paragraph that only moved (a neighbour inserted or removed) is in neither.
+    ``old_order`` and ``new_order`` are all citations of each version, in document order.
+    """
+
+    old: list[Paragraph]
+    new: list[Paragraph]
+    old_order: list[str]
+    new_order: list[str]
 
 
 def _rows(paragraphs: list[Paragraph]) -> dict[str, _Row]:
@@ -323,9 +348,7 @@ class Store:
         Exactly the list that was ingested for that version. Raises :class:`StoreError` when
         ``date`` is before the first stored version of ``part``.
         """
-        version = self.version_on(part, date)
-        if version is None:
-            raise StoreError(f"no stored version of part {part} on or before {date}")
+        version = self._version(part, date)
         rows = self.db.execute(
             "SELECT s.citation, s.unit, s.parent, s.prev, s.gap, t.kind, t.marker, t.heading, t.text, t.refs"
             " FROM spans s JOIN texts t ON t.hash = s.hash"
@@ -346,14 +369,108 @@ class Store:
             raise StoreError(f"part {part} on {version}: broken paragraph chain ({len(out)} of {len(rows)})")
         return out
 
-    def earlier_texts(self, part: str, before_date: str) -> dict[str, str]:
-        """Citations of ``part`` present in some version before ``before_date``, with their last text then."""
-        rows = self.db.execute(
+    def delta(self, part: str, date_a: str, date_b: str, *, ignore: Collection[str] = ()) -> Delta:
+        """The versions of ``part`` in force on ``date_a`` and on ``date_b`` (not earlier), as far as they differ.
+
+        Equal to comparing :meth:`paragraphs_on` of both dates, at the cost of the changes: it reads
+        the spans that end or start between the two versions and their texts, and, for document
+        order, the ``(prev, citation, gap)`` chain of the later version (no texts). Paragraphs of a
+        kind in ``ignore`` are left out of both versions. Raises :class:`StoreError` as
+        :meth:`paragraphs_on` does, and when ``date_a`` is after ``date_b``.
+
+        >>> from tracker.model import Paragraph
+        >>> s = Store(":memory:")
+        >>> a, b = (Paragraph(c, "1", "1.1", None, "", "text", "", c + " text", i) for i, c in enumerate("ab"))
+        >>> for day, version in (("2024-01-01", [a, b]), ("2024-02-01", [b])):
+        ...     _ = s.ingest(version, part="1", date=day, source=day, sha256=day, size=1)
+        >>> d = s.delta("1", "2024-01-01", "2024-02-01")
+        >>> [p.citation for p in d.old], d.new, d.old_order, d.new_order
+        (['a'], [], ['a', 'b'], ['b'])
+        """
+        va, vb = self._version(part, date_a), self._version(part, date_b)
+        if va > vb:
+            raise StoreError(f"{date_a} is after {date_b}: give the earlier date first")
+        c = self.db.conn
+        columns = "citation, unit, parent, prev, gap, hash"
+        ends = {r[0]: r for r in c.execute(
+            f"SELECT {columns} FROM spans WHERE part = ? AND valid_to > ? AND valid_to <= ? AND valid_from <= ?",
+            (part, va, vb, va),
+        )}
+        starts = {r[0]: r for r in c.execute(
+            f"SELECT {columns} FROM spans WHERE part = ? AND valid_from > ? AND valid_from <= ?"
+            " AND (valid_to IS NULL OR valid_to > ?)",
+            (part, va, vb, vb),
+        )}
+        chain = c.execute(f"SELECT prev, citation, gap FROM spans WHERE {_VALID_ON}", (part, vb, vb)).fetchall()
+        prevs, citations, gaps = zip(*chain, strict=True) if chain else ((), (), ())
+        after_b, gap_b = dict(zip(prevs, citations, strict=True)), dict(zip(citations, gaps, strict=True))
+        # The earlier version's chain: the later one with the spans that start between them taken
+        # out and the spans that end between them put back.
+        after_a, gap_a = dict(after_b), dict(gap_b)
+        for row in starts.values():
+            del after_a[row[3]]
+        for row in ends.values():
+            after_a[row[3]], gap_a[row[0]] = row[0], row[4]
+        old = {k: r for k, r in ends.items() if k not in starts or starts[k][5] != r[5]}
+        new = {k: r for k, r in starts.items() if k not in ends or ends[k][5] != r[5]}
+        texts = {r[0]: r for r in c.execute(
+            "SELECT hash, kind, marker, heading, text, refs FROM texts WHERE hash IN (SELECT value FROM json_each(?))",
+            (json.dumps([r[5] for r in (*old.values(), *new.values())]),),
+        )}
+        hidden_b: set[str] = set()
+        if ignore:
+            hidden_b = {r[0] for r in c.execute(
+                f"SELECT citation FROM spans WHERE {_VALID_ON} AND hash IN"
+                " (SELECT hash FROM texts WHERE kind IN (SELECT value FROM json_each(?)))",
+                (part, vb, vb, json.dumps(sorted(ignore))),
+            )}
+        hidden_a = {k for k in hidden_b if k not in new} | {k for k, r in old.items() if texts[r[5]][1] in ignore}
+        where = f"part {part} on {{}}"
+        old_order, old_at = _walk(after_a, gap_a, len(chain) - len(starts) + len(ends), old, hidden_a, where.format(va))
+        new_order, new_at = _walk(after_b, gap_b, len(chain), new, hidden_b, where.format(vb))
+
+        def paragraphs(rows: dict[str, tuple], at: list[tuple[str, int]]) -> list[Paragraph]:
+            out = []
+            for citation, order in at:
+                _, unit, parent, _, _, h = rows[citation]
+                _, kind, marker, heading, text, refs = texts[h]
+                out.append(
+                    Paragraph(citation, part, unit, parent, marker, kind, heading, text, order, _refs_load(refs))
+                )
+            return out
+
+        return Delta(paragraphs(old, old_at), paragraphs(new, new_at), old_order, new_order)
+
+    def earlier_texts(
+        self, part: str, before_date: str, citations: Collection[str] | None = None
+    ) -> dict[str, str]:
+        """Citations of ``part`` present in some version before ``before_date``, with their last text then.
+
+        ``citations`` limits the answer to those citations (and the work to their spans).
+        """
+        sql = (
             "SELECT s.citation, t.text FROM spans s JOIN texts t ON t.hash = s.hash"
-            " WHERE s.part = ? AND s.valid_from < ? ORDER BY s.valid_from",
-            (part, before_date),
+            " WHERE s.part = ? AND s.valid_from < ?"
         )
-        return dict(rows.fetchall())
+        args: tuple[str, ...] = (part, before_date)
+        if citations is not None:
+            sql += " AND s.citation IN (SELECT value FROM json_each(?))"
+            args += (json.dumps(sorted(citations)),)
+        return dict(self.db.execute(sql + " ORDER BY s.valid_from", args).fetchall())
+
+    def has_unit(self, part: str, unit: str, date: str) -> bool:
+        """True if the version of ``part`` in force on ``date`` has a paragraph of ``unit`` (a section or ECCN)."""
+        version = self._version(part, date)
+        row = self.db.execute(
+            f"SELECT 1 FROM spans WHERE {_VALID_ON} AND unit = ? LIMIT 1", (part, version, version, unit)
+        ).fetchone()
+        return row is not None
+
+    def _version(self, part: str, date: str) -> str:
+        version = self.version_on(part, date)
+        if version is None:
+            raise StoreError(f"no stored version of part {part} on or before {date}")
+        return version
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables (for storage checks and ``tracker status``-like output)."""
@@ -388,6 +505,29 @@ class Store:
         for r in self.db.query(sql + " ORDER BY publication_date, document_number", args):
             out.append({**r, "parts": json.loads(r["parts"]), "raw": json.loads(r["raw"])})
         return out
+
+
+def _walk(
+    after: dict[str | None, str], gaps: dict[str, int], count: int, wanted: Collection[str], hidden: Collection[str],
+    where: str,
+) -> tuple[list[str], list[tuple[str, int]]]:
+    """Follow a version's ``prev`` chain: its citations not ``hidden`` in document order, and the
+    ``(citation, order)`` of the ``wanted`` ones among them; :class:`StoreError` if the chain is broken."""
+    order: list[str] = []
+    found: list[tuple[str, int]] = []
+    total = seen = 0
+    citation = after.get(None)
+    while citation is not None and seen < count:
+        seen += 1
+        total += gaps[citation]
+        if citation not in hidden:
+            order.append(citation)
+            if citation in wanted:
+                found.append((citation, total))
+        citation = after.get(citation)
+    if seen != count or citation is not None:
+        raise StoreError(f"{where}: broken paragraph chain ({seen} of {count})")
+    return order, found
 
 
 def _refs_json(refs: tuple[Reference, ...]) -> str:

@@ -210,13 +210,13 @@ def test_migrations_are_versioned_and_each_runs_once(tmp_path, monkeypatch):
     old.close()
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
     upgraded = Store(path)
-    assert upgraded.schema_version == len(MIGRATIONS) == 2
+    assert upgraded.schema_version == len(MIGRATIONS) == 3
     hits = upgraded.db.execute("SELECT count(*) FROM texts_fts WHERE texts_fts MATCH 'semiconductors'").fetchone()
     assert hits == (1,)  # migration 2 indexed the text stored before it
     applied = list(upgraded.db.execute("SELECT version FROM migrations ORDER BY version"))
     upgraded.close()
     again = Store(path)
-    assert list(again.db.execute("SELECT version FROM migrations ORDER BY version")) == applied == [(1,), (2,)]
+    assert list(again.db.execute("SELECT version FROM migrations ORDER BY version")) == applied == [(1,), (2,), (3,)]
 
 
 def test_a_database_from_a_newer_tracker_is_refused(tmp_path):
