@@ -123,11 +123,13 @@ _RESERVED = re.compile(r"(?:§+\s*[\d.]+\s*)?\[?\s*reserved\s*\]?\.?", re.I)
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 _WORD = re.compile(r"[^\W_]+(?:[.,:/][^\W_]*\d[^\W_]*)*")
 _REFERENCE = re.compile(
+    r"(?=[\d(A-E])(?:"  # every form starts with a digit, "(" or A-E: other positions are skipped at once
     r"\b\d{3}\.\d+[a-z]?(?:\([a-zA-Z0-9]{1,5}\))*"  # 740.10(a)(3)(v)
     r"|\b\d[A-E]\d{3}(?:\.[a-z0-9]{1,4})*"  # 3A001.z.1
     r"|(?<![\w)])(?:\((?:[a-z]{1,4}|\d{1,3}|[A-Z])\)){1,6}"  # (a)(3)(v)
     r"|\b[A-E]:\d+\b"  # Country Group E:1
     r"|(?<=[Pp]art )\d{3}\b|(?<=[Nn]o\. )\d+\b"  # part 744, supplement no. 1
+    r")"
 )
 
 

@@ -83,6 +83,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # paragraphs of a kind it leaves out (editorial notes), without scanning history.
         "CREATE INDEX spans_part_to ON spans (part, valid_to)",
         "CREATE INDEX texts_kind ON texts (kind)",
+        "CREATE INDEX spans_hash ON spans (hash)",
     ),
 )
 
@@ -401,9 +402,16 @@ class Store:
             " AND (valid_to IS NULL OR valid_to > ?)",
             (part, va, vb, vb),
         )}
-        chain = c.execute(f"SELECT prev, citation, gap FROM spans WHERE {_VALID_ON}", (part, vb, vb)).fetchall()
-        prevs, citations, gaps = zip(*chain, strict=True) if chain else ((), (), ())
-        after_b, gap_b = dict(zip(prevs, citations, strict=True)), dict(zip(citations, gaps, strict=True))
+        # The later version's chain (prev → citation, the gaps other than 1), built in SQLite: it is
+        # the one part of a diff that reads every paragraph, so no row reaches Python.
+        head, after, gaps, count = c.execute(
+            "SELECT max(CASE WHEN prev IS NULL THEN citation END),"
+            " json_group_object(prev, citation) FILTER (WHERE prev IS NOT NULL),"
+            f" json_group_object(citation, gap) FILTER (WHERE gap != 1), count(*) FROM spans WHERE {_VALID_ON}",
+            (part, vb, vb),
+        ).fetchone()
+        after_b: dict[str | None, str] = {None: head, **json.loads(after)}
+        gap_b: dict[str, int] = json.loads(gaps)
         # The earlier version's chain: the later one with the spans that start between them taken
         # out and the spans that end between them put back.
         after_a, gap_a = dict(after_b), dict(gap_b)
@@ -419,15 +427,17 @@ class Store:
         )}
         hidden_b: set[str] = set()
         if ignore:
+            # From the few texts of those kinds to their spans (``+part``: by the hash index, not by part).
             hidden_b = {r[0] for r in c.execute(
-                f"SELECT citation FROM spans WHERE {_VALID_ON} AND hash IN"
-                " (SELECT hash FROM texts WHERE kind IN (SELECT value FROM json_each(?)))",
-                (part, vb, vb, json.dumps(sorted(ignore))),
+                "SELECT s.citation FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
+                " WHERE t.kind IN (SELECT value FROM json_each(?)) AND +s.part = ? AND s.valid_from <= ?"
+                " AND (s.valid_to IS NULL OR s.valid_to > ?)",
+                (json.dumps(sorted(ignore)), part, vb, vb),
             )}
         hidden_a = {k for k in hidden_b if k not in new} | {k for k, r in old.items() if texts[r[5]][1] in ignore}
         where = f"part {part} on {{}}"
-        old_order, old_at = _walk(after_a, gap_a, len(chain) - len(starts) + len(ends), old, hidden_a, where.format(va))
-        new_order, new_at = _walk(after_b, gap_b, len(chain), new, hidden_b, where.format(vb))
+        old_order, old_at = _walk(after_a, gap_a, count - len(starts) + len(ends), old, hidden_a, where.format(va))
+        new_order, new_at = _walk(after_b, gap_b, count, new, hidden_b, where.format(vb))
 
         def paragraphs(rows: dict[str, tuple], at: list[tuple[str, int]]) -> list[Paragraph]:
             out = []
@@ -511,15 +521,15 @@ def _walk(
     after: dict[str | None, str], gaps: dict[str, int], count: int, wanted: Collection[str], hidden: Collection[str],
     where: str,
 ) -> tuple[list[str], list[tuple[str, int]]]:
-    """Follow a version's ``prev`` chain: its citations not ``hidden`` in document order, and the
-    ``(citation, order)`` of the ``wanted`` ones among them; :class:`StoreError` if the chain is broken."""
+    """Follow a version's ``prev`` chain (``gaps``: those other than 1): its citations not ``hidden`` in document
+    order, and the ``(citation, order)`` of the ``wanted`` ones among them; :class:`StoreError` if it is broken."""
     order: list[str] = []
     found: list[tuple[str, int]] = []
     total = seen = 0
     citation = after.get(None)
     while citation is not None and seen < count:
         seen += 1
-        total += gaps[citation]
+        total += gaps.get(citation, 1)
         if citation not in hidden:
             order.append(citation)
             if citation in wanted:
