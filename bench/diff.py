@@ -26,18 +26,18 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from diff_match_patch import diff_match_patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.parse import median_seconds  # noqa: E402
+from bench.parse import DEFAULT_FILE, median_seconds  # noqa: E402
 from tracker.diff import compare, diff_dates  # noqa: E402
 from tracker.parse import parse_bytes  # noqa: E402
-from tracker.paths import shared_dir  # noqa: E402
 from tracker.store import Store  # noqa: E402
 
-PART_740 = shared_dir() / "data" / "ecfr-api" / "full-2026-09-01-title-15-part-740.xml"
+PART_740 = DEFAULT_FILE
 OLD, NEW = "2026-09-01", "2026-09-02"
 
 
@@ -69,13 +69,10 @@ def whole_versions(store: Store) -> list:
     return compare(old, new, earlier=store.earlier_texts("740", OLD))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--percent", type=float, default=1.0, help="share of <P> paragraphs edited (default 1)")
-    args = ap.parse_args()
+def measure(repeat: int = 20, percent: float = 1.0) -> dict[str, Any]:
+    """Median seconds of each way of diffing Part 740 against a version with ``percent`` of <P> edited."""
     old_xml = PART_740.read_text("utf-8")
-    new_xml = derived_version(old_xml, args.percent)
+    new_xml = derived_version(old_xml, percent)
     with tempfile.TemporaryDirectory() as tmp:
         old_path, new_path = Path(tmp, "old.xml"), Path(tmp, "new.xml")
         old_path.write_text(old_xml, "utf-8")
@@ -87,22 +84,32 @@ def main() -> None:
             store.ingest(paragraphs, part="740", date=day, source=day, sha256=hashlib.sha256(data).hexdigest(),
                          size=len(data))
         changes = diff_dates(store, OLD, NEW, part="740").changes
-        same = changes == whole_versions(store)
         times = {
-            "tracker diff_dates": median_seconds(lambda: diff_dates(store, OLD, NEW, part="740"), args.repeat),
-            "tracker whole versions": median_seconds(lambda: whole_versions(store), args.repeat),
-            "tracker compare (in memory)": median_seconds(lambda: compare(old_p, new_p), args.repeat),
+            "tracker diff_dates": median_seconds(lambda: diff_dates(store, OLD, NEW, part="740"), repeat),
+            "tracker whole versions": median_seconds(lambda: whole_versions(store), repeat),
+            "tracker compare (in memory)": median_seconds(lambda: compare(old_p, new_p), repeat),
             "tracker parse+compare": median_seconds(
-                lambda: compare(parse_bytes(old_b), parse_bytes(new_b)), max(1, args.repeat // 4)
+                lambda: compare(parse_bytes(old_b), parse_bytes(new_b)), max(1, repeat // 4)
             ),
-            "git diff --word-diff": median_seconds(lambda: git_word_diff(old_path, new_path), args.repeat),
-            "whole-document dmp": median_seconds(lambda: whole_document_dmp(old_xml, new_xml), args.repeat),
+            "git diff --word-diff": median_seconds(lambda: git_word_diff(old_path, new_path), repeat),
+            "whole-document dmp": median_seconds(lambda: whole_document_dmp(old_xml, new_xml), repeat),
         }
+        same = changes == whole_versions(store)
         store.close()
+    return {"times": times, "changes": changes, "same": same, "bytes": len(old_b), "paragraphs": len(old_p)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--percent", type=float, default=1.0, help="share of <P> paragraphs edited (default 1)")
+    args = ap.parse_args()
+    r = measure(args.repeat, args.percent)
+    times, changes = r["times"], r["changes"]
     kinds = sorted({c.kind for c in changes})
-    print(f"Part 740: {len(old_b):,} bytes, {len(old_p)} paragraphs; {len(changes)} changes ({', '.join(kinds)}) "
+    print(f"Part 740: {r['bytes']:,} bytes, {r['paragraphs']} paragraphs; {len(changes)} changes ({', '.join(kinds)}) "
           f"from editing {args.percent:g}% of <P>; median of {args.repeat}")
-    print(f"diff_dates gives the same changes as comparing the whole versions: {same}")
+    print(f"diff_dates gives the same changes as comparing the whole versions: {r['same']}")
     for name, seconds in times.items():
         print(f"{name:28}{seconds * 1000:>9.2f} ms")
     for ours in ("tracker diff_dates", "tracker whole versions", "tracker compare (in memory)"):
