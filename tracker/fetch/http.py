@@ -3,7 +3,8 @@
 Every request goes through :class:`HttpClient`: an honest User-Agent, connect/read timeouts, a
 per-host rate limit, urllib3 ``Retry`` for 429 (honouring ``Retry-After``) and 500/502/503/504 with
 jittered, capped back-off, and a retry when the connection breaks mid-body. A body that is not what
-was asked for (an HTML maintenance page with status 200, broken JSON) raises :class:`FetchError`.
+was asked for (an HTML maintenance page with status 200, broken JSON) raises :class:`FetchError`, and
+so does one longer than :data:`MAX_RESPONSE_BYTES`, which is read in chunks and never held whole.
 
 >>> client = HttpClient(Config())                                    # doctest: +SKIP
 >>> client.get_json("https://www.ecfr.gov/api/versioner/v1/titles.json")["titles"][14]["number"]  # doctest: +SKIP
@@ -26,8 +27,13 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from tracker.config import Config
+from tracker.parse.xmltext import MAX_XML_BYTES
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+#: Longest body read: no eCFR document the parser accepts is longer, and API answers are far shorter.
+MAX_RESPONSE_BYTES = MAX_XML_BYTES
+_CHUNK = 1 << 16
 
 #: Errors while reading a body after the headers arrived (urllib3's Retry does not cover these).
 _BODY_ERRORS = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)
@@ -52,6 +58,24 @@ class Throttle:
             self._next[key] = start + self.interval
         if start > now:
             time.sleep(start - now)
+
+
+class _TooLarge(Exception):
+    """A body over :data:`MAX_RESPONSE_BYTES` (internal: :meth:`HttpClient.get` turns it into a FetchError)."""
+
+
+def _read_body(resp: requests.Response, limit: int) -> None:
+    """Read ``resp``'s body in chunks into ``resp.content``, raising :class:`_TooLarge` past ``limit`` bytes."""
+    declared = resp.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    chunks, size = [], 0
+    for chunk in resp.iter_content(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+    resp._content = b"".join(chunks)  # what ``resp.content`` would have read, bounded
 
 
 def _describe(exc: BaseException) -> str:
@@ -128,7 +152,10 @@ class HttpClient:
             except requests.exceptions.RequestException as exc:
                 raise FetchError(f"GET {shown}: {_describe(exc)}{self._gave_up}") from None
             try:
-                resp.content  # noqa: B018 - read the body now, inside the retry loop
+                _read_body(resp, MAX_RESPONSE_BYTES)  # now, inside the retry loop
+            except _TooLarge:
+                resp.close()
+                raise FetchError(f"GET {shown}: response over the {MAX_RESPONSE_BYTES:,}-byte limit") from None
             except _BODY_ERRORS as exc:
                 resp.close()
                 if attempt == self.config.retries:
