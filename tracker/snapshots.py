@@ -26,14 +26,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tracker import atomic
 from tracker.parse.xmltext import ParseError, load_xml
 
 _PART = re.compile(r"\d{1,4}")
@@ -114,7 +113,7 @@ def check_json(data: bytes, name: str) -> None:
 
 
 def write_atomic(path: Path, data: bytes, check: Callable[[bytes, str], None]) -> Snapshot:
-    """Write ``data`` to ``path`` all or nothing: temp file, fsync, ``check``, rename.
+    """Write ``data`` to ``path`` all or nothing: ``check`` it, then :func:`tracker.atomic.write_atomic`.
 
     ``check(data, name)`` raises on content that must not be stored; an empty body is refused
     first. On any failure (including Ctrl-C) the temporary file is removed and ``path`` is untouched.
@@ -136,38 +135,16 @@ def write_atomic(path: Path, data: bytes, check: Callable[[bytes, str], None]) -
         raise SnapshotError(f"{path}: empty body; nothing written")
     check(data, str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    atomic.write_atomic(path, data)
     return Snapshot(path, hashlib.sha256(data).hexdigest(), len(data))
 
 
 def remove_stale_temp_files(root: Path) -> int:
     """Delete temporary files a killed run left behind (``.NAME.*.part``); returns how many."""
-    stale = [p for p in Path(root).rglob(".*.part") if p.is_file()]
+    stale = [p for p in Path(root).rglob(f".*{atomic.TEMP_SUFFIX}") if p.is_file()]
     for p in stale:
         p.unlink(missing_ok=True)
     return len(stale)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable (where the platform allows opening a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - not on POSIX
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_ecfr(root: Path, part: str, date: str, data: bytes, title: int = 15) -> Snapshot:

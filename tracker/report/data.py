@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
 
+from tracker.history import is_under, part_of
 from tracker.model import CHANGE_KINDS, Change, Rule
+from tracker.watch import normalise_entry
+from tracker.xref import RefCheck
 
 #: One-line meanings of the change kinds, for a reader who never saw the tool.
 KIND_LEGEND = {
@@ -53,6 +56,8 @@ class ReportData:
     ``parts`` are the Parts that were compared (also those without changes); ``watch`` is the
     watchlist the changes were filtered by (empty: all changes). ``site_url`` is where the
     reports folder is published, if anywhere: emails then link to the full report and history pages.
+    ``broken_refs`` and ``repaired_refs`` are the references the change broke and repaired
+    (:func:`tracker.xref.broken_and_repaired`); :func:`watched_refs` cuts them to the watchlist.
     """
 
     version_date: str
@@ -62,6 +67,8 @@ class ReportData:
     ecfr_base: str = "https://www.ecfr.gov"
     site_url: str | None = None
     watch: tuple[str, ...] = field(default=())
+    broken_refs: tuple[RefFinding, ...] = ()
+    repaired_refs: tuple[RefFinding, ...] = ()
 
     @cached_property
     def summary(self) -> Summary:
@@ -80,6 +87,25 @@ class ReportData:
     @property
     def changed_parts(self) -> tuple[str, ...]:
         return tuple(p.part for p in self.parts_view)
+
+
+@dataclass(frozen=True)
+class RefFinding:
+    """A reference a change broke or repaired: its check on the date the target was missing.
+
+    ``check.reason`` says why it is (or was) broken; ``unit`` is the section, supplement or ECCN of
+    the citing paragraph; ``repair`` says, for a repaired reference, how (empty for a broken one).
+    """
+
+    check: RefCheck
+    unit: str
+    repair: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        c = self.check
+        out = {"part": c.part, "from_citation": c.from_citation, "unit": self.unit, "written": c.written,
+               "target": c.target, "kind": c.kind, "reason": c.reason}
+        return {**out, "repair": self.repair} if self.repair else out
 
 
 @dataclass(frozen=True)
@@ -175,17 +201,54 @@ def ecfr_url(report: ReportData, change: Change, *, anchor: bool = True) -> str:
     the link to a section paragraph jumps to the paragraph (``#p-740.10(a)(2)(iv)``).
     """
     date = report.previous_date if change.kind == "removed" and report.previous_date else report.version_date
-    base = f"{report.ecfr_base.rstrip('/')}/on/{date}/title-15"
-    unit = change.unit
+    return citation_url(report.ecfr_base, date, change.part, change.unit, change.citation if anchor else None)
+
+
+def citation_url(ecfr_base: str, date: str, part: str, unit: str, citation: str | None = None) -> str:
+    """The eCFR page of ``unit`` on ``date``, jumping to section paragraph ``citation`` when given.
+
+    >>> citation_url("https://www.ecfr.gov", "2024-04-04", "740", "740.2", "740.2(a)(8)(i)")
+    'https://www.ecfr.gov/on/2024-04-04/title-15/section-740.2#p-740.2(a)(8)(i)'
+    """
+    base = f"{ecfr_base.rstrip('/')}/on/{date}/title-15"
     if SECTION_RE.match(unit):
-        fragment = f"#p-{change.citation}" if anchor and change.citation.startswith(f"{unit}(") else ""
+        fragment = f"#p-{citation}" if citation and citation.startswith(f"{unit}(") else ""
         return f"{base}/section-{unit}{quote(fragment, safe='#()-.')}"
     if ECCN_RE.match(unit):
         unit = "Supplement No. 1 to Part 774"
     m = _SUPPLEMENT_RE.match(unit)
     if m:
         return f"{base}/part-{m.group(1)}/appendix-{quote(unit)}"
-    return f"{base}/part-{change.part}"
+    return f"{base}/part-{part}"
+
+
+def ref_url(report: ReportData, finding: RefFinding) -> str:
+    """The eCFR text of the paragraph making a broken or repaired reference, in the report's version."""
+    c = finding.check
+    return citation_url(report.ecfr_base, report.version_date, c.part, finding.unit, c.from_citation)
+
+
+def watched_refs(findings: tuple[RefFinding, ...], watch: tuple[str, ...]) -> tuple[RefFinding, ...]:
+    """The findings whose citing paragraph or target is on the watchlist (all of them for an empty one).
+
+    >>> f = RefFinding(RefCheck("740", "740.2(a)(8)(i)", "740.10(a)(2)(iv)", "section", "§ 740.10(a)(2)(iv)",
+    ...                         "broken", "gone"), "740.2")
+    >>> [len(watched_refs((f,), w)) for w in ((), ("740.10",), ("740.2(a)",), ("part 740",), ("3A090",))]
+    [1, 1, 1, 1, 0]
+    """
+    if not watch:
+        return findings
+    keys = [normalise_entry(w) for w in watch]
+
+    def touches(f: RefFinding) -> bool:
+        c = f.check
+        cites = (c.from_citation, f.unit, c.target)
+        return any(
+            (c.part == k or part_of(c.target) == k) if k.isdigit() else any(is_under(x, k) for x in cites)
+            for k in keys
+        )
+
+    return tuple(f for f in findings if touches(f))
 
 
 def history_path(unit: str) -> str | None:

@@ -12,55 +12,46 @@ latest version. Pages are plain files (no server, no external assets); each is w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
+from tracker.atomic import write_atomic
 from tracker.history import History, history, text_on
 from tracker.model import Paragraph
-from tracker.report.data import ECCN_RE, SECTION_RE, history_path, rule_url
-from tracker.report.markup import runs_to_html, text_to_html
-from tracker.report.render import write_atomic
+from tracker.report.data import ECCN_RE, SECTION_RE, history_path
+from tracker.report.render import ENV
 from tracker.xref import Ref, refs_to
 
 INDEX_NAME = "history.html"
 
 
 @dataclass(frozen=True)
-class Page:
-    """What one history page shows."""
+class Key:
+    """An ECCN or section that changed, with its timeline: one row of the index."""
 
+    part: str
     unit: str
-    label: str
     history: History
-    inbound: tuple[Ref, ...]
-    current: tuple[Paragraph, ...]
-    latest: str
-    reports: frozenset[str]
+
+    @property
+    def label(self) -> str:
+        return f"ECCN {self.unit}" if ECCN_RE.match(self.unit) else f"§ {self.unit}"
 
     @property
     def path(self) -> str:
         return history_path(self.unit) or ""
 
 
-def _label(unit: str) -> str:
-    return f"ECCN {unit}" if ECCN_RE.match(unit) else f"§ {unit}"
+@dataclass(frozen=True)
+class Page:
+    """What one history page shows besides the timeline (``reports``: dates with a change report to link)."""
 
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("tracker.report", "templates"),
-        autoescape=select_autoescape(["html"], default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(markup=text_to_html, redline=runs_to_html, rule_url=rule_url)
-    return env
-
-
-_ENV = _environment()
+    key: Key
+    inbound: tuple[Ref, ...]
+    current: tuple[Paragraph, ...]
+    latest: str
+    reports: frozenset[str]
 
 
 def changed_units(store) -> list[tuple[str, str]]:
@@ -72,43 +63,50 @@ def changed_units(store) -> list[tuple[str, str]]:
     return sorted((p, u) for p, u in rows if ECCN_RE.match(u) or SECTION_RE.match(u))
 
 
-def build_page(store, part: str, unit: str, reports: frozenset[str] = frozenset()) -> Page:
-    """The page data of one ECCN or section (``reports``: dates that have a change report to link)."""
-    latest = store.dates(part)[-1]
+def build_page(store, key: Key, reports: frozenset[str] = frozenset()) -> Page:
+    """The page data of one ECCN or section: its references in and its text in the latest version."""
+    latest = store.dates(key.part)[-1]
     return Page(
-        unit=unit,
-        label=_label(unit),
-        history=history(store, unit),
-        inbound=tuple(r for r in refs_to(store, unit) if r.from_unit != unit),
-        current=tuple(text_on(store, unit, latest)) if store.version_on(part, latest) else (),
+        key=key,
+        inbound=tuple(r for r in refs_to(store, key.unit) if r.from_unit != key.unit),
+        current=tuple(text_on(store, key.unit, latest)) if store.version_on(key.part, latest) else (),
         latest=latest,
         reports=reports,
     )
 
 
 def render_page(page: Page) -> str:
-    return _ENV.get_template("history.html").render(page=page, index=f"../{INDEX_NAME}")
+    return ENV.get_template("history.html").render(page=page, key=page.key, index=f"../{INDEX_NAME}")
 
 
-def render_history_index(pages: list[Page]) -> str:
-    return _ENV.get_template("history_index.html").render(pages=pages)
+def render_history_index(keys: list[Key]) -> str:
+    return ENV.get_template("history_index.html").render(keys=keys)
 
 
-def write_history_pages(store, reports_dir: Path) -> list[Path]:
-    """Write the page of every key that ever changed, then the index; returns the pages written."""
-    reports = frozenset(p.stem for p in reports_dir.glob("*.html")) if reports_dir.is_dir() else frozenset()
-    pages = []
-    for part, unit in changed_units(store):
-        page = build_page(store, part, unit, reports)
-        if page.history.entries:
-            pages.append(page)
+def write_history_pages(
+    store, reports_dir: Path, units: Iterable[str] | None = None, reports: Iterable[str] = ()
+) -> list[Path]:
+    """Write the page of each of ``units`` (None: every key that ever changed), then the index; returns the pages.
+
+    The index lists every key that ever changed. A page links the change reports of its dates
+    found in ``reports_dir``, and those of ``reports`` (dates whose report is about to be written).
+    A changed unit asked for by name gets its page even when its timeline is empty (its text changed
+    only in ways the differ does not report), so a report's link to it never dangles.
+    """
+    linked = frozenset(reports) | (
+        frozenset(p.stem for p in reports_dir.glob("*.html")) if reports_dir.is_dir() else frozenset()
+    )
+    keys = [Key(part, unit, history(store, unit)) for part, unit in changed_units(store)]
+    listed = [k for k in keys if k.history.entries]
+    wanted = None if units is None else set(units)
+    to_write = listed if wanted is None else [k for k in keys if k.unit in wanted]
     written = []
-    for page in pages:
-        path = reports_dir / page.path
+    for key in to_write:
+        path = reports_dir / key.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, render_page(page))
+        write_atomic(path, render_page(build_page(store, key, linked)))
         written.append(path)
-    if pages or reports_dir.is_dir():
+    if listed or reports_dir.is_dir():
         reports_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(reports_dir / INDEX_NAME, render_history_index(pages))
+        write_atomic(reports_dir / INDEX_NAME, render_history_index(listed))
     return written

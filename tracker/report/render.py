@@ -5,6 +5,7 @@
 ...                (Change("editorial", "3A090.a.1", "774", "3A090", 5, redline=(("delete", "a"),)),))
 >>> "<del>a</del>" in render_html(r)
 True
+>>> import tempfile
 >>> folder = Path(tempfile.mkdtemp())
 >>> sorted(p.name for p in write_report(folder, r).values()), write_index(folder).name
 (['2024-04-04.html', '2024-04-04.json', '2024-04-04.txt'], 'index.html')
@@ -13,9 +14,7 @@ True
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import textwrap
 from dataclasses import asdict
 from pathlib import Path
@@ -24,16 +23,20 @@ from typing import Any
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from tracker.atomic import write_atomic
 from tracker.model import Change, Rule
 from tracker.report.data import (
     KIND_LEGEND,
+    RefFinding,
     ReportData,
     ecfr_url,
     group_changes,
     history_path,
     in_report_order,
     redline,
+    ref_url,
     rule_url,
+    watched_refs,
 )
 from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
 
@@ -48,6 +51,7 @@ def _wrap(text: str, indent: int = 0, width: int = 100) -> str:
 
 
 def _environment() -> Environment:
+    """The one template environment of every page tracker writes (reports, index, history pages)."""
     env = Environment(
         loader=PackageLoader("tracker.report", "templates"),
         autoescape=select_autoescape(["html"], default_for_string=True),
@@ -60,6 +64,7 @@ def _environment() -> Environment:
         markup=text_to_html,
         redline_html=lambda c: runs_to_html(redline(c)),
         redline_text=lambda c: runs_to_text(redline(c)),
+        redline=runs_to_html,
         rule_url=rule_url,
         wrap=_wrap,
     )
@@ -67,7 +72,7 @@ def _environment() -> Environment:
     return env
 
 
-_ENV = _environment()
+ENV = _environment()
 
 
 def _context(report: ReportData, *, email: bool = False, max_changes: int | None = None) -> dict[str, Any]:
@@ -82,6 +87,9 @@ def _context(report: ReportData, *, email: bool = False, max_changes: int | None
         return path
 
     return {
+        "broken": watched_refs(report.broken_refs, report.watch),
+        "repaired": watched_refs(report.repaired_refs, report.watch),
+        "ref_url": lambda f: ref_url(report, f),
         "report": report,
         "summary": report.summary,
         "parts": group_changes(shown),
@@ -95,18 +103,18 @@ def _context(report: ReportData, *, email: bool = False, max_changes: int | None
 
 def render_html(report: ReportData) -> str:
     """The report as a self-contained HTML page (embedded CSS, no scripts, no external assets)."""
-    return _ENV.get_template("report.html").render(_context(report))
+    return ENV.get_template("report.html").render(_context(report))
 
 
 def render_email_html(report: ReportData, *, max_changes: int | None = None) -> str:
     """The report as email HTML: table layout, CSS inlined, at most ``max_changes`` paragraphs."""
-    html = _ENV.get_template("report.html").render(_context(report, email=True, max_changes=max_changes))
+    html = ENV.get_template("report.html").render(_context(report, email=True, max_changes=max_changes))
     return css_inline.inline(html, load_remote_stylesheets=False)
 
 
 def render_text(report: ReportData, *, max_changes: int | None = None) -> str:
     """The report as plain text (``[-removed-]``, ``{+added+}``), at most ``max_changes`` paragraphs."""
-    return _ENV.get_template("report.txt").render(_context(report, max_changes=max_changes))
+    return ENV.get_template("report.txt").render(_context(report, max_changes=max_changes))
 
 
 def report_dict(report: ReportData) -> dict[str, Any]:
@@ -128,25 +136,17 @@ def report_dict(report: ReportData) -> dict[str, Any]:
             {**c.to_dict(), "ecfr_url": ecfr_url(report, c), "history": history_path(c.unit)}
             for c in in_report_order(report)
         ],
+        "references_broken": [_ref_dict(report, f) for f in watched_refs(report.broken_refs, report.watch)],
+        "references_repaired": [_ref_dict(report, f) for f in watched_refs(report.repaired_refs, report.watch)],
     }
+
+
+def _ref_dict(report: ReportData, finding: RefFinding) -> dict[str, str]:
+    return {**finding.to_dict(), "ecfr_url": ref_url(report, finding)}
 
 
 def render_json(report: ReportData) -> str:
     return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render_index(reports_dir: Path) -> str:
@@ -158,7 +158,7 @@ def render_index(reports_dir: Path) -> str:
     ]
     for e in entries:
         e["rules"] = [Rule(**r) for r in e["rules"]]
-    return _ENV.get_template("index.html").render(entries=entries)
+    return ENV.get_template("index.html").render(entries=entries)
 
 
 def write_report(reports_dir: Path, report: ReportData) -> dict[str, Path]:
