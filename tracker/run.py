@@ -8,9 +8,11 @@ is completed by the next one and a second run in a row does nothing:
 
 - a *report date* is a stored version date on which at least one Part has a version and an
   earlier one to compare with (the first version of a Part is its baseline, not a change);
-- a report date without ``reports/<date>.json`` is reported: its deliveries are planned first
-  (:func:`tracker.mail.plan`), then the ``.html``/``.txt``/``.json`` files are written atomically
-  (the ``.json`` last: it marks the date done), then ``reports/index.html``;
+- a report date without ``reports/<date>.json`` is reported: first the history pages of the ECCNs
+  and sections it changed (and ``reports/history.html``) are rewritten, so the report's links to them
+  never dangle; then its deliveries are planned (:func:`tracker.mail.plan`), then the
+  ``.html``/``.txt``/``.json`` files are written atomically (the ``.json`` last: it marks the date
+  done), then ``reports/index.html``;
 - every delivery row not yet ``sent`` is sent (:func:`tracker.mail.send_pending`).
 
 Adding a recipient later does not mail them the old reports: deliveries are planned only when a
@@ -33,9 +35,11 @@ from tracker.diff import DiffError, diff_dates
 from tracker.fetch.sync import stored_amendments, sync
 from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, send_pending, unsent
 from tracker.model import Change
-from tracker.report.data import ReportData
+from tracker.report.data import RefFinding, ReportData
+from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index, write_report
 from tracker.store import Store, StoreError
+from tracker.xref import Ref, RefCheck, broken_and_repaired, refs_to
 
 Log = Callable[[str], None]
 
@@ -84,11 +88,44 @@ def _attribute(
     return attribute(changes, rules, date_from=date_from, date_to=date_to, amendments=amendments)
 
 
+def _made(store: Store, check: RefCheck, date: str) -> Ref | None:
+    """The stored reference behind ``check`` as made on ``date`` (None when it is not made then)."""
+    return next((r for r in refs_to(store, check.target, on=date) if (r.from_citation, r.target) == check.key), None)
+
+
+def reference_findings(
+    store: Store, part: str, date_from: str, date_to: str
+) -> tuple[list[RefFinding], list[RefFinding]]:
+    """The references the change of ``part`` from ``date_from`` to ``date_to`` broke, and those it repaired.
+
+    A finding names the unit of the citing paragraph (for its link; the Part when unknown) and, when
+    repaired, how: the target exists now, or the paragraph no longer makes the reference.
+    """
+    broken, repaired = broken_and_repaired(store, part, date_from, date_to)
+    broke = []
+    for c in broken:
+        ref = _made(store, c, date_to)
+        broke.append(RefFinding(c, ref.from_unit if ref else c.part))
+    fixed = []
+    for c in repaired:
+        now = _made(store, c, date_to)
+        ref = now or _made(store, c, date_from)
+        how = "the target exists now" if now else f"{c.from_citation} no longer makes this reference"
+        fixed.append(RefFinding(c, ref.from_unit if ref else c.part, how))
+    return broke, fixed
+
+
 def build_report(config: Config, store: Store, date: str) -> ReportData:
-    """Every Part with a version on ``date`` compared with its previous version, rules attributed."""
+    """Every Part with a version on ``date`` compared with its previous version, rules attributed.
+
+    Also the references each Part's change broke and repaired (a reference between two compared
+    Parts is listed once).
+    """
     changes: list[Change] = []
     compared: list[str] = []
     previous: list[str] = []
+    broken: dict[tuple[str, str], RefFinding] = {}
+    repaired: dict[tuple[str, str], RefFinding] = {}
     for part in store.parts():
         earlier = [d for d in store.dates(part) if d < date]
         if not store.has_snapshot(part, date) or not earlier:
@@ -97,7 +134,20 @@ def build_report(config: Config, store: Store, date: str) -> ReportData:
         changes.extend(_attribute(config, store, found, part, earlier[-1], date))
         compared.append(part)
         previous.append(earlier[-1])
-    return ReportData(date, max(previous, default=None), tuple(compared), tuple(changes), ecfr_base=config.ecfr_url)
+        broke, fixed = reference_findings(store, part, earlier[-1], date)
+        for f in broke:
+            broken.setdefault(f.check.key, f)
+        for f in fixed:
+            repaired.setdefault(f.check.key, f)
+    return ReportData(
+        date,
+        max(previous, default=None),
+        tuple(compared),
+        tuple(changes),
+        ecfr_base=config.ecfr_url,
+        broken_refs=tuple(broken.values()),
+        repaired_refs=tuple(repaired.values()),
+    )
 
 
 def _fetch(config: Config, store: Store, outcome: RunOutcome, log: Log) -> None:
@@ -137,6 +187,22 @@ def run(
     return outcome
 
 
+def _write_history(store: Store, reports_dir: Path, pending: list[ReportData], outcome: RunOutcome, log: Log) -> None:
+    """Rewrite the history pages of the units the pending reports change, and ``history.html``.
+
+    A failure is recorded and the reports are still written and mailed (``tracker pages`` rewrites every page).
+    """
+    units = {c.unit for r in pending for c in r.changes}
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        pages = write_history_pages(store, reports_dir, units, reports=[r.version_date for r in pending])
+    except (OSError, LookupError, StoreError) as exc:
+        outcome.errors.append(f"history pages: {exc}")
+        log(f"history: FAILED ({exc})")
+        return
+    log(f"history: {len(pages)} page(s) rewritten, {reports_dir / 'history.html'}")
+
+
 def _run_locked(
     config: Config,
     store: Store,
@@ -160,6 +226,7 @@ def _run_locked(
         return build_report(config, store, date)
 
     reports_dir = config.reports_dir
+    pending: list[ReportData] = []
     for date in report_dates(store):
         if (reports_dir / f"{date}.json").exists():
             continue
@@ -171,6 +238,11 @@ def _run_locked(
             continue
         parts = ", ".join(report.changed_parts) or "none"
         log(f"diff {date} (against {report.previous_date}): {report.summary.total} changed paragraph(s) in {parts}")
+        pending.append(report)
+    if pending:
+        _write_history(store, reports_dir, pending, outcome, log)
+    for report in pending:
+        date = report.version_date
         mail = f"mail planned for {len(plan(store, report, settings))} recipient(s)" if settings else "no [mail]"
         paths = write_report(reports_dir, report)
         outcome.reports.append(date)

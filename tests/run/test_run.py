@@ -47,7 +47,9 @@ def test_one_run_mails_each_recipient_once_with_text_html_and_changed_citations(
     assert "<ins" in html and "United Arab Emirates" in html
     [row] = deliveries(pair)
     assert (row["status"], row["attempts"], row["message_id"]) == ("sent", 1, msg["Message-ID"])
-    assert {p.name for p in pair.reports_dir.iterdir()} == {f"{NEW}.html", f"{NEW}.txt", f"{NEW}.json", "index.html"}
+    assert {p.name for p in pair.reports_dir.iterdir()} == {
+        f"{NEW}.html", f"{NEW}.txt", f"{NEW}.json", "index.html", "history.html", "eccn"
+    }
 
 
 def test_second_run_sends_nothing_and_rewrites_nothing(pair, smtp):
@@ -240,7 +242,7 @@ def test_each_step_logs_one_line(pair, smtp):
     result = cli(pair)
 
     steps = [line.split(" ", 1)[0] for line in result.stderr.splitlines()]
-    assert steps == ["diff", "report", "index:", "mail", "done:"]
+    assert steps == ["diff", "history:", "report", "index:", "mail", "done:"]
 
 
 def test_unencrypted_smtp_to_a_remote_host_is_a_usage_error(pair, smtp):

@@ -251,6 +251,10 @@ def watched_refs(findings: tuple[RefFinding, ...], watch: tuple[str, ...]) -> tu
     return tuple(f for f in findings if touches(f))
 
 
+#: The index of the history pages, in the reports folder beside ``index.html``.
+HISTORY_INDEX = "history.html"
+
+
 def history_path(unit: str) -> str | None:
     """The relative path of a unit's history page (``eccn/3A090.html``, ``section/740.10.html``)."""
     if ECCN_RE.match(unit):

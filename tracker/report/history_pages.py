@@ -19,11 +19,9 @@ from pathlib import Path
 from tracker.atomic import write_atomic
 from tracker.history import History, history, text_on
 from tracker.model import Paragraph
-from tracker.report.data import ECCN_RE, SECTION_RE, history_path
+from tracker.report.data import ECCN_RE, HISTORY_INDEX, SECTION_RE, history_path
 from tracker.report.render import ENV
 from tracker.xref import Ref, refs_to
-
-INDEX_NAME = "history.html"
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def build_page(store, key: Key, reports: frozenset[str] = frozenset()) -> Page:
 
 
 def render_page(page: Page) -> str:
-    return ENV.get_template("history.html").render(page=page, key=page.key, index=f"../{INDEX_NAME}")
+    return ENV.get_template("history.html").render(page=page, key=page.key, index=f"../{HISTORY_INDEX}")
 
 
 def render_history_index(keys: list[Key]) -> str:
@@ -108,5 +106,5 @@ def write_history_pages(
         written.append(path)
     if listed or reports_dir.is_dir():
         reports_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(reports_dir / INDEX_NAME, render_history_index(listed))
+        write_atomic(reports_dir / HISTORY_INDEX, render_history_index(listed))
     return written

@@ -26,6 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from tracker.atomic import write_atomic
 from tracker.model import Change, Rule
 from tracker.report.data import (
+    HISTORY_INDEX,
     KIND_LEGEND,
     RefFinding,
     ReportData,
@@ -158,7 +159,8 @@ def render_index(reports_dir: Path) -> str:
     ]
     for e in entries:
         e["rules"] = [Rule(**r) for r in e["rules"]]
-    return ENV.get_template("index.html").render(entries=entries)
+    history = HISTORY_INDEX if (reports_dir / HISTORY_INDEX).exists() else None
+    return ENV.get_template("index.html").render(entries=entries, history=history)
 
 
 def write_report(reports_dir: Path, report: ReportData) -> dict[str, Path]:
