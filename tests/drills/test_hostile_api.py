@@ -7,7 +7,6 @@ line (or the entry skipped), with no file written outside ``snapshots/`` and bou
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -185,6 +184,18 @@ def test_a_federal_register_document_number_given_as_a_path_is_one_line_and_writ
 # -- a body far larger than any real answer -------------------------------------------------------
 
 
+#: Run argv[1:] and print its peak RSS. Measured in a grandchild of pytest: Linux folds the RSS of the
+#: process image a child replaces at exec into the child's ru_maxrss, so a direct child of a large
+#: pytest process would report pytest's size.
+PEAK_RSS = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:])
+_, status, usage = os.wait4(child.pid, 0)
+print(usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 class HugeFullText(Sources):
     """The stand-in, but every full XML is a well-formed 300 MB document streamed 1 MB at a time."""
 
@@ -212,18 +223,15 @@ def test_a_300_mb_answer_is_refused_after_the_cap_without_being_held_whole(serve
     toml = write_toml(home / "tracker.toml", make_config(server, home, parts=("774",), reports_dir=home / "reports"))
     before = _all_files(tmp_path)
 
-    proc = subprocess.Popen(
-        [TRACKER, "--config", str(toml), "fetch"],
-        cwd=home, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.run(
+        [sys.executable, "-c", PEAK_RSS, TRACKER, "--config", str(toml), "fetch"],
+        cwd=home, capture_output=True, text=True, timeout=120,
     )
-    _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory, not that of earlier children
-    err = proc.stderr.read().decode()
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    err, peak = proc.stderr, int(proc.stdout.split()[-1]) * 1024  # ru_maxrss is in KiB on Linux
 
     assert proc.returncode == 1, err
     assert err.strip().splitlines()[-1].endswith(f"response over the {MAX_RESPONSE_BYTES:,}-byte limit")
     assert "Traceback" not in err
-    peak = usage.ru_maxrss * 1024  # KiB on Linux
     assert peak < MAX_RESPONSE_BYTES + 150 * MB, f"peak {peak / MB:.0f} MB"  # reading it whole: ≥ 300 MB
     assert _written_outside_snapshots(tmp_path, before) == []
     assert not list((home / "snapshots").rglob("*.xml"))
