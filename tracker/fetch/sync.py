@@ -40,6 +40,7 @@ from tracker.fetch.federal_register import FederalRegisterClient
 from tracker.fetch.http import HttpClient
 from tracker.parse import parse_bytes
 from tracker.snapshots import (
+    SnapshotError,
     check_date,
     ecfr_path,
     federal_register_path,
@@ -170,7 +171,7 @@ class _Sync:
         for part in self.config.parts:
             stored = self.store.dates(part)
             gte = since or (seen if part in seen_parts and seen else max(stored, default=EPOCH))
-            issues = version_issue_dates(self.ecfr.versions(part, gte))
+            issues = self._checked_dates(part, version_issue_dates(self.ecfr.versions(part, gte)))
             picked = pick_dates(list(issues), stored, since)
             known = sorted(set(stored) | set(picked))
             for date in picked:
@@ -194,11 +195,26 @@ class _Sync:
         state = {"latest_issue_date": latest, "parts": parts, "federal_register_until": fr_until}
         write_json(state_path(self.root), state)
 
+    def _checked_dates(self, part: str, issues: dict[str, str | None]) -> dict[str, str | None]:
+        """The listed dates that are real YYYY-MM-DD dates; any other is skipped with a warning (never a file name)."""
+        kept = {}
+        for date, issue in issues.items():
+            try:
+                kept[check_date(date)] = issue
+            except SnapshotError as exc:
+                self.log(f"warning: part {part}: skipped a listed version: {exc}")
+        return kept
+
     def _rules(self, since: str) -> list[dict[str, Any]]:
         """BIS rules amending the tracked Parts published since ``since``: snapshots, then the store."""
         found: dict[str, dict[str, Any]] = {}
         for part in self.config.parts:
             for doc in self.fr.documents(part, since, self.today):
+                try:
+                    federal_register_path(self.root, doc.get("document_number"), "json")
+                except SnapshotError as exc:
+                    self.log(f"warning: Federal Register: skipped a document: {exc}")
+                    continue
                 record = found.setdefault(doc["document_number"], {**doc, "parts": set()})
                 refs = doc.get("cfr_references") or []
                 record["parts"] |= {part} | {str(r.get("part")) for r in refs if str(r.get("title")) == "15"}
