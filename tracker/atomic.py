@@ -46,3 +46,14 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def remove_temp_files(root: Path) -> int:
+    """Delete the temporary files a killed writer left anywhere under ``root``; returns how many.
+
+    Call it only while no writer can be working there (under the run's lock).
+    """
+    stale = [p for p in Path(root).rglob(f".*{TEMP_SUFFIX}") if p.is_file()] if Path(root).is_dir() else []
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return len(stale)

@@ -46,9 +46,10 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 
+from tracker.atomic import write_atomic
 from tracker.config import ConfigError
 from tracker.report.data import ReportData
-from tracker.report.render import render_email_html, render_html, render_text, write_atomic
+from tracker.report.render import render_email_html, render_html, render_text
 from tracker.store import Store
 from tracker.watch import filter_changes, normalise_entry
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from tracker.atomic import remove_temp_files
 from tracker.attribution import attribute
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
@@ -214,6 +215,8 @@ def _run_locked(
     log: Log,
     env: dict[str, str] | None,
 ) -> None:
+    if stale := remove_temp_files(config.reports_dir):
+        log(f"reports: removed {stale} unfinished file(s) left by an interrupted run")
     if fetch:
         try:
             _fetch(config, store, outcome, log)

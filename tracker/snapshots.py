@@ -139,14 +139,6 @@ def write_atomic(path: Path, data: bytes, check: Callable[[bytes, str], None]) -
     return Snapshot(path, hashlib.sha256(data).hexdigest(), len(data))
 
 
-def remove_stale_temp_files(root: Path) -> int:
-    """Delete temporary files a killed run left behind (``.NAME.*.part``); returns how many."""
-    stale = [p for p in Path(root).rglob(f".*{atomic.TEMP_SUFFIX}") if p.is_file()]
-    for p in stale:
-        p.unlink(missing_ok=True)
-    return len(stale)
-
-
 def write_ecfr(root: Path, part: str, date: str, data: bytes, title: int = 15) -> Snapshot:
     """Store the eCFR XML of ``part`` on ``date`` (checked to parse)."""
     return write_atomic(ecfr_path(root, part, date, title), data, check_xml)

@@ -289,12 +289,6 @@ def test_markup_in_regulation_text_and_rules_is_shown_as_text_in_report_email_an
         assert SCRIPT in text and IMG in text and RULE_TITLE in text, name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tracker/report/data.py rule_url returns a rule's html_url from the Federal Register API unchecked, "
-    "so html_url 'javascript:alert(5)' becomes a live href in the report, the email and the index; "
-    "fix: use it only when it starts with https:// (else the federalregister.gov/d/ link)",
-)
 def test_a_rule_link_that_is_not_http_is_never_a_live_link(hostile_reports):
     for name, page in _pages(*hostile_reports).items():
         hrefs = lxml.html.fromstring(page).xpath("//a/@href")

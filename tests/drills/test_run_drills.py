@@ -386,12 +386,6 @@ def test_a_run_killed_between_writing_a_report_file_and_renaming_it_is_completed
     assert _check_mail_once(toml, mail_server) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a run killed before a report file's rename leaves its hidden temporary file (reports/.NAME.*.part, "
-    "tracker/atomic.py) and nothing sweeps reports/ (fetch.sync sweeps only snapshots/): the temporary file, "
-    "whole or cut short, stays in the published folder for good",
-)
 def test_the_next_run_removes_the_temporary_report_file_a_killed_run_left(template, tmp_path, mail_server):
     toml = _fresh(template, tmp_path, mail_server)
     assert _run(toml, "report-rename", "1").wait(timeout=60) == -signal.SIGKILL

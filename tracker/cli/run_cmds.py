@@ -26,7 +26,9 @@ def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
        behind them (skipped with --no-fetch) and store them;
     2. compare each new version with the previous one, paragraph by paragraph;
     3. write reports/DATE.html, DATE.txt and DATE.json for each new version date, and
-       reports/index.html listing every report;
+       reports/index.html listing every report, after rewriting the
+       history pages (reports/eccn/3A090.html, reports/section/740.10.html, reports/history.html)
+       of every ECCN and section the new versions changed;
     4. email each recipient in [mail] the changes on their watchlist (all changes when they
        have none; no email when none touch it). Each message is sent once: a message the
        server accepted is never sent again, one it did not take is retried by the next run.

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.atomic import remove_temp_files
 from tracker.config import Config
 from tracker.fetch.amendments import Amendment, parse_amendments
 from tracker.fetch.ecfr import EcfrClient
@@ -45,7 +46,6 @@ from tracker.snapshots import (
     ecfr_path,
     federal_register_path,
     read_json,
-    remove_stale_temp_files,
     state_path,
     write_ecfr,
     write_federal_register,
@@ -155,7 +155,7 @@ class _Sync:
         self.today = dt.date.today().isoformat()
 
     def run(self, since: str | None) -> None:
-        if self.root.is_dir() and (stale := remove_stale_temp_files(self.root)):
+        if stale := remove_temp_files(self.root):
             self.log(f"removed {stale} unfinished download(s) left by an interrupted run")
         title = self.ecfr.titles()
         latest = str(title["latest_issue_date"])

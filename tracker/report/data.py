@@ -270,5 +270,11 @@ def in_report_order(report: ReportData) -> tuple[Change, ...]:
 
 
 def rule_url(rule: Rule) -> str:
-    """The rule's Federal Register page (its short link when the API gave no URL)."""
-    return rule.html_url or f"https://www.federalregister.gov/d/{quote(rule.document_number)}"
+    """The rule's Federal Register page: the API's ``html_url`` if it is an https link, else the short link.
+
+    >>> rule_url(Rule("2024-07004", "89 FR 23876", "t", html_url="javascript:alert(1)"))
+    'https://www.federalregister.gov/d/2024-07004'
+    """
+    if rule.html_url.startswith("https://"):
+        return rule.html_url
+    return f"https://www.federalregister.gov/d/{quote(rule.document_number)}"
