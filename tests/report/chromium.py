@@ -24,6 +24,21 @@ def chromium_binary() -> str | None:
     return next((path for name in CANDIDATES if (path := shutil.which(name))), None)
 
 
+def install_chromium() -> str | None:
+    """Install Debian's chromium package when we may (root, apt-get present); the binary, or None.
+
+    The test setup calls this so CI (a fresh Debian machine, run as root) has the browser; on a
+    developer's machine without root nothing is installed and the browser tests skip.
+    """
+    if chromium_binary() or os.geteuid() != 0 or not shutil.which("apt-get"):
+        return chromium_binary()
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    for step in (["apt-get", "update", "-q"], install):
+        subprocess.run(step, env=env, capture_output=True, timeout=900, check=False)
+    return chromium_binary()
+
+
 @dataclass
 class Page:
     screenshot: Path
