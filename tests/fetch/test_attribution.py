@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fetch.conftest import CCL_RULES, real_json
+from tests.history.peer import rule_records
 from tracker.attribution import attribute, describe
 from tracker.fetch.amendments import Amendment
 from tracker.model import Change
@@ -29,19 +29,7 @@ def rule(number: str, citation: str, effective: str | None, parts=("740",)) -> d
 @pytest.fixture(scope="module")
 def ccl_rules() -> list[dict]:
     """The 284 real BIS rules that touched the CCL, as stored rule rows for Part 774."""
-    return [
-        {
-            "document_number": d["documentNumber"],
-            "citation": d["citation"],
-            "title": d["title"],
-            "action": d["action"],
-            "publication_date": d["publicationDate"],
-            "effective_on": d["effectiveOn"],
-            "html_url": d["htmlUrl"],
-            "parts": ["774"],
-        }
-        for d in real_json(CCL_RULES)["documents"]
-    ]
+    return rule_records()
 
 
 def test_a_change_with_one_rule_in_force_names_its_citation_and_document(ccl_rules):
