@@ -100,11 +100,6 @@ class Paragraph:
         d["refs"] = [asdict(r) for r in self.refs]
         return d
 
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Paragraph:
-        refs = tuple(Reference(**r) for r in d.get("refs", ()))
-        fields = {k: d[k] for k in cls.__slots__ if k in d and k != "refs"}
-        return cls(**fields, refs=refs)
 
 
 #: Kinds of change the differ reports, in the order reports list them.

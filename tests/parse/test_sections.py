@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from tests.support import EAR_MARKDOWN, ECFR_API, PART_740, SHARED, markdown_to_xml, require
+from tracker.model import PARAGRAPH_KINDS
 from tracker.parse import ParseError, parse_bytes
 from tracker.parse.xmltext import SKIP_TAGS
 
@@ -55,6 +56,7 @@ def _assert_keys_sound(records) -> None:
     assert all(r.parent is None or r.parent in known for r in records), "a parent is missing"
     assert [r.order for r in records] == sorted(r.order for r in records)
     assert all(records[r.order] is r for r in records)
+    assert {r.kind for r in records} <= set(PARAGRAPH_KINDS), "a record kind the model does not name"
 
 
 @pytest.mark.parametrize("path", REAL_XML + BULK_XML, ids=lambda p: p.name)

@@ -65,14 +65,3 @@ class EcfrClient:
     def full_xml(self, date: str, part: str) -> bytes:
         """The Part's XML as in force on ``date`` (YYYY-MM-DD)."""
         return self.http.get_xml(f"{self.base}/full/{date}/title-{self.title}.xml", {"part": part})
-
-
-def version_dates(versions: list[dict[str, Any]], since: str) -> list[str]:
-    """Sorted distinct amendment dates on or after ``since`` (``date`` where ``amendment_date`` is absent).
-
-    >>> version_dates([{"amendment_date": "2024-04-04"}, {"date": "2023-11-17"}, {"date": "2024-04-04"}],
-    ...               "2024-01-01")
-    ['2024-04-04']
-    """
-    dates = {str(v.get("amendment_date") or v.get("date") or "") for v in versions}
-    return sorted(d for d in dates if d and d >= since)

@@ -104,10 +104,6 @@ def candidates(raw: str) -> list[tuple[int, int]]:
     return out
 
 
-def is_marker(raw: str) -> bool:
-    return bool(_LEAD.match(raw)) and bool(candidates(raw))
-
-
 def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
     """Split a paragraph's text at its designations.
 
