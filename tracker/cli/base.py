@@ -6,6 +6,7 @@ import click
 
 from tracker import __version__
 from tracker.config import Config, ConfigError, load_config
+from tracker.snapshots import SnapshotError, check_date
 
 
 class TrackerError(click.ClickException):
@@ -18,6 +19,22 @@ class InputError(click.ClickException):
     """Bad input (unreadable file, malformed XML, unknown date or ECCN): exit code 2."""
 
     exit_code = 2
+
+
+class DateType(click.ParamType):
+    """A calendar date written YYYY-MM-DD (``2024-04-04``); anything else is a usage error (exit 2)."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_date(str(value))
+        except SnapshotError as exc:  # one line, exit 2 (click's own usage errors print the usage too)
+            name = (param.opts[0] if param.param_type_name == "option" else param.human_readable_name) if param else ""
+            raise InputError(f"{name}: {exc}" if name else str(exc)) from None
+
+
+DATE = DateType()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,12 +7,12 @@ from dataclasses import replace
 
 import click
 
-from tracker.cli.base import InputError, TrackerError, get_config, main
+from tracker.cli.base import DATE, InputError, TrackerError, get_config, main
 from tracker.config import ConfigError, parse_parts
 from tracker.fetch.http import FetchError
 from tracker.fetch.sync import sync
 from tracker.parse import ParseError
-from tracker.snapshots import SnapshotError, check_date
+from tracker.snapshots import SnapshotError
 from tracker.store import Store, StoreError
 
 _PARTS_HELP = "Only these Parts (repeat or comma-separate: --part 740,774). Default: the configured parts."
@@ -28,7 +28,7 @@ def _parts(values: tuple[str, ...]) -> tuple[str, ...] | None:
 
 
 @main.command("fetch")
-@click.option("--since", metavar="YYYY-MM-DD", help="Backfill: fetch every version dated on or after this day.")
+@click.option("--since", type=DATE, help="Backfill: fetch every version dated on or after this day.")
 @click.option("--part", "--parts", "parts", multiple=True, metavar="N", help=_PARTS_HELP)
 def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
     """Download new eCFR versions of the tracked Parts and the rules behind them, and store them.
@@ -42,11 +42,6 @@ def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
     federal-register/2024-07004.json) and every version is added to the database.
     Progress goes to stderr; exit code 1 (one line) if a download or file fails.
     """
-    if since is not None:
-        try:
-            check_date(since)
-        except SnapshotError as exc:
-            raise InputError(f"--since: {exc}") from None
     config = get_config()
     chosen = _parts(parts)
     if chosen:

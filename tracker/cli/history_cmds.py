@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
-from datetime import date as _date
 from pathlib import Path
 
 import click
 
-from tracker.cli.base import InputError, TrackerError, get_config, main
+from tracker.cli.base import DATE, InputError, TrackerError, get_config, main
 from tracker.history import HistoryError, history, text_on
 from tracker.search import SearchError, search, search_all_dates
 from tracker.store import Store
 from tracker.xref import check_refs, refs_to
 
-
-def _date_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError
-        _date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-    return value
-
-
-ON = click.option("--on", callback=_date_option, metavar="DATE", help="Use the versions in force on DATE (YYYY-MM-DD).")
+ON = click.option("--on", type=DATE, help="Use the versions in force on DATE (YYYY-MM-DD).")
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
 )

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.base import InputError, TrackerError, get_config, main
+from tracker.cli.base import DATE, InputError, TrackerError, get_config, main
 from tracker.diff import DiffError, diff_dates
 from tracker.parse import ParseError
-from tracker.store import Store, StoreError, find_snapshots, ingest_file, is_date
+from tracker.store import Store, StoreError, find_snapshots, ingest_file
 
 
 @contextmanager
@@ -57,7 +57,7 @@ def _ingest_one(store: Store, path: Path, part: str | None, date: str | None) ->
 @main.command("ingest")
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--part", help="The Part the file holds (740). Default: from the path (…/part-740/…).")
-@click.option("--date", "date", help="The eCFR date of the version, YYYY-MM-DD. Default: the file name.")
+@click.option("--date", "date", type=DATE, help="The eCFR date of the version, YYYY-MM-DD. Default: the file name.")
 def ingest_command(path: Path | None, part: str | None, date: str | None) -> None:
     """Store eCFR XML versions in the database, without going online.
 
@@ -71,8 +71,6 @@ def ingest_command(path: Path | None, part: str | None, date: str | None) -> Non
     that differs from the stored version of the same Part and date is refused (exit 2): the
     database never rewrites history.
     """
-    if date is not None and not is_date(date):
-        raise InputError(f"--date {date!r} is not a date (YYYY-MM-DD)")
     root = path if path is not None else Path(get_config().snapshots_dir)
     if root.is_file():
         with open_store(create=True) as store:
@@ -89,8 +87,8 @@ def ingest_command(path: Path | None, part: str | None, date: str | None) -> Non
 
 
 @main.command("diff")
-@click.argument("date_a")
-@click.argument("date_b")
+@click.argument("date_a", type=DATE)
+@click.argument("date_b", type=DATE)
 @click.option("--part", help="Only this Part (740).")
 @click.option("--eccn", help="Only this ECCN's paragraphs (3A090).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
