@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: The level types, outermost first.
 LOWER, ARABIC, ROMAN, UPPER, ITALIC_ARABIC, ITALIC_ROMAN = range(6)
@@ -78,30 +79,31 @@ def marker_label(raw: str) -> tuple[str, bool]:
     return (m.group("i1") or m.group("i2")), True
 
 
-def candidates(raw: str) -> list[tuple[int, int]]:
-    """Every (level, index) a marker could stand for."""
+@lru_cache(maxsize=4096)
+def candidates(raw: str) -> tuple[tuple[int, int], ...]:
+    """Every (level, index) a marker could stand for (cached: a Part repeats the same few hundred markers)."""
     label, italic = marker_label(raw)
     out: list[tuple[int, int]] = []
     if label.isdigit():
         out.append((ITALIC_ARABIC if italic else ARABIC, int(label)))
-        return out
+        return tuple(out)
     if italic:
         r = _roman_value(label)
         if r:
             out.append((ITALIC_ROMAN, r))
-        return out
+        return tuple(out)
     if label.isupper():
         v = _letter_value(label)
         if v:
             out.append((UPPER, v))
-        return out
+        return tuple(out)
     v = _letter_value(label)
     if v:
         out.append((LOWER, v))
     r = _roman_value(label)
     if r:
         out.append((ROMAN, r))
-    return out
+    return tuple(out)
 
 
 def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
