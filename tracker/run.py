@@ -21,8 +21,6 @@ report is first written.
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -34,6 +32,7 @@ from tracker.attribution import attribute
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
 from tracker.fetch.sync import stored_amendments, sync
+from tracker.log import Log, stderr_log
 from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, send_pending, unsent
 from tracker.model import Change
 from tracker.report.data import RefFinding, ReportData
@@ -41,12 +40,6 @@ from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index, write_report
 from tracker.store import Store, StoreError
 from tracker.xref import Ref, RefCheck, broken_and_repaired, refs_to
-
-Log = Callable[[str], None]
-
-
-def stderr_log(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
 
 
 @dataclass

@@ -6,7 +6,8 @@ import click
 
 from tracker.cli.base import InputError, TrackerError, get_config, main
 from tracker.config import ConfigError
-from tracker.run import run, stderr_log
+from tracker.log import stderr_log
+from tracker.run import run
 
 
 @main.command("run")

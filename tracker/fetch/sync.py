@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from tracker.fetch.amendments import Amendment, parse_amendments
 from tracker.fetch.ecfr import EcfrClient
 from tracker.fetch.federal_register import FederalRegisterClient
 from tracker.fetch.http import HttpClient
+from tracker.log import Log, stderr_log
 from tracker.parse import parse_bytes
 from tracker.snapshots import (
     SnapshotError,
@@ -58,11 +58,6 @@ EPOCH = "2017-01-01"
 #: Rules are published before they take effect: look this far back before the first new version.
 FR_LOOKBACK_DAYS = 365
 
-Log = Callable[[str], None]
-
-
-def _stderr(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 @dataclass
@@ -121,7 +116,7 @@ def sync(
     *,
     http: HttpClient | None = None,
     since: str | None = None,
-    log: Log = _stderr,
+    log: Log = stderr_log,
 ) -> SyncResult:
     """Download and ingest what is new for ``config.parts`` (everything since ``since`` for a backfill).
 
