@@ -48,6 +48,7 @@ from typing import Any, Protocol
 
 from tracker.atomic import write_atomic
 from tracker.config import ConfigError
+from tracker.log import Log
 from tracker.report.data import ReportData
 from tracker.report.render import render_email_html, render_html, render_text
 from tracker.store import Store
@@ -365,7 +366,7 @@ def send_pending(
     rows: Iterable[dict[str, Any]],
     report_on: Callable[[str], ReportData],
     transport: Transport,
-    log: Callable[[str], None],
+    log: Log,
 ) -> SendOutcome:
     """Send each unsent delivery ``row`` once; ``report_on(date)`` gives the full report of a date.
 
