@@ -16,6 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from tracker import checkpoint
+
 TEMP_SUFFIX = ".part"
 
 
@@ -29,11 +31,13 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             f.write(raw)
             f.flush()
             os.fsync(f.fileno())
+        checkpoint.reached("file.rename")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+    checkpoint.reached("file.renamed")
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -46,6 +46,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Any, Protocol
 
+from tracker import checkpoint
 from tracker.atomic import write_atomic
 from tracker.config import ConfigError
 from tracker.log import Log
@@ -391,6 +392,7 @@ def send_pending(
             _update(store, row["id"], "attempts = attempts + 1")
         try:
             result = transport.send(msg, who)
+            checkpoint.reached("mail.accepted")
         except MailError as exc:
             _update(store, row["id"], "status = 'failed', last_error = ?", str(exc))
             errors.append(f"mail {date} → {who}: {exc}")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from tracker import checkpoint
 from tracker.atomic import remove_temp_files
 from tracker.attribution import attribute
 from tracker.config import Config
@@ -170,6 +171,7 @@ def run(
         outcome.busy = True
         log(f"another tracker run holds {lock_path(config)}; nothing done")
         return outcome
+    checkpoint.reached("run.locked")
     try:
         store = Store(config.database)
         try:

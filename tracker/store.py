@@ -31,6 +31,7 @@ from typing import Any
 
 import sqlite_utils
 
+from tracker import checkpoint
 from tracker.model import Paragraph, Reference, sha256_text
 from tracker.snapshots import SnapshotError, check_date
 
@@ -184,18 +185,21 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, name: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction; checkpoints ``NAME.commit`` (before COMMIT) and ``NAME.committed``."""
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            checkpoint.reached(f"{name}.commit")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        checkpoint.reached(f"{name}.committed")
 
     def _migrate(self) -> None:
-        with self._transaction() as c:
+        with self._transaction("migrate") as c:
             c.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
             done = {v for (v,) in c.execute("SELECT version FROM migrations")}
             if max(done, default=0) > len(MIGRATIONS):
@@ -276,7 +280,7 @@ class Store:
         if strays:
             raise StoreError(f"{source}: holds part {', '.join(strays)}, not part {part}; nothing stored")
         rows = _rows(paragraphs)
-        with self._transaction() as c:
+        with self._transaction("ingest") as c:
             known = c.execute(
                 "SELECT sha256, source FROM snapshots WHERE part = ? AND date = ?", (part, date)
             ).fetchone()
@@ -384,7 +388,8 @@ class Store:
         kind in ``ignore`` are left out of both versions. Raises :class:`StoreError` as
         :meth:`paragraphs_on` does, and when ``date_a`` is after ``date_b``.
 
-        >>> from tracker.model import Paragraph
+        >>> from tracker import checkpoint
+from tracker.model import Paragraph
         >>> s = Store(":memory:")
         >>> a, b = (Paragraph(c, "1", "1.1", None, "", "text", "", c + " text", i) for i, c in enumerate("ab"))
         >>> for day, version in (("2024-01-01", [a, b]), ("2024-02-01", [b])):
@@ -502,7 +507,7 @@ class Store:
         ``parts`` is taken from ``record["parts"]`` or from ``cfr_references`` (title 15 only).
         """
         rows = [_rule_row(r) for r in records]
-        with self._transaction() as c:
+        with self._transaction("rules") as c:
             c.executemany(
                 "INSERT OR REPLACE INTO rules VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [tuple(r.values()) for r in rows],
