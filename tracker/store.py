@@ -86,6 +86,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX texts_kind ON texts (kind)",
         "CREATE INDEX spans_hash ON spans (hash)",
     ),
+    (
+        # Where each version was downloaded from (NULL: a file ingested by hand), and whether it holds
+        # only part of its Part (an excerpt: absent paragraphs are unknown there, not removed).
+        "ALTER TABLE snapshots ADD COLUMN url TEXT",
+        "ALTER TABLE snapshots ADD COLUMN excerpt INTEGER NOT NULL DEFAULT 0",
+        # A delivery is claimed ('sending', by whom and when) before it is handed to SMTP, so two
+        # processes reaching one database can never both send it.
+        "ALTER TABLE deliveries ADD COLUMN claimed_by TEXT",
+        "ALTER TABLE deliveries ADD COLUMN claimed_at TEXT",
+    ),
 )
 
 
@@ -265,6 +275,8 @@ class Store:
         size: int,
         issue_date: str | None = None,
         fetched_at: str | None = None,
+        url: str | None = None,
+        excerpt: bool = False,
     ) -> bool:
         """Store one version of a Part in one transaction; False if it is already stored.
 
@@ -301,8 +313,8 @@ class Store:
             self._place_version(c, part, date, rows)
             c.execute(
                 "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
-                " ingested_at, paragraphs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (part, date, issue_date, source, sha256, size, fetched_at, _now(), len(paragraphs)),
+                " ingested_at, paragraphs, url, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (part, date, issue_date, source, sha256, size, fetched_at, _now(), len(paragraphs), url, int(excerpt)),
             )
         return True
 
