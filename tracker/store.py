@@ -400,8 +400,7 @@ class Store:
         kind in ``ignore`` are left out of both versions. Raises :class:`StoreError` as
         :meth:`paragraphs_on` does, and when ``date_a`` is after ``date_b``.
 
-        >>> from tracker import checkpoint
-from tracker.model import Paragraph
+        >>> from tracker.model import Paragraph
         >>> s = Store(":memory:")
         >>> a, b = (Paragraph(c, "1", "1.1", None, "", "text", "", c + " text", i) for i, c in enumerate("ab"))
         >>> for day, version in (("2024-01-01", [a, b]), ("2024-02-01", [b])):
