@@ -116,6 +116,13 @@ class StoreError(RuntimeError):
     """A request the store refuses (conflicting re-ingest, unknown version); one-line message."""
 
 
+class SuspectVersionError(StoreError):
+    """A new version implausible against the one before it (most of the Part gone): held back, not stored.
+
+    ``Store.ingest(..., accept_suspect=True)`` stores it anyway (an operator's decision).
+    """
+
+
 def text_hash(p: Paragraph) -> str:
     """The content hash under which a paragraph's kind, marker, heading, text and refs are stored."""
     refs = [[r.target, r.kind, r.text] for r in p.refs]
