@@ -69,12 +69,15 @@ class Config:
     backoff_max: float = 60.0
     #: Longest ``Retry-After`` honoured, in seconds.
     retry_after_max: float = 300.0
+    #: A run lock held longer than this many hours means a hung run: the next run says so and exits 1.
+    stale_lock_hours: float = 6.0
     mail: dict[str, Any] = field(default_factory=dict)
 
 
 _PATH_KEYS = frozenset({"snapshots_dir", "database", "reports_dir"})
 _FLOAT_KEYS = frozenset(
-    {"rate_limit", "full_text_rate_limit", "timeout", "connect_timeout", "backoff_max", "retry_after_max"}
+    {"rate_limit", "full_text_rate_limit", "timeout", "connect_timeout", "backoff_max", "retry_after_max",
+     "stale_lock_hours"}
 )
 _STR_KEYS = frozenset({"ecfr_url", "federal_register_url", "user_agent", "contact"})
 KEYS = tuple(f.name for f in fields(Config))
