@@ -1,7 +1,9 @@
 """The scheduled job: fetch what is new → diff each new version → write reports → email → record.
 
-:func:`run` holds a file lock beside the database for its whole length, so overlapping runs (a slow
-run and the next cron start) cannot both work: the second returns at once with ``busy`` set.
+:func:`run` holds the database's run lock (:mod:`tracker.runlock`) for its whole length, so overlapping
+runs (a slow run and the next cron start, or two paths to one database) cannot both work: the second
+returns at once with ``busy`` set — or, when the lock has been held longer than ``stale_lock_hours``
+(a hung run), with an error, so the run exits non-zero and cron tells the operator.
 
 What is pending is read from the store and the reports folder, never from memory, so a crashed run
 is completed by the next one and a second run in a row does nothing:
@@ -22,10 +24,9 @@ report is first written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from tracker import checkpoint
 from tracker.atomic import remove_temp_files
@@ -39,6 +40,7 @@ from tracker.model import Change
 from tracker.report.data import RefFinding, ReportData
 from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index, write_report
+from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Store, StoreError
 from tracker.xref import Ref, RefCheck, broken_and_repaired, refs_to
 
@@ -48,6 +50,8 @@ class RunOutcome:
     """What one run did; ``errors`` holds one line per failed step (exit code 1 when any)."""
 
     busy: bool = False
+    #: Set (one line) when the lock is held by a run that has gone on past ``stale_lock_hours``.
+    hung: str | None = None
     new_versions: list[tuple[str, str]] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
     mail: SendOutcome = field(default_factory=SendOutcome)
@@ -56,16 +60,11 @@ class RunOutcome:
     @property
     def problems(self) -> list[str]:
         """Every failure of the run, one line each (fetch, diff, messages not taken)."""
-        return self.errors + list(self.mail.errors)
+        return [self.hung] * bool(self.hung) + self.errors + list(self.mail.errors)
 
     @property
     def exit_code(self) -> int:
         return 1 if self.problems else 0
-
-
-def lock_path(config: Config) -> Path:
-    """The lock file: ``<database>.lock`` in the database's folder."""
-    return config.database.parent / f"{config.database.name}.lock"
 
 
 def report_dates(store: Store) -> list[str]:
@@ -163,13 +162,15 @@ def run(
     """One scheduled run (see the module docs). Raises :class:`tracker.config.ConfigError` for a bad [mail]."""
     settings = MailSettings.from_config(config.mail)
     outcome = RunOutcome()
-    config.database.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path(config)), timeout=0)
+    lock = RunLock(config.database, timedelta(hours=config.stale_lock_hours))
     try:
         lock.acquire()
-    except Timeout:
+    except StaleLockError as exc:
+        outcome.hung = str(exc)
+        return outcome
+    except LockBusyError as exc:
         outcome.busy = True
-        log(f"another tracker run holds {lock_path(config)}; nothing done")
+        log(str(exc))
         return outcome
     checkpoint.reached("run.locked")
     try:

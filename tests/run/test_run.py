@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from filelock import FileLock
 
 import tracker.run as run_module
 from tests.run.conftest import NEW, OLD, ingest, with_mail, write_toml
 from tracker.cli import main
-from tracker.run import lock_path, run
+from tracker.run import run
+from tracker.runlock import RunLock
 from tracker.store import Store
 
 CHANGED = ("3A001 License Requirements RS 3", "3A090 License Requirements RS 2", "4A090 License Requirements RS 2")
@@ -222,12 +225,36 @@ def test_crash_after_the_server_accepted_resends_with_the_same_message_id(pair, 
     assert deliveries(pair)[0]["status"] == "sent"
 
 
-def test_a_second_concurrent_run_exits_0_with_one_line(pair, smtp):
-    with FileLock(str(lock_path(pair)), timeout=0):
+def test_a_second_concurrent_run_exits_0_with_one_line_naming_the_holder(pair, smtp):
+    with RunLock(pair.database):
         result = cli(pair)
 
     assert result.exit_code == 0
     assert result.stderr.strip().count("\n") == 0 and "another tracker run" in result.stderr
+    assert f"pid {os.getpid()} on {socket.gethostname()}" in result.stderr
+    assert smtp.messages == [] and not pair.reports_dir.exists()
+
+
+def test_a_run_reaching_the_database_through_a_symlink_meets_the_same_lock(pair, smtp, tmp_path):
+    link = tmp_path / "elsewhere"
+    link.symlink_to(pair.database.parent, target_is_directory=True)
+    with RunLock(pair.database):
+        outcome = run(replace(pair, database=link / pair.database.name), fetch=False, log=lambda line: None)
+
+    assert outcome.busy and outcome.exit_code == 0 and smtp.messages == []
+
+
+def test_a_lock_held_longer_than_the_limit_is_reported_as_a_hung_run_with_exit_1(pair, smtp):
+    with RunLock(pair.database) as lock:
+        started = (datetime.now(UTC) - timedelta(hours=7)).isoformat(timespec="seconds")
+        lock.path.write_text(json.dumps({"pid": 4242, "host": "cron-host", "started": started}))
+        result = cli(pair)
+        shorter = run(replace(pair, stale_lock_hours=8), fetch=False, log=lambda line: None)
+
+    assert result.exit_code == 1
+    assert "pid 4242 on cron-host" in result.stderr and "over 6 h: it may be hung" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert shorter.busy and shorter.exit_code == 0  # under its own 8 h limit it is just busy
     assert smtp.messages == [] and not pair.reports_dir.exists()
 
 

@@ -35,7 +35,9 @@ def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
        server accepted is never sent again, one it did not take is retried by the next run.
 
     Running it twice does nothing the second time; a run that was interrupted is completed
-    by the next. While one run works, another exits at once (exit code 0) with one line.
+    by the next. While one run works, another exits at once (exit code 0) with one line
+    naming the run that holds the lock; if that run has held it longer than stale_lock_hours
+    (default 6), it is probably hung: the new run says so and exits 1, so cron mails you.
     SMTP credentials are read from TRACKER_SMTP_USER and TRACKER_SMTP_PASSWORD.
 
     Exit codes: 0 done (or nothing new), 1 a step failed (fetch, report or a message; the
@@ -47,5 +49,7 @@ def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
         outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=log)
     except ConfigError as exc:
         raise InputError(str(exc)) from None
+    if outcome.hung:
+        raise TrackerError(outcome.hung)
     if outcome.exit_code:
         raise TrackerError("; ".join(outcome.problems) + " (reports kept; the next run retries)")
