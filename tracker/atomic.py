@@ -27,6 +27,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; a report or snapshot gets the usual mode
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
             f.flush()
@@ -38,6 +39,12 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
     _fsync_dir(path.parent)
     checkpoint.reached("file.renamed")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:
