@@ -32,13 +32,13 @@ def write_atomic(path: Path, data: bytes | str) -> None:
             f.write(raw)
             f.flush()
             os.fsync(f.fileno())
-        checkpoint.reached("file.rename")
+        checkpoint.reached("file.rename", path.name)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
-    checkpoint.reached("file.renamed")
+    checkpoint.reached("file.renamed", path.name)
 
 
 def _umask() -> int:

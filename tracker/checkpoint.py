@@ -4,8 +4,8 @@ SMTP acceptance.
 Production code calls :func:`reached` at each such point; with no drill variable set it does nothing
 but count. Drills set, in the child's environment:
 
-- ``TRACKER_CHECKPOINT_LOG=FILE``: append each checkpoint's name to FILE as it is reached (a full run
-  tells the drill how many cut points there are and what each is);
+- ``TRACKER_CHECKPOINT_LOG=FILE``: append each checkpoint's name (and detail) to FILE as it is reached
+  (a full run tells the drill how many cut points there are and what each is);
 - ``TRACKER_KILL_AT=N``: SIGKILL the process at the N-th checkpoint reached (1-based), so every cut
   point is covered by its number, on every machine, whatever its speed;
 - ``TRACKER_PAUSE_AT=NAME`` with ``TRACKER_PAUSE_FILE=FILE``: at the first checkpoint called NAME,
@@ -26,14 +26,15 @@ _count = 0
 _paused = False
 
 
-def reached(name: str) -> None:
-    """Mark checkpoint ``name``: log it, kill the process or pause there as the drill variables say."""
+def reached(name: str, detail: str = "") -> None:
+    """Mark checkpoint ``name`` (``detail``, e.g. a file name, goes into the log only): log it, kill the
+    process or pause there as the drill variables say."""
     global _count, _paused
     _count += 1
     env = os.environ
     if log := env.get("TRACKER_CHECKPOINT_LOG"):
         with open(log, "a", encoding="utf-8") as f:
-            f.write(f"{name}\n")
+            f.write(f"{name} {detail}".rstrip() + "\n")
     if env.get("TRACKER_KILL_AT") == str(_count):
         os.kill(os.getpid(), signal.SIGKILL)
     if not _paused and env.get("TRACKER_PAUSE_AT") == name and (gate := env.get("TRACKER_PAUSE_FILE")):
