@@ -19,10 +19,17 @@ The SMTP user and password are read from ``TRACKER_SMTP_USER`` and ``TRACKER_SMT
 they are never logged and never written anywhere.
 
 Exactly once: before a report is mailed, one ``deliveries`` row per (version date, recipient) records
-a stable Message-ID and the subject (:func:`plan`); the row becomes ``sent`` only after the server
-accepted the message (:func:`send_pending`). A failed send leaves the row ``failed`` and the next run
-retries it; a ``sent`` row is never sent again. If the process dies between the server's acceptance
-and the row's update, the next run resends with the same Message-ID, so mail clients see one message.
+a stable Message-ID and the subject (:func:`plan`). Before a row is handed to SMTP it is claimed in one
+atomic UPDATE (``sending``, ``claimed_by`` = ``host:pid``, ``claimed_at``), which succeeds only if the
+row is not ``sent`` and no live process holds it, so two processes sharing one database never both send
+it. The row becomes ``sent`` only after the server accepted the message (:func:`send_pending`). A failed
+send leaves it ``failed`` (claim released) and the next run retries it; a ``sent`` row is never sent
+again. If the process dies between the server's acceptance and the row's update, its claim is left to a
+dead process, and the next run resends with the same Message-ID, so mail clients see one message.
+
+One bad message or server does not stop the rest: a refused recipient or message fails only its own
+row; a connection the server closed is reopened; after two timeouts or failed connections (refused,
+TLS, login) the run stops trying the server and leaves the remaining rows for the next run.
 
 >>> s = MailSettings.from_config({"sender": "t@example.com", "recipients": ["a@example.com"]})
 >>> s.smtp_port, s.security, s.recipients[0].address
@@ -33,14 +40,16 @@ and the row's update, the next run resends with the same Message-ID, so mail cli
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import re
 import smtplib
+import socket
 import ssl
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
@@ -62,6 +71,13 @@ MAIL_KEYS = frozenset(
     {"smtp_host", "smtp_port", "security", "sender", "recipients", "recipient", "max_changes", "site_url", "timeout"}
 )
 USER_ENV, PASSWORD_ENV = "TRACKER_SMTP_USER", "TRACKER_SMTP_PASSWORD"
+#: A ``sending`` claim older than this may be taken over whoever holds it (a hung or remote claimer).
+CLAIM_LIMIT = timedelta(hours=1)
+#: Timeouts or failed connections to one SMTP server after which a run stops trying it.
+MAX_SERVER_FAULTS = 2
+#: What may not reach a header: C0 and C1 control characters (CR, LF, NEL …) and the Unicode line and
+#: paragraph separators.
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 class MailError(RuntimeError):
@@ -76,8 +92,21 @@ class Recipient:
     watch: tuple[str, ...] = ()
 
 
+def header_text(text: str) -> str:
+    """``text`` fit for one header line: each run of control characters or line breaks becomes a space.
+
+    >>> header_text("89 FR 1\\r\\nBcc: evil@example.com\\u2028x")
+    '89 FR 1 Bcc: evil@example.com x'
+    """
+    return _HEADER_BREAKS.sub(" ", text)
+
+
 def _address(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", parseaddr(value)[1]):
+    if (
+        not isinstance(value, str)
+        or _HEADER_BREAKS.search(value)
+        or not re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", parseaddr(value)[1])
+    ):
         raise ConfigError(f"{where}: {value!r} is not an email address")
     return value.strip()
 
@@ -169,7 +198,7 @@ class MailSettings:
 
 
 def subject(report: ReportData) -> str:
-    """``EAR changes 2024-04-04: 14 paragraphs in 740, 742, 774 (89 FR 23876)``.
+    """``EAR changes 2024-04-04: 14 paragraphs in 740, 742, 774 (89 FR 23876)``, on one clean line.
 
     >>> from tracker.model import Change
     >>> subject(ReportData("2024-04-04", "2024-04-03", ("774",), (Change("added", "3A001.z.1", "774", "3A001", 1),)))
@@ -183,7 +212,7 @@ def subject(report: ReportData) -> str:
     if cites:
         more = f" and {len(cites) - 3} more" if len(cites) > 3 else ""
         text += f" ({', '.join(cites[:3])}{more})"
-    return text
+    return header_text(text)
 
 
 def message_id(version_date: str, recipient: str, sender: str) -> str:
@@ -205,13 +234,17 @@ def build_message(report: ReportData, *, sender: str, recipient: str, msgid: str
     is attached (the message becomes multipart/mixed around the alternative part).
     """
     msg = EmailMessage()
-    msg["Subject"] = subject(report)
-    msg["From"] = sender
-    msg["To"] = recipient
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = msgid
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Tracker-Version-Date"] = report.version_date
+    headers = {
+        "Subject": subject(report),
+        "From": sender,
+        "To": recipient,
+        "Date": format_datetime(datetime.now(UTC)),
+        "Message-ID": msgid,
+        "Auto-Submitted": "auto-generated",
+        "X-Tracker-Version-Date": report.version_date,
+    }
+    for name, value in headers.items():
+        msg[name] = header_text(value)
     msg.set_content(render_text(report, max_changes=max_changes))
     msg.add_alternative(render_email_html(report, max_changes=max_changes), subtype="html")
     if report.summary.total > max_changes:
@@ -261,12 +294,80 @@ def _update(store: Store, row_id: int, sql: str, *args: Any) -> None:
     store.db.execute(f"UPDATE deliveries SET {sql}, updated_at = ? WHERE id = ?", (*args, _now(), row_id))
 
 
+def claimer() -> str:
+    """This process as a claimer of deliveries: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user
+        return True
+    return True
+
+
+def claim_lapsed(claimed_by: str | None, claimed_at: str | None) -> bool:
+    """Whether a ``sending`` claim may be taken over: its claimer is a process of this host that no
+    longer runs, or the claim is older than :data:`CLAIM_LIMIT` (or unreadable).
+
+    >>> claim_lapsed("elsewhere.example.com:1", _now()), claim_lapsed(claimer(), _now())
+    (False, False)
+    >>> claim_lapsed("elsewhere.example.com:1", "2024-04-04T06:30:00+00:00")
+    True
+    """
+    try:
+        if datetime.now(UTC) - datetime.fromisoformat(claimed_at or "") > CLAIM_LIMIT:
+            return True
+    except (TypeError, ValueError):
+        return True
+    host, _, pid = (claimed_by or "").rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and int(pid) > 0 and not _running(int(pid))
+
+
+def _claim(store: Store, row_id: int, me: str) -> bool:
+    """Claim a row for sending in one atomic UPDATE; False when it is sent or another live process has it."""
+    now = _now()
+    changed = store.db.execute(
+        "UPDATE deliveries SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1,"
+        " updated_at = ? WHERE id = ? AND status != 'sent'"
+        " AND (status != 'sending' OR claim_lapsed(claimed_by, claimed_at))",
+        (me, now, now, row_id),
+    ).rowcount
+    if changed:
+        checkpoint.reached("mail.claimed")
+    return bool(changed)
+
+
+def _release(store: Store, row_id: int, me: str, error: str) -> None:
+    """Mark a row this process claimed ``failed`` with ``error`` and drop the claim (nothing if not ours)."""
+    store.db.execute(
+        "UPDATE deliveries SET status = 'failed', last_error = ?, claimed_by = NULL, claimed_at = NULL,"
+        " updated_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?",
+        (error, _now(), row_id, me),
+    )
+
+
+def _holder(store: Store, row_id: int) -> str:
+    """Why a row could not be claimed, for the log."""
+    row = store.db.execute("SELECT status, claimed_by, claimed_at FROM deliveries WHERE id = ?", (row_id,)).fetchone()
+    if row is None:
+        return "no longer planned"
+    if row[0] == "sent":
+        return "already sent by another process"
+    return f"being sent by {row[1]} (claimed {row[2]})"
+
+
 # -- transports -----------------------------------------------------------------------------------
 
 
 class Transport(Protocol):
     #: Whether a message handed over counts as delivered (False for the dry-run outbox).
     final: bool
+    #: Why the transport stopped trying (one line), or None while it still tries.
+    given_up: str | None
 
     def send(self, msg: EmailMessage, recipient: str) -> str: ...
 
@@ -275,6 +376,7 @@ class Outbox:
     """The dry-run transport: each message becomes ``<dir>/<date>--<recipient>.eml``."""
 
     final = False
+    given_up = None
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -289,18 +391,58 @@ class Outbox:
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, text = next(iter(exc.recipients.values()))
-        return f"recipient refused: {code} {text.decode('utf-8', 'replace')}"
+        code, reply = next(iter(exc.recipients.values()))
+        return f"recipient refused: {code} {reply.decode('utf-8', 'replace')}"
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return f"{exc.smtp_code} {text}"
+        error = exc.smtp_error
+        return f"{exc.smtp_code} {error.decode('utf-8', 'replace') if isinstance(error, bytes) else error}"
     return str(exc) or type(exc).__name__
+
+
+def _timed_out(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is, or was raised while handling, a socket timeout (smtplib wraps them)."""
+    while exc is not None:
+        if isinstance(exc, TimeoutError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in: smtplib's own login for ASCII credentials (it encodes them as ASCII only), else AUTH PLAIN
+    or LOGIN with the credentials in UTF-8."""
+    if user.isascii() and password.isascii():
+        smtp.login(user, password)
+        return
+    try:
+        raw_user, raw_password = user.encode("utf-8"), password.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes in the environment; never show them
+        raise smtplib.SMTPException(f"{USER_ENV} or {PASSWORD_ENV} is not valid UTF-8") from None
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" in offered:
+        code, reply = smtp.docmd("AUTH", "PLAIN " + _b64(b"\0" + raw_user + b"\0" + raw_password))
+    elif "LOGIN" in offered:
+        code, reply = smtp.docmd("AUTH", "LOGIN " + _b64(raw_user))
+        if code == 334:
+            code, reply = smtp.docmd(_b64(raw_password))
+    else:
+        raise smtplib.SMTPException(
+            f"a non-ASCII password needs AUTH PLAIN or LOGIN; the server offers {' '.join(offered) or 'no AUTH'}"
+        )
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 class SmtpTransport:
     """SMTP over STARTTLS, SSL or (localhost only) plain; one connection reused across messages.
 
-    Credentials come from ``TRACKER_SMTP_USER`` / ``TRACKER_SMTP_PASSWORD`` in ``env``.
+    Credentials come from ``TRACKER_SMTP_USER`` / ``TRACKER_SMTP_PASSWORD`` in ``env``. A reused
+    connection is checked with NOOP first and reopened if the server closed it. After
+    :data:`MAX_SERVER_FAULTS` timeouts or failed connections the transport gives up (``given_up``).
     """
 
     final = True
@@ -310,6 +452,12 @@ class SmtpTransport:
         self.settings = settings
         self._user, self._password = env.get(USER_ENV), env.get(PASSWORD_ENV)
         self._smtp: smtplib.SMTP | None = None
+        self._faults = 0
+        self.given_up: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.settings.smtp_host}:{self.settings.smtp_port}"
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -324,22 +472,46 @@ class SmtpTransport:
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if self._user:
-                smtp.login(self._user, self._password or "")
+                _login(smtp, self._user, self._password or "")
         except BaseException:
             smtp.close()
             raise
         return smtp
 
+    def _connection(self) -> smtplib.SMTP:
+        """The open connection if it still answers NOOP, else a new one."""
+        if self._smtp is not None:
+            try:
+                if self._smtp.noop()[0] == 250:
+                    return self._smtp
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._smtp.close()
+        self._smtp = None
+        self._smtp = self._connect()
+        return self._smtp
+
+    def _failed(self, exc: BaseException, *, connecting: bool) -> MailError:
+        """The one-line error for ``exc``; a failed connection or a timeout counts towards giving up."""
+        error = f"SMTP {self.where}: {_describe(exc)}"
+        if connecting or _timed_out(exc):
+            self._faults += 1
+            if self._faults >= MAX_SERVER_FAULTS:
+                what = "timed out" if _timed_out(exc) else "failed"
+                self.given_up = f"SMTP {self.where} {what} {self._faults} times in this run (last: {_describe(exc)})"
+        return MailError(error)
+
     def send(self, msg: EmailMessage, recipient: str) -> str:
-        where = f"{self.settings.smtp_host}:{self.settings.smtp_port}"
         try:
-            if self._smtp is None:
-                self._smtp = self._connect()
-            self._smtp.send_message(msg, from_addr=self.settings.sender, to_addrs=[recipient])
+            smtp = self._connection()
+        except (smtplib.SMTPException, OSError) as exc:
+            raise self._failed(exc, connecting=True) from None
+        try:
+            smtp.send_message(msg, from_addr=self.settings.sender, to_addrs=[recipient])
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise MailError(f"SMTP {where}: {_describe(exc)}") from None
-        return f"accepted by {where}"
+            raise self._failed(exc, connecting=False) from None
+        return f"accepted by {self.where}"
 
     def close(self) -> None:
         if self._smtp is not None:
@@ -356,9 +528,12 @@ class SmtpTransport:
 @dataclass(frozen=True)
 class SendOutcome:
     sent: int = 0
+    #: Rows not sent on purpose: no longer a recipient, or sent or being sent by another process.
     skipped: int = 0
-    #: One line per message the server did not take.
+    #: One line per message the server did not take, and one for the messages not tried.
     errors: tuple[str, ...] = ()
+    #: Messages not tried because the transport gave up on the server (left for the next run).
+    untried: int = 0
 
 
 def send_pending(
@@ -371,11 +546,15 @@ def send_pending(
 ) -> SendOutcome:
     """Send each unsent delivery ``row`` once; ``report_on(date)`` gives the full report of a date.
 
-    A final transport marks a row ``sent`` after the server accepts it, or ``failed`` with the
-    error (retried next run); the dry-run outbox leaves rows as they are.
+    A final transport claims each row first (skipped, one log line, when another process has it),
+    marks it ``sent`` after the server accepts it, or ``failed`` with the error (retried next run);
+    once it gives up on the server the remaining rows are left as they are. The dry-run outbox
+    leaves rows as they are.
     """
     by_address = {r.address: r for r in settings.recipients}
-    sent = skipped = 0
+    me = claimer()
+    store.db.conn.create_function("claim_lapsed", 2, claim_lapsed)
+    sent = skipped = untried = 0
     errors: list[str] = []
     for row in rows:
         who, date = row["recipient"], row["version_date"]
@@ -384,22 +563,33 @@ def send_pending(
             log(f"mail {date} → {who}: no longer a recipient in [mail]; not sent")
             skipped += 1
             continue
+        if transport.given_up:
+            untried += 1
+            continue
         report = recipient_report(report_on(date), recipient, settings)
         msg = build_message(
             report, sender=settings.sender, recipient=who, msgid=row["message_id"], max_changes=settings.max_changes
         )
-        if transport.final:
-            _update(store, row["id"], "attempts = attempts + 1")
+        if transport.final and not _claim(store, row["id"], me):
+            log(f"mail {date} → {who}: {_holder(store, row['id'])}; skipped")
+            skipped += 1
+            continue
         try:
             result = transport.send(msg, who)
             checkpoint.reached("mail.accepted")
+            if transport.final:
+                _update(store, row["id"], "status = 'sent', last_error = NULL")
         except MailError as exc:
-            _update(store, row["id"], "status = 'failed', last_error = ?", str(exc))
+            _release(store, row["id"], me, str(exc))
             errors.append(f"mail {date} → {who}: {exc}")
             log(f"{errors[-1]} (FAILED; retried next run)")
             continue
-        if transport.final:
-            _update(store, row["id"], "status = 'sent', last_error = NULL")
+        except BaseException as exc:  # interrupted in this process (Ctrl-C, exit): the next run may take it at once
+            _release(store, row["id"], me, f"interrupted while sending ({type(exc).__name__})")
+            raise
         log(f"mail {date} → {who}: {row['subject']!r} {result}")
         sent += 1
-    return SendOutcome(sent, skipped, tuple(errors))
+    if untried:
+        errors.append(f"mail: {untried} message(s) not tried: {transport.given_up}; the next run sends them")
+        log(errors[-1])
+    return SendOutcome(sent, skipped, tuple(errors), untried)
