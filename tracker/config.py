@@ -62,6 +62,8 @@ class Config:
     #: Read timeout in seconds (the connect timeout is ``connect_timeout``).
     timeout: float = 120.0
     connect_timeout: float = 15.0
+    #: Total seconds one download may take — connecting, status line, headers, body and every retry.
+    deadline: float = 600.0
     #: Retries for 429/5xx answers, timeouts and broken connections.
     retries: int = 5
     #: Back-off: ``backoff_factor * 2**n`` seconds plus up to ``backoff_factor`` of jitter, capped.

@@ -3,8 +3,14 @@
 Every request goes through :class:`HttpClient`: an honest User-Agent, connect/read timeouts, a
 per-host rate limit, urllib3 ``Retry`` for 429 (honouring ``Retry-After``) and 500/502/503/504 with
 jittered, capped back-off, and a retry when the connection breaks mid-body. A body that is not what
-was asked for (an HTML maintenance page with status 200, broken JSON) raises :class:`FetchError`, and
-so does one longer than :data:`MAX_RESPONSE_BYTES`, which is read in chunks and never held whole.
+was asked for (an HTML maintenance page with status 200, broken or too deeply nested JSON) raises
+:class:`FetchError`, and so does one longer than :data:`MAX_RESPONSE_BYTES`, which is read in chunks
+and never held whole.
+
+Each download has a total deadline (``Config.deadline``) over every attempt: connecting, the status
+line, the headers, the body and the waits between retries. A watchdog shuts the download's sockets
+down when it passes, which wakes a read however slowly the server trickles. Redirects are followed
+only within the origin (scheme, host, port) of the URL asked for.
 
 >>> client = HttpClient(Config())                                    # doctest: +SKIP
 >>> client.get_json("https://www.ecfr.gov/api/versioner/v1/titles.json")["titles"][14]["number"]  # doctest: +SKIP
@@ -13,17 +19,22 @@ so does one longer than :data:`MAX_RESPONSE_BYTES`, which is read in chunks and 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import socket
 import threading
 import time
 from collections import Counter
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, ProxyManager
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import ReadTimeoutError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from tracker.config import Config
@@ -34,6 +45,9 @@ RETRY_STATUSES = (429, 500, 502, 503, 504)
 #: Longest body read: no eCFR document the parser accepts is longer, and API answers are far shorter.
 MAX_RESPONSE_BYTES = MAX_XML_BYTES
 _CHUNK = 1 << 16
+#: Most redirects followed for one download (each within the origin asked for).
+MAX_REDIRECTS = 5
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 #: Errors while reading a body after the headers arrived (urllib3's Retry does not cover these).
 _BODY_ERRORS = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)
@@ -58,6 +72,164 @@ class Throttle:
             self._next[key] = start + self.interval
         if start > now:
             time.sleep(start - now)
+
+
+class _Expired(Exception):
+    """The download's deadline passed (internal: :meth:`HttpClient.get` turns it into a FetchError)."""
+
+
+class _Deadline:
+    """The watchdog of one download: when ``seconds`` have passed it shuts down every socket used.
+
+    A shut-down socket wakes any read blocked in it (status line, headers or body), so a server
+    trickling a byte a second is cut. :attr:`expired` says afterwards whether the cut happened, so a
+    download that then fails, or seems to end early, is reported as over its deadline. Connections
+    find the deadline of the download running in their thread with :meth:`active`.
+    """
+
+    _local = threading.local()
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._end = time.monotonic() + seconds
+        self._done = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self.expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._local.current = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        self._local.current = None
+
+    @classmethod
+    def active(cls) -> _Deadline | None:
+        """The deadline of the download running in this thread, if any."""
+        return getattr(cls._local, "current", None)
+
+    def expire(self) -> None:
+        """Mark the download as over its deadline and cut its sockets (a no-op once it has finished)."""
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def watch(self, sock: socket.socket) -> None:
+        """Cut ``sock`` at the deadline (at once if it has passed)."""
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def remaining(self) -> float:
+        """Seconds left; :class:`_Expired` (after :meth:`expire`) if none are."""
+        left = self._end - time.monotonic()
+        if left <= 0 or self.expired:
+            self.expire()
+            raise _Expired
+        return left
+
+    def pause(self, seconds: float) -> None:
+        """Sleep ``seconds`` between attempts, or give up now if the deadline would pass first."""
+        if seconds >= self.remaining():
+            self.expire()
+            raise _Expired
+        if seconds > 0:
+            time.sleep(seconds)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket call, also under TLS
+
+
+class _Connection(HTTPConnection):
+    """A urllib3 connection that connects within, and whose socket is cut at, the active deadline."""
+
+    def _new_conn(self) -> socket.socket:
+        deadline = _Deadline.active()
+        if deadline is None:
+            return super()._new_conn()
+        left = deadline.remaining()
+        self.timeout = min(self.timeout, left) if isinstance(self.timeout, int | float) else left
+        sock = super()._new_conn()
+        deadline.watch(sock)
+        return sock
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        deadline = _Deadline.active()
+        if deadline is not None and self.sock is not None:  # a kept-alive connection used again
+            deadline.watch(self.sock)
+        super().request(*args, **kwargs)
+
+
+class _TlsConnection(_Connection, HTTPSConnection):
+    """:class:`_Connection` over TLS (the handshake is cut too: the socket is watched before it)."""
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TlsPool(HTTPSConnectionPool):
+    ConnectionCls = _TlsConnection
+
+
+_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _Pool, "https": _TlsPool}
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter with pools of :class:`_Connection` (directly and through an HTTP proxy)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if isinstance(manager, ProxyManager):  # a SOCKS manager keeps its own pools
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
+
+
+class _Retry(Retry):
+    """urllib3's Retry whose waits (back-off, ``Retry-After``) end at the download's deadline."""
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        deadline = _Deadline.active()
+        if deadline is None:
+            return super().sleep(response)
+        after = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
+        deadline.pause(after or self.get_backoff_time())
+
+
+def origin(url: str) -> str:
+    """``scheme://host:port`` of ``url`` (lower case, default port filled in); ``""`` if it has none.
+
+    >>> origin("HTTPS://www.FederalRegister.gov/api/v1/documents?page=2")
+    'https://www.federalregister.gov:443'
+    >>> origin("http://127.0.0.1:8080/x") == origin("http://127.0.0.1:8081/x")
+    False
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:  # a port that is not a number
+        return ""
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return ""
+    return f"{scheme}://{parts.hostname}:{port}"
 
 
 class _TooLarge(Exception):
@@ -104,7 +276,7 @@ class HttpClient:
         self.requests = 0
         self.bytes = 0
         self.by_host: Counter[str] = Counter()
-        retry = Retry(
+        retry = _Retry(
             total=config.retries,
             connect=config.retries,
             read=config.retries,
@@ -122,7 +294,7 @@ class HttpClient:
         self.session.headers["User-Agent"] = config.user_agent
         if config.contact:
             self.session.headers["From"] = config.contact
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = _Adapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -133,24 +305,70 @@ class HttpClient:
     def _gave_up(self) -> str:
         return f" (gave up after {self.config.retries} retries)"
 
+    def _late(self, shown: str) -> FetchError:
+        return FetchError(f"GET {shown}: no complete answer within {self.config.deadline:g} s")
+
     def _backoff(self, attempt: int) -> float:
         factor = self.config.backoff_factor
         return min(self.config.backoff_max, factor * 2**attempt + random.random() * factor)
 
     def get(self, url: str, params: dict[str, Any] | None = None, *, accept: str) -> requests.Response:
-        """GET ``url`` and read the whole body, retrying; raise :class:`FetchError` unless status 200."""
+        """GET ``url`` and read the whole body within the deadline, retrying and following redirects within
+        its origin; raise :class:`FetchError` unless the answer is status 200."""
         shown = requests.Request("GET", url, params=params).prepare().url or url
         host = urlsplit(url).netloc
         self.requests += 1
         self.by_host[host] += 1
+        deadline = _Deadline(self.config.deadline)
+        try:
+            with deadline:
+                resp = self._follow(url, params, accept, shown, deadline)
+        except Exception:
+            if deadline.expired:  # after the cut, any failure is the deadline's
+                raise self._late(shown) from None
+            raise
+        if deadline.expired:  # an answer that seemed to end when its socket was cut
+            resp.close()
+            raise self._late(shown)
+        self.bytes += len(resp.content)
+        if resp.status_code != 200:
+            reason = f" {resp.reason}" if resp.reason else ""
+            gave_up = self._gave_up if resp.status_code in RETRY_STATUSES else ""
+            raise FetchError(f"GET {shown}: HTTP {resp.status_code}{reason}{gave_up}")
+        return resp
+
+    def _follow(
+        self, url: str, params: dict[str, Any] | None, accept: str, shown: str, deadline: _Deadline
+    ) -> requests.Response:
+        """The answer at ``url`` after at most :data:`MAX_REDIRECTS` redirects within its origin."""
+        allowed = origin(url)
+        for _ in range(MAX_REDIRECTS + 1):
+            resp = self._attempts(url, params, accept, shown, deadline)
+            if not resp.is_redirect:
+                return resp
+            resp.close()
+            target = urljoin(resp.url, self.session.get_redirect_target(resp) or "")
+            if origin(target) != allowed:
+                raise FetchError(f"GET {shown}: refused a redirect to {target[:200]!r} (off {allowed})")
+            url, params = target, None
+        raise FetchError(f"GET {shown}: more than {MAX_REDIRECTS} redirects")
+
+    def _attempts(
+        self, url: str, params: dict[str, Any] | None, accept: str, shown: str, deadline: _Deadline
+    ) -> requests.Response:
+        """One GET of ``url`` with its retries: the response with its body read (a redirect's left unread)."""
+        host = urlsplit(url).netloc
         for attempt in range(self.config.retries + 1):
             self.throttle.wait(host)
             try:
                 resp = self.session.get(
-                    url, params=params, timeout=self.timeout, stream=True, headers={"Accept": accept}
+                    url, params=params, timeout=self.timeout, stream=True, headers={"Accept": accept},
+                    allow_redirects=False,
                 )
             except requests.exceptions.RequestException as exc:
                 raise FetchError(f"GET {shown}: {_describe(exc)}{self._gave_up}") from None
+            if resp.is_redirect:
+                return resp
             try:
                 _read_body(resp, MAX_RESPONSE_BYTES)  # now, inside the retry loop
             except _TooLarge:
@@ -161,13 +379,11 @@ class HttpClient:
                 if attempt == self.config.retries:
                     why = _describe(exc)
                     raise FetchError(f"GET {shown}: connection broken while reading the body ({why})") from None
-                time.sleep(self._backoff(attempt))
+                deadline.pause(self._backoff(attempt))
                 continue
-            self.bytes += len(resp.content)
-            if resp.status_code != 200:
-                reason = f" {resp.reason}" if resp.reason else ""
-                gave_up = self._gave_up if resp.status_code in RETRY_STATUSES else ""
-                raise FetchError(f"GET {shown}: HTTP {resp.status_code}{reason}{gave_up}")
+            except requests.exceptions.RequestException as exc:  # a body that cannot be decoded
+                resp.close()
+                raise FetchError(f"GET {shown}: {_describe(exc)}") from None
             return resp
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -182,6 +398,8 @@ class HttpClient:
             return json.loads(body)
         except ValueError as exc:
             raise FetchError(f"GET {resp.url}: invalid JSON ({exc})") from None
+        except RecursionError:
+            raise FetchError(f"GET {resp.url}: JSON nested too deeply to read") from None
 
     def get_xml(self, url: str, params: dict[str, Any] | None = None) -> bytes:
         """GET an XML document as bytes; an HTML page, an empty or non-XML body raises :class:`FetchError`."""
