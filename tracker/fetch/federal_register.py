@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from tracker.fetch.http import FetchError, HttpClient, Throttle
+from tracker.fetch.http import FetchError, HttpClient, Throttle, origin
+from tracker.log import Log, stderr_log
 
 AGENCY = "industry-and-security-bureau"
 #: The fields kept for each rule (the API returns only the fields asked for).
@@ -30,8 +31,34 @@ FIELDS = (
     "full_text_xml_url",
 )
 PER_PAGE = 1000
-#: A guard against paging that never ends (10,000 results is the API's cap per query).
+#: Guards against paging that never ends: most pages, and most results, read for one query
+#: (the API itself answers at most 10,000 results a query).
 MAX_PAGES = 50
+MAX_RESULTS = 10_000
+_SCALAR = str | int | float | None
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str | None)
+
+
+def _texts(value: Any) -> bool:
+    return value is None or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _references(value: Any) -> bool:
+    return value is None or (
+        isinstance(value, list)
+        and all(isinstance(r, dict) and all(isinstance(v, _SCALAR) for v in r.values()) for r in value)
+    )
+
+
+#: What each kept field may hold (every other field: a string or null).
+_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "cfr_references": _references,
+    "docket_ids": _texts,
+    "regulation_id_numbers": _texts,
+}
 
 
 def year_slices(since: str, until: str) -> list[tuple[str, str]]:
@@ -52,10 +79,14 @@ def year_slices(since: str, until: str) -> list[tuple[str, str]]:
 class FederalRegisterClient:
     """``documents.json`` searches (with paging) and full-text XML downloads."""
 
-    def __init__(self, http: HttpClient, base_url: str, *, full_text_rate: float = 1.0) -> None:
+    def __init__(
+        self, http: HttpClient, base_url: str, *, full_text_rate: float = 1.0, log: Log = stderr_log
+    ) -> None:
         self.http = http
         self.url = base_url.rstrip("/") + "/api/v1/documents.json"
+        self.origin = origin(base_url)
         self.full_text_throttle = Throttle(full_text_rate)
+        self.log = log
 
     def query(self, part: str, since: str, until: str) -> dict[str, Any]:
         """The query parameters for BIS rules amending ``part`` published in ``[since, until]``."""
@@ -74,28 +105,60 @@ class FederalRegisterClient:
         """Each rule record (the :data:`FIELDS`), following ``next_page_url`` as given to the end.
 
         Long ranges are queried one calendar year at a time (a query is capped at 10,000 results).
+        A ``next_page_url`` off the configured host, more than :data:`MAX_PAGES` pages or
+        :data:`MAX_RESULTS` results is an error; a result whose fields have the wrong types is
+        skipped with a warning.
         """
         for lo, hi in year_slices(since, until):
             url: str | None = self.url
             params: dict[str, Any] | None = self.query(part, lo, hi)
             seen: set[str] = set()
+            results = 0
             while url:
                 if len(seen) == MAX_PAGES or url in seen:
-                    raise FetchError(f"GET {url}: Federal Register paging does not end")
+                    raise FetchError(f"GET {url}: Federal Register paging does not end (over {MAX_PAGES} pages)")
                 seen.add(url)
                 page = self.http.get_json(url, params)
                 if not isinstance(page, dict) or not isinstance(page.get("results", []), list):
                     raise FetchError(f"GET {url}: no 'results' list in the Federal Register answer")
+                results += len(page.get("results", []))
+                if results > MAX_RESULTS:
+                    raise FetchError(f"GET {url}: more than {MAX_RESULTS:,} Federal Register results for one query")
                 for doc in page.get("results", []):
-                    yield self._record(doc, url)
-                url, params = page.get("next_page_url"), None
+                    if (record := self._record(doc, url)) is not None:
+                        yield record
+                url, params = self._next_page(page.get("next_page_url")), None
 
-    def _record(self, doc: Any, url: str) -> dict[str, Any]:
+    def _next_page(self, url: Any) -> str | None:
+        """The next page's URL, once checked: a string on the configured host, or nothing."""
+        if url is None or url == "":
+            return None
+        if not isinstance(url, str):
+            raise FetchError(f"Federal Register: next_page_url is a {type(url).__name__}, not a URL")
+        return self._on_host(url, "next_page_url")
+
+    def _on_host(self, url: str, field: str) -> str:
+        """``url`` if it is on the configured Federal Register host; otherwise it is refused, never requested."""
+        if origin(url) != self.origin:
+            raise FetchError(f"Federal Register: refused {field} {url[:200]!r} (not on {self.origin})")
+        return url
+
+    def _record(self, doc: Any, url: str) -> dict[str, Any] | None:
+        """The :data:`FIELDS` of a result, or None (with a warning) if one has the wrong type."""
         if not isinstance(doc, dict) or not doc.get("document_number"):
             raise FetchError(f"GET {url}: a Federal Register result without a document_number")
+        bad = next((k for k in FIELDS if not _CHECKS.get(k, _text)(doc.get(k))), None)
+        if bad:
+            number = doc["document_number"]
+            self.log(f"warning: Federal Register: skipped document {number!r:.40}: {bad} has the wrong type")
+            return None
         return {key: doc.get(key) for key in FIELDS}
 
     def full_text_xml(self, url: str) -> bytes:
-        """A document's full text (GovInfo XML with ``REGTEXT``/``AMDPAR``), at most 1 download a second."""
+        """A document's full text (GovInfo XML with ``REGTEXT``/``AMDPAR``), at most 1 download a second.
+
+        A URL off the configured Federal Register host is refused without a request.
+        """
+        self._on_host(url, "full_text_xml_url")
         self.full_text_throttle.wait("full-text")
         return self.http.get_xml(url)
