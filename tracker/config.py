@@ -78,7 +78,7 @@ class Config:
 
 _PATH_KEYS = frozenset({"snapshots_dir", "database", "reports_dir"})
 _FLOAT_KEYS = frozenset(
-    {"rate_limit", "full_text_rate_limit", "timeout", "connect_timeout", "backoff_max", "retry_after_max",
+    {"rate_limit", "full_text_rate_limit", "timeout", "connect_timeout", "deadline", "backoff_max", "retry_after_max",
      "stale_lock_hours"}
 )
 _STR_KEYS = frozenset({"ecfr_url", "federal_register_url", "user_agent", "contact"})
