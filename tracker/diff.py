@@ -73,7 +73,7 @@ class DiffError(ValueError):
 
 # -- word-level redline ---------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_TOKEN = re.compile(r"\\[\\*^_|]|\w+|\s+|[^\w\s]")  # an escaped character (xmltext.ESCAPED) is one token
 _OPS = {0: "equal", -1: "delete", 1: "insert"}
 
 

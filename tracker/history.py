@@ -34,6 +34,7 @@ from typing import Any
 
 from tracker.diff import compare
 from tracker.model import Change, Paragraph, Reference, Rule
+from tracker.parse.xmltext import unescape
 from tracker.report.markup import runs_to_text
 
 ECCN_KEY = re.compile(r"^(\d[A-Ea-e]\d{3})((?:\.[A-Za-z0-9]{1,4})*)$")
@@ -222,11 +223,11 @@ class History:
             for c in e.changes:
                 lines.extend(_change_lines(c))
             if e.text is not None:
-                lines += ["  text in force from this date:", *(f"    {t}" for t in e.text.splitlines())]
+                lines += ["  text in force from this date:", *(f"    {unescape(t)}" for t in e.text.splitlines())]
         since = "first stored version" if self.first_seen == self.first_stored else "added then"
         lines += ["", f"{self.first_seen}: earliest stored text ({since})"]
         if self.first_text is not None:
-            lines += [f"    {t}" for t in self.first_text.splitlines()]
+            lines += [f"    {unescape(t)}" for t in self.first_text.splitlines()]
         return "\n".join(lines) + "\n"
 
 
@@ -241,7 +242,8 @@ def _change_lines(c: Change) -> list[str]:
         head += f" from {c.old_citation}"
     if c.reference_pairs:
         head += " (" + "; ".join(f"{a} → {b}" for a, b in c.reference_pairs) + ")"
-    body = runs_to_text(c.redline) if c.redline else (c.new_text if c.new_text is not None else c.old_text)
+    text = c.new_text if c.new_text is not None else c.old_text
+    body = runs_to_text(c.redline) if c.redline else unescape(text or "")
     return [head, f"      {body}"] if body else [head]
 
 

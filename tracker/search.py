@@ -23,6 +23,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from tracker.parse.xmltext import plain
 from tracker.xref import versions_on
 
 _WORDS = re.compile(r"[^\W_]+")
@@ -46,7 +47,10 @@ def fts_phrase(query: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A citation whose text (in the version in force) matches, with the matching words in ``[ ]``."""
+    """A citation whose text (in the version in force) matches, with the matching words in ``[ ]``.
+
+    ``snippet`` is plain text: no markup, the regulation's own ``*`` or ``^`` as written.
+    """
 
     part: str
     citation: str
@@ -91,7 +95,7 @@ def search(store, query: str, *, on: str | None = None, part: str | None = None,
             " ORDER BY s.citation LIMIT ?",
             (phrase, p, version, version, limit),
         )
-        out.extend(Hit(r[0], r[1], version, r[4]) for r in rows)
+        out.extend(Hit(r[0], r[1], version, plain(r[4])) for r in rows)
     return out[:limit]
 
 
@@ -112,5 +116,5 @@ def search_all_dates(store, query: str, *, part: str | None = None) -> list[Pres
         if last and last.part == p and last.citation == citation and last.left == start:
             out[-1] = Presence(p, citation, last.entered, end, last.snippet)
         else:
-            out.append(Presence(p, citation, start, end, snippet))
+            out.append(Presence(p, citation, start, end, plain(snippet)))
     return sorted(out, key=lambda x: (len(x.part), x.part, x.citation, x.entered))

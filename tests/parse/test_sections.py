@@ -18,8 +18,8 @@ MARKDOWN = sorted(require(EAR_MARKDOWN).glob("*.md"))
 
 
 def _chars(text: str) -> str:
-    """Text reduced to its characters in order: no whitespace, table separators or markup."""
-    return re.sub(r"[\s|*^]", "", text)
+    """Text reduced to its characters in order: no whitespace, table separators, markup or escapes."""
+    return re.sub(r"[\s|*^\\]", "", text)
 
 
 def _units(root: etree._Element) -> list[etree._Element]:

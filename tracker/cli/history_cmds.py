@@ -9,6 +9,7 @@ import click
 
 from tracker.cli.base import DATE, InputError, TrackerError, get_config, main
 from tracker.history import HistoryError, history, text_on
+from tracker.parse.xmltext import unescape
 from tracker.search import SearchError, search, search_all_dates
 from tracker.store import Store
 from tracker.xref import check_refs, refs_to
@@ -52,7 +53,7 @@ def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None
             if fmt == "json":
                 _json({"key": key, "on": on, "paragraphs": [p.to_dict() for p in paragraphs]})
             else:
-                click.echo("\n".join(p.text for p in paragraphs))
+                click.echo("\n".join(unescape(p.text) for p in paragraphs))
             return
         result = history(store, key, with_text=with_text)
     except HistoryError as exc:

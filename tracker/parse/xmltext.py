@@ -1,13 +1,21 @@
-"""Safe XML loading and the text of eCFR elements with light markup.
+r"""Safe XML loading and the text of eCFR elements with light markup.
 
->>> el = load_xml(b"<P>(a) <I>Scope.</I> The   rules<SU>3</SU></P>", "x.xml").getroot()
->>> inline_text(el)
-'(a) *Scope.* The rules^3^'
+The inline-markup form: ``*italic*``, ``**bold**``, ``^sup^``. A character the regulation itself writes
+that could be read as markup (``\ * ^ _ |``: ``_`` and ``|`` are reserved, ``" | "`` joins table cells)
+is escaped with a backslash. :func:`plain` reads the form back as text without markup, :func:`unescape`
+as text with the markup kept as written, :func:`markup_pieces` piece by piece.
+
+>>> el = load_xml(b"<P>(a) <I>Scope.</I> The   rules<SU>3</SU> d &#8804; 15cm*GHz*N/f</P>", "x.xml").getroot()
+>>> print(inline_text(el))
+(a) *Scope.* The rules^3^ d ≤ 15cm\*GHz\*N/f
+>>> print(plain(inline_text(el)))
+(a) Scope. The rules3 d ≤ 15cm*GHz*N/f
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -32,6 +40,28 @@ def _parser() -> etree.XMLParser:
     )
 
 
+#: The encodings accepted: the eCFR serves UTF-8, and in these ``<!ENTITY`` is the bytes searched for.
+_ENCODINGS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+#: How XML parsers recognise other encodings from the first bytes (XML 1.0, appendix F).
+_SIGNATURES = {b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32", b"\xfe\xff": "UTF-16",
+               b"\xff\xfe": "UTF-16", b"\x4c\x6f\xa7\x94": "EBCDIC"}
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']?([^"'\s?>]*)""")
+
+
+def _foreign_encoding(data: bytes) -> str | None:
+    """The name of the encoding a parser would read ``data`` in, if that is not UTF-8 or ASCII."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    for mark, encoding in _SIGNATURES.items():
+        if body.startswith(mark):
+            return encoding
+    if b"\x00" in body[:4]:
+        return "UTF-16/UTF-32 without a byte-order mark"
+    m = _DECLARED.match(body[:200])
+    if m and m.group(1).decode("ascii", "replace").lower() not in _ENCODINGS:
+        return m.group(1).decode("ascii", "replace")[:40] or "(empty)"
+    return None
+
+
 def load_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BYTES) -> etree._ElementTree:
     """Parse bytes as XML with entities, DTDs and network access off, at most ``max_bytes`` long.
 
@@ -42,7 +72,10 @@ def load_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BYT
     head = data[:512].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         raise ParseError(f"{name}: line 1, column 1: an HTML page, not eCFR XML")
-    if b"<!ENTITY" in data:
+    foreign = _foreign_encoding(data)
+    if foreign:  # a DTD in UTF-16 or EBCDIC would slip past the byte search below
+        raise ParseError(f"{name}: line 1, column 1: encoding {foreign} is not accepted; eCFR XML is UTF-8")
+    if b"<!ENTITY" in data:  # meaningful because the bytes are UTF-8 (or ASCII)
         raise ParseError(f"{name}: entity declarations are not allowed in eCFR XML")
     try:
         root = etree.fromstring(data, _parser())
@@ -98,20 +131,17 @@ def _collect(el: etree._Element, out: list[str], top: bool) -> None:
     mark = "" if top else _mark_for(el)
     if el.tag == "br":
         out.append(" ")
-    if el.text:
-        inner: list[str] = [el.text]
-    else:
-        inner = []
+    inner: list[str] = [escape_markup(el.text)] if el.text else []
     for child in el:
         if not isinstance(child.tag, str) or child.tag in SKIP_TAGS:
             if child.tail:
-                inner.append(child.tail)
+                inner.append(escape_markup(child.tail))
             continue
         buf: list[str] = []
         _collect(child, buf, False)
         inner.append(f" {''.join(buf)} " if child.tag in _BLOCK_TAGS else "".join(buf))
         if child.tail:
-            inner.append(child.tail)
+            inner.append(escape_markup(child.tail))
     text = "".join(inner)
     if mark and text.strip():
         lead = text[: len(text) - len(text.lstrip())]
@@ -121,19 +151,61 @@ def _collect(el: etree._Element, out: list[str], top: bool) -> None:
 
 
 def inline_text(el: etree._Element) -> str:
-    """The element's text with emphasis as light markup, whitespace normalised.
+    """The element's text in the inline-markup form, whitespace normalised.
 
     ``XREF``/``FTREF`` navigation is left out; ``<I>`` becomes ``*…*``, ``<B>`` ``**…**``,
-    superscripts ``^…^``.
+    superscripts ``^…^``; the characters of :data:`ESCAPED` in the text are backslash-escaped.
     """
     out: list[str] = []
     _collect(el, out, True)
     return normalise_ws("".join(out))
 
 
-_MARKUP = re.compile(r"\*\*|\*|\^")
+#: The characters escaped with a backslash when the text itself contains them.
+ESCAPED = "\\*^_|"
+_LITERAL = re.compile(r"[\\*^_|]")
+#: One piece of the form: an escaped character (group 1) or a markup mark.
+_PIECE = re.compile(r"\\([\\*^_|])|\*\*|\*|\^")
+_ESCAPE = re.compile(r"\\([\\*^_|])")
+
+
+def escape_markup(text: str) -> str:
+    r"""Text with every character of :data:`ESCAPED` backslash-escaped, so the form reads it back as itself.
+
+    >>> print(escape_markup(r"15cm*GHz*N/f, 10^12, a_b | c\d"))
+    15cm\*GHz\*N/f, 10\^12, a\_b \| c\\d
+    """
+    return _LITERAL.sub(r"\\\g<0>", text)
+
+
+def unescape(text: str) -> str:
+    """The form as text with the markup kept as written (``*italic*``) and every escape resolved."""
+    return _ESCAPE.sub(r"\1", text) if "\\" in text else text
+
+
+def markup_pieces(text: str) -> Iterator[tuple[str, str]]:
+    r"""The form as ``("text", s)`` and ``("mark", m)`` pieces (``m`` is ``*``, ``**`` or ``^``).
+
+    >>> list(markup_pieces(r"*a\*b*"))
+    [('mark', '*'), ('text', 'a*b'), ('mark', '*')]
+    """
+    buf: list[str] = []
+    pos = 0
+    for m in _PIECE.finditer(text):
+        buf.append(text[pos : m.start()])
+        pos = m.end()
+        if m.group(1):
+            buf.append(m.group(1))
+            continue
+        if any(buf):
+            yield "text", "".join(buf)
+        buf = []
+        yield "mark", m.group()
+    buf.append(text[pos:])
+    if any(buf):
+        yield "text", "".join(buf)
 
 
 def plain(text: str) -> str:
-    """Text with the light markup removed (for word comparisons and search)."""
-    return normalise_ws(_MARKUP.sub("", text))
+    """The text without markup, escapes resolved, whitespace normalised (for word comparisons and search)."""
+    return normalise_ws(_PIECE.sub(lambda m: m.group(1) or "", text))

@@ -1,22 +1,24 @@
-"""Paragraph text with light markup (``*italic*``, ``**bold**``, ``^sup^``) as safe HTML or plain text.
+r"""Paragraph text in the inline-markup form (:mod:`tracker.parse.xmltext`) as safe HTML or plain text.
 
 Text is escaped first; only then are the markup characters turned into tags, so nothing from the
-regulation can inject HTML.
+regulation can inject HTML. Escaped characters (``15cm\*GHz``) come out as themselves.
 
 >>> str(runs_to_html((("equal", "(1) *Scope.* a < b & "), ("delete", "<script>"), ("insert", "10^6^"))))
 '(1) <em>Scope.</em> a &lt; b &amp; <del>&lt;script&gt;</del><ins>10<sup>6</sup></ins>'
->>> runs_to_text((("equal", "meets or exceeds the "), ("delete", "limit"), ("insert", "limits")))
-'meets or exceeds the [-limit-]{+limits+}'
+>>> str(text_to_html(r"d ≤ 15cm\*GHz\*N/f, *x\_y*"))
+'d ≤ 15cm*GHz*N/f, <em>x_y</em>'
+>>> runs_to_text((("equal", "meets or exceeds the "), ("delete", "limit"), ("insert", r"limits\*")))
+'meets or exceeds the [-limit-]{+limits*+}'
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-_MARK = re.compile(r"\*\*|\*|\^")
+from tracker.parse.xmltext import markup_pieces, unescape
+
 _TAGS = {"**": "strong", "*": "em", "^": "sup"}
 _WRAP = {"insert": "ins", "delete": "del"}
 _TEXT_WRAP = {"insert": ("{+", "+}"), "delete": ("[-", "-]")}
@@ -35,12 +37,8 @@ def runs_to_html(runs: Iterable[tuple[str, str]]) -> Markup:
         if wrap:
             out.append(f"<{wrap}>")
         out.extend(f"<{t}>" for t in open_tags)
-        pos = 0
-        for m in _MARK.finditer(text):
-            out.append(escape(text[pos : m.start()]))
-            out.append(_toggle(open_tags, _TAGS[m.group()]))
-            pos = m.end()
-        out.append(escape(text[pos:]))
+        for kind, piece in markup_pieces(text):
+            out.append(_toggle(open_tags, _TAGS[piece]) if kind == "mark" else escape(piece))
         out.extend(f"</{t}>" for t in reversed(open_tags))
         if wrap:
             out.append(f"</{wrap}>")
@@ -64,9 +62,9 @@ def text_to_html(text: str) -> Markup:
 
 
 def runs_to_text(runs: Iterable[tuple[str, str]]) -> str:
-    """Redline runs as plain text: ``[-deleted-]`` and ``{+inserted+}`` (markup kept as written)."""
+    """Redline runs as plain text: ``[-deleted-]`` and ``{+inserted+}`` (markup kept as written, escapes resolved)."""
     parts = []
     for op, text in runs:
         start, end = _TEXT_WRAP.get(op, ("", ""))
-        parts.append(f"{start}{text}{end}")
+        parts.append(f"{start}{unescape(text)}{end}")
     return "".join(parts)

@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from tracker.atomic import write_atomic
 from tracker.model import Change, Rule
+from tracker.parse.xmltext import unescape
 from tracker.report.data import (
     HISTORY_INDEX,
     KIND_LEGEND,
@@ -63,6 +64,7 @@ def _environment() -> Environment:
     )
     env.filters.update(
         markup=text_to_html,
+        unescape=unescape,
         redline_html=lambda c: runs_to_html(redline(c)),
         redline_text=lambda c: runs_to_text(redline(c)),
         redline=runs_to_html,
