@@ -11,7 +11,9 @@ that amends that Part and took effect in ``(date_from, date_to]``. Among those c
 - confirmed or named rules win over the rest; otherwise every remaining candidate is listed —
   two rules taking effect the same day are both named, never one guessed.
 
-No candidate leaves ``Change.rules`` empty: "source not identified" (see :func:`describe`).
+No candidate leaves ``Change.rules`` empty: "source not yet identified" (see :func:`describe`) — no rule
+is known *yet*: the Federal Register fetch may have failed or lagged (:mod:`tracker.fetch.sync` asks
+again on later runs), and ``tracker history`` names the rule once it is stored.
 
 >>> from tracker.model import Change
 >>> rule = {"document_number": "2024-07004", "citation": "89 FR 23876", "effective_on": "2024-04-04",
@@ -20,7 +22,7 @@ No candidate leaves ``Change.rules`` empty: "source not identified" (see :func:`
 >>> [describe(c) for c in attribute([change], [rule], date_from="2024-03-13", date_to="2024-04-04")]
 ['89 FR 23876 (document 2024-07004, effective 2024-04-04)']
 >>> [describe(c) for c in attribute([change], [rule], date_from="2024-04-04", date_to="2024-05-01")]
-['source not identified']
+['source not yet identified']
 """
 
 from __future__ import annotations
@@ -43,11 +45,15 @@ def rule_parts(rule: Mapping[str, Any]) -> set[str]:
 
     >>> sorted(rule_parts({"cfr_references": [{"title": 15, "part": "740"}, {"title": 48, "part": "52"}]}))
     ['740']
+    >>> rule_parts({"cfr_references": "15 CFR 740"}), rule_parts({"parts": "740"})   # malformed: no Parts
+    (set(), set())
     """
-    if rule.get("parts") is not None:
-        return {str(p) for p in rule["parts"]}
-    refs = rule.get("cfr_references") or []
-    return {str(r.get("part")) for r in refs if str(r.get("title")) == "15"}
+    parts, refs = rule.get("parts"), rule.get("cfr_references")
+    if isinstance(parts, list | tuple):
+        return {str(p) for p in parts}
+    if parts is not None or not isinstance(refs, list):
+        return set()
+    return {str(r.get("part")) for r in refs if isinstance(r, dict) and str(r.get("title")) == "15"}
 
 
 def to_rule(record: Mapping[str, Any]) -> Rule:
@@ -139,7 +145,7 @@ def describe(change: Change) -> str:
     89 FR 23999 (document 2024-07005, effective 2024-04-04)
     """
     if not change.rules:
-        return "source not identified"
+        return "source not yet identified"
     named = [f"{r.citation} (document {r.document_number}, effective {r.effective_on})" for r in change.rules]
     if len(named) == 1:
         return named[0]

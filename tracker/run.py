@@ -145,10 +145,13 @@ def build_report(config: Config, store: Store, date: str) -> ReportData:
 
 
 def _fetch(config: Config, store: Store, outcome: RunOutcome, log: Log) -> None:
+    """Sync; each version or rule fetch that failed is one line in ``outcome.errors`` (the others were stored)."""
     result = sync(config, store, log=log)
     outcome.new_versions = list(result.new_versions)
+    outcome.errors.extend(f"fetch: {line}" for line in result.errors)
     listed = ", ".join(f"{p} {d}" for p, d in outcome.new_versions) or "nothing new"
-    log(f"fetch: {listed} ({result.rules_added} rule(s) added, {result.requests} request(s))")
+    failed = f", {len(result.errors)} failed (see above)" if result.errors else ""
+    log(f"fetch: {listed} ({result.rules_added} rule(s) added, {result.requests} request(s){failed})")
 
 
 def run(

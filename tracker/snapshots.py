@@ -6,10 +6,18 @@ Layout (``root`` is ``snapshots_dir`` from the configuration)::
     ecfr/title-15/state.json                   what the last complete fetch saw (titles.json)
     federal-register/2024-07004.json           a rule's Federal Register API record
     federal-register/2024-07004.xml            its full text (GovInfo XML), where fetched
+    quarantine/ecfr/title-15/part-740/2024-04-04.20240405T063000Z.1f2e3d4c5b6a.xml
+                                               a body that failed its check (UTC time, sha256 prefix),
+    quarantine/…/2024-04-04.20240405T063000Z.1f2e3d4c5b6a.why.txt   and why, in one line
+    held/ecfr/title-15/part-774/2026-09-01.xml a version the store refused as implausible, kept for
+                                               ``tracker ingest --accept-suspect FILE``
 
 A file is written to a hidden temporary file in the same folder, fsynced, checked (non-empty, and
-it parses) and only then renamed over its final name, so an interrupted download never leaves a
-half file that looks whole. Identifiers and dates are checked before they become file names.
+it parses; an eCFR snapshot must be the whole Part it is named after, see :func:`check_ecfr_part`)
+and only then renamed over its final name, so an interrupted download never leaves a half file that
+looks whole. Identifiers and dates are checked before they become file names. Nothing under
+``quarantine/`` or ``held/`` is ever read back as a snapshot (:func:`tracker.store.find_snapshots`
+reads ``ecfr/title-15/`` only).
 
 >>> ecfr_path(Path("snapshots"), "740", "2024-04-04")
 PosixPath('snapshots/ecfr/title-15/part-740/2024-04-04.xml')
@@ -25,12 +33,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from tracker import atomic
 from tracker.parse.xmltext import ParseError, load_xml
@@ -39,6 +50,7 @@ _PART = re.compile(r"\d{1,4}")
 _DOCUMENT = re.compile(r"[A-Za-z0-9]{1,4}(?:-[A-Za-z0-9]{1,8}){1,3}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = ("json", "xml")
+_CITATION = re.compile(r"(\d+) CFR Part (\S+)")
 
 
 class SnapshotError(ValueError):
@@ -104,6 +116,46 @@ def check_xml(data: bytes, name: str) -> None:
         raise SnapshotError(str(exc)) from None
 
 
+def _hierarchy(el: etree._Element) -> dict[str, Any]:
+    """The element's ``hierarchy_metadata`` JSON (the API escapes it once or twice), or {} when absent or unreadable."""
+    raw = el.get("hierarchy_metadata") or ""
+    for text in (raw, html.unescape(raw)):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            continue
+        return value if isinstance(value, dict) else {}
+    return {}
+
+
+def check_ecfr_part(root: etree._Element, name: str, part: str, title: int = 15) -> None:
+    """Raise :class:`SnapshotError` unless ``root`` is the whole of ``part`` of ``title`` with some content.
+
+    A whole Part is a ``DIV5 TYPE="PART"`` whose ``N`` is the Part, whose ``hierarchy_metadata`` (when
+    readable) cites that title and Part, and which holds at least one section or supplement.
+
+    >>> check_ecfr_part(etree.fromstring('<DIV8 N="740.10" TYPE="SECTION"/>'), "x.xml", "740")
+    Traceback (most recent call last):
+    ...
+    tracker.snapshots.SnapshotError: x.xml: the root is DIV8 SECTION, not a whole Part (DIV5 TYPE="PART")
+    >>> check_ecfr_part(etree.fromstring('<DIV5 N="740" TYPE="PART"><HEAD>PART 740</HEAD></DIV5>'), "x.xml", "740")
+    Traceback (most recent call last):
+    ...
+    tracker.snapshots.SnapshotError: x.xml: part 740 holds no section or supplement (an empty stub)
+    """
+    kind = f"{root.tag} {root.get('TYPE') or ''}".strip()
+    if root.tag != "DIV5" or root.get("TYPE") != "PART":
+        raise SnapshotError(f'{name}: the root is {kind}, not a whole Part (DIV5 TYPE="PART")')
+    if root.get("N") != part:
+        raise SnapshotError(f"{name}: holds part {root.get('N')!r}, not part {part}")
+    citation = str(_hierarchy(root).get("citation") or f"{title} CFR Part {part}")
+    cited = _CITATION.fullmatch(citation)
+    if not cited or cited.groups() != (str(title), part):
+        raise SnapshotError(f"{name}: its metadata cites {citation!r}, not {title} CFR Part {part}")
+    if next(root.iter("DIV8", "DIV9"), None) is None:
+        raise SnapshotError(f"{name}: part {part} holds no section or supplement (an empty stub)")
+
+
 def check_json(data: bytes, name: str) -> None:
     """Raise :class:`SnapshotError` unless ``data`` is a JSON document."""
     try:
@@ -140,8 +192,45 @@ def write_atomic(path: Path, data: bytes, check: Callable[[bytes, str], None]) -
 
 
 def write_ecfr(root: Path, part: str, date: str, data: bytes, title: int = 15) -> Snapshot:
-    """Store the eCFR XML of ``part`` on ``date`` (checked to parse)."""
-    return write_atomic(ecfr_path(root, part, date, title), data, check_xml)
+    """Store the eCFR XML of ``part`` on ``date`` (checked to parse and to be that whole Part)."""
+
+    def check(body: bytes, name: str) -> None:
+        try:
+            check_ecfr_part(load_xml(body, name).getroot(), name, part, title)
+        except ParseError as exc:
+            raise SnapshotError(str(exc)) from None
+
+    return write_atomic(ecfr_path(root, part, date, title), data, check)
+
+
+def _aside(root: Path, folder: str, part: str, date: str, title: int) -> Path:
+    return Path(root) / folder / ecfr_path(Path(), part, date, title)
+
+
+def quarantine(root: Path, part: str, date: str, data: bytes, why: str, title: int = 15) -> Path:
+    """Keep a body that failed its check under ``quarantine/`` with a ``.why.txt`` beside it; returns its path.
+
+    The same body for the same date is kept once (its sha256 prefix is in the name).
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    plain = _aside(root, "quarantine", part, date, title)
+    kept = sorted(plain.parent.glob(f"{date}.*.{digest[:12]}.xml")) if plain.parent.is_dir() else []
+    if kept:
+        return kept[0]
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = plain.with_name(f"{date}.{stamp}.{digest[:12]}.xml")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_atomic(path.with_suffix(".why.txt"), f"{why}\nsha256 {digest}, {len(data):,} bytes\n")
+    atomic.write_atomic(path, data)
+    return path
+
+
+def hold(root: Path, part: str, date: str, data: bytes, title: int = 15) -> Path:
+    """Keep a version the store refused as implausible under ``held/`` (replacing an older copy); returns its path."""
+    path = _aside(root, "held", part, date, title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic.write_atomic(path, data)
+    return path
 
 
 def write_federal_register(root: Path, document_number: str, kind: str, data: bytes) -> Snapshot:

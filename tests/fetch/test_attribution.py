@@ -39,9 +39,9 @@ def test_a_change_with_one_rule_in_force_names_its_citation_and_document(ccl_rul
     assert describe(out) == "89 FR 23876 (document 2024-07004, effective 2024-04-04)"
 
 
-def test_a_change_with_no_rule_in_force_says_source_not_identified(ccl_rules):
+def test_a_change_with_no_rule_in_force_says_source_not_yet_identified(ccl_rules):
     (out,) = attribute([change("4A090.a", "4A090", "774")], ccl_rules, date_from="2024-04-05", date_to="2024-04-18")
-    assert out.rules == () and describe(out) == "source not identified"
+    assert out.rules == () and describe(out) == "source not yet identified"
 
 
 def test_two_rules_effective_the_same_day_are_both_listed(ccl_rules):

@@ -9,9 +9,7 @@ import pytest
 
 from tests.fetch.conftest import FR_XML, PART_740_FULL, PART_774_NEW, PART_774_OLD, query
 from tests.support import ECFR_API
-from tracker.fetch.http import FetchError
 from tracker.fetch.sync import stored_amendments, sync
-from tracker.parse import ParseError
 from tracker.snapshots import ecfr_path, federal_register_path
 
 
@@ -116,48 +114,73 @@ def assert_nothing_half_done(config, store, part, date):
     assert not store.has_snapshot(part, date)
     folder = config.snapshots_dir / "ecfr" / "title-15" / f"part-{part}"
     assert not folder.exists() or not any(p.name.startswith(".") for p in folder.iterdir())
-    assert not (config.snapshots_dir / "ecfr" / "title-15" / "state.json").exists()
+    assert state(config)["latest_issue_date"] is None  # the next run lists the version again
 
 
-def test_an_html_page_with_status_200_is_an_error_and_no_snapshot(ear, config, store):
+def state(config):
+    return json.loads((config.snapshots_dir / "ecfr" / "title-15" / "state.json").read_text())
+
+
+def quarantined(config, part):
+    folder = config.snapshots_dir / "quarantine" / "ecfr" / "title-15" / f"part-{part}"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_an_html_page_with_status_200_is_one_error_and_no_snapshot_and_the_others_go_on(ear, config, store):
     ear.xml["774"]["2026-09-01"] = b"<!DOCTYPE html><html><body>Scheduled maintenance</body></html>"
-    with pytest.raises(FetchError, match="expected XML"):
-        sync(config, store, log=quiet)
+    result = sync(config, store, log=quiet)
+    [error] = result.errors
+    assert "expected XML" in error and "\n" not in error
     assert_nothing_half_done(config, store, "774", "2026-09-01")
-    assert store.has_snapshot("740", "2026-09-01")  # what succeeded before the failure stays
+    assert store.has_snapshot("740", "2026-09-01")  # the other Part is stored all the same
+    ear.xml["774"]["2026-09-01"] = PART_774_NEW.read_bytes()
+    again = sync(config, store, log=quiet)
+    assert again.errors == [] and again.new_versions == [("774", "2026-09-01")]
 
 
-def test_a_truncated_xml_body_is_an_error_and_no_snapshot(ear, config, store):
+def test_a_truncated_xml_body_is_quarantined_not_stored_and_fetched_again(ear, config, store):
     cut = (ECFR_API / "excerpt-title-15-section-772.1-first-16000-chars.xml.part").read_bytes()
     ear.xml["774"]["2026-09-01"] = cut
-    with pytest.raises(ParseError) as err:
-        sync(config, store, log=quiet)
-    assert "\n" not in str(err.value)
+    [error] = sync(config, store, log=quiet).errors
+    assert "\n" not in error and "kept aside as" in error
     assert_nothing_half_done(config, store, "774", "2026-09-01")
+    kept = quarantined(config, "774")
+    assert len(kept) == 2 and all(k.startswith("2026-09-01.") for k in kept)
+    assert kept[1].endswith(".xml") and kept[0] == kept[1].removesuffix(".xml") + ".why.txt"
+    assert sync(config, store, log=quiet).errors and len(quarantined(config, "774")) == 2  # the same body: kept once
+    ear.xml["774"]["2026-09-01"] = PART_774_NEW.read_bytes()
+    assert sync(config, store, log=quiet).new_versions == [("774", "2026-09-01")]
 
 
-def test_a_404_for_one_date_stops_with_one_line_and_leaves_nothing_half_done(ear, config, store):
+def test_a_404_for_one_date_is_one_line_and_the_other_dates_are_stored(ear, config, store):
     ear.xml["774"]["2026-09-01"] = None
-    with pytest.raises(FetchError, match=r"full/2026-06-25|full/2026-09-01") as err:
-        sync(config, store, since="2026-01-01", log=quiet)
-    assert "HTTP 404" in str(err.value) and "\n" not in str(err.value)
+    result = sync(config, store, since="2026-01-01", log=quiet)
+    [error] = result.errors
+    assert "HTTP 404" in error and "full/2026-09-01" in error and "\n" not in error
     assert_nothing_half_done(config, store, "774", "2026-09-01")
+    assert result.new_versions == [("740", "2026-09-01"), ("774", "2026-06-25")]
 
 
-def test_invalid_json_from_the_federal_register_stores_no_rules(ear, config, store, server):
+def test_invalid_json_from_the_federal_register_stores_no_rules_but_every_version(ear, config, store, server):
     server.expect_oneshot_request("/api/v1/documents.json").respond_with_data(
         '{"count": 3, "results": [{"document_number": "2024-07004"', content_type="application/json"
     )
-    with pytest.raises(FetchError, match="invalid JSON"):
-        sync(config, store, since="2026-01-01", log=quiet)
-    assert store.rules() == [] and store.counts()["snapshots"] == 0
+    result = sync(config, store, since="2026-01-01", log=quiet)
+    [error] = result.errors
+    assert error.startswith("Federal Register: ") and "invalid JSON" in error
+    assert store.rules() == [] and store.counts()["snapshots"] == 3
     assert not (config.snapshots_dir / "federal-register").exists()
+    assert state(config)["federal_register_due"] == "2026-09-01" and state(config)["federal_register_until"] is None
+    again = sync(config, store, log=quiet)  # nothing new in the eCFR, but the rules are due: asked again
+    assert again.errors == [] and again.rules_added == 1 and again.new_versions == []
+    assert state(config)["federal_register_due"] is None
 
 
-def test_state_records_what_the_run_saw(ear, config, store):
+def test_state_records_what_the_run_saw_and_the_store_it_was_written_against(ear, config, store):
     sync(config, store, log=quiet)
-    state = json.loads((config.snapshots_dir / "ecfr" / "title-15" / "state.json").read_text())
-    assert state["latest_issue_date"] == "2026-09-01" and state["parts"] == ["740", "774"]
+    seen = state(config)
+    assert seen["latest_issue_date"] == "2026-09-01" and seen["parts"] == ["740", "774"]
+    assert seen["stored"] == {"740": ["2026-09-01", 1], "774": ["2026-09-01", 1]}
 
 
 def test_a_temp_file_left_by_a_killed_run_is_removed_and_the_date_fetched(ear, config, store):

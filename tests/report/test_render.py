@@ -47,7 +47,7 @@ def test_report_groups_part_then_unit_then_paragraph_with_summary_counts():
     assert "Redesignated: <del>742.6(a)(6)(ii)</del> → <ins>742.6(a)(6)(iii)</ins>" in html
     assert "Reference changed: <del>740.10(a)(3)(v)</del> → <ins>740.10(a)(2)(iv)</ins>" in html
     assert "89 FR 23876" in html and "Interim final rule" in html and "Effective 2024-04-04" in html
-    assert "source not identified" in html  # the Technical Note change has no rule
+    assert "source not yet identified" in html  # the Technical Note change has no rule
     assert 'href="eccn/3A090.html"' in html and 'href="section/742.6.html"' in html
 
 

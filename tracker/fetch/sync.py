@@ -2,24 +2,51 @@
 
 One :func:`sync` call
 
-1. asks ``titles.json`` whether Title 15 has a new issue since the last complete run (if not, that
-   one request is all);
-2. lists the content versions of each tracked Part (always with an ``issue_date[gte]`` filter) and
+1. asks ``titles.json`` whether Title 15 has a new issue since the last complete run; that one request
+   is all only when ``state.json`` also matches the store (see *State*) and no rule fetch is due;
+2. re-ingests from disk, in date order, the snapshots of every tracked Part the store holds no version
+   of (an emptied or another database), so its history is rebuilt and the next change is a reported
+   change, not a new baseline;
+3. lists the content versions of each tracked Part (always with an ``issue_date[gte]`` filter) and
    picks the version dates not yet stored — every date since ``since`` for a backfill, the dates
-   after the first stored one otherwise, only the latest on a first run;
-3. when a new version has a stored or new one before it (so there is a change to attribute),
-   fetches the BIS rules amending those Parts from the Federal Register (a snapshot per record,
-   then :meth:`Store.add_rules`), and the full text of rules where two or more took effect in the
-   same interval of a Part (their amendment instructions tell them apart);
-4. downloads each missing version, parses it, writes the snapshot atomically and ingests it.
+   after the first stored one otherwise, only the latest on a first run; a version dated more than
+   :data:`FUTURE_DAYS` after today is held back with a warning and picked once its date is near;
+4. downloads each picked version (or resumes it from disk), parses and checks it — a whole Part
+   (``DIV5 TYPE="PART"``) of Title 15, the Part asked for, with sections or supplements, every
+   paragraph of that Part — *before* its snapshot is written, then ingests it with its source URL;
+5. only then, when a stored version has one before it (a change to attribute), fetches the BIS rules
+   amending the Parts from the Federal Register (a snapshot per record, then :meth:`Store.add_rules`),
+   and the full text of rules where two or more took effect in the same interval of a Part.
 
-It is resumable: a snapshot already on disk is ingested without a download, a stored version is
-never fetched again, and the run's ``state.json`` is written only when everything succeeded.
+Failures are one version's, never the run's: each is one line in :attr:`SyncResult.errors` (``tracker
+run`` and ``tracker fetch`` then exit non-zero) and the other versions go on.
+
+- A body that fails its check is kept aside (``snapshots/quarantine/…``, with a ``.why.txt``), never
+  written as a snapshot, and downloaded again next run. A snapshot on disk that fails to parse, to
+  pass the check or to ingest is moved there too and downloaded again at once.
+- A version the store refuses as implausible (:class:`~tracker.store.SuspectVersionError`, most of
+  the Part gone) is moved to ``snapshots/held/…``; the error names that file and
+  ``tracker ingest --accept-suspect FILE``. Each run downloads it again until it passes or is taken.
+
+Attribution never blocks the text. The Federal Register is asked after the versions are stored; a
+failure there (down, a full text that 404s) is one error line, the changes are reported "source not
+yet identified", and the state keeps ``federal_register_until`` where it was and
+``federal_register_due`` at the earliest version date whose rules are missing, so every later run
+asks again until it succeeds. A report already written is not amended (it said, truly, that no rule
+was known yet); ``tracker history`` and the history pages (``tracker pages``) name the rule once it
+is stored. Malformed rule records (``cfr_references`` not a list, dates that are not dates, missing
+fields) are skipped with a warning.
+
+State: ``state.json`` records the eCFR issue seen, the Parts, the rule fetch's progress and
+``stored`` — each stored Part's latest version date and number of versions when it was written. A
+state whose ``stored`` differs from the store (an emptied database, lost versions, another database
+file) is ignored: what is stored decides what is fetched. ``latest_issue_date`` advances only when
+no version failed or was held back, so the next run lists those versions again.
 
 >>> from tracker.config import Config                         # doctest: +SKIP
 >>> result = sync(Config(), Store("tracker.db"), since="2024-01-01")  # doctest: +SKIP
->>> result.new_versions[:1]                                    # doctest: +SKIP
-[('734', '2024-04-04')]
+>>> result.new_versions[:1], result.errors                     # doctest: +SKIP
+([('734', '2024-04-04')], [])
 """
 
 from __future__ import annotations
@@ -27,47 +54,66 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from tracker.atomic import remove_temp_files
 from tracker.config import Config
 from tracker.fetch.amendments import Amendment, parse_amendments
 from tracker.fetch.ecfr import EcfrClient
 from tracker.fetch.federal_register import FederalRegisterClient
-from tracker.fetch.http import HttpClient
+from tracker.fetch.http import FetchError, HttpClient
 from tracker.log import Log, stderr_log
-from tracker.parse import parse_bytes
+from tracker.model import Paragraph
+from tracker.parse import ParseError, parse_tree
+from tracker.parse.xmltext import load_xml
 from tracker.snapshots import (
     SnapshotError,
     check_date,
+    check_ecfr_part,
     ecfr_path,
     federal_register_path,
+    hold,
+    quarantine,
     read_json,
     state_path,
     write_ecfr,
     write_federal_register,
     write_json,
 )
-from tracker.store import Store
+from tracker.store import Store, StoreError, SuspectVersionError, find_snapshots, is_date
 
 #: The eCFR's point-in-time history starts in January 2017: the first run lists versions from here.
 EPOCH = "2017-01-01"
 #: Rules are published before they take effect: look this far back before the first new version.
 FR_LOOKBACK_DAYS = 365
+#: A listed version dated more than this many days after today is held back until its date is near.
+FUTURE_DAYS = 3
+#: What one bad version (or one bad rule fetch) raises; anything else (a broken database) stops the run.
+_VERSION_ERRORS = (FetchError, ParseError, SnapshotError, StoreError)
+#: Rule record fields that must be text when present.
+_RULE_TEXT = ("citation", "title", "type", "action", "html_url", "full_text_xml_url")
 
+
+def _is_date(value: object) -> bool:
+    """True for a string that is a real YYYY-MM-DD date (API and state values may be anything)."""
+    return isinstance(value, str) and is_date(value)
 
 
 @dataclass
 class SyncResult:
-    """What one :func:`sync` did: ``(part, date)`` versions ingested, new rules, GETs and bytes."""
+    """What one :func:`sync` did: ``(part, date)`` versions ingested, new rules, GETs and bytes, and
+    ``errors``: one line per version or rule fetch that failed (the rest went on)."""
 
     new_versions: list[tuple[str, str]] = field(default_factory=list)
     rules_added: int = 0
     requests: int = 0
     bytes: int = 0
+    errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +124,19 @@ class _Version:
 
 
 def version_issue_dates(versions: Iterable[dict[str, Any]]) -> dict[str, str | None]:
-    """Each amendment date of a versions listing → the latest issue date seen for it.
+    """Each amendment date of a versions listing → the latest issue date seen for it (dates only).
 
     >>> version_issue_dates([{"amendment_date": "2024-04-04", "issue_date": "2024-04-05"},
-    ...                      {"date": "2024-04-04", "issue_date": "2024-04-08"}, {"date": "2023-11-17"}])
-    {'2023-11-17': None, '2024-04-04': '2024-04-08'}
+    ...                      {"date": "2024-04-04", "issue_date": "2024-04-08"}, {"date": "2023-11-17"},
+    ...                      {"date": "2024-05-01", "issue_date": {"x": 1}}])
+    {'2023-11-17': None, '2024-04-04': '2024-04-08', '2024-05-01': None}
     """
     out: dict[str, str | None] = {}
     for v in versions:
         date = str(v.get("amendment_date") or v.get("date") or "")
         if date:
             issue = v.get("issue_date")
-            out[date] = max(filter(None, (out.get(date), issue)), default=None)
+            out[date] = max(filter(None, (out.get(date), issue if _is_date(issue) else None)), default=None)
     return dict(sorted(out.items()))
 
 
@@ -110,6 +157,29 @@ def pick_dates(listed: list[str], stored: list[str], since: str | None) -> list[
     return [d for d in chosen if d not in done]
 
 
+def malformed_rule(doc: Mapping[str, Any]) -> str | None:
+    """Why a Federal Register record cannot be used, or None when it can.
+
+    >>> ok = {"document_number": "2024-07004", "publication_date": "2024-04-04", "effective_on": None,
+    ...       "cfr_references": [{"title": 15, "part": "740"}], "citation": "89 FR 23876"}
+    >>> malformed_rule(ok) is None
+    True
+    >>> malformed_rule({**ok, "cfr_references": "15 CFR 740"})
+    'cfr_references is not a list of references'
+    >>> malformed_rule({**ok, "effective_on": {"x": 1}})
+    "effective_on {'x': 1} is not a date"
+    """
+    if not _is_date(doc.get("publication_date")):
+        return f"publication_date {doc.get('publication_date')!r} is not a date"
+    if doc.get("effective_on") is not None and not _is_date(doc["effective_on"]):
+        return f"effective_on {doc['effective_on']!r} is not a date"
+    refs = doc.get("cfr_references")
+    if not isinstance(refs, list) or not all(isinstance(r, dict) for r in refs):
+        return "cfr_references is not a list of references"
+    bad = [k for k in _RULE_TEXT if doc.get(k) is not None and not isinstance(doc[k], str)]
+    return f"{bad[0]} is not text" if bad else None
+
+
 def sync(
     config: Config,
     store: Store,
@@ -117,12 +187,14 @@ def sync(
     http: HttpClient | None = None,
     since: str | None = None,
     log: Log = stderr_log,
+    today: str | None = None,
 ) -> SyncResult:
     """Download and ingest what is new for ``config.parts`` (everything since ``since`` for a backfill).
 
-    Raises :class:`~tracker.fetch.http.FetchError`, :class:`~tracker.parse.ParseError`,
-    :class:`~tracker.snapshots.SnapshotError` or :class:`~tracker.store.StoreError` with a one-line
-    message; versions ingested before the failure stay, nothing is half written.
+    One version's failure is a line in :attr:`SyncResult.errors`, not an exception. Raises
+    :class:`~tracker.fetch.http.FetchError` when the eCFR cannot be asked at all (``titles.json``),
+    :class:`~tracker.snapshots.SnapshotError` for a bad ``since``; versions ingested before any
+    failure stay, nothing is half written. ``today`` (YYYY-MM-DD) defaults to the real date.
     """
     if since is not None:
         check_date(since)
@@ -130,7 +202,7 @@ def sync(
     before = (client.requests, client.bytes)
     result = SyncResult()
     try:
-        _Sync(config, store, client, log, result).run(since)
+        _Sync(config, store, client, log, result, today or dt.date.today().isoformat()).run(since)
     finally:
         result.requests = client.requests - before[0]
         result.bytes = client.bytes - before[1]
@@ -142,53 +214,93 @@ def sync(
 class _Sync:
     """One run's working state (kept off the public API)."""
 
-    def __init__(self, config: Config, store: Store, http: HttpClient, log: Log, result: SyncResult) -> None:
+    def __init__(self, config: Config, store: Store, http: HttpClient, log: Log, result: SyncResult, today: str):
         self.config, self.store, self.log, self.result = config, store, log, result
         self.root = Path(config.snapshots_dir)
         self.ecfr = EcfrClient(http, config.ecfr_url)
         self.fr = FederalRegisterClient(http, config.federal_register_url, full_text_rate=config.full_text_rate_limit)
-        self.today = dt.date.today().isoformat()
+        self.today = check_date(today)
+        self.incomplete = False  # a version failed or was held back: the issue seen must not advance
 
     def run(self, since: str | None) -> None:
         if stale := remove_temp_files(self.root):
             self.log(f"removed {stale} unfinished download(s) left by an interrupted run")
         title = self.ecfr.titles()
         latest = str(title["latest_issue_date"])
-        state = read_json(state_path(self.root)) or {}
-        seen, seen_parts = state.get("latest_issue_date"), set(state.get("parts") or ())
-        if since is None and seen == latest and set(self.config.parts) <= seen_parts:
+        state = self._state()
+        if since is None and self._up_to_date(state, latest):
             self.log(f"eCFR title 15: nothing new (latest issue {latest} already fetched)")
             return
         if title.get("processing_in_progress"):
             self.log("eCFR title 15 is being reprocessed; the API may ask us to wait (503)")
+        self._rebuild_from_disk()
+        plan = self._plan(state, since)
+        if plan:
+            self.log(f"eCFR: {len(plan)} new version(s) of part(s) {', '.join(sorted({v.part for v in plan}))}")
+            self._versions(plan)
+        else:
+            self.log("eCFR: no new versions of the tracked parts")
+        fr_until, fr_due = self._attribution(state, since)
+        parts = sorted(set(state.get("parts") or ()) | set(self.config.parts), key=lambda p: (len(p), p))
+        write_json(state_path(self.root), {
+            "latest_issue_date": state.get("latest_issue_date") if self.incomplete else latest,
+            "parts": parts,
+            "federal_register_until": fr_until,
+            "federal_register_due": fr_due,
+            "stored": self._stored(),
+        })
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def _stored(self) -> dict[str, list[str | int]]:
+        """Each stored Part → [latest version date, number of versions]: what a state was written against."""
+        return {p: [dates[-1], len(dates)] for p in self.store.parts() for dates in [self.store.dates(p)]}
+
+    def _state(self) -> dict[str, Any]:
+        """The last run's state, or {} when there is none or it does not describe this store."""
+        state = read_json(state_path(self.root))
+        if not isinstance(state, dict):
+            return {}
+        if state.get("stored") != self._stored():
+            self.log("state.json does not match the database (emptied, lost versions or another file): listing all")
+            return {}
+        return state
+
+    def _up_to_date(self, state: dict[str, Any], latest: str) -> bool:
+        seen, parts = state.get("latest_issue_date"), set(state.get("parts") or ())
+        return seen == latest and set(self.config.parts) <= parts and not state.get("federal_register_due")
+
+    def _error(self, line: str) -> None:
+        self.result.errors.append(line)
+        self.log(f"error: {line}")
+
+    # -- eCFR versions --------------------------------------------------------------------------
+
+    def _rebuild_from_disk(self) -> None:
+        """Ingest, in date order, the snapshots on disk of tracked Parts the store holds no version of."""
+        empty = {p for p in self.config.parts if not self.store.dates(p)}
+        found = [_Version(p, d, None) for p, d, f in find_snapshots(self.root) if p in empty and f == ecfr_path(
+            self.root, p, d)]
+        if found:
+            self.log(f"the database holds no version of part(s) {', '.join(sorted({v.part for v in found}))}: "
+                     f"re-ingesting {len(found)} snapshot(s) from disk")
+            self._versions(found)
+
+    def _plan(self, state: dict[str, Any], since: str | None) -> list[_Version]:
+        seen, seen_parts = state.get("latest_issue_date"), set(state.get("parts") or ())
         plan: list[_Version] = []
-        earlier: dict[tuple[str, str], str] = {}
         for part in self.config.parts:
             stored = self.store.dates(part)
             gte = since or (seen if part in seen_parts and seen else max(stored, default=EPOCH))
-            issues = self._checked_dates(part, version_issue_dates(self.ecfr.versions(part, gte)))
-            picked = pick_dates(list(issues), stored, since)
-            known = sorted(set(stored) | set(picked))
-            for date in picked:
-                plan.append(_Version(part, date, issues[date]))
-                previous = [d for d in known if d < date]
-                if previous:
-                    earlier[(part, date)] = previous[-1]
-        fr_until = state.get("federal_register_until")
-        if plan:
-            self.log(f"eCFR: {len(plan)} new version(s) of part(s) {', '.join(sorted({v.part for v in plan}))}")
-            first = min([v.date for v in plan] + ([since] if since else []))
-            lookback = (dt.date.fromisoformat(first) - dt.timedelta(days=FR_LOOKBACK_DAYS)).isoformat()
-            complete = since is None and fr_until and set(self.config.parts) <= seen_parts
-            if earlier:  # rules matter only where a version has one before it to be compared with
-                self._full_texts(self._rules(fr_until if complete else lookback), earlier)
-            self._versions(plan)
-            fr_until = self.today if earlier else fr_until
-        else:
-            self.log("eCFR: no new versions of the tracked parts")
-        parts = sorted(seen_parts | set(self.config.parts), key=lambda p: (len(p), p))
-        state = {"latest_issue_date": latest, "parts": parts, "federal_register_until": fr_until}
-        write_json(state_path(self.root), state)
+            try:
+                listed = self.ecfr.versions(part, gte)
+            except FetchError as exc:
+                self.incomplete = True
+                self._error(str(exc))
+                continue
+            issues = self._near(part, self._checked_dates(part, version_issue_dates(listed)))
+            plan += [_Version(part, d, issues[d]) for d in pick_dates(list(issues), stored, since)]
+        return plan
 
     def _checked_dates(self, part: str, issues: dict[str, str | None]) -> dict[str, str | None]:
         """The listed dates that are real YYYY-MM-DD dates; any other is skipped with a warning (never a file name)."""
@@ -200,53 +312,81 @@ class _Sync:
                 self.log(f"warning: part {part}: skipped a listed version: {exc}")
         return kept
 
-    def _rules(self, since: str) -> list[dict[str, Any]]:
-        """BIS rules amending the tracked Parts published since ``since``: snapshots, then the store."""
-        found: dict[str, dict[str, Any]] = {}
-        for part in self.config.parts:
-            for doc in self.fr.documents(part, since, self.today):
-                try:
-                    federal_register_path(self.root, doc.get("document_number"), "json")
-                except SnapshotError as exc:
-                    self.log(f"warning: Federal Register: skipped a document: {exc}")
-                    continue
-                record = found.setdefault(doc["document_number"], {**doc, "parts": set()})
-                refs = doc.get("cfr_references") or []
-                record["parts"] |= {part} | {str(r.get("part")) for r in refs if str(r.get("title")) == "15"}
-        known = {r["document_number"] for r in self.store.rules()}
-        records = [{**r, "parts": sorted(r["parts"], key=lambda p: (len(p), p))} for r in found.values()]
-        for record in records:
-            path = federal_register_path(self.root, record["document_number"], "json")
-            write_json(path, record)
-        self.store.add_rules(records)
-        self.result.rules_added = len(found.keys() - known)
-        self.log(f"Federal Register: {len(records)} rule(s) since {since}, {self.result.rules_added} new")
-        return records
-
-    def _full_texts(self, rules: list[dict[str, Any]], earlier: dict[tuple[str, str], str]) -> None:
-        """Fetch the full text of rules that share an interval of a Part with another rule."""
-        for (part, date), previous in sorted(earlier.items()):
-            same = [r for r in rules if part in r["parts"] and previous < (r.get("effective_on") or "") <= date]
-            if len(same) < 2:
-                continue
-            numbers = ", ".join(r["document_number"] for r in same)
-            self.log(f"part {part} {date}: {len(same)} rules took effect since {previous} ({numbers}); reading them")
-            for rule in same:
-                path = federal_register_path(self.root, rule["document_number"], "xml")
-                if rule.get("full_text_xml_url") and not path.exists():
-                    data = self.fr.full_text_xml(rule["full_text_xml_url"])
-                    write_federal_register(self.root, rule["document_number"], "xml", data)
+    def _near(self, part: str, issues: dict[str, str | None]) -> dict[str, str | None]:
+        """The listed dates up to :data:`FUTURE_DAYS` after today; later ones are held back with a warning."""
+        limit = (dt.date.fromisoformat(self.today) + dt.timedelta(days=FUTURE_DAYS)).isoformat()
+        for date in [d for d in issues if d > limit]:
+            self.incomplete = True
+            self.log(f"warning: part {part}: version {date} is dated more than {FUTURE_DAYS} days after today "
+                     f"({self.today}); held back until its date is near")
+        return {d: i for d, i in issues.items() if d <= limit}
 
     def _versions(self, plan: list[_Version]) -> None:
-        """Download (or resume from disk), parse, snapshot and ingest each planned version."""
+        """Obtain, check, snapshot and ingest each version; a failure is one error line and the next goes on."""
         started, total_bytes = time.monotonic(), 0
         for n, v in enumerate(plan, start=1):
-            path = ecfr_path(self.root, v.part, v.date)
-            resumed = path.exists()
-            data = path.read_bytes() if resumed else self.ecfr.full_xml(v.date, v.part)
-            paragraphs = parse_bytes(data, str(path))
-            if not resumed:
-                write_ecfr(self.root, v.part, v.date, data)
+            try:
+                resumed, size, count = self._version(v)
+            except _VERSION_ERRORS as exc:
+                self.incomplete = True
+                self._error(str(exc))  # it names the URL or file, so the Part and date
+                continue
+            total_bytes += size
+            eta = (time.monotonic() - started) / n * (len(plan) - n)
+            how = "from disk" if resumed else f"{size / 1024:,.0f} KB"
+            self.log(
+                f"[{n}/{len(plan)}] part {v.part} {v.date}: {how}, {count:,} paragraphs"
+                f" ({total_bytes / 1e6:,.1f} MB so far, ETA {eta:,.0f} s)"
+            )
+
+    def _version(self, v: _Version) -> tuple[bool, int, int]:
+        """(resumed from disk, bytes, paragraphs) of one version stored; a bad body is quarantined."""
+        path = ecfr_path(self.root, v.part, v.date)
+        if path.exists():
+            data = path.read_bytes()
+            try:
+                return True, len(data), self._ingest(v, data, path, self._parse(v, data, path))
+            except SuspectVersionError:
+                raise
+            except (ParseError, SnapshotError, StoreError) as exc:
+                kept = self._set_aside(v, data, path, exc)
+                self.log(f"warning: part {v.part} {v.date}: the snapshot on disk is unusable ({exc}); "
+                         f"moved to {kept}, downloading it again")
+        data = self.ecfr.full_xml(v.date, v.part)
+        try:
+            paragraphs = self._parse(v, data, path)
+            write_ecfr(self.root, v.part, v.date, data)
+            return False, len(data), self._ingest(v, data, path, paragraphs)
+        except SuspectVersionError:
+            raise
+        except (ParseError, SnapshotError, StoreError) as exc:
+            kept = self._set_aside(v, data, path, exc)
+            raise SnapshotError(f"{exc}; not stored, kept aside as {kept} (downloaded again next run)") from None
+
+    def _set_aside(self, v: _Version, data: bytes, path: Path, why: Exception) -> Path:
+        """Quarantine ``data`` and remove the snapshot at ``path`` (if written), so nothing reads it as valid."""
+        kept = quarantine(self.root, v.part, v.date, data, str(why))
+        path.unlink(missing_ok=True)
+        return kept
+
+    def _parse(self, v: _Version, data: bytes, path: Path) -> list[Paragraph]:
+        """The paragraphs of ``data``, checked to be the whole of ``v.part`` (else SnapshotError/ParseError)."""
+        tree = load_xml(data, str(path))
+        check_ecfr_part(tree.getroot(), str(path), v.part)
+        paragraphs = parse_tree(tree)
+        strays = sorted({p.part for p in paragraphs} - {v.part})
+        if strays:
+            raise SnapshotError(f"{path}: holds paragraphs of part {', '.join(strays)}, not only part {v.part}")
+        return paragraphs
+
+    def _url(self, v: _Version) -> str:
+        """Where the eCFR serves ``v`` (built as :meth:`EcfrClient.full_xml` builds it)."""
+        # TODO(fetch hardening): use EcfrClient.full_xml_url(date, part) once ecfr.py has it.
+        return f"{self.ecfr.base}/full/{v.date}/title-{self.ecfr.title}.xml?{urlencode({'part': v.part})}"
+
+    def _ingest(self, v: _Version, data: bytes, path: Path, paragraphs: list[Paragraph]) -> int:
+        """Store one checked version; a suspect one is moved to ``held/`` and the error says how to take it."""
+        try:
             added = self.store.ingest(
                 paragraphs,
                 part=v.part,
@@ -256,16 +396,93 @@ class _Sync:
                 size=len(data),
                 issue_date=v.issue_date,
                 fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                url=self._url(v),
             )
-            if added:
-                self.result.new_versions.append((v.part, v.date))
-            total_bytes += len(data)
-            eta = (time.monotonic() - started) / n * (len(plan) - n)
-            how = "from disk" if resumed else f"{len(data) / 1024:,.0f} KB"
-            self.log(
-                f"[{n}/{len(plan)}] part {v.part} {v.date}: {how}, {len(paragraphs):,} paragraphs"
-                f" ({total_bytes / 1e6:,.1f} MB so far, ETA {eta:,.0f} s)"
-            )
+        except SuspectVersionError as exc:
+            held = hold(self.root, v.part, v.date, data)
+            path.unlink(missing_ok=True)
+            raise SuspectVersionError(
+                f"{exc}; held back as {held} — to store it anyway: "
+                f"tracker ingest --accept-suspect {held} --part {v.part} --date {v.date}"
+            ) from None
+        if added:
+            self.result.new_versions.append((v.part, v.date))
+        return len(paragraphs)
+
+    # -- Federal Register -----------------------------------------------------------------------
+
+    def _attribution(self, state: dict[str, Any], since: str | None) -> tuple[str | None, str | None]:
+        """Fetch the rules behind stored changes when due; returns the state's (``federal_register_until``,
+        ``federal_register_due``). A failure is one error line and leaves both where they were."""
+        fr_until = state.get("federal_register_until")
+        compared = [d for p, d in self.result.new_versions if self.store.dates(p)[0] < d]
+        due = min([str(d) for d in [state.get("federal_register_due"), *compared] if _is_date(d)], default=None)
+        if due is None:
+            return fr_until, None
+        complete = since is None and _is_date(fr_until) and set(self.config.parts) <= set(state.get("parts") or ())
+        lookback = (dt.date.fromisoformat(due) - dt.timedelta(days=FR_LOOKBACK_DAYS)).isoformat()
+        try:
+            rules = self._rules(str(fr_until) if complete else lookback)
+            self._full_texts(rules, self._intervals(due))
+        except _VERSION_ERRORS as exc:
+            self._error(f"Federal Register: {exc} (the changes since {due} stay 'source not yet identified'; "
+                        "the rules are asked for again next run)")
+            return fr_until, due
+        return self.today, None
+
+    def _intervals(self, due: str) -> dict[tuple[str, str], str]:
+        """(part, version date) → the stored version before it, for versions dated ``due`` or later."""
+        return {
+            (part, date): previous
+            for part in self.config.parts
+            for previous, date in pairwise(self.store.dates(part))
+            if date >= due
+        }
+
+    def _rules(self, since: str) -> list[dict[str, Any]]:
+        """BIS rules amending the tracked Parts published since ``since``: snapshots, then the store."""
+        found: dict[str, dict[str, Any]] = {}
+        for part in self.config.parts:
+            for doc in self.fr.documents(part, since, self.today):
+                try:
+                    federal_register_path(self.root, doc.get("document_number"), "json")  # type: ignore[arg-type]
+                except SnapshotError as exc:
+                    self.log(f"warning: Federal Register: skipped a document: {exc}")
+                    continue
+                if why := malformed_rule(doc):
+                    self.log(f"warning: Federal Register: skipped document {doc['document_number']}: {why}")
+                    continue
+                record = found.setdefault(doc["document_number"], {**doc, "parts": set()})
+                refs = doc["cfr_references"]
+                record["parts"] |= {part} | {str(r.get("part")) for r in refs if str(r.get("title")) == "15"}
+        known = {r["document_number"] for r in self.store.rules()}
+        records = [{**r, "parts": sorted(r["parts"], key=lambda p: (len(p), p))} for r in found.values()]
+        for record in records:
+            write_json(federal_register_path(self.root, record["document_number"], "json"), record)
+        self.store.add_rules(records)
+        self.result.rules_added = len(found.keys() - known)
+        self.log(f"Federal Register: {len(records)} rule(s) since {since}, {self.result.rules_added} new")
+        return records
+
+    def _full_texts(self, rules: list[dict[str, Any]], intervals: dict[tuple[str, str], str]) -> None:
+        """Fetch the full text of rules that share an interval of a Part with another rule (all are tried)."""
+        failed: list[str] = []
+        for (part, date), previous in sorted(intervals.items()):
+            same = [r for r in rules if part in r["parts"] and previous < (r.get("effective_on") or "") <= date]
+            if len(same) < 2:
+                continue
+            numbers = ", ".join(r["document_number"] for r in same)
+            self.log(f"part {part} {date}: {len(same)} rules took effect since {previous} ({numbers}); reading them")
+            for rule in same:
+                path = federal_register_path(self.root, rule["document_number"], "xml")
+                if rule.get("full_text_xml_url") and not path.exists():
+                    try:
+                        data = self.fr.full_text_xml(rule["full_text_xml_url"])
+                        write_federal_register(self.root, rule["document_number"], "xml", data)
+                    except (FetchError, SnapshotError) as exc:
+                        failed.append(str(exc))
+        if failed:
+            raise FetchError(f"{len(failed)} full text(s) not read, first: {failed[0]}")
 
 
 def stored_amendments(snapshots_dir: Path, document_numbers: Iterable[str]) -> dict[str, list[Amendment]]:
@@ -273,6 +490,8 @@ def stored_amendments(snapshots_dir: Path, document_numbers: Iterable[str]) -> d
     out: dict[str, list[Amendment]] = {}
     for number in document_numbers:
         path = federal_register_path(Path(snapshots_dir), number, "xml")
-        if path.exists():
+        try:
             out[number] = parse_amendments(path.read_bytes(), "15", str(path))
+        except (OSError, ParseError):  # absent or unreadable: the rule's instructions stay unknown
+            continue
     return out
