@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import click
 
-from tracker.cli.base import DATE, InputError, TrackerError, get_config, main
+from tracker.cli.base import DATE, InputError, TrackerError, get_config, main, open_store
 from tracker.config import ConfigError, parse_parts
 from tracker.fetch.http import FetchError
 from tracker.fetch.sync import sync
 from tracker.parse import ParseError
 from tracker.snapshots import SnapshotError
-from tracker.store import Store, StoreError
+from tracker.store import StoreError
 
 _PARTS_HELP = "Only these Parts (repeat or comma-separate: --part 740,774). Default: the configured parts."
 
@@ -47,7 +47,8 @@ def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
     if chosen:
         config = replace(config, parts=chosen)
     try:
-        result = sync(config, Store(config.database), since=since, log=lambda m: click.echo(m, err=True))
+        with open_store(create=True) as store:
+            result = sync(config, store, since=since, log=lambda m: click.echo(m, err=True))
     except (FetchError, ParseError, SnapshotError, StoreError, OSError) as exc:
         raise TrackerError(str(exc)) from None
     new = ", ".join(f"{part}@{date}" for part, date in result.new_versions) or "none"
@@ -68,7 +69,7 @@ def rules_command(parts: tuple[str, ...], as_json: bool) -> None:
     Each line: publication date, citation (89 FR 23876), document number, effective date,
     the Parts of 15 CFR it amends, and its title.
     """
-    store = Store(get_config().database)
+    store = click.get_current_context().with_resource(open_store())
     chosen = _parts(parts)
     rows = store.rules() if not chosen else [r for p in chosen for r in store.rules(p)]
     rows = list({r["document_number"]: r for r in rows}.values())
