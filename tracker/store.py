@@ -10,6 +10,18 @@ successor's span instead of renumbering the rest of the Part.
 Versions may be ingested in any date order: a version dated between two stored ones splits the
 spans that cross it (backfill). Re-ingesting a stored ``(part, date)`` with the same sha256 is a
 no-op; with a different sha256 it is refused (:class:`StoreError`): the store never rewrites history.
+A wrong version is taken out whole with :meth:`Store.remove_version`, which leaves the store exactly
+as if it had never been ingested.
+
+The plausibility gate: a whole (not excerpt) version of a Part is refused (:class:`SuspectVersionError`)
+when it has fewer than half the paragraphs, or fewer than half the characters of paragraph text, of the
+nearest earlier stored whole version of that Part (for a version older than all stored ones: the
+nearest later one), unless that version is too small to judge (under :data:`MIN_JUDGED` paragraphs)
+or the caller accepts it (``accept_suspect=True``). An excerpt is partial by declaration and not judged.
+
+Opening refuses, in one line and without writing, a file that is not a tracker database (not SQLite,
+truncated, or an SQLite database of other tables). ``Store(path, readonly=True)`` opens it with SQLite's
+``mode=ro`` (no migration, no journal-mode switch) for commands that only read.
 
 >>> store = Store(":memory:")
 >>> store.parts()
@@ -19,6 +31,7 @@ no-op; with a different sha256 it is refused (:class:`StoreError`): the store ne
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator
@@ -36,6 +49,14 @@ from tracker.model import Paragraph, Reference, sha256_text
 from tracker.snapshots import SnapshotError, check_date
 
 DEFAULT_DB = "tracker.db"
+
+#: How long a write waits for another process's write transaction before giving up, seconds.
+BUSY_TIMEOUT = 10.0
+
+#: The plausibility gate judges a new version only against a stored one of at least this many paragraphs.
+MIN_JUDGED = 50
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 #: Spans in force on one date; parameters: part, date, date.
 _VALID_ON = "part = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
@@ -123,6 +144,24 @@ class SuspectVersionError(StoreError):
     """
 
 
+def describe(exc: sqlite3.Error) -> str:
+    """One line saying what an SQLite failure means for the operator.
+
+    >>> describe(sqlite3.OperationalError("database or disk is full"))
+    'database or disk is full'
+    """
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return f"the database is locked by another process (waited {BUSY_TIMEOUT:g} s); try again when it is done"
+    if name == "SQLITE_FULL":
+        return "the disk is full (or the database reached its size limit)"
+    if name.startswith("SQLITE_READONLY"):
+        return "the database is read-only here; a writing command needs write access to the file and its folder"
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+        return f"not a usable tracker database ({exc})"
+    return str(exc)
+
+
 def text_hash(p: Paragraph) -> str:
     """The content hash under which a paragraph's kind, marker, heading, text and refs are stored."""
     refs = [[r.target, r.kind, r.text] for r in p.refs]
@@ -156,6 +195,39 @@ class Delta:
     new_order: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What :meth:`Store.remove_version` removed: the snapshot row, the next stored version of the Part
+    (whose report compared against it; None if it was the latest), and the deliveries of those two report
+    dates deleted (never sent) and kept (sent, or being sent)."""
+
+    snapshot: dict[str, Any]
+    next_date: str | None
+    deliveries_deleted: int
+    deliveries_kept: int
+
+
+def _check_plausible(c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> None:
+    """Raise :class:`SuspectVersionError` if ``paragraphs`` lose most of ``part`` (the gate in the module docs)."""
+    nearest = "SELECT date, paragraphs FROM snapshots WHERE part = ? AND NOT excerpt AND date {} ? ORDER BY date {}"
+    ref = (c.execute(nearest.format("<", "DESC"), (part, date)).fetchone()
+           or c.execute(nearest.format(">", "ASC"), (part, date)).fetchone())
+    if ref is None or ref[1] < MIN_JUDGED:
+        return
+    ref_date, ref_count = ref
+    ref_chars = c.execute(
+        f"SELECT coalesce(sum(length(t.text)), 0) FROM spans s JOIN texts t ON t.hash = s.hash WHERE {_VALID_ON}",
+        (part, ref_date, ref_date),
+    ).fetchone()[0]
+    count, chars = len(paragraphs), sum(len(p.text) for p in paragraphs)
+    if 2 * count < ref_count or 2 * chars < ref_chars:
+        raise SuspectVersionError(
+            f"{source}: part {part} on {date} has {count:,} paragraphs ({chars:,} characters of text) against"
+            f" {ref_count:,} ({ref_chars:,}) on {ref_date}: it would lose most of the Part; nothing stored"
+            f" (if it is right: tracker ingest {source} --part {part} --date {date} --accept-suspect)"
+        )
+
+
 def _rows(paragraphs: list[Paragraph]) -> dict[str, _Row]:
     rows: dict[str, _Row] = {}
     prev: Paragraph | None = None
@@ -172,25 +244,113 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _check_file(path: Path) -> None:
+    """Refuse, before SQLite opens it, a file that cannot be a tracker database: not SQLite, or truncated.
+
+    Empty or absent is fine (a new database). A main file shorter than its header says is truncated,
+    unless a write-ahead log is beside it (a checkpoint cut short leaves that, and SQLite completes it).
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            header = f.read(100)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"{path}: {exc.strerror}") from None
+    if size == 0:
+        return
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise StoreError(f"{path} is not a tracker database (not an SQLite file); left as it is")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    counter, pages, valid_for = (int.from_bytes(header[at : at + 4], "big") for at in (24, 28, 92))
+    wal = Path(f"{path}-wal")
+    logged = wal.exists() and wal.stat().st_size > 0
+    if counter == valid_for and size < pages * page_size and not logged:
+        raise StoreError(
+            f"{path} is truncated ({size:,} of {pages * page_size:,} bytes): not a usable tracker database;"
+            " left as it is (restore it from a backup)"
+        )
+
+
+def _too_new(version: int) -> StoreError:
+    return StoreError(f"the database has schema version {version}, newer than this tracker's {len(MIGRATIONS)}")
+
+
+def _readonly_uri(path: Path) -> str:
+    """``mode=ro``, and ``immutable=1`` where SQLite could not create its ``-shm`` file (a read-only folder or
+    file system) and no ``-wal`` file says a writer is at work."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
 class Store:
     """A tracker database file (``:memory:`` for tests); ``.db`` is the sqlite-utils Database.
+
+    ``readonly`` opens an existing database for reading only (SQLite ``mode=ro``): nothing is
+    migrated or written, and it works on a read-only file or file system. Raises :class:`StoreError`
+    (one line, the file left as it was) for a missing database opened read-only and for a file that
+    is not a tracker database.
 
     >>> s = Store(":memory:")
     >>> s.has_snapshot("740", "2024-04-04")
     False
     """
 
-    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
-        conn = sqlite3.connect(str(path), isolation_level=None)
+    def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> None:
+        self.readonly = readonly
+        memory = str(path) == ":memory:"
+        file = Path(path)
+        if readonly and not file.is_file():
+            raise StoreError(f"no database at {path}")
+        if not memory:
+            _check_file(file)
+        try:
+            conn = sqlite3.connect(_readonly_uri(file) if readonly else str(path), isolation_level=None, uri=readonly)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {path}: {describe(exc)}") from None
+        try:
+            self._open(conn, path)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"cannot open {path}: {describe(exc)}") from None
+        except StoreError:
+            conn.close()
+            raise
+
+    def _open(self, conn: sqlite3.Connection, path: str | Path) -> None:
+        """Check that ``conn`` holds a tracker database (or nothing yet), then set it up."""
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+        if tables and "migrations" not in tables:
+            shown = ", ".join(sorted(tables)[:4]) + (", …" if len(tables) > 4 else "")
+            raise StoreError(f"{path} is an SQLite database of other tables ({shown}), not a tracker database; "
+                             "left as it is")
+        self.db = sqlite_utils.Database(conn)
+        if self.readonly:
+            self._check_schema(path, tables)
+            return
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
         # WAL: a commit is one append to the log. A killed process loses nothing committed (the
         # log is in the OS's cache); synchronous=NORMAL defers fsync to checkpoints, so recording
         # "sent" right after the SMTP server accepts a message takes microseconds, not several fsyncs.
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        self.db = sqlite_utils.Database(conn)
         self._migrate()
+
+    def _check_schema(self, path: str | Path, tables: set[str]) -> None:
+        """A read-only database must be at this tracker's schema already (nothing can be migrated)."""
+        version = self.schema_version if tables else 0
+        if version < len(MIGRATIONS):
+            raise StoreError(
+                f"{path} has schema version {version or 'none'}, older than this tracker's {len(MIGRATIONS)};"
+                " a writing command (tracker ingest, tracker run) upgrades it"
+            )
+        if version > len(MIGRATIONS):
+            raise _too_new(version)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -210,7 +370,8 @@ class Store:
             yield conn
             checkpoint.reached(f"{name}.commit")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite has already rolled back after some errors (SQLITE_FULL)
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
         checkpoint.reached(f"{name}.committed")
@@ -220,9 +381,7 @@ class Store:
             c.execute("CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, applied_at TEXT)")
             done = {v for (v,) in c.execute("SELECT version FROM migrations")}
             if max(done, default=0) > len(MIGRATIONS):
-                raise StoreError(
-                    f"the database has schema version {max(done)}, newer than this tracker's {len(MIGRATIONS)}"
-                )
+                raise _too_new(max(done))
             for version, statements in enumerate(MIGRATIONS, start=1):
                 if version in done:
                     continue
@@ -284,11 +443,14 @@ class Store:
         fetched_at: str | None = None,
         url: str | None = None,
         excerpt: bool = False,
+        accept_suspect: bool = False,
     ) -> bool:
         """Store one version of a Part in one transaction; False if it is already stored.
 
         Raises :class:`StoreError` if ``(part, date)`` is stored from different bytes, or if the
-        paragraphs are empty, belong to another Part or repeat a citation. Dates may arrive out of
+        paragraphs are empty, belong to another Part or repeat a citation, and
+        :class:`SuspectVersionError` if a whole version (not an ``excerpt``) would lose most of the Part
+        (the gate in the module docs) and ``accept_suspect`` is not set. Dates may arrive out of
         order (backfill).
         """
         if not is_date(date):
@@ -310,6 +472,8 @@ class Store:
                     f"part {part} on {date} is already stored from {known[1]} (sha256 {known[0][:12]}…); "
                     f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
                 )
+            if not (excerpt or accept_suspect):
+                _check_plausible(c, paragraphs, part=part, date=date, source=source)
             c.executemany(
                 "INSERT OR IGNORE INTO texts VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -324,6 +488,54 @@ class Store:
                 (part, date, issue_date, source, sha256, size, fetched_at, _now(), len(paragraphs), url, int(excerpt)),
             )
         return True
+
+    def remove_version(self, part: str, date: str) -> Removal:
+        """Remove the stored version of ``part`` on ``date`` in one transaction, as if never ingested.
+
+        Every other version reads back exactly as before: spans only this version had are deleted,
+        spans that started on it start on the next stored version, spans that ended on it end where
+        the next version's own spans begin (merged with one that carries the same row). Texts stay.
+        Unsent deliveries of the reports built from it (its date, and the next version's date, which
+        compared against it) are deleted so they are planned afresh; sent ones stay as the record.
+        Raises :class:`StoreError` when no such version is stored.
+        """
+        with self._transaction("remove") as c:
+            row = self.snapshot(part, date)
+            if row is None:
+                raise StoreError(f"part {part} has no stored version on {date}; nothing removed")
+            nxt = c.execute("SELECT min(date) FROM snapshots WHERE part = ? AND date > ?", (part, date)).fetchone()[0]
+            self._unplace_version(c, part, date, nxt)
+            c.execute("DELETE FROM snapshots WHERE id = ?", (row["id"],))
+            reports = [d for d in (date, nxt) if d is not None]
+            chosen = "version_date IN (SELECT value FROM json_each(?))"
+            dropped = c.execute(
+                f"DELETE FROM deliveries WHERE {chosen} AND status IN ('pending', 'failed')", (json.dumps(reports),)
+            ).rowcount
+            kept = c.execute(f"SELECT count(*) FROM deliveries WHERE {chosen}", (json.dumps(reports),)).fetchone()[0]
+        return Removal(row, nxt, dropped, kept)
+
+    @staticmethod
+    def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> None:
+        """Take ``date`` out of the spans of ``part`` (``nxt``: the next stored version, None if it was the latest)."""
+        columns = "id, citation, unit, parent, prev, gap, hash, valid_to"
+        for sid, *_, valid_to in c.execute(
+            f"SELECT {columns} FROM spans WHERE part = ? AND valid_from = ?", (part, date)
+        ).fetchall():
+            if valid_to == nxt:  # only this version had it
+                c.execute("DELETE FROM spans WHERE id = ?", (sid,))
+            else:
+                c.execute("UPDATE spans SET valid_from = ? WHERE id = ?", (nxt, sid))
+        ending = c.execute(f"SELECT {columns} FROM spans WHERE part = ? AND valid_to = ?", (part, date)).fetchall()
+        following = {r[1]: r for r in c.execute(
+            f"SELECT {columns} FROM spans WHERE part = ? AND valid_from = ?", (part, nxt)
+        )} if ending and nxt is not None else {}
+        for sid, citation, *row, _ in ending:
+            after = following.get(citation)
+            if after is not None and list(after[2:7]) == row:
+                c.execute("DELETE FROM spans WHERE id = ?", (after[0],))
+                c.execute("UPDATE spans SET valid_to = ? WHERE id = ?", (after[7], sid))
+            else:
+                c.execute("UPDATE spans SET valid_to = ? WHERE id = ?", (nxt, sid))
 
     @staticmethod
     def _place_version(c: sqlite3.Connection, part: str, date: str, rows: dict[str, _Row]) -> None:
@@ -624,13 +836,25 @@ def find_snapshots(root: str | Path) -> list[tuple[str, str, Path]]:
     return sorted(found, key=lambda f: (len(f[0]), f[0], f[1]))
 
 
-def ingest_file(store: Store, path: str | Path, *, part: str | None = None, date: str | None = None) -> bool:
+def ingest_file(
+    store: Store,
+    path: str | Path,
+    *,
+    part: str | None = None,
+    date: str | None = None,
+    excerpt: bool = False,
+    accept_suspect: bool = False,
+) -> bool:
     """Parse an eCFR XML file and ingest it; part/date default to the snapshot layout.
 
-    Raises :class:`tracker.parse.xmltext.ParseError` for malformed XML, :class:`StoreError`
-    when part or date cannot be known or the version conflicts with a stored one.
+    A file that holds only part of the Part (a section or supplement, no Part root) is refused
+    unless ``excerpt`` says so; ``accept_suspect`` passes the plausibility gate. Raises
+    :class:`tracker.parse.xmltext.ParseError` for malformed XML, :class:`StoreError` when part or
+    date cannot be known, the file is over the size limit (checked before reading) or an unmarked
+    excerpt, or the version conflicts with a stored one (:class:`SuspectVersionError` for the gate).
     """
     from tracker.parse import parse_bytes  # the parser sits above the store's model-only imports
+    from tracker.parse.xmltext import MAX_XML_BYTES
 
     p = Path(path)
     guessed_part, guessed_date = infer_part_date(p)
@@ -640,10 +864,30 @@ def ingest_file(store: Store, path: str | Path, *, part: str | None = None, date
             f"{p}: cannot tell the Part and date; give --part and --date (or use part-N/DATE.xml)"
         )
     try:
-        data = p.read_bytes()
+        size = p.stat().st_size
+        if size > MAX_XML_BYTES:
+            raise StoreError(f"{p}: {size:,} bytes is over the {MAX_XML_BYTES:,}-byte limit for one eCFR file; "
+                             "nothing read or stored")
+        with p.open("rb") as f:
+            data = f.read(MAX_XML_BYTES + 1)  # the parser refuses it if it grew past the limit since
     except OSError as exc:
         raise StoreError(f"{p}: {exc.strerror}") from None
     paragraphs = parse_bytes(data, str(p))
+    if not excerpt:
+        _refuse_unmarked_excerpt(paragraphs, part, str(p))
     return store.ingest(
-        paragraphs, part=part, date=date, source=str(p), sha256=_sha256(data).hexdigest(), size=len(data)
+        paragraphs, part=part, date=date, source=str(p), sha256=_sha256(data).hexdigest(), size=len(data),
+        excerpt=excerpt, accept_suspect=accept_suspect,
+    )
+
+
+def _refuse_unmarked_excerpt(paragraphs: list[Paragraph], part: str, source: str) -> None:
+    """Refuse paragraphs of ``part`` without its Part record (a section or supplement root, not ``DIV5``)."""
+    if {p.part for p in paragraphs} != {part} or any(p.kind == "part" for p in paragraphs):
+        return  # a whole Part, or what Store.ingest refuses for its own reason (nothing, another Part)
+    units = list(dict.fromkeys(p.unit for p in paragraphs))
+    shown = ", ".join(units[:3]) + (f" and {len(units) - 3} more" if len(units) > 3 else "")
+    raise StoreError(
+        f"{source}: holds only {shown} of part {part}, not the whole Part (no PART root); nothing stored;"
+        " if it is meant as an excerpt, ingest it with --excerpt"
     )

@@ -97,7 +97,7 @@ def test_bad_input_to_ingest_is_one_line_exit_2_and_stores_nothing(db, tmp_path,
 def test_ingesting_other_bytes_for_a_stored_date_is_refused(db):
     run(db, "ingest", str(PART_740), "--part", "740", "--date", "2026-09-01")
     other = ECFR_API / "excerpt-2026-09-01-title-15-section-740.10.xml"
-    result = run(db, "ingest", str(other), "--part", "740", "--date", "2026-09-01")
+    result = run(db, "ingest", str(other), "--part", "740", "--date", "2026-09-01", "--excerpt")
     assert result.exit_code == 2 and "already stored" in result.stderr
     assert Store(db).snapshots()[0]["paragraphs"] == 1765
 

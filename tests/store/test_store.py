@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tracker.store as store_module
 from tests.diff.samples import EXCERPT_3A, ccl_history, numbered, para, parsed
+from tests.diff.test_store_delta import _ingest as ingest_versions
+from tests.diff.test_store_delta import _small_versions, _versions
 from tests.support import ECFR_API, PART_740
 from tracker.model import Paragraph
-from tracker.store import MIGRATIONS, Store, StoreError, find_snapshots, infer_part_date, ingest_file
+from tracker.parse.xmltext import MAX_XML_BYTES
+from tracker.store import (
+    MIGRATIONS,
+    MIN_JUDGED,
+    Store,
+    StoreError,
+    SuspectVersionError,
+    describe,
+    find_snapshots,
+    infer_part_date,
+    ingest_file,
+)
 
 
 def _ingest(store: Store, paragraphs: list[Paragraph], day: str, part: str = "740") -> bool:
@@ -87,10 +104,10 @@ def test_an_exception_mid_ingest_leaves_no_trace(part_740, tmp_path, monkeypatch
         raise RuntimeError("disk gone")
 
     monkeypatch.setattr(store_module, "_now", fail)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk gone"):
         _ingest(store, _edit(_edit(part_740, 3, "new words"), 9, "more"), "2026-10-01")
-    with pytest.raises(RuntimeError):
-        _ingest(store, part_740[:100], "2026-08-01")  # a backfill that would split spans
+    with pytest.raises(RuntimeError, match="disk gone"):  # a backfill that would split spans
+        store.ingest(part_740[:100], part="740", date="2026-08-01", source="t", sha256="t", size=1, accept_suspect=True)
     assert _dump(store) == before
     store.close()
     assert _dump(Store(path)) == before  # nothing half-written on disk either
@@ -179,7 +196,7 @@ def test_out_of_order_ingest_gives_the_same_history_as_in_order(order):
 def test_version_on_picks_the_latest_version_on_or_before_a_date(part_740):
     store = Store(":memory:")
     _ingest(store, part_740, "2024-01-01")
-    _ingest(store, part_740[:50], "2024-03-01")
+    _ingest(store, _edit(part_740, 50, "amended"), "2024-03-01")
     assert [store.version_on("740", d) for d in ("2023-12-31", "2024-01-01", "2024-02-15", "2024-09-09")] == [
         None,
         "2024-01-01",
@@ -216,7 +233,8 @@ def test_migrations_are_versioned_and_each_runs_once(tmp_path, monkeypatch):
     applied = list(upgraded.db.execute("SELECT version FROM migrations ORDER BY version"))
     upgraded.close()
     again = Store(path)
-    assert list(again.db.execute("SELECT version FROM migrations ORDER BY version")) == applied == [(1,), (2,), (3,), (4,)]
+    versions = list(again.db.execute("SELECT version FROM migrations ORDER BY version"))
+    assert versions == applied == [(1,), (2,), (3,), (4,)]
 
 
 def test_a_database_from_a_newer_tracker_is_refused(tmp_path):
@@ -251,3 +269,289 @@ def test_find_snapshots_reads_both_layouts_and_skips_other_files(tmp_path):
         ("740", "2026-09-01", "title-15/part-740/2026-09-01.xml"),
         ("774", "2026-06-25", "ecfr/title-15/part-774/2026-06-25.xml"),
     ]
+
+
+# -- the plausibility gate -------------------------------------------------------------------------------
+
+
+def _store_with(part_740: list[Paragraph], *days: str) -> Store:
+    store = Store(":memory:")
+    for day in days:
+        _ingest(store, part_740, day)
+    return store
+
+
+def _cut_texts(paragraphs: list[Paragraph], keep: float) -> list[Paragraph]:
+    return [replace(p, text=p.text[: max(1, int(len(p.text) * keep))]) for p in paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("version", "lost"),
+    [
+        (lambda ps: ps[: len(ps) // 3], "1,765"),  # two thirds of the paragraphs gone
+        (lambda ps: _cut_texts(ps, 0.3), "characters of text"),  # every paragraph there, most of the words gone
+    ],
+    ids=["paragraphs", "text"],
+)
+def test_a_version_losing_most_of_the_part_is_refused_in_one_line_and_nothing_is_stored(part_740, version, lost):
+    store = _store_with(part_740, "2026-09-01")
+    before = _dump(store)
+    with pytest.raises(SuspectVersionError) as refused:
+        _ingest(store, version(part_740), "2026-10-01")
+    message = str(refused.value)
+    assert "\n" not in message and lost in message and "on 2026-09-01" in message
+    assert message.endswith("--part 740 --date 2026-10-01 --accept-suspect)")
+    assert _dump(store) == before
+    accepted = store.ingest(version(part_740), part="740", date="2026-10-01", source="t", sha256="t", size=1,
+                            accept_suspect=True)
+    assert accepted and store.paragraphs_on("740", "2026-10-01") == version(part_740)
+
+
+def test_the_gate_lets_through_half_the_part_a_first_version_an_excerpt_and_tiny_parts(part_740):
+    store = _store_with(part_740, "2026-09-01")
+    half = part_740[: (len(part_740) + 1) // 2]
+    assert sum(len(p.text) for p in half) * 2 >= sum(len(p.text) for p in part_740)
+    assert _ingest(store, half, "2026-10-01")  # "fewer than half" is the rule: exactly half passes
+    assert store.ingest(part_740[:10], part="740", date="2026-11-01", source="x", sha256="x", size=1, excerpt=True)
+    assert _ingest(Store(":memory:"), part_740[:10], "2026-01-01")  # a first version: nothing to compare with
+    tiny = _store_with(part_740[: MIN_JUDGED - 1], "2026-01-01")
+    assert _ingest(tiny, part_740[:3], "2026-02-01")  # too small a Part to judge by proportion
+
+
+def test_the_gate_compares_with_the_nearest_earlier_whole_version_or_for_the_oldest_the_next(part_740):
+    store = _store_with(part_740, "2026-06-01", "2026-09-01")
+    store.ingest(part_740[:10], part="740", date="2026-07-01", source="e", sha256="e", size=1, excerpt=True)
+    with pytest.raises(SuspectVersionError, match="against 1,765 .* on 2026-06-01"):  # not the excerpt between
+        _ingest(store, part_740[:100], "2026-08-01")
+    with pytest.raises(SuspectVersionError, match="against 1,765 .* on 2026-06-01"):  # a backfill: the next one
+        _ingest(store, part_740[:100], "2026-01-01")
+    assert store.dates("740") == ["2026-06-01", "2026-07-01", "2026-09-01"]
+
+
+# -- removing a version ----------------------------------------------------------------------------------
+
+
+def _assert_same_store(store: Store, never: Store, part: str) -> None:
+    """``store`` (a version removed) reads exactly as ``never`` (that version never ingested)."""
+    assert store.dates(part) == never.dates(part)
+    assert _canonical_spans(store) == _canonical_spans(never)
+    days = never.dates(part)
+    for day in days:
+        assert store.paragraphs_on(part, day) == never.paragraphs_on(part, day)
+    for a, b in zip(days, days[1:], strict=False):
+        assert store.delta(part, a, b) == never.delta(part, a, b)
+        assert store.earlier_texts(part, b) == never.earlier_texts(part, b)
+
+
+@settings(max_examples=80, deadline=None)
+@given(_small_versions(), st.data())
+def test_removing_any_version_leaves_exactly_the_store_that_never_had_it(drawn, data):
+    versions, order = drawn
+    gone = data.draw(st.sampled_from(sorted(versions)))
+    store, never = Store(":memory:"), Store(":memory:")
+    ingest_versions(store, versions, order)
+    ingest_versions(never, versions, [d for d in order if d != gone])
+    removal = store.remove_version("1", gone)
+    assert removal.snapshot["date"] == gone
+    assert removal.next_date == next((d for d in sorted(versions) if d > gone), None)
+    _assert_same_store(store, never, "1")
+
+
+@pytest.mark.parametrize("gone", [0, 2, 4])
+def test_removing_a_version_of_real_part_740_leaves_the_others_exactly(gone):
+    versions = _versions(list(parsed(PART_740)), 5, 25, seed=7400 + gone)
+    days = list(versions)
+    store, never = Store(":memory:"), Store(":memory:")
+    ingest_versions(store, versions)
+    ingest_versions(never, versions, [d for d in days if d != days[gone]])
+    texts = store.counts()["texts"]
+    store.remove_version("740", days[gone])
+    _assert_same_store(store, never, "740")
+    assert store.counts()["texts"] == texts  # texts may stay; nothing points at the removed ones
+    assert _ingest(store, versions[days[gone]], days[gone])  # the version can be stored again
+
+
+def test_removing_the_only_version_empties_the_part_and_an_unknown_version_is_refused(part_740):
+    store = _store_with(part_740, "2026-09-01")
+    with pytest.raises(StoreError, match="no stored version on 2026-10-01; nothing removed"):
+        store.remove_version("740", "2026-10-01")
+    store.remove_version("740", "2026-09-01")
+    assert store.parts() == [] and store.counts()["spans"] == 0
+
+
+def test_removing_a_version_drops_the_unsent_deliveries_of_its_reports_and_keeps_the_sent(part_740):
+    store = _store_with(part_740, "2026-06-01")
+    for day in ("2026-09-01", "2026-10-01"):
+        _ingest(store, _edit(part_740, 7, day), day)
+    rows = [(day, who, status) for day in ("2026-06-01", "2026-09-01", "2026-10-01")
+            for who, status in (("a@x", "sent"), ("b@x", "pending"), ("c@x", "failed"))]
+    store.db.conn.executemany(
+        "INSERT INTO deliveries (version_date, recipient, message_id, subject, status, updated_at)"
+        " VALUES (?, ?, 'id', 's', ?, 'now')", rows)
+    removal = store.remove_version("740", "2026-09-01")
+    assert (removal.next_date, removal.deliveries_deleted, removal.deliveries_kept) == ("2026-10-01", 4, 2)
+    left = sorted(store.db.execute("SELECT version_date, recipient FROM deliveries"))
+    assert left == [("2026-06-01", "a@x"), ("2026-06-01", "b@x"), ("2026-06-01", "c@x"),
+                    ("2026-09-01", "a@x"), ("2026-10-01", "a@x")]
+
+
+# -- files that are not a tracker database, read-only opening, full disk --------------------------------
+
+
+def _tracker_db(path: Path, part_740: list[Paragraph]) -> Path:
+    with Store(path) as store:
+        _ingest(store, part_740, "2026-09-01")
+    return path
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _other_sqlite(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE photos (name TEXT, taken TEXT)")
+        conn.execute("INSERT INTO photos VALUES ('x.jpg', '2020-01-01')")
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p, _: p.write_text("hello, this is a note\n" * 20), "not a tracker database (not an SQLite file)"),
+        (lambda p, _: p.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8), "not an SQLite file"),
+        (lambda p, _: p.write_bytes(b"SQLite format 3\x00\x10\x00"), "not an SQLite file"),  # cut inside the header
+        (lambda p, _: _other_sqlite(p), "SQLite database of other tables (photos), not a tracker database"),
+        (lambda p, ps: p.write_bytes(_tracker_db(p.with_name("whole.db"), ps).read_bytes()[:20_000]), "is truncated"),
+    ],
+    ids=["text", "jpeg", "short", "other-sqlite", "truncated"],
+)
+@pytest.mark.parametrize("readonly", [False, True], ids=["read-write", "read-only"])
+def test_a_file_that_is_not_a_tracker_database_is_refused_in_one_line_and_left_as_it_is(
+    tmp_path, part_740, make, message, readonly
+):
+    path = tmp_path / "db" / "tracker.db"
+    path.parent.mkdir()
+    make(path, part_740)
+    before = _files(path.parent)
+    with pytest.raises(StoreError) as refused:
+        Store(path, readonly=readonly)
+    assert message in str(refused.value) and "\n" not in str(refused.value)
+    assert _files(path.parent) == before  # not even a journal-mode switch or a -wal file
+
+
+def test_an_empty_file_becomes_a_tracker_database(tmp_path):
+    path = tmp_path / "tracker.db"
+    path.touch()
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS)
+
+
+def test_read_only_opening_reads_and_writes_nothing(tmp_path, part_740):
+    path = _tracker_db(tmp_path / "tracker.db", part_740)
+    with sqlite3.connect(path) as conn:  # a rollback-journal database: a read-write open would switch it to WAL
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = path.read_bytes()
+    with Store(path, readonly=True) as store:
+        assert store.paragraphs_on("740", "2026-09-01") == part_740
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            _ingest(store, _edit(part_740, 1, "x"), "2026-10-01")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker.db"]
+
+
+def test_read_only_opening_of_a_missing_or_old_database_is_one_line_and_creates_nothing(tmp_path, monkeypatch):
+    with pytest.raises(StoreError, match="no database at"):
+        Store(tmp_path / "none.db", readonly=True)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:3])
+    Store(tmp_path / "old.db").close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    with pytest.raises(StoreError, match="schema version 3, older than this tracker's 4; a writing command"):
+        Store(tmp_path / "old.db", readonly=True)
+
+
+def test_read_only_opening_in_a_folder_it_cannot_write_uses_sqlites_immutable_mode(tmp_path, part_740, monkeypatch):
+    """Where SQLite could not create its -shm file, ``immutable=1`` lets it read a WAL database anyway (the
+    folder's write permission is simulated: root can write everywhere)."""
+    path = _tracker_db(tmp_path / "tracker.db", part_740)
+    real_access = os.access
+    monkeypatch.setattr(store_module.os, "access", lambda p, mode: Path(p) != tmp_path and real_access(p, mode))
+    with Store(path, readonly=True) as store:
+        assert store.paragraphs_on("740", "2026-09-01") == part_740
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker.db"]  # no -shm, no -wal
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="chmod cannot stop root")
+def test_a_read_only_file_opens_read_only_and_refuses_a_writer_in_one_line(tmp_path, part_740):
+    path = _tracker_db(tmp_path / "tracker.db", part_740)
+    path.chmod(0o444)
+    tmp_path.chmod(0o555)
+    try:
+        with Store(path, readonly=True) as store:
+            assert store.dates("740") == ["2026-09-01"]
+        with pytest.raises(StoreError, match="read-only"):
+            Store(path)
+    finally:
+        tmp_path.chmod(0o755)
+
+
+def test_a_full_disk_mid_ingest_is_one_error_and_nothing_is_half_stored(tmp_path, part_740):
+    path = _tracker_db(tmp_path / "tracker.db", part_740)
+    store = Store(path)
+    before = _dump(store)
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages + 2}")  # SQLite reports SQLITE_FULL past it
+    new = [replace(p, text=f"{p.text} amended") for p in part_740]
+    with pytest.raises(sqlite3.OperationalError) as full:
+        _ingest(store, new, "2026-10-01")
+    assert describe(full.value) == "the disk is full (or the database reached its size limit)"
+    assert _dump(store) == before
+    store.close()
+    with Store(path) as again:  # room again: the next run stores it
+        assert _ingest(again, new, "2026-10-01") and again.paragraphs_on("740", "2026-10-01") == new
+
+
+def test_a_locked_database_is_refused_after_the_busy_timeout_in_one_line(tmp_path, part_740, monkeypatch):
+    path = _tracker_db(tmp_path / "tracker.db", part_740)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT", 0.05)
+    try:
+        with pytest.raises(StoreError, match="locked by another process") as locked:
+            Store(path)
+        assert "\n" not in str(locked.value)
+        with Store(path, readonly=True) as reader:  # readers are not blocked by a writer (WAL)
+            assert reader.dates("740") == ["2026-09-01"]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+# -- ingest_file: excerpts and the size cap ----------------------------------------------------------------
+
+
+def test_a_file_holding_one_section_is_refused_unless_it_is_said_to_be_an_excerpt():
+    section = ECFR_API / "excerpt-2026-09-01-title-15-section-740.10.xml"
+    store = Store(":memory:")
+    with pytest.raises(StoreError, match="holds only 740.10 of part 740, not the whole Part .*--excerpt$"):
+        ingest_file(store, section, part="740", date="2026-09-01")
+    assert store.parts() == []
+    assert ingest_file(store, section, part="740", date="2026-09-01", excerpt=True)
+    assert store.snapshot("740", "2026-09-01")["excerpt"] == 1
+
+
+def test_a_part_root_with_omitted_stretches_is_a_whole_part_file():
+    store = Store(":memory:")
+    assert ingest_file(store, ECFR_API / EXCERPT_3A.format("2026-09-01"), part="774", date="2026-09-01")
+    assert store.snapshot("774", "2026-09-01")["excerpt"] == 0
+
+
+def test_a_file_over_the_size_limit_is_refused_from_its_size_before_it_is_read(tmp_path, monkeypatch):
+    big = tmp_path / "big.xml"
+    with big.open("wb") as f:
+        f.truncate(MAX_XML_BYTES + 1)  # sparse: nothing to read, only its size
+    monkeypatch.setattr(Path, "open", lambda *a, **k: pytest.fail("the file was opened"))
+    with pytest.raises(StoreError, match=r"64,000,001 bytes is over the 64,000,000-byte limit .* nothing read"):
+        ingest_file(Store(":memory:"), big, part="740", date="2026-09-01")

@@ -1,12 +1,19 @@
-"""The root click group, the shared ``--config`` option, and the one way commands report a failure."""
+"""The root click group, the shared ``--config`` option, the one way commands open the database and report a
+failure."""
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import click
 
 from tracker import __version__
 from tracker.config import Config, ConfigError, load_config
 from tracker.snapshots import SnapshotError, check_date
+from tracker.store import Store, StoreError, describe
 
 
 class TrackerError(click.ClickException):
@@ -37,7 +44,22 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Tracker(click.Group):
+    """The root group: a database failure no command handled (locked, read-only, full disk, not a tracker
+    database) ends in one line with exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise TrackerError(str(exc)) from None
+        except sqlite3.Error as exc:
+            config = ctx.obj.get("config") if isinstance(ctx.obj, dict) else None
+            where = f"database {config.database}" if config else "database"
+            raise TrackerError(f"{where}: {describe(exc)}; the step that failed was rolled back") from None
+
+
+@click.group(cls=_Tracker, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tracker")
 @click.option(
     "--config",
@@ -70,3 +92,29 @@ def get_config(ctx: click.Context | None = None) -> Config:
             raise InputError(str(exc)) from None
         ctx.obj = obj
     return obj["config"]
+
+
+@contextmanager
+def open_store(*, write: bool = False, create: bool = False) -> Iterator[Store]:
+    """The configured database (``database`` in tracker.toml, or ``$TRACKER_DB``), closed afterwards.
+
+    Read-only unless ``write`` (or ``create``, which also makes a new database where there is none);
+    otherwise a missing database is an input error (exit 2), never a new empty file. A file that is not
+    a tracker database, or a locked or read-only one for writing, is one line, exit 1 (SQLite failures
+    later, such as a full disk, are turned into one line by the root group).
+    """
+    path = Path(get_config().database)
+    if not create and not path.is_file():
+        raise InputError(f"no database at {path}; run `tracker ingest` first (or set database in tracker.toml)")
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        store = Store(path, readonly=not (write or create))
+    except OSError as exc:
+        raise TrackerError(f"cannot open the database {path}: {exc.strerror}") from None
+    except StoreError as exc:
+        raise TrackerError(str(exc)) from None
+    try:
+        yield store
+    finally:
+        store.close()

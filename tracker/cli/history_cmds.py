@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.base import DATE, InputError, TrackerError, get_config, main
+from tracker.cli.base import DATE, InputError, TrackerError, get_config, main, open_store
 from tracker.history import HistoryError, history, text_on
 from tracker.parse.xmltext import unescape
 from tracker.search import SearchError, search, search_all_dates
@@ -21,10 +21,8 @@ FORMAT = click.option(
 
 
 def _store() -> Store:
-    path = get_config().database
-    if not Path(path).is_file():
-        raise InputError(f"no database at {path}; run `tracker ingest` first (or set database in tracker.toml)")
-    return Store(path)
+    """The database, opened read-only for this command (closed when it ends)."""
+    return click.get_current_context().with_resource(open_store())
 
 
 def _json(data) -> None:
@@ -140,11 +138,12 @@ def search_command(phrase: str, on: str | None, part: str | None, all_dates: boo
 @main.command("pages")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Reports folder (default: reports_dir).")
 def pages_command(out: Path | None) -> None:
-    """Write a history page for every ECCN and section that ever changed.
+    """Write a history page for every ECCN, section and supplement that ever changed.
 
-    Pages go to REPORTS/eccn/3A090.html and REPORTS/section/740.10.html, with an index at
-    REPORTS/history.html that has a filter box. They are static files: open them from a file
-    share, no server needed.
+    Pages go to REPORTS/eccn/3A090.html, REPORTS/section/740.10.html and
+    REPORTS/supplement/740-1.html, with an index at REPORTS/history.html that has a filter box.
+    A unit no longer in the latest version gets its page too, with the date it was removed and
+    its last text. They are static files: open them from a file share, no server needed.
     """
     from tracker.report.history_pages import write_history_pages
 

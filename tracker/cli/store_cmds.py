@@ -1,53 +1,30 @@
-"""``tracker ingest`` and ``tracker diff``: store eCFR versions, and say what changed between two dates."""
+"""``tracker ingest``, ``remove-version`` and ``diff``: store eCFR versions, take a wrong one out, say what changed."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from tracker.cli.base import DATE, InputError, TrackerError, get_config, main
+from tracker.cli.base import DATE, InputError, TrackerError, get_config, main, open_store
 from tracker.diff import DiffError, diff_dates
 from tracker.parse import ParseError
+from tracker.report.render import write_index
+from tracker.runlock import LockBusyError, RunLock
 from tracker.store import Store, StoreError, find_snapshots, ingest_file
 
 
-@contextmanager
-def open_store(*, create: bool) -> Iterator[Store]:
-    """The configured database (``database`` in tracker.toml, or ``$TRACKER_DB``), closed afterwards.
-
-    Without ``create``, a missing database is an input error rather than a new empty file.
-    """
-    path = Path(get_config().database)
-    if not create and not path.exists():
-        raise InputError(f"no database at {path}; run `tracker ingest` first")
-    try:
-        if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        store = Store(path)
-    except (OSError, sqlite3.Error, StoreError) as exc:
-        raise TrackerError(f"cannot open the database {path}: {exc}") from None
-    try:
-        yield store
-    except sqlite3.Error as exc:
-        raise TrackerError(f"database {path}: {exc}") from None
-    finally:
-        store.close()
-
-
-def _ingest_one(store: Store, path: Path, part: str | None, date: str | None) -> bool:
+def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, excerpt: bool, accept: bool) -> bool:
     texts = store.counts()["texts"]
     try:
-        added = ingest_file(store, path, part=part, date=date)
+        added = ingest_file(store, path, part=part, date=date, excerpt=excerpt, accept_suspect=accept)
     except (ParseError, StoreError) as exc:
         raise InputError(str(exc)) from None
     if added:
         row = max((r for r in store.snapshots() if r["source"] == str(path)), key=lambda r: r["id"])
         new = store.counts()["texts"] - texts
-        click.echo(f"ingested part {row['part']} on {row['date']}: {row['paragraphs']} paragraphs, "
+        kind = " as an excerpt" if excerpt else ""
+        click.echo(f"ingested part {row['part']} on {row['date']}{kind}: {row['paragraphs']} paragraphs, "
                    f"{new} new texts ({path})")
     else:
         click.echo(f"already stored, nothing to do: {path}")
@@ -58,23 +35,31 @@ def _ingest_one(store: Store, path: Path, part: str | None, date: str | None) ->
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--part", help="The Part the file holds (740). Default: from the path (…/part-740/…).")
 @click.option("--date", "date", type=DATE, help="The eCFR date of the version, YYYY-MM-DD. Default: the file name.")
-def ingest_command(path: Path | None, part: str | None, date: str | None) -> None:
+@click.option("--excerpt", is_flag=True,
+              help="The file holds only part of the Part (a section, a supplement): store it marked as an excerpt.")
+@click.option("--accept-suspect", is_flag=True,
+              help="Store it even if it loses most of the Part against the stored version before it.")
+def ingest_command(path: Path | None, part: str | None, date: str | None, excerpt: bool, accept_suspect: bool) -> None:
     """Store eCFR XML versions in the database, without going online.
 
     PATH is one XML file of a Part as the eCFR returns it (tracker ingest part740.xml --part 740
     --date 2024-04-04), or a snapshots folder laid out as the fetcher writes it
     (PATH/ecfr/title-15/part-740/2024-04-04.xml, or PATH/title-15/part-740/2024-04-04.xml).
     Without PATH, the configured snapshots folder is read. In a folder, --part and --date
-    pick which snapshots to store.
+    pick which snapshots to store (--excerpt and --accept-suspect apply to each of them).
 
     Each version is stored whole or not at all; a version already stored is skipped. A file
     that differs from the stored version of the same Part and date is refused (exit 2): the
-    database never rewrites history.
+    database never rewrites history (`tracker remove-version` takes a wrong one out). Also
+    refused (exit 2): a file over 64 MB; a file holding only a section or supplement of the
+    Part, unless --excerpt; and a version with fewer than half the paragraphs or half the text
+    of the nearest stored version of its Part (when that has 50 paragraphs or more), unless
+    --accept-suspect.
     """
     root = path if path is not None else Path(get_config().snapshots_dir)
     if root.is_file():
         with open_store(create=True) as store:
-            _ingest_one(store, root, part, date)
+            _ingest_one(store, root, part, date, excerpt, accept_suspect)
         return
     if not root.is_dir():
         raise InputError(f"no snapshots folder at {root}; give an XML file or a folder")
@@ -82,8 +67,88 @@ def ingest_command(path: Path | None, part: str | None, date: str | None) -> Non
     if not found:
         raise InputError(f"no snapshots in {root} (expected {root}/ecfr/title-15/part-740/2024-04-04.xml)")
     with open_store(create=True) as store:
-        added = sum(_ingest_one(store, f, p, d) for p, d, f in found)
+        added = sum(_ingest_one(store, f, p, d, excerpt, accept_suspect) for p, d, f in found)
     click.echo(f"{added} version(s) ingested, {len(found) - added} already stored")
+
+
+def _withdraw(reports_dir: Path, dates: list[str], name: str) -> list[tuple[Path, Path]]:
+    """Move the report files of ``dates`` into a new ``reports_dir/withdrawn/NAME[-n]/``, each ``.json`` first
+    (its absence is what makes the next run rebuild a report); returns the moves made."""
+    folder, n = reports_dir / "withdrawn" / name, 1
+    while folder.exists():  # an earlier removal of the same version
+        n += 1
+        folder = folder.with_name(f"{name}-{n}")
+    moves: list[tuple[Path, Path]] = []
+    for date in dates:
+        for suffix in (".json", ".html", ".txt"):
+            source = reports_dir / f"{date}{suffix}"
+            if source.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                source.replace(folder / source.name)
+                moves.append((source, folder / source.name))
+    return moves
+
+
+def _put_back(moves: list[tuple[Path, Path]]) -> None:
+    for source, target in reversed(moves):
+        target.replace(source)
+
+
+@main.command("remove-version")
+@click.option("--part", required=True, help="The Part of the version (774).")
+@click.option("--date", "date", type=DATE, required=True, help="The version date to remove, YYYY-MM-DD.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def remove_version_command(part: str, date: str, yes: bool) -> None:
+    """Undo a wrong ingest: remove one stored version of a Part, so that the right file can be stored.
+
+    The version goes in one transaction, with its spans; every other version stays exactly as it
+    was. The reports built from it — the one of DATE and the one of the Part's next stored version,
+    which compared against it — are moved to REPORTS/withdrawn/ and the next `tracker run`
+    rebuilds them; their emails not yet sent are dropped (sent ones stay recorded and are not sent
+    again). The snapshot file is left on disk. Asks for confirmation unless --yes.
+    """
+    config = get_config()
+    lock = RunLock(config.database)
+    try:
+        lock.acquire()  # no run may build reports from the version while it goes
+    except LockBusyError as exc:
+        raise TrackerError(str(exc)) from None
+    except OSError as exc:
+        raise TrackerError(f"cannot take the run lock {lock.path}: {exc.strerror}") from None
+    try:
+        with open_store(write=True) as store:
+            _remove(store, config.reports_dir, part, date, yes)
+    finally:
+        lock.release()
+
+
+def _remove(store: Store, reports_dir: Path, part: str, date: str, yes: bool) -> None:
+    row = store.snapshot(part, date)
+    if row is None:
+        stored = ", ".join(store.dates(part)) or "none"
+        raise InputError(f"part {part} has no stored version on {date} (stored: {stored}); nothing removed")
+    nxt = next((d for d in store.dates(part) if d > date), None)
+    reports = [d for d in (date, nxt) if d is not None and (reports_dir / f"{d}.json").exists()]
+    if not yes:
+        also = f" and withdraw the report(s) of {', '.join(reports)}" if reports else ""
+        click.confirm(f"Remove part {part} on {date} ({row['paragraphs']:,} paragraphs from {row['source']}){also}?",
+                      abort=True)
+    moves = _withdraw(reports_dir, reports, f"part-{part}-{date}")
+    try:
+        removal = store.remove_version(part, date)
+    except BaseException:
+        _put_back(moves)
+        raise
+    click.echo(f"removed part {part} on {date} ({row['paragraphs']:,} paragraphs, stored {row['ingested_at']})")
+    click.echo(f"the file it was stored from is left on disk: {row['source']}")
+    if moves:
+        write_index(reports_dir)
+        click.echo(f"withdrew the report(s) of {', '.join(reports)} to {moves[0][1].parent}/;"
+                   " the next `tracker run` rebuilds them from what is stored now")
+    if removal.deliveries_deleted or removal.deliveries_kept:
+        click.echo(f"emails of those reports: {removal.deliveries_deleted} not yet sent dropped (planned again"
+                   f" when rebuilt), {removal.deliveries_kept} sent kept as the record (never sent again)")
+    click.echo("history pages may still show it: `tracker pages` rewrites them")
 
 
 @main.command("diff")
@@ -105,7 +170,7 @@ def diff_command(date_a: str, date_b: str, part: str | None, eccn: str | None, f
     {+inserted+}), reserved, redesignated (old → new citation), restored, reference-only (old →
     new reference), editorial (punctuation, case, dashes), heading.
     """
-    with open_store(create=False) as store:
+    with open_store() as store:
         try:
             result = diff_dates(store, date_a, date_b, part=part, eccn=eccn)
         except (DiffError, StoreError) as exc:
