@@ -185,7 +185,10 @@ class Entry:
 
 @dataclass(frozen=True)
 class History:
-    """A key's timeline, newest first; ``first_seen`` is the earliest stored version that has the key."""
+    """A key's timeline, newest first; ``first_seen`` is the earliest stored version that has the key.
+
+    ``removed`` is the version date from which nothing under the key is in force (None while it is).
+    """
 
     key: str
     part: str
@@ -193,6 +196,7 @@ class History:
     first_seen: str
     entries: tuple[Entry, ...]
     first_text: str | None = None
+    removed: str | None = None
 
     @property
     def dates(self) -> list[str]:
@@ -206,6 +210,7 @@ class History:
             "first_stored_version": self.first_stored,
             "first_seen": self.first_seen,
             "entries": [e.to_dict() for e in self.entries],
+            "removed": self.removed,
         }
         if self.first_text is not None:
             d["first_text"] = self.first_text
@@ -217,6 +222,8 @@ class History:
     def to_text(self) -> str:
         n = len(self.entries)
         lines = [f"History of {self.key} (Part {self.part}): {n} change date(s), newest first"]
+        if self.removed:
+            lines.append(f"Removed on {self.removed}: not in the versions from that date on")
         for e in self.entries:
             lines += ["", f"{e.date}  (compared with {e.previous})"]
             lines += [f"  rule: {rule_label(r)}" for r in e.rules] or ["  rule: not identified"]
@@ -247,9 +254,9 @@ def _change_lines(c: Change) -> list[str]:
     return [head, f"      {body}"] if body else [head]
 
 
-def _known_rows(store, key: str) -> tuple[str, list[SpanRow]]:
+def _known_rows(store, key: str, part: str | None = None) -> tuple[str, list[SpanRow]]:
     key = normalise_key(key)
-    part = part_of(key)
+    part = part or part_of(key)
     parts = store.parts()
     if part is not None and part not in parts:
         raise HistoryError(f"{key}: no stored versions of part {part}; run `tracker ingest` first")
@@ -273,12 +280,13 @@ def _previous(store, part: str, date: str) -> str | None:
     ).fetchone()[0]
 
 
-def history(store, key: str, *, with_text: bool = False) -> History:
+def history(store, key: str, *, with_text: bool = False, part: str | None = None) -> History:
     """Every version date on which ``key`` or anything under it changed, newest first.
 
+    ``part`` is where the key is stored (default: the Part its name says, else the first that has it).
     Raises :class:`HistoryError` for a key never stored (naming the nearest known keys).
     """
-    part, rows = _known_rows(store, key)
+    part, rows = _known_rows(store, key, part)
     key = normalise_key(key)
     first_stored = store.dates(part)[0]
     candidates = sorted({r.valid_from for r in rows} | {r.valid_to for r in rows if r.valid_to} - {first_stored})
@@ -307,7 +315,24 @@ def history(store, key: str, *, with_text: bool = False) -> History:
     first_text = None
     if with_text:
         first_text = "\n".join(p.text for p in ordered([r for r in rows if r.live_on(first_seen)], part))
-    return History(key, part, first_stored, first_seen, tuple(reversed(entries)), first_text)
+    return History(key, part, first_stored, first_seen, tuple(reversed(entries)), first_text, _removed_on(rows))
+
+
+def _removed_on(rows: list[SpanRow]) -> str | None:
+    """The version date from which none of ``rows`` is in force any more (None while one still is)."""
+    ends = [r.valid_to for r in rows]
+    return None if None in ends else max(e for e in ends if e is not None)
+
+
+def last_text(store, key: str, part: str | None = None) -> tuple[str, list[Paragraph]]:
+    """The latest stored version that has ``key`` and its paragraphs there (the text it had when removed).
+
+    Raises :class:`HistoryError` for a key never stored.
+    """
+    part, rows = _known_rows(store, key, part)
+    removed = _removed_on(rows)
+    version = (_previous(store, part, removed) or removed) if removed else store.dates(part)[-1]
+    return version, ordered([r for r in rows if r.live_on(version)], part)
 
 
 def text_on(store, key: str, date: str) -> list[Paragraph]:

@@ -44,9 +44,9 @@ PART_TITLES = {
     "774": "The Commerce Control List",
 }
 
-ECCN_RE = re.compile(r"^\d[A-E]\d{3}$")
-SECTION_RE = re.compile(r"^\d{3}\.\d+[a-z]?$")
-_SUPPLEMENT_RE = re.compile(r"^Supplement No\. \d+[A-Z]? to Part (\d{3})$")
+ECCN_RE = re.compile(r"^\d[A-E]\d{3}\Z")
+SECTION_RE = re.compile(r"^\d{3}\.\d+[a-z]?\Z")
+SUPPLEMENT_RE = re.compile(r"^Supplement No\. (\d+[A-Z]?) to Part (\d{3})\Z")
 
 
 @dataclass(frozen=True)
@@ -145,11 +145,16 @@ class UnitView:
 
     @property
     def label(self) -> str:
-        if ECCN_RE.match(self.unit):
-            return f"ECCN {self.unit}"
-        if SECTION_RE.match(self.unit):
-            return f"§ {self.unit}"
-        return self.unit
+        return unit_label(self.unit)
+
+
+def unit_label(unit: str) -> str:
+    """How a unit is named for a reader: ``ECCN 3A090``, ``§ 740.10``, ``Supplement No. 1 to Part 740``."""
+    if ECCN_RE.match(unit):
+        return f"ECCN {unit}"
+    if SECTION_RE.match(unit):
+        return f"§ {unit}"
+    return unit
 
 
 @dataclass(frozen=True)
@@ -216,9 +221,9 @@ def citation_url(ecfr_base: str, date: str, part: str, unit: str, citation: str 
         return f"{base}/section-{unit}{quote(fragment, safe='#()-.')}"
     if ECCN_RE.match(unit):
         unit = "Supplement No. 1 to Part 774"
-    m = _SUPPLEMENT_RE.match(unit)
+    m = SUPPLEMENT_RE.match(unit)
     if m:
-        return f"{base}/part-{m.group(1)}/appendix-{quote(unit)}"
+        return f"{base}/part-{m.group(2)}/appendix-{quote(unit)}"
     return f"{base}/part-{part}"
 
 
@@ -256,12 +261,17 @@ HISTORY_INDEX = "history.html"
 
 
 def history_path(unit: str) -> str | None:
-    """The relative path of a unit's history page (``eccn/3A090.html``, ``section/740.10.html``)."""
+    """The relative path of a unit's history page, None for a unit that has none.
+
+    >>> [history_path(u) for u in ("3A090", "740.10", "Supplement No. 1 to Part 740", "Part 740", "3A090\\n")]
+    ['eccn/3A090.html', 'section/740.10.html', 'supplement/740-1.html', None, None]
+    """
     if ECCN_RE.match(unit):
         return f"eccn/{unit}.html"
     if SECTION_RE.match(unit):
         return f"section/{unit}.html"
-    return None
+    m = SUPPLEMENT_RE.match(unit)
+    return f"supplement/{m.group(2)}-{m.group(1)}.html" if m else None
 
 
 def in_report_order(report: ReportData) -> tuple[Change, ...]:

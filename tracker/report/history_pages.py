@@ -1,8 +1,9 @@
-"""Static HTML history pages: ``eccn/3A090.html``, ``section/740.10.html`` and an index with a filter box.
+"""Static HTML history pages: ``eccn/3A090.html``, ``section/740.10.html``, ``supplement/740-1.html``, and an index.
 
-One page per ECCN or section that changed in some stored version: its timeline (newest first,
-with kinds, redlines and rules), the references pointing at it, and its text in force in the
-latest version. Pages are plain files (no server, no external assets); each is written atomically.
+One page per ECCN, section or supplement that changed in some stored version: its timeline (newest
+first, with kinds, redlines and rules), the references pointing at it, and its text in force in the
+latest version — or, for a unit no longer in it, the date it was removed and the last text it had.
+Pages are plain files (no server, no external assets); each is written atomically.
 
 >>> import tempfile
 >>> from tracker.store import Store
@@ -17,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.atomic import write_atomic
-from tracker.history import History, history, text_on
+from tracker.history import History, history, last_text
 from tracker.model import Paragraph
-from tracker.report.data import ECCN_RE, HISTORY_INDEX, SECTION_RE, history_path
+from tracker.report.data import HISTORY_INDEX, history_path, unit_label
 from tracker.report.render import ENV
 from tracker.xref import Ref, refs_to
 
@@ -34,7 +35,7 @@ class Key:
 
     @property
     def label(self) -> str:
-        return f"ECCN {self.unit}" if ECCN_RE.match(self.unit) else f"§ {self.unit}"
+        return unit_label(self.unit)
 
     @property
     def path(self) -> str:
@@ -43,32 +44,36 @@ class Key:
 
 @dataclass(frozen=True)
 class Page:
-    """What one history page shows besides the timeline (``reports``: dates with a change report to link)."""
+    """What one history page shows besides the timeline (``reports``: dates with a change report to link).
+
+    ``current`` is the unit's text in the version of ``shown`` — the latest, or for a removed unit
+    (``key.history.removed``) the last version that had it.
+    """
 
     key: Key
     inbound: tuple[Ref, ...]
     current: tuple[Paragraph, ...]
-    latest: str
+    shown: str
     reports: frozenset[str]
 
 
 def changed_units(store) -> list[tuple[str, str]]:
-    """``(part, unit)`` of every ECCN and section with a span that started after, or ended in, a stored version."""
+    """``(part, unit)`` of every unit with a page whose span started after, or ended in, a stored version."""
     rows = store.db.execute(
         "SELECT DISTINCT s.part, s.unit FROM spans s"
         " WHERE s.valid_to IS NOT NULL OR s.valid_from > (SELECT min(date) FROM snapshots WHERE part = s.part)"
     ).fetchall()
-    return sorted((p, u) for p, u in rows if ECCN_RE.match(u) or SECTION_RE.match(u))
+    return sorted((p, u) for p, u in rows if history_path(u))
 
 
 def build_page(store, key: Key, reports: frozenset[str] = frozenset()) -> Page:
-    """The page data of one ECCN or section: its references in and its text in the latest version."""
-    latest = store.dates(key.part)[-1]
+    """The page data of one unit: the references to it and its text in the latest version that has it."""
+    shown, current = last_text(store, key.unit, key.part)
     return Page(
         key=key,
         inbound=tuple(r for r in refs_to(store, key.unit) if r.from_unit != key.unit),
-        current=tuple(text_on(store, key.unit, latest)) if store.version_on(key.part, latest) else (),
-        latest=latest,
+        current=tuple(current),
+        shown=shown,
         reports=reports,
     )
 
@@ -94,7 +99,7 @@ def write_history_pages(
     linked = frozenset(reports) | (
         frozenset(p.stem for p in reports_dir.glob("*.html")) if reports_dir.is_dir() else frozenset()
     )
-    keys = [Key(part, unit, history(store, unit)) for part, unit in changed_units(store)]
+    keys = [Key(part, unit, history(store, unit, part=part)) for part, unit in changed_units(store)]
     listed = [k for k in keys if k.history.entries]
     wanted = None if units is None else set(units)
     to_write = listed if wanted is None else [k for k in keys if k.unit in wanted]
