@@ -51,6 +51,8 @@ _DOCUMENT = re.compile(r"[A-Za-z0-9]{1,4}(?:-[A-Za-z0-9]{1,8}){1,3}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = ("json", "xml")
 _CITATION = re.compile(r"(\d+) CFR Part (\S+)")
+_SECTION_OF = re.compile(r"^\W*(\d+)\.")  # "§ 740.10" → 740
+_SUPPLEMENT_OF = re.compile(r"\bto Part (\d+)\b", re.IGNORECASE)  # "Supplement No. 1 to Part 774" → 774
 
 
 class SnapshotError(ValueError):
@@ -132,7 +134,8 @@ def check_ecfr_part(root: etree._Element, name: str, part: str, title: int = 15)
     """Raise :class:`SnapshotError` unless ``root`` is the whole of ``part`` of ``title`` with some content.
 
     A whole Part is a ``DIV5 TYPE="PART"`` whose ``N`` is the Part, whose ``hierarchy_metadata`` (when
-    readable) cites that title and Part, and which holds at least one section or supplement.
+    readable) cites that title and Part, and which holds at least one section or supplement, none of
+    them numbered as another Part's.
 
     >>> check_ecfr_part(etree.fromstring('<DIV8 N="740.10" TYPE="SECTION"/>'), "x.xml", "740")
     Traceback (most recent call last):
@@ -152,8 +155,13 @@ def check_ecfr_part(root: etree._Element, name: str, part: str, title: int = 15)
     cited = _CITATION.fullmatch(citation)
     if not cited or cited.groups() != (str(title), part):
         raise SnapshotError(f"{name}: its metadata cites {citation!r}, not {title} CFR Part {part}")
-    if next(root.iter("DIV8", "DIV9"), None) is None:
+    units = list(root.iter("DIV8", "DIV9"))
+    if not units:
         raise SnapshotError(f"{name}: part {part} holds no section or supplement (an empty stub)")
+    for unit in units:
+        owner = (_SECTION_OF if unit.tag == "DIV8" else _SUPPLEMENT_OF).search(unit.get("N") or "")
+        if owner and owner.group(1) != part:
+            raise SnapshotError(f"{name}: part {part} holds {unit.get('N')!r} of part {owner.group(1)}")
 
 
 def check_json(data: bytes, name: str) -> None:

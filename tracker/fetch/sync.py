@@ -59,7 +59,6 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from tracker.atomic import remove_temp_files
 from tracker.config import Config
@@ -217,8 +216,10 @@ class _Sync:
     def __init__(self, config: Config, store: Store, http: HttpClient, log: Log, result: SyncResult, today: str):
         self.config, self.store, self.log, self.result = config, store, log, result
         self.root = Path(config.snapshots_dir)
-        self.ecfr = EcfrClient(http, config.ecfr_url)
-        self.fr = FederalRegisterClient(http, config.federal_register_url, full_text_rate=config.full_text_rate_limit)
+        self.ecfr = EcfrClient(http, config.ecfr_url, log=log)
+        self.fr = FederalRegisterClient(
+            http, config.federal_register_url, full_text_rate=config.full_text_rate_limit, log=log
+        )
         self.today = check_date(today)
         self.incomplete = False  # a version failed or was held back: the issue seen must not advance
 
@@ -379,11 +380,6 @@ class _Sync:
             raise SnapshotError(f"{path}: holds paragraphs of part {', '.join(strays)}, not only part {v.part}")
         return paragraphs
 
-    def _url(self, v: _Version) -> str:
-        """Where the eCFR serves ``v`` (built as :meth:`EcfrClient.full_xml` builds it)."""
-        # TODO(fetch hardening): use EcfrClient.full_xml_url(date, part) once ecfr.py has it.
-        return f"{self.ecfr.base}/full/{v.date}/title-{self.ecfr.title}.xml?{urlencode({'part': v.part})}"
-
     def _ingest(self, v: _Version, data: bytes, path: Path, paragraphs: list[Paragraph]) -> int:
         """Store one checked version; a suspect one is moved to ``held/`` and the error says how to take it."""
         try:
@@ -396,15 +392,14 @@ class _Sync:
                 size=len(data),
                 issue_date=v.issue_date,
                 fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                url=self._url(v),
+                url=self.ecfr.full_xml_url(v.date, v.part),
             )
         except SuspectVersionError as exc:
             held = hold(self.root, v.part, v.date, data)
             path.unlink(missing_ok=True)
-            raise SuspectVersionError(
-                f"{exc}; held back as {held} — to store it anyway: "
-                f"tracker ingest --accept-suspect {held} --part {v.part} --date {v.date}"
-            ) from None
+            # The store's message names the file and the --accept-suspect command: name the held copy.
+            text = str(exc).replace(str(path), str(held))
+            raise SuspectVersionError(f"{text}; held back as {held}, downloaded again next run") from None
         if added:
             self.result.new_versions.append((v.part, v.date))
         return len(paragraphs)
