@@ -62,6 +62,9 @@ def test_bad_input_is_exit_code_2(toml, args):
     assert result.exit_code == 2 and "Error:" in result.stderr
 
 
-def test_rules_with_an_empty_store_says_so(toml):
+def test_rules_with_an_empty_store_says_so(toml, tmp_path):
+    missing = run(toml, "rules")  # a read-only command: no database is an error, not a new empty file
+    assert missing.exit_code == 2 and "no database at" in missing.stderr and not (tmp_path / "tracker.db").exists()
+    Store(tmp_path / "tracker.db").close()
     result = run(toml, "rules")
     assert result.exit_code == 0 and "no rules stored" in result.stderr
