@@ -7,7 +7,7 @@ import json
 import pytest
 from werkzeug import Response
 
-from tests.fetch.conftest import FR_API, query, real_json
+from tests.fetch.conftest import FR_API, FR_XML, PART_774_NEW, query, real_json
 from tests.support import ECFR_API
 from tracker.fetch.ecfr import EcfrClient
 from tracker.fetch.federal_register import FIELDS, FederalRegisterClient
@@ -108,3 +108,60 @@ def test_a_long_backfill_is_queried_one_year_at_a_time(server, config):
         for r, _ in server.log
     ]
     assert spans == [("2022-03-01", "2022-12-31"), ("2023-01-01", "2023-12-31"), ("2024-01-01", "2024-04-04")]
+
+
+def test_full_xml_requests_exactly_the_url_full_xml_url_names(server, config):
+    server.expect_request("/api/versioner/v1/full/2026-09-01/title-15.xml").respond_with_data(
+        PART_774_NEW.read_bytes(), content_type="application/xml"
+    )
+    ecfr = EcfrClient(HttpClient(config), config.ecfr_url)
+    url = ecfr.full_xml_url("2026-09-01", "774")
+    assert ecfr.full_xml("2026-09-01", "774") == PART_774_NEW.read_bytes()
+    assert url == f"{config.ecfr_url}/api/versioner/v1/full/2026-09-01/title-15.xml?part=774"
+    assert server.log[0][0].url == url
+
+
+def test_a_badly_typed_version_entry_is_skipped_through_the_log_given(server, config):
+    entry = real_json(ECFR_API / "versions-title-1.json")["content_versions"][0]
+    listing = {"content_versions": [{**entry, "issue_date": 20240404}, entry]}
+    server.expect_request("/api/versioner/v1/versions/title-15.json").respond_with_json(listing)
+    lines: list[str] = []
+    versions = EcfrClient(HttpClient(config), config.ecfr_url, log=lines.append).versions("740", "2024-01-01")
+    assert versions == [entry]
+    assert lines == ["warning: part 740: skipped a listed version whose issue_date is a int"]
+
+
+def test_a_badly_typed_rule_record_is_skipped_through_the_log_given(server, config):
+    page = real_json(FR_API / "documents-title-48-part-52-since-2026-01-01-page-1.json")
+    page["next_page_url"] = None
+    page["results"][0]["cfr_references"] = "48 CFR 52"
+    server.expect_request("/api/v1/documents.json").respond_with_json(page)
+    lines: list[str] = []
+    client = FederalRegisterClient(HttpClient(config), config.federal_register_url, log=lines.append)
+    docs = list(client.documents("52", "2026-01-01", "2026-10-31"))
+    assert [d["document_number"] for d in docs] == [r["document_number"] for r in page["results"][1:]]
+    assert lines == ["warning: Federal Register: skipped document '2026-19162': cfr_references has the wrong type"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.federalregister.gov/documents/full_text/xml/2024/04/05/2024-07004.xml",
+        "http://127.0.0.1:1/full-text/2024-07004.xml",
+        "http://localhost:{port}/full-text/2024-07004.xml",
+    ],
+)
+def test_a_full_text_url_off_the_configured_host_is_refused_without_a_request(server, config, url):
+    url = url.format(port=server.port)
+    client = FederalRegisterClient(HttpClient(config), config.federal_register_url)
+    with pytest.raises(FetchError, match=r"^Federal Register: refused full_text_xml_url '.*' \(not on http://127"):
+        client.full_text_xml(url)
+    assert server.log == []
+
+
+def test_a_full_text_url_on_the_configured_host_is_read(server, config):
+    server.expect_request("/documents/full_text/xml/2024-07004.xml").respond_with_data(
+        FR_XML.read_bytes(), content_type="text/xml"
+    )
+    client = FederalRegisterClient(HttpClient(config), config.federal_register_url)
+    assert client.full_text_xml(server.url_for("/documents/full_text/xml/2024-07004.xml")) == FR_XML.read_bytes()

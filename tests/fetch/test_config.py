@@ -52,3 +52,10 @@ def test_bad_settings_are_one_line_errors_naming_the_file(text, message):
 def test_config_is_immutable():
     with pytest.raises(AttributeError):
         Config().parts = ("740",)  # type: ignore[misc]
+
+
+def test_the_deadline_defaults_to_ten_minutes_and_must_be_positive():
+    assert load_config_text("", "tracker.toml", env={}).deadline == 600.0
+    assert load_config_text("deadline = 30", "tracker.toml", env={}).deadline == 30.0
+    with pytest.raises(ConfigError, match="^tracker.toml: deadline: expected a positive number$"):
+        load_config_text("deadline = 0", "tracker.toml", env={})

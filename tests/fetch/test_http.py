@@ -1,7 +1,8 @@
-"""The one HTTP session: retries, give-up, timeouts, broken bodies, content checks, User-Agent."""
+"""The one HTTP session: retries, give-up, timeouts, the deadline, redirects, broken bodies, content checks, UA."""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
@@ -9,7 +10,7 @@ import pytest
 from werkzeug import Response
 
 from tests.fetch.conftest import CONTACT, PART_774_NEW
-from tracker.fetch.http import FetchError, HttpClient
+from tracker.fetch.http import MAX_REDIRECTS, FetchError, HttpClient
 
 XML = PART_774_NEW.read_bytes()
 
@@ -118,3 +119,57 @@ def test_invalid_json_is_an_error(server, config):
     server.expect_request("/api.json").respond_with_data('{"results": [', content_type="application/json")
     with pytest.raises(FetchError, match="invalid JSON"):
         HttpClient(config).get_json(server.url_for("/api.json"))
+
+
+def test_invalid_json_nested_too_deeply_is_one_line(server, config):
+    server.expect_request("/api.json").respond_with_data("[" * 100_000, content_type="application/json")
+    with pytest.raises(FetchError, match=r"^GET http://127\.0\.0\.1:\d+/api\.json: JSON nested too deeply to read$"):
+        HttpClient(config).get_json(server.url_for("/api.json"))
+
+
+def test_a_redirect_within_the_origin_is_followed(server, config):
+    server.expect_request("/old.xml").respond_with_data("", status=301, headers={"Location": "/new.xml?v=2"})
+    _ok(server, "/new.xml")
+    client = HttpClient(config)
+    assert client.get_xml(server.url_for("/old.xml")) == XML
+    assert [(r.path, r.query_string) for r, _ in server.log] == [("/old.xml", b""), ("/new.xml", b"v=2")]
+    assert client.requests == 1
+
+
+@pytest.mark.parametrize("location", ["http://localhost:{port}/doc.xml", "https://127.0.0.1:{port}/doc.xml",
+                                      "http://127.0.0.1:1/doc.xml", "file:///etc/passwd"])
+def test_a_redirect_off_the_origin_is_refused_in_one_line(server, config, location):
+    target = location.format(port=server.port)
+    server.expect_request("/old.xml").respond_with_data("", status=302, headers={"Location": target})
+    with pytest.raises(FetchError) as err:
+        HttpClient(config).get_xml(server.url_for("/old.xml"))
+    assert str(err.value) == (
+        f"GET {server.url_for('/old.xml')}: refused a redirect to {target!r} (off http://127.0.0.1:{server.port})"
+    )
+    assert len(server.log) == 1
+
+
+def test_redirects_that_never_end_stop_at_the_cap(server, config):
+    server.expect_request("/loop.xml").respond_with_data("", status=307, headers={"Location": "/loop.xml"})
+    with pytest.raises(FetchError, match=f"more than {MAX_REDIRECTS} redirects$"):
+        HttpClient(config).get_xml(server.url_for("/loop.xml"))
+    assert len(server.log) == MAX_REDIRECTS + 1
+
+
+def test_read_timeouts_retried_end_at_the_deadline_not_after_every_retry(server, config):
+    def slow(request):
+        time.sleep(config.timeout * 2)
+        return Response(XML, content_type="application/xml")
+
+    server.expect_request("/doc.xml").respond_with_handler(slow)
+    client = HttpClient(replace(config, retries=100, deadline=2.0))  # 101 read timeouts would take 50 s
+    with pytest.raises(FetchError, match=r"/doc\.xml: no complete answer within 2 s$"):
+        client.get_xml(server.url_for("/doc.xml"))
+
+
+def test_a_download_within_its_deadline_leaves_no_watchdog_behind(server, config):
+    _ok(server)
+    client = HttpClient(replace(config, deadline=600.0))
+    for _ in range(3):
+        assert client.get_xml(server.url_for("/doc.xml")) == XML
+    assert [t for t in threading.enumerate() if isinstance(t, threading.Timer)] == []

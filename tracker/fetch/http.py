@@ -108,6 +108,7 @@ class _Deadline:
         with self._lock:
             self._done = True
         self._timer.cancel()
+        self._timer.join()  # no watchdog outlives its download
         self._local.current = None
 
     @classmethod
