@@ -18,8 +18,9 @@ MARKDOWN = sorted(require(EAR_MARKDOWN).glob("*.md"))
 
 
 def _chars(text: str) -> str:
-    """Text reduced to its characters in order: no whitespace, table separators, markup or escapes."""
-    return re.sub(r"[\s|*^\\]", "", text)
+    """Text reduced to its characters in order: no whitespace, zero-width characters (U+200B, U+2060, U+FEFF: line
+    break hints, never text), table separators, markup or escapes."""
+    return re.sub(r"[\s\u200b\u2060\ufeff|*^\\]", "", text)
 
 
 def _units(root: etree._Element) -> list[etree._Element]:
@@ -29,16 +30,12 @@ def _units(root: etree._Element) -> list[etree._Element]:
 
 
 def _source_text(el: etree._Element) -> str:
-    """All text of an element except eCFR navigation, independently of the parser."""
-    out = []
-    for node in el.iter():
-        if not isinstance(node.tag, str):
-            continue
-        skipped = any(a.tag in SKIP_TAGS for a in [node, *node.iterancestors()])
-        if not skipped and node.text:
-            out.append(node.text)
-        if node.tail and node is not el and not any(a.tag in SKIP_TAGS for a in node.iterancestors()):
-            out.append(node.tail)
+    """All text of an element in document order except eCFR navigation, independently of the parser."""
+    out = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+            out.append(_source_text(child))
+        out.append(child.tail or "")
     return "".join(out)
 
 
@@ -185,3 +182,45 @@ def test_external_entities_are_not_resolved():
     data = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><DIV8 N="1.1"><P>&x;</P></DIV8>'
     with pytest.raises(ParseError):
         parse_bytes(data, "xxe.xml")
+
+
+def test_zero_width_characters_are_not_text():
+    # The real Part 774 (2026-09-01) has a lone U+200B between Supplements No. 2 and 3; the eCFR also puts them
+    # inside words as line-break hints.
+    xml = (
+        '<DIV5 N="774" TYPE="PART"><HEAD>PART 774</HEAD>'
+        '<DIV9 N="Supplement No. 2 to Part 774"><HEAD>Supplement No. 2 to Part 774</HEAD>'
+        "<P>1. Tech\u200bnology\ufeff note.</P></DIV9>\n\u200b\n"
+        '<DIV9 N="Supplement No. 3 to Part 774"><HEAD>Supplement No. 3 to Part 774</HEAD>'
+        "<P>(a) Medical\u2060 equipment.</P></DIV9></DIV5>"
+    )
+    records = parse_bytes(xml.encode())
+    assert [r.citation for r in records] == [
+        "Part 774", "Supplement No. 2 to Part 774", "Supplement No. 2 to Part 774 ¶1",
+        "Supplement No. 3 to Part 774", "Supplement No. 3 to Part 774 (a)",
+    ]
+    assert records[2].text == "1. Technology note."
+    assert records[4].text == "(a) Medical equipment."
+
+
+def test_loose_text_between_elements_is_a_paragraph_of_its_own():
+    xml = (
+        '<DIV5 N="740" TYPE="PART"><HEAD>PART 740</HEAD>Stray Part text.'
+        '<DIV8 N="740.1" TYPE="SECTION"><HEAD>§ 740.1 Purpose.</HEAD><P>(a) First.</P>(b) Loose second.'
+        "<P>(c) Third.</P></DIV8>A line after the section.</DIV5>"
+    )
+    records = {r.citation: r for r in parse_bytes(xml.encode())}
+    assert records["Part 740 ¶1"].text == "Stray Part text."
+    assert records["740.1(b)"].text == "(b) Loose second."
+    assert records["740.1(c)"].parent == "740.1"
+    assert records["Part 740 ¶2"].text == "A line after the section."
+    _assert_whole(list(records.values()), xml.encode())
+
+
+def test_the_whole_real_ccl_has_no_zero_width_characters_and_every_supplement():
+    data = require(ECFR_API / "full-2026-09-01-title-15-part-774.xml").read_bytes()
+    records = parse_bytes(data)
+    assert not [r.citation for r in records if re.search("[\u200b\u2060\ufeff]", r.text + r.citation)]
+    appendices = [r.citation for r in records if r.kind == "appendix"]
+    assert appendices == [f"Supplement No. {n} to Part 774" for n in range(1, 8)]
+    assert {r.part for r in records} == {"774"}

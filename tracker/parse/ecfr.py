@@ -108,9 +108,10 @@ def parse_file(path: str | Path) -> list[Paragraph]:
 
 
 def parse_tree(tree: etree._ElementTree) -> list[Paragraph]:
-    """Records for every Part, section and supplement in an parsed eCFR document."""
+    """Records for every Part, section and supplement in an parsed eCFR document (tidied in place by :func:`tidy`)."""
     b = _Builder()
     root = tree.getroot()
+    tidy(root)
     for el in _units(root):
         if el.tag == "DIV5":
             _part(b, el)
@@ -121,6 +122,44 @@ def parse_tree(tree: etree._ElementTree) -> list[Paragraph]:
         else:
             _appendix(b, el, _part_of(el), None)
     return b.records
+
+
+#: Zero-width space, word joiner, zero-width no-break space (BOM): they mark line breaks, never text.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_DIV = re.compile(r"DIV\d$")
+
+
+def tidy(root: etree._Element) -> None:
+    """Prepare a document for keying, in place, so that none of its text is lost.
+
+    Zero-width characters are dropped (the eCFR leaves a stray U+200B between supplements of Part 774),
+    and text written loose in a Part, subpart, section or supplement, between its elements, is wrapped
+    in a ``P`` of its own, so it is keyed like any other paragraph:
+
+    >>> root = etree.fromstring("<DIV5 N='1'><DIV8 N='1.1'/>(a) Loose.\u200b<DIV8 N='1.2'/></DIV5>")
+    >>> tidy(root)
+    >>> etree.tostring(root)
+    b'<DIV5 N="1"><DIV8 N="1.1"/><P>(a) Loose.</P><DIV8 N="1.2"/></DIV5>'
+    """
+    for el in root.iter():
+        if el.text:
+            el.text = el.text.translate(_INVISIBLE)
+        if el.tail:
+            el.tail = el.tail.translate(_INVISIBLE)
+    for div in [el for el in root.iter() if isinstance(el.tag, str) and _DIV.match(el.tag)]:
+        if div.text and div.text.strip():
+            div.insert(0, _loose(div.text))
+            div.text = None
+        for child in list(div):
+            if child.tail and child.tail.strip():
+                child.addnext(_loose(child.tail))
+                child.tail = None
+
+
+def _loose(text: str) -> etree._Element:
+    p = etree.Element("P")
+    p.text = text
+    return p
 
 
 def _units(root: etree._Element) -> Iterator[etree._Element]:
