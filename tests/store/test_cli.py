@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from lxml import etree
 
 from tests.diff.samples import EXCERPT_3A, EXCERPT_9A
 from tests.support import ECFR_API, PART_740
@@ -167,3 +168,111 @@ def test_diff_without_a_database_says_to_ingest_first_and_creates_nothing(db):
 def test_commands_explain_themselves(command, phrase):
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and phrase in result.stdout
+
+
+SECTION_740_10 = ECFR_API / "excerpt-2026-09-01-title-15-section-740.10.xml"
+
+
+def test_ingest_of_a_single_section_as_a_part_is_refused_unless_marked_an_excerpt(db):
+    refused = run(db, "ingest", str(SECTION_740_10), "--part", "740", "--date", "2026-09-01")
+    assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "holds only 740.10 of part 740, not the whole Part" in refused.stderr and "--excerpt" in refused.stderr
+    assert not db.exists() or Store(db).snapshots() == []
+    taken = run(db, "ingest", str(SECTION_740_10), "--part", "740", "--date", "2026-09-01", "--excerpt")
+    assert taken.exit_code == 0 and taken.stdout.startswith("ingested part 740 on 2026-09-01 as an excerpt: 61")
+    assert Store(db).snapshot("740", "2026-09-01")["excerpt"] == 1
+
+
+def test_ingest_of_a_stub_after_a_whole_part_is_held_back_until_accepted(db):
+    assert run(db, "ingest", str(PART_740), "--part", "740", "--date", "2026-09-01").exit_code == 0
+    stub = ECFR_API / EXCERPT_9A.format("2026-09-01")  # a Part 774 file: the gate needs a Part 740 stub
+    held = run(db, "ingest", str(stub), "--part", "774", "--date", "2026-09-01")
+    assert held.exit_code == 0  # another Part: nothing to compare with
+    tree = etree.parse(str(PART_740))
+    for div in [*tree.iter("DIV8"), *tree.iter("DIV9")][2:]:  # Part 740 with its first two sections only
+        div.getparent().remove(div)
+    small = db.parent / "740-stub.xml"
+    tree.write(str(small), encoding="utf-8")
+    held = run(db, "ingest", str(small), "--part", "740", "--date", "2026-10-01")
+    assert held.exit_code == 2 and len(held.stderr.strip().splitlines()) == 1
+    assert "against 1,765" in held.stderr and "it would lose most of the Part; nothing stored" in held.stderr
+    assert f"tracker ingest {small} --part 740 --date 2026-10-01 --accept-suspect" in held.stderr
+    assert Store(db).dates("740") == ["2026-09-01"]
+    taken = run(db, "ingest", str(small), "--part", "740", "--date", "2026-10-01", "--accept-suspect")
+    assert taken.exit_code == 0 and Store(db).dates("740") == ["2026-09-01", "2026-10-01"]
+
+
+def test_ingest_refuses_a_file_over_the_size_limit_in_one_line(db, tmp_path):
+    big = tmp_path / "big.xml"
+    with big.open("wb") as f:
+        f.truncate(64_000_001)
+    result = run(db, "ingest", str(big), "--part", "740", "--date", "2026-09-01")
+    assert result.exit_code == 2 and "over the 64,000,000-byte limit" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["diff", "2026-06-25", "2026-09-01"], ["history", "3A090"], ["refs", "3A090"], ["check-refs"],
+     ["search", "semiconductor"], ["pages"], ["rules"], ["remove-version", "--part", "774", "--date", "2026-09-01"]],
+    ids=lambda a: a[0],
+)
+def test_commands_that_need_a_database_do_not_create_one(db, args):
+    result = run(db, *args)
+    assert result.exit_code == 2 and "no database at" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not db.exists() and not db.parent.exists()
+
+
+@pytest.fixture
+def reported(ccl_db: Path) -> Path:
+    """``ccl_db`` with the report of 2026-09-01 written, as `tracker run` writes it."""
+    reports = ccl_db.parent.parent / "reports"
+    result = CliRunner().invoke(main, ["run", "--no-fetch", "--quiet"], env={
+        "TRACKER_DB": str(ccl_db), "TRACKER_CONFIG": None})
+    assert result.exit_code == 0, result.output
+    assert (reports / "2026-09-01.json").exists()
+    return ccl_db
+
+
+def test_remove_version_asks_first_and_no_answer_changes_nothing(reported):
+    before = reported.read_bytes()
+    result = CliRunner().invoke(main, ["remove-version", "--part", "774", "--date", "2026-09-01"], input="n\n",
+                                env={"TRACKER_DB": str(reported), "TRACKER_CONFIG": None})
+    assert result.exit_code == 1 and "Remove part 774 on 2026-09-01 (" in result.output
+    assert "withdraw the report(s) of 2026-09-01?" in result.output
+    assert Store(reported).dates("774") == ["2026-06-25", "2026-09-01"]
+    assert (reported.parent.parent / "reports" / "2026-09-01.json").exists()
+    assert reported.read_bytes() == before
+
+
+def test_remove_version_takes_the_version_out_and_withdraws_the_reports_built_from_it(reported):
+    reports = reported.parent.parent / "reports"
+    result = CliRunner().invoke(main, ["remove-version", "--part", "774", "--date", "2026-09-01"], input="y\n",
+                                env={"TRACKER_DB": str(reported), "TRACKER_CONFIG": None})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("removed part 774 on 2026-09-01 (")
+    assert lines[2] == f"the file it was stored from is left on disk: {reported.parent.parent / '774-2026-09-01.xml'}"
+    assert "withdrew the report(s) of 2026-09-01 to " in lines[3] and "`tracker run` rebuilds them" in lines[3]
+    assert Store(reported).dates("774") == ["2026-06-25"]
+    withdrawn = reports / "withdrawn" / "part-774-2026-09-01"
+    assert sorted(p.name for p in withdrawn.iterdir()) == ["2026-09-01.html", "2026-09-01.json", "2026-09-01.txt"]
+    assert not (reports / "2026-09-01.json").exists()
+    assert "2026-09-01" not in (reports / "index.html").read_text("utf-8")
+    again = run(reported, "remove-version", "--part", "774", "--date", "2026-09-01", "--yes")
+    assert again.exit_code == 2 and "no stored version on 2026-09-01 (stored: 2026-06-25)" in again.stderr
+
+
+def test_remove_version_waits_for_no_run(reported):
+    from tracker.runlock import RunLock
+
+    with RunLock(reported):
+        result = run(reported, "remove-version", "--part", "774", "--date", "2026-09-01", "--yes")
+    assert result.exit_code == 1 and "another tracker run" in result.stderr
+    assert Store(reported).dates("774") == ["2026-06-25", "2026-09-01"]
+
+
+def test_remove_version_explains_itself():
+    result = CliRunner().invoke(main, ["remove-version", "--help"])
+    assert result.exit_code == 0 and "withdrawn" in result.stdout and "--yes" in result.stdout

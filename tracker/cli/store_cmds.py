@@ -108,18 +108,18 @@ def remove_version_command(part: str, date: str, yes: bool) -> None:
     again). The snapshot file is left on disk. Asks for confirmation unless --yes.
     """
     config = get_config()
-    lock = RunLock(config.database)
-    try:
-        lock.acquire()  # no run may build reports from the version while it goes
-    except LockBusyError as exc:
-        raise TrackerError(str(exc)) from None
-    except OSError as exc:
-        raise TrackerError(f"cannot take the run lock {lock.path}: {exc.strerror}") from None
-    try:
-        with open_store(write=True) as store:
+    with open_store(write=True) as store:
+        lock = RunLock(config.database)
+        try:
+            lock.acquire()  # no run may build reports from the version while it goes
+        except LockBusyError as exc:
+            raise TrackerError(str(exc)) from None
+        except OSError as exc:
+            raise TrackerError(f"cannot take the run lock {lock.path}: {exc.strerror}") from None
+        try:
             _remove(store, config.reports_dir, part, date, yes)
-    finally:
-        lock.release()
+        finally:
+            lock.release()
 
 
 def _remove(store: Store, reports_dir: Path, part: str, date: str, yes: bool) -> None:
