@@ -122,7 +122,8 @@ def ordered(rows: list[SpanRow], part: str) -> list[Paragraph]:
     starts = sorted((r for r in rows if r.prev not in cites), key=lambda r: r.citation)
     out: list[Paragraph] = []
     seen: set[str] = set()
-    for row in starts:
+    for start in starts:
+        row: SpanRow | None = start
         while row is not None and row.citation not in seen:
             seen.add(row.citation)
             out.append(_paragraph(row, part, len(out)))

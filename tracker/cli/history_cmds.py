@@ -10,7 +10,7 @@ import click
 from tracker.cli.base import DATE, InputError, TrackerError, get_config, main, open_store
 from tracker.history import HistoryError, history, text_on
 from tracker.parse.xmltext import unescape
-from tracker.search import SearchError, search, search_all_dates
+from tracker.search import Hit, Presence, SearchError, search, search_all_dates
 from tracker.store import Store
 from tracker.xref import check_refs, refs_to
 
@@ -121,12 +121,13 @@ def search_command(phrase: str, on: str | None, part: str | None, all_dates: boo
     """
     store = _store()
     try:
+        found: list[Presence] | list[Hit]
         if all_dates:
-            found = search_all_dates(store, phrase, part=part)
-            lines = [f"{p.citation}  {p.entered} → {p.left or 'still there'}   {p.snippet}" for p in found]
+            found = presences = search_all_dates(store, phrase, part=part)
+            lines = [f"{p.citation}  {p.entered} → {p.left or 'still there'}   {p.snippet}" for p in presences]
         else:
-            found = search(store, phrase, on=on, part=part)
-            lines = [f"{h.citation}  ({h.version})   {h.snippet}" for h in found]
+            found = hits = search(store, phrase, on=on, part=part)
+            lines = [f"{h.citation}  ({h.version})   {h.snippet}" for h in hits]
     except SearchError as exc:
         raise InputError(str(exc)) from None
     if fmt == "json":
