@@ -11,6 +11,7 @@ from tests.fetch.conftest import FR_XML, PART_740_FULL, PART_774_NEW, PART_774_O
 from tests.support import ECFR_API
 from tracker.fetch.sync import stored_amendments, sync
 from tracker.snapshots import ecfr_path, federal_register_path
+from tracker.store import Store
 
 
 def quiet(message: str) -> None:
@@ -189,3 +190,46 @@ def test_a_temp_file_left_by_a_killed_run_is_removed_and_the_date_fetched(ear, c
     stale.write_bytes(PART_774_NEW.read_bytes()[:4000])
     result = sync(config, store, log=quiet)
     assert ("774", "2026-09-01") in result.new_versions and not stale.exists()
+
+
+def test_the_source_url_of_each_version_is_recorded_also_when_resumed_from_disk(ear, config, store):
+    path = ecfr_path(config.snapshots_dir, "740", "2026-09-01")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(PART_740_FULL.read_bytes())
+    sync(config, store, log=quiet)
+    for part in ("740", "774"):
+        url = store.snapshot(part, "2026-09-01")["url"]
+        assert url == f"{ear.base}/api/versioner/v1/full/2026-09-01/title-15.xml?part={part}"
+
+
+def test_a_version_dated_more_than_three_days_ahead_waits_until_its_date_is_near(ear, config, store):
+    ear.add_version("774", "2026-09-04", PART_774_NEW.read_bytes())
+    ear.add_version("774", "2026-09-05", PART_774_OLD.read_bytes())
+    lines: list[str] = []
+    first = sync(config, store, log=lines.append, today="2026-09-01")
+    assert ("774", "2026-09-04") in first.new_versions and first.errors == []
+    held = "warning: part 774: version 2026-09-05 is dated more than 3 days after today (2026-09-01)"
+    assert any(line.startswith(held) for line in lines)
+    assert not ear.requests_to("/full/2026-09-05/") and state(config)["latest_issue_date"] is None
+    later = sync(config, store, log=quiet, today="2026-09-02")
+    assert later.new_versions == [("774", "2026-09-05")]
+    assert state(config)["latest_issue_date"] == "2026-09-05"
+
+
+def test_a_state_that_does_not_match_the_store_is_ignored(ear, config, store, tmp_path):
+    sync(config, store, since="2026-01-01", log=quiet)
+    other = Store(tmp_path / "other.db")
+    ingest = sync(config, other, log=quiet)  # the same snapshots and state.json, another database
+    assert ingest.new_versions == [("740", "2026-09-01"), ("774", "2026-06-25"), ("774", "2026-09-01")]
+    assert other.dates("774") == ["2026-06-25", "2026-09-01"] and len(ear.requests_to("/full/")) == 3
+    assert state(config)["stored"] == {"740": ["2026-09-01", 1], "774": ["2026-09-01", 2]}
+
+
+def test_malformed_rule_records_are_skipped_and_the_good_one_is_kept(ear, config, store):
+    ear.add_rule("774", ear.rule("2024-08446", cfr_references="15 CFR 774"))
+    ear.add_rule("774", ear.rule("2025-02655", publication_date=None))
+    lines: list[str] = []
+    result = sync(config, store, since="2026-01-01", log=lines.append)
+    assert result.errors == [] and [r["document_number"] for r in store.rules()] == ["2024-07004"]
+    skipped = [line for line in lines if "skipped document" in line]
+    assert all(any(number in line for line in skipped) for number in ("2024-08446", "2025-02655"))
