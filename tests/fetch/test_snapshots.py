@@ -13,9 +13,12 @@ from tracker.snapshots import (
     SnapshotError,
     ecfr_path,
     federal_register_path,
+    hold,
+    quarantine,
     write_ecfr,
     write_federal_register,
 )
+from tracker.store import find_snapshots
 
 XML = PART_774_NEW.read_bytes()
 
@@ -79,3 +82,20 @@ def test_an_interrupted_write_leaves_neither_a_temp_file_nor_a_half_file(tmp_pat
         write_ecfr(tmp_path, "774", "2026-09-02", XML)
     assert listing(tmp_path) == ["ecfr/title-15/part-774/2026-09-01.xml"]
     assert good.path.read_bytes() == XML
+
+
+def test_write_ecfr_refuses_a_body_that_is_not_the_whole_part_it_is_named_after(tmp_path):
+    with pytest.raises(SnapshotError, match="holds part '774', not part 740"):
+        write_ecfr(tmp_path, "740", "2026-09-01", XML)
+    with pytest.raises(SnapshotError, match="not a whole Part"):
+        write_ecfr(tmp_path, "774", "2026-09-01", b'<DIV8 N="774.1" TYPE="SECTION"><P>x</P></DIV8>')
+    assert listing(tmp_path) == []
+
+
+def test_quarantined_and_held_files_are_never_found_as_snapshots(tmp_path):
+    kept = quarantine(tmp_path, "774", "2026-09-01", b"<html/>", "not a whole Part")
+    assert quarantine(tmp_path, "774", "2026-09-01", b"<html/>", "again") == kept  # the same body: kept once
+    held = hold(tmp_path, "774", "2026-09-01", XML)
+    assert kept.with_suffix(".why.txt").read_text().startswith("not a whole Part\nsha256 ")
+    assert held == tmp_path / "held/ecfr/title-15/part-774/2026-09-01.xml"
+    assert find_snapshots(tmp_path) == []
