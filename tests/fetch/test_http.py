@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import replace
 
 import pytest
@@ -56,29 +55,42 @@ def test_persistent_503_gives_up_after_the_cap_with_one_line(server, config):
     assert len(server.log) == 1 + config.retries
 
 
-def test_read_timeout_is_retried_then_answered(server, config):
-    calls = []
+#: How long a silent handler waits for the test to release it: only a bound against a hang (the client
+#: gives up after ``config.timeout``; the test then releases the handler).
+SILENT_FOR = 60
 
-    def slow_once(request):
-        calls.append(1)
-        if len(calls) == 1:
-            time.sleep(config.timeout + 0.3)
+
+def _silent_then(answers: list[bool], released: threading.Event):
+    """A handler that answers nothing until released, for each request whose entry in ``answers`` is False."""
+
+    def handler(request):
+        if not answers.pop(0):
+            released.wait(SILENT_FOR)
         return Response(XML, content_type="application/xml")
 
-    server.expect_request("/doc.xml").respond_with_handler(slow_once)
-    assert HttpClient(config).get_xml(server.url_for("/doc.xml")) == XML
-    assert len(calls) == 2
+    return handler
+
+
+def test_read_timeout_is_retried_then_answered(server, config):
+    answers, released = [False, True], threading.Event()
+    server.expect_request("/doc.xml").respond_with_handler(_silent_then(answers, released))
+    try:
+        assert HttpClient(config).get_xml(server.url_for("/doc.xml")) == XML
+    finally:
+        released.set()
+    assert answers == []
 
 
 def test_read_timeout_every_time_is_one_clear_error(server, config):
-    def slow(request):
-        time.sleep(config.timeout + 0.1)
-        return Response(XML, content_type="application/xml")
-
-    server.expect_request("/doc.xml").respond_with_handler(slow)
+    answers, released = [False, False], threading.Event()
+    server.expect_request("/doc.xml").respond_with_handler(_silent_then(answers, released))
     client = HttpClient(replace(config, retries=1))
-    with pytest.raises(FetchError, match=r"timed out \(gave up after 1 retries\)$"):
-        client.get_xml(server.url_for("/doc.xml"))
+    try:
+        with pytest.raises(FetchError, match=r"timed out \(gave up after 1 retries\)$"):
+            client.get_xml(server.url_for("/doc.xml"))
+    finally:
+        released.set()
+    assert answers == []
 
 
 def _broken_body(request):
@@ -157,14 +169,15 @@ def test_redirects_that_never_end_stop_at_the_cap(server, config):
 
 
 def test_read_timeouts_retried_end_at_the_deadline_not_after_every_retry(server, config):
-    def slow(request):
-        time.sleep(config.timeout * 2)
-        return Response(XML, content_type="application/xml")
-
-    server.expect_request("/doc.xml").respond_with_handler(slow)
+    answers, released = [False] * 101, threading.Event()
+    server.expect_request("/doc.xml").respond_with_handler(_silent_then(answers, released))
     client = HttpClient(replace(config, retries=100, deadline=2.0))  # 101 read timeouts would take 50 s
-    with pytest.raises(FetchError, match=r"/doc\.xml: no complete answer within 2 s$"):
-        client.get_xml(server.url_for("/doc.xml"))
+    try:
+        with pytest.raises(FetchError, match=r"/doc\.xml: no complete answer within 2 s$"):
+            client.get_xml(server.url_for("/doc.xml"))
+    finally:
+        released.set()
+    assert answers  # not every retry was made
 
 
 def test_a_download_within_its_deadline_leaves_no_watchdog_behind(server, config):
