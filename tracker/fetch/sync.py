@@ -280,8 +280,8 @@ class _Sync:
     def _rebuild_from_disk(self) -> None:
         """Ingest, in date order, the snapshots on disk of tracked Parts the store holds no version of."""
         empty = {p for p in self.config.parts if not self.store.dates(p)}
-        found = [_Version(p, d, None) for p, d, f in find_snapshots(self.root) if p in empty and f == ecfr_path(
-            self.root, p, d)]
+        on_disk = [(p, d) for p, d, f in find_snapshots(self.root) if p in empty and f == ecfr_path(self.root, p, d)]
+        found = [_Version(p, d, None) for p, d in on_disk]
         if found:
             self.log(f"the database holds no version of part(s) {', '.join(sorted({v.part for v in found}))}: "
                      f"re-ingesting {len(found)} snapshot(s) from disk")
