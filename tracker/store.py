@@ -343,10 +343,12 @@ class Store:
 
     def _check_schema(self, path: str | Path, tables: set[str]) -> None:
         """A read-only database must be at this tracker's schema already (nothing can be migrated)."""
-        version = self.schema_version if tables else 0
+        if not tables:
+            raise StoreError(f"{path} holds no tracker data yet; run `tracker ingest` or `tracker run` first")
+        version = self.schema_version or 0
         if version < len(MIGRATIONS):
             raise StoreError(
-                f"{path} has schema version {version or 'none'}, older than this tracker's {len(MIGRATIONS)};"
+                f"{path} has schema version {version}, older than this tracker's {len(MIGRATIONS)};"
                 " a writing command (tracker ingest, tracker run) upgrades it"
             )
         if version > len(MIGRATIONS):
