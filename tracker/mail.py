@@ -390,13 +390,16 @@ class Outbox:
 
 
 def _describe(exc: BaseException) -> str:
+    """``exc`` in one line (a multi-line server reply is joined)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, reply = next(iter(exc.recipients.values()))
-        return f"recipient refused: {code} {reply.decode('utf-8', 'replace')}"
-    if isinstance(exc, smtplib.SMTPResponseException):
+        text = f"recipient refused: {code} {reply.decode('utf-8', 'replace')}"
+    elif isinstance(exc, smtplib.SMTPResponseException):
         error = exc.smtp_error
-        return f"{exc.smtp_code} {error.decode('utf-8', 'replace') if isinstance(error, bytes) else error}"
-    return str(exc) or type(exc).__name__
+        text = f"{exc.smtp_code} {error.decode('utf-8', 'replace') if isinstance(error, bytes) else error}"
+    else:
+        text = str(exc) or type(exc).__name__
+    return header_text(text)
 
 
 def _timed_out(exc: BaseException | None) -> bool:
@@ -487,7 +490,7 @@ class SmtpTransport:
             except (smtplib.SMTPException, OSError):
                 pass
             self._smtp.close()
-        self._smtp = None
+            self._smtp = None
         self._smtp = self._connect()
         return self._smtp
 

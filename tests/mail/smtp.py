@@ -44,6 +44,7 @@ class Recorder:
     def __init__(self) -> None:
         self.mode = "accept"
         self.refuse: set[str] = set()
+        self.refusal = "550 5.1.1 mailbox unavailable"
         self.drop: set[str] = set()
         self.hang_up_after = 0
         self.password: str | None = None
@@ -55,7 +56,7 @@ class Recorder:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's name
         if self.mode == "refuse" or address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

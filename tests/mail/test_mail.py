@@ -423,6 +423,19 @@ def test_one_recipient_refused_dropped_or_too_big_fails_only_its_own_row(tmp_pat
     assert {"refuse": "550", "drop": "closed", "too-big": "552"}[fault] in last_error
 
 
+def test_a_multi_line_refusal_is_recorded_in_one_line(tmp_path, smtp):
+    smtp.handler.refuse.add("a@example.com")
+    smtp.handler.refusal = "550-5.1.1 mailbox unavailable\r\n550 5.1.1 see https://example.com/help"
+    store, settings = queue(tmp_path, smtp.mail_config(["a@example.com"]))
+
+    [error] = send(store, settings).errors
+
+    assert rows(store)["a@example.com"]["last_error"] == (
+        f"SMTP 127.0.0.1:{smtp.port}: recipient refused: 550 5.1.1 mailbox unavailable 5.1.1 see https://example.com/help"
+    )
+    assert "\n" not in error
+
+
 def test_a_server_that_hangs_up_after_each_message_still_gets_every_message(tmp_path, smtp):
     smtp.handler.hang_up_after = 1
     store, settings = queue(tmp_path, smtp.mail_config(RECIPIENTS))
