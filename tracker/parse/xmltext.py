@@ -175,7 +175,7 @@ def escape_markup(text: str) -> str:
     >>> print(escape_markup(r"15cm*GHz*N/f, 10^12, a_b | c\d"))
     15cm\*GHz\*N/f, 10\^12, a\_b \| c\\d
     """
-    return _LITERAL.sub(r"\\\g<0>", text)
+    return text if _LITERAL.search(text) is None else _LITERAL.sub(r"\\\g<0>", text)
 
 
 def unescape(text: str) -> str:
