@@ -58,6 +58,8 @@ MIN_JUDGED = 50
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
+_READ_ONLY = "the database is read-only here; a writing command needs write access to the file and its folder"
+
 #: Spans in force on one date; parameters: part, date, date.
 _VALID_ON = "part = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
 
@@ -156,7 +158,7 @@ def describe(exc: sqlite3.Error) -> str:
     if name == "SQLITE_FULL":
         return "the disk is full (or the database reached its size limit)"
     if name.startswith("SQLITE_READONLY"):
-        return "the database is read-only here; a writing command needs write access to the file and its folder"
+        return _READ_ONLY
     if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
         return f"not a usable tracker database ({exc})"
     return str(exc)
@@ -308,6 +310,8 @@ class Store:
             raise StoreError(f"no database at {path}")
         if not memory:
             _check_file(file)
+        if not (memory or readonly) and not all(os.access(f, os.W_OK) for f in (file, file.parent) if f.exists()):
+            raise StoreError(f"cannot open {path}: {_READ_ONLY}")  # SQLite would open it read-only, silently
         try:
             conn = sqlite3.connect(_readonly_uri(file) if readonly else str(path), isolation_level=None, uri=readonly)
         except sqlite3.Error as exc:

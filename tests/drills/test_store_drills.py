@@ -176,6 +176,20 @@ def test_read_only_commands_work_where_the_database_folder_cannot_be_written(db,
     assert files(home) == before
 
 
+def test_writers_are_one_line_where_the_database_cannot_be_written(db, home, monkeypatch):
+    """A read-only file (simulated: root writes everywhere): writers refused, readers served, nothing changed."""
+    real = os.access
+    monkeypatch.setattr(store_module.os, "access", lambda p, mode: Path(p) != db and real(p, mode))
+    before = files(home)
+    for args in (["ingest", str(PART_740), "--part", "740", "--date", SEPT], ["run", "--no-fetch"],
+                 ["remove-version", "--part", "774", "--date", SEPT, "--yes"]):
+        one_line_error(cli(db, *args), 1, "the database is read-only here")
+    assert cli(db, "diff", JUNE, SEPT).exit_code == 0
+    after = files(home)
+    after.pop("tracker.db.lock", None)
+    assert after["tracker.db"] == before["tracker.db"] and Store(db, readonly=True).dates("774") == [JUNE, SEPT]
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="chmod cannot stop root from writing")
 def test_a_read_only_database_works_for_readers_and_is_one_line_for_writers(db, home):
     db.chmod(0o444)

@@ -483,6 +483,17 @@ def test_read_only_opening_in_a_folder_it_cannot_write_uses_sqlites_immutable_mo
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker.db"]  # no -shm, no -wal
 
 
+def test_a_writer_is_refused_in_one_line_where_it_could_not_write(tmp_path, part_740, monkeypatch):
+    """What a read-only file or file system looks like to a writer (simulated: root writes everywhere)."""
+    path = _tracker_db(tmp_path / "tracker.db", part_740)
+    before = _files(tmp_path)
+    real_access = os.access
+    monkeypatch.setattr(store_module.os, "access", lambda p, mode: Path(p) != path and real_access(p, mode))
+    with pytest.raises(StoreError, match="read-only here; a writing command needs write access") as refused:
+        Store(path)
+    assert "\n" not in str(refused.value) and _files(tmp_path) == before
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="chmod cannot stop root")
 def test_a_read_only_file_opens_read_only_and_refuses_a_writer_in_one_line(tmp_path, part_740):
     path = _tracker_db(tmp_path / "tracker.db", part_740)
