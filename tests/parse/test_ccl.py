@@ -337,8 +337,9 @@ def test_hd2_inside_the_item_list_is_a_heading_that_does_not_break_items():
         "<FP-2><B>0A501 Firearms.</B></FP-2><FP><I>Items:</I></FP>"
         "<P>a. Firearms;</P><HD2>Parts and components</HD2><P>a.1. Barrels;</P><P>b. Receivers.</P>"
     )
-    assert recs["0A501 Items heading"].kind == "heading"
-    assert recs["0A501 Items heading"].parent == "0A501 Items"
+    # keyed by its words, not by its number, so a heading added before it does not rename it
+    assert recs["0A501 Items, Parts and components"].kind == "heading"
+    assert recs["0A501 Items, Parts and components"].parent == "0A501 Items"
     assert recs["0A501.a.1"].parent == "0A501.a"
     assert recs["0A501.b"].parent == "0A501 Items"
 
@@ -424,3 +425,153 @@ def test_other_shapes_become_keyed_text_records():
     assert recs["9A018 ¶1"].text == "(a) See ECCN 9A610."
     assert recs["9A018 ¶2"].text == "—stray dash"
     assert not any("amendment" in r.text for r in recs.values())
+
+
+def test_a_field_that_opens_a_list_keeps_its_lettered_paragraphs_as_its_text():
+    # Real 1C240 (and 1C230, 1C237; 1A008 under Related Controls): the lettered exclusions come before the items.
+    recs = _shape(
+        "<FP-2><B>1C240 Nickel powder.</B></FP-2><FP-1><I>List of Items Controlled</I></FP-1>"
+        "<FP-1><I>Related Controls:</I> (1) All of the following are “subject to the ITAR”:</FP-1>"
+        "<P>a. High explosives;</P><P>(2) See also ECCN 1C011.</P>"
+        "<FP-1><I>ECCN Controls:</I> This entry does not control the following:</FP-1>"
+        "<P>a. Filamentary nickel powders;</P><P>b. Single porous nickel sheets.</P>"
+        "<FP><I>Items:</I></FP><P>a. Nickel powder:</P><P>a.1. Pure;</P><P>b. Porous nickel metal.</P>"
+    )
+    assert recs["1C240 Related Controls ¶1"].text == "a. High explosives;"
+    assert recs["1C240 Related Controls ¶2"].text == "(2) See also ECCN 1C011."
+    assert recs["1C240 ECCN Controls ¶2"].text == "b. Single porous nickel sheets."
+    assert [k for k, r in recs.items() if r.kind == "item"] == ["1C240.a", "1C240.a.1", "1C240.b"]
+    assert recs["1C240.a"].text == "a. Nickel powder:"
+
+
+def test_items_right_after_a_field_that_opens_no_list_stay_items():
+    # Real 5A001: no "Items:" label, the items follow Related Controls directly.
+    recs = _shape(
+        "<FP-2><B>5A001 Telecommunications.</B></FP-2><FP-1><I>List of Items Controlled</I></FP-1>"
+        "<FP-1><I>Related Controls:</I> (1) See USML Category XI. (2) See also ECCNs 5A101.</FP-1>"
+        "<P>a. Any type of telecommunications equipment:</P><P>a.1. Hardened;</P>"
+    )
+    assert recs["5A001.a"].parent == "5A001 List of Items Controlled"
+    assert recs["5A001.a.1"].parent == "5A001.a"
+
+
+def test_ear99_line_closes_the_category_and_the_annex_is_outside_every_entry():
+    # Real Category 1 ends: 1E998, the mixed bold/italic EAR99 line, then the Annex (List of Explosives).
+    recs = _shape(
+        "<HD1>Category 1—Special Materials</HD1><HD1>E. “Technology”</HD1>"
+        "<FP-2><B>1E998 “Technology” for processing equipment.</B></FP-2>"
+        "<FP><I>Items:</I> The list of items controlled is contained in the ECCN heading.</FP>"
+        "<FP-2><B>EAR99 Items Subject to the EAR That Are </B><I>Not</I> <B>Elsewhere Specified</B></FP-2>"
+        "<HD1>Annex to Category 1</HD1><HD2>List of Explosives (See ECCNs 1A004 and 1A008)</HD2>"
+        "<P>1. ADNBF;</P><P>2. BNCP;</P>"
+    )
+    ear99 = recs["Category 1 EAR99"]
+    assert (ear99.parent, ear99.unit) == ("Category 1", APPENDIX)
+    assert ear99.text.startswith("**EAR99 Items Subject to the EAR That Are** *Not*")
+    annex = recs["Category 1, Annex to Category 1"]
+    assert (annex.kind, annex.parent, annex.unit) == ("heading", "Category 1", APPENDIX)
+    explosives = "Category 1, List of Explosives (See ECCNs 1A004 and 1A008)"
+    assert recs[f"{explosives} ¶2"].text == "2. BNCP;"
+    assert not [k for k in recs if k.startswith("1E998.")]
+
+
+def test_notes_outside_an_entry_hang_under_the_heading_they_follow():
+    # Real Category 4: the Technical Note on "APP" follows the EAR99 line, with NOTE blocks of its own.
+    recs = _shape(
+        "<HD1>Category 4—Computers</HD1><FP-2><B>EAR99 Items subject to the EAR.</B></FP-2>"
+        "<HD1>Technical Note on “Adjusted Peak Performance” (“APP”)</HD1><P><I>“APP” is a rate.</I></P>"
+        "<NOTE><HED><I>Note 1:</I></HED><P><I>For processors.</I></P></NOTE>"
+    )
+    heading = "Category 4, Technical Note on “Adjusted Peak Performance” (“APP”)"
+    assert recs[f"{heading} Note 1"].parent == heading
+
+
+def test_an_italic_list_entry_ending_in_a_colon_is_not_a_field_label():
+    # Real 2E003: the Deposition Techniques table's notes list parameters as "*c. Heat treatment …, as follows:*".
+    recs = _shape(
+        "<FP-2><B>2E003 Other “technology”.</B></FP-2><FP><I>Items:</I></FP><P>f. Coatings.</P>"
+        "<P><I>c. Heat treatment cycle parameters, as follows:</I></P><P><I>1. Atmosphere parameters:</I></P>"
+    )
+    assert not [k for k, r in recs.items() if r.kind == "block" and k not in ("2E003 Items",)]
+    assert recs["2E003.f ¶1"].text == "*c. Heat treatment cycle parameters, as follows:*"
+
+
+# --- the whole real CCL ---------------------------------------------------------------------------
+
+FULL_774 = "full-2026-09-01-title-15-part-774.xml"
+
+
+@pytest.fixture(scope="module")
+def ccl() -> tuple[bytes, dict[str, Paragraph]]:
+    data = _excerpt(FULL_774)
+    return data, {r.citation: r for r in _parse(data)}
+
+
+def test_whole_real_ccl_keys_every_bold_eccn_heading_once(ccl):
+    data, records = ccl
+    markup = re.sub(rb"<!--.*?-->", b"", data)
+    bold = [h.decode() for h in re.findall(rb"<FP-[12]>\s*<B>(\d[A-E]\d{3})[\s<]", markup)]
+    eccns = [k for k, r in records.items() if r.kind == "eccn"]
+    assert len(bold) > 600
+    assert eccns == bold
+    assert all(records[e].unit == e and records[e].parent.startswith("Category") for e in eccns)
+
+
+def test_whole_real_ccl_keys_are_sound_and_of_part_774_only(ccl):
+    _, records = ccl
+    seen = {APPENDIX}
+    for r in records.values():
+        assert r.parent in seen, r.citation
+        seen.add(r.citation)
+        assert r.part == "774"
+        if r.kind in ("item", "block", "row", "table"):
+            assert r.citation.startswith(r.unit) and re.fullmatch(r"\d[A-E]\d{3}", r.unit), r.citation
+    assert not [k for k, r in records.items() if r.kind == "item" and re.search(r" \d+$", k)], "an item key repeats"
+
+
+def test_whole_real_ccl_entries_in_the_shapes_learnt(ccl):
+    _, records = ccl
+    # a field's own lettered list is not the entry's items
+    assert records["1A008.a"].text.startswith("a. 'Shaped charges' having all of the following")
+    assert records["1A008 Related Controls ¶1"].text.startswith("a. High explosives")
+    assert records["1C230 ECCN Controls ¶1"].text.startswith("a. Metal windows for X-ray machines")
+    assert records["1C240.b"].text.startswith("b. Porous nickel metal")
+    # one EAR99 line per category, outside every entry; the Annex to Category 1 is no item of 1E998
+    ear99 = [k for k in records if k.endswith(" EAR99")]
+    assert len(ear99) == 10 and all(records[k].parent == k.removesuffix(" EAR99") for k in ear99)
+    assert "Category 1, Annex to Category 1" in records and "1E998.1" not in records
+    assert not [k for k, r in records.items() if "EAR99 Items" in r.text and r.kind != "text"]
+    # items inside a NOTE element, reserved ranges, the bare top-level letter after a deep sub-item
+    assert records["1C001.b"].parent == "1C001 Items" and records["1C001.b Note"].parent == "1C001.b"
+    assert records["6A002.a.3"].parent == "6A002.a" and records["6A002.a.3.g"].parent == "6A002.a.3"
+    assert records["3B001.f"].parent == "3B001 Items"
+    assert records["9A610.k-s"].text == "k. through s. [Reserved]"
+    # the supplement's source note and editorial notes belong to the supplement, not to the last item
+    assert records[f"{APPENDIX} Source"].text == "[63 FR 2459, Jan. 15, 1998]"
+    assert "could not be incorporated" in records[f"{APPENDIX} Editorial Note 2"].text
+
+
+def test_a_note_left_open_over_the_next_items_gives_them_back_to_the_entry():
+    # Real 1C001 (2026-09-01): item b. is inside the NOTE "Note 2", itself inside an unclosed "Technical Note".
+    recs = _shape(
+        "<FP-2><B>1C001 Materials.</B></FP-2><FP><I>Items:</I></FP><P>a. Absorbers:</P>"
+        "<NOTE><HED><I>Technical Note:</I></HED><P><I>For the purposes of 1C001.a.</I></P>"
+        "<P>2. For the purposes of 1C001.a, a numbered note entry.</P><P>b. <I>An italic note entry.</I></P>"
+        "<NOTE><HED><I>Note 2:</I></HED><P><I>Nothing in Note 1.</I></P>"
+        "<P>b. Materials not transparent to visible light.</P>"
+        "<NOTE><HED><I>Note:</I></HED><P><I>1C001.b does not apply to:</I></P><P><I>a. Laser marking.</I></P></NOTE>"
+        "<P>c. Polymeric materials.</P></NOTE></NOTE>"
+        '<CITA TYPE="N">[63 FR 2459, Jan. 15, 1998]</CITA>'
+        "<EDNOTE><HED>Editorial Notes:</HED><PSPACE>1. See the List of CFR Sections Affected.</PSPACE></EDNOTE>"
+    )
+    assert recs["1C001.a Technical Note"].text == (
+        "*Technical Note:* *For the purposes of 1C001.a.* 2. For the purposes of 1C001.a, a numbered note entry. "
+        "b. *An italic note entry.*"
+    )
+    assert recs["1C001.a Note 2"].text == "*Note 2:* *Nothing in Note 1.*"
+    assert recs["1C001.b"].parent == "1C001 Items"
+    assert recs["1C001.b Note"].text == "*Note:* *1C001.b does not apply to:* *a. Laser marking.*"
+    assert recs["1C001.c"].parent == "1C001 Items"
+    source = recs[f"{APPENDIX} Source"]
+    assert (source.kind, source.parent, source.unit) == ("source", APPENDIX, APPENDIX)
+    assert recs[f"{APPENDIX} Editorial Note"].kind == "ednote"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tracker.model import Paragraph
+from tracker.parse.ecfr import short_heading
 from tracker.parse.refs import extract_refs
 from tracker.parse.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
 
@@ -76,6 +77,7 @@ class _State:
     block: str | None = None
     item: str | None = None
     last: str | None = None  # the record undesignated text attaches to
+    listing: bool = False  # a field ending in ":" opened a list of its own ("ECCN Controls: … the following:")
     counts: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -89,7 +91,8 @@ class _State:
 
     @property
     def note_anchor(self) -> str:
-        return self.item or self.block or self.eccn or self.context
+        """Where a NOTE hangs: the item, block or entry it follows; outside an entry, the heading or table."""
+        return self.item or self.block or self.eccn or self.last or self.context
 
     def add(self, key: str, *, kind: str, parent: str, text: str, marker: str = "", heading: str = "") -> str:
         """Append a record under a unique key (`` 2``, `` 3`` on repeats) and return the key."""
@@ -146,6 +149,8 @@ def _element(st: _State, el: etree._Element) -> None:
             _element(st, child)
     elif tag == "NOTE":
         _note(st, el)
+    elif tag in ("CITA", "EDNOTE"):
+        _source(st, el)
     elif tag.startswith("HD"):
         _heading(st, el)
     elif not _structured(st, el):
@@ -158,7 +163,7 @@ def _structured(st: _State, el: etree._Element) -> bool:
     """Add the record(s) of a paragraph that is an ECCN heading, block heading, field or item."""
     if el.tag not in _PARAS:
         return False
-    if _eccn_heading(st, el):
+    if _eccn_heading(st, el) or _ear99(st, el):
         return True
     return st.eccn is not None and (_block_heading(st, el) or _field(st, el) or _item(st, el))
 
@@ -188,17 +193,22 @@ def _heading(st: _State, el: etree._Element) -> None:
         st.last = st.group
     else:
         anchor = st.block or st.eccn or st.context
-        st.last = st.add(f"{anchor} heading", kind="heading", parent=anchor, text=text, heading=words)
+        st.last = st.add(f"{anchor}, {short_heading(text)}", kind="heading", parent=anchor, text=text, heading=words)
+
+
+def _bold_lead(el: etree._Element) -> str:
+    """The words of the bold element a paragraph opens with (``<FP-2><B>3A090 …</B>``), else ``""``."""
+    if (el.text or "").strip() or not len(el):
+        return ""
+    first = el[0]
+    if first.tag not in ("B", "strong") and not (first.tag == "E" and first.get("T") in ("01", "02", "05")):
+        return ""
+    return plain(inline_text(first))
 
 
 def _eccn_heading(st: _State, el: etree._Element) -> bool:
     """A bold-led paragraph whose bold text starts with an ECCN (``<FP-2><B>3A090 …</B></FP-2>``)."""
-    if (el.text or "").strip() or not len(el):
-        return False
-    first = el[0]
-    if first.tag not in ("B", "strong") and not (first.tag == "E" and first.get("T") in ("01", "02", "05")):
-        return False
-    m = _ECCN_HEAD.match(plain(inline_text(first)))
+    m = _ECCN_HEAD.match(_bold_lead(el))
     if not m:
         return False
     text = plain(inline_text(el))
@@ -212,6 +222,22 @@ def _eccn_heading(st: _State, el: etree._Element) -> bool:
         heading=text[len(eccn) :].strip(),
     )
     st.block = st.item = None
+    st.listing = False
+    return True
+
+
+def _ear99(st: _State, el: etree._Element) -> bool:
+    """The bold ``EAR99 Items subject to the EAR that are not elsewhere specified …`` line that closes a category.
+
+    It belongs to the category, not to the last entry: what follows it (the Annex to Category 1) is outside
+    every ECCN.
+    """
+    if not _bold_lead(el).startswith("EAR99"):
+        return False
+    scope = st.category or st.appendix
+    st.group = st.eccn = st.block = st.item = None
+    st.listing = False
+    st.last = st.add(f"{scope} EAR99", kind="text", parent=scope, text=inline_text(el))
     return True
 
 
@@ -234,6 +260,7 @@ def _block_heading(st: _State, el: etree._Element) -> bool:
     )
     st.item = None
     st.last = st.block
+    st.listing = False
     return True
 
 
@@ -245,6 +272,8 @@ def _split_label(el: etree._Element) -> tuple[str, str, str] | None:
     if (el.text or "").strip() or not len(el) or el[0].tag not in _EMPHASIS:
         return None
     lead = plain(inline_text(el[0]))
+    if _item_marker(lead):
+        return None  # "*c. Heat treatment cycle parameters, as follows:*" is a list entry, not a label
     tail = (el[0].tail or "").lstrip()
     head, colon, after = lead.partition(":")
     if colon and head and len(head) <= 60 and not after.strip():
@@ -281,6 +310,8 @@ def _field(st: _State, el: etree._Element) -> bool:
     if key in st.keys and label in _BLOCKS:
         key = f"{key} Note"  # "*License Requirements:* See § 744.17 …" inside that very block
     parent = st.block or st.eccn
+    # a note written as a field ("*N.B.:* …") among the items opens no list of its own
+    st.listing = label != "Items" and not _NOTE_LABEL.fullmatch(label) and plain(inline_text(el)).endswith(":")
     if label == "Items":
         text = label_text if _item_marker(rest) else inline_text(el)
         st.block = st.last = st.add(key, kind="block", parent=parent, text=text, heading=label)
@@ -305,8 +336,12 @@ def _item_marker(text: str) -> tuple[str, str] | None:
 
 
 def _item(st: _State, el: etree._Element) -> bool:
-    """An item paragraph (``a.5.b.2.a.1. …``, ``z.1.a …``, ``*a.* …``, ``j. through y. [Reserved]``)."""
-    if st.block and not st.block.startswith((f"{st.eccn} Items", f"{st.eccn} List of Items")):
+    """An item paragraph (``a.5.b.2.a.1. …``, ``z.1.a …``, ``*a.* …``, ``j. through y. [Reserved]``).
+
+    Lettered paragraphs after a field that opens a list (``*ECCN Controls:* This entry does not control the
+    following:``, ``*Related Controls:* (1) All of the following …:``) are that field's text, not items.
+    """
+    if st.listing or (st.block and not st.block.startswith((f"{st.eccn} Items", f"{st.eccn} List of Items"))):
         return False
     return _add_item(st, inline_text(el))
 
@@ -363,19 +398,47 @@ def _item_parent(st: _State, path: list[str]) -> str:
 # --- notes and tables ---------------------------------------------------------------------------
 
 
-def _joined(el: etree._Element) -> str:
-    """The element's children's texts joined by spaces (HED, P, FP-1 … of a NOTE)."""
+def _joined(el: etree._Element, children: list[etree._Element]) -> str:
+    """The element's text and its ``children``'s texts joined by spaces (HED, P, FP-1 … of a NOTE)."""
     parts = [el.text or ""]
-    for child in el:
+    for child in children:
         if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
             parts.append(inline_text(child))
         parts.append(child.tail or "")
     return normalise_ws(" ".join(parts))
 
 
+def _source(st: _State, el: etree._Element) -> None:
+    """The supplement's source note (``CITA``) and editorial notes: they close the list, outside every entry."""
+    st.category = st.group = st.eccn = st.block = st.item = None
+    label, kind = ("Source", "source") if el.tag == "CITA" else ("Editorial Note", "ednote")
+    st.last = st.add(f"{st.appendix} {label}", kind=kind, parent=st.appendix, text=inline_text(el))
+
+
+def _opens_item(el: etree._Element) -> bool:
+    """A paragraph written as an entry item, never as note text: a lettered marker and plain words after it.
+
+    Note text is italic (``<P><I>a. Hair type absorbers …</I></P>``, ``<P>b. <I>A license is not …</I></P>``);
+    a bare number (``<P>2. For the purposes of 3B001.e …</P>``) is a note's own list.
+    """
+    lead = el.text or ""
+    found = _item_marker(lead.strip()) if el.tag in _PARAS else None
+    return bool(found and found[0][0].isalpha() and lead.strip()[len(found[0]) :].strip())
+
+
+def _holds_item(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and (_opens_item(el) or (el.tag == "NOTE" and any(map(_opens_item, el.iter()))))
+
+
 def _note(st: _State, el: etree._Element) -> None:
-    """One record per NOTE, keyed by its label under the item (or block, ECCN) it follows."""
-    text = _joined(el)
+    """One record per NOTE, keyed by its label under the item (or block, ECCN) it follows.
+
+    The eCFR sometimes leaves a NOTE open over the entry's next items (1C001.b, 6A002.a.3 on 2026-09-01): from
+    the first child that is or holds a plain item paragraph on, the children are the entry's own elements again.
+    """
+    children = list(el)
+    cut = next((i for i, c in enumerate(children) if _holds_item(c)), len(children))
+    text = _joined(el, children[:cut])
     words = plain(text)
     m = _NOTE_LABEL.match(words)
     label = "Note"
@@ -386,6 +449,8 @@ def _note(st: _State, el: etree._Element) -> None:
         if to := _NOTE_TARGETS.match(words[m.end() :]):
             anchor = _note_target(st, _ECCN_REF.findall(to["t"])) or anchor
     st.add(f"{anchor} {label}", kind="note", parent=anchor, text=text, heading=label)
+    for child in children[cut:]:
+        _element(st, child)
 
 
 def _note_target(st: _State, targets: list[str]) -> str | None:

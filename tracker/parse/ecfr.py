@@ -349,7 +349,7 @@ def _body(
             _block(b, el, part=part, unit=unit, prefix=base, context=context)
         elif tag in ("HD1", "HD2", "HD3", "HD4", "HD5"):
             text = inline_text(el)
-            key = f"{unit}, {_short_heading(text)}"
+            key = f"{unit}, {short_heading(text)}"
             context = b.add(key, part=part, unit=unit, parent=parent, kind="heading", text=text, heading=text)
             stack = []
         elif tag in ("SCOL2", "LI", "UL", "OL"):
@@ -394,7 +394,7 @@ def _italic_heading(text: str, markers: tuple[str, ...]) -> str:
     return m.group(1).strip() if m else ""
 
 
-def _short_heading(text: str) -> str:
+def short_heading(text: str) -> str:
     """A heading's key: the words before an em-dash (``Country Group B—Countries`` → ``Country Group B``)."""
     return _short(re.split(r"\s*—\s*", plain(text), maxsplit=1)[0])
 
@@ -447,10 +447,7 @@ def _tables(b: _Builder, el: etree._Element, *, part: str, unit: str, context: s
         caption = inline_text(caption_el) if caption_el is not None else ""
         head_rows = table.findall("THEAD/TR") if table.tag == "TABLE" else table.findall("BOXHD")
         header = " | ".join(" | ".join(_cells(r)) for r in head_rows)
-        if caption:
-            key = f"{unit}, {_short_heading(caption)}"
-        else:
-            key = f"{context} Table {b.next_number(f'table:{context}')}"
+        key = f"{unit}, {short_heading(caption)}" if caption else f"{context} Table {b.next_number(f'table:{context}')}"
         table_key = b.add(key, part=part, unit=unit, parent=context, kind="table",
                           text=normalise_ws(f"{caption} {header}"), heading=plain(caption))
         body_rows = (
