@@ -63,7 +63,7 @@ from dataclasses import dataclass, field, replace
 from diff_match_patch import diff_match_patch
 
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Paragraph
-from tracker.parse.xmltext import plain
+from tracker.parse.xmltext import plain, unescape
 from tracker.store import Delta, is_date
 
 
@@ -409,7 +409,7 @@ class DiffResult:
 
 def _marked(runs: Iterable[tuple[str, str]]) -> str:
     marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
-    return "".join(marks[op].format(text) for op, text in runs)
+    return "".join(marks[op].format(unescape(text)) for op, text in runs)
 
 
 def _change_lines(c: Change) -> list[str]:
@@ -424,9 +424,9 @@ def _change_lines(c: Change) -> list[str]:
     if c.redline:
         lines.append(f"      {_marked(c.redline)}")
     elif c.kind in ("added", "restored"):
-        lines.append(f"      {c.new_text}")
+        lines.append(f"      {unescape(c.new_text or '')}")
     elif c.kind == "removed":
-        lines.append(f"      {c.old_text}")
+        lines.append(f"      {unescape(c.old_text or '')}")
     return lines
 
 
