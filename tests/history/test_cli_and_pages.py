@@ -72,3 +72,16 @@ def test_pages_writes_a_page_per_changed_section_and_an_index(db, tmp_path):
     index = (tmp_path / "history.html").read_text(encoding="utf-8")
     assert 'href="section/740.10.html"' in index and 'id="filter"' in index
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["refs", "740.10(a)(2)"], ["check-refs"], ["search", "replacement parts"], ["history", "740.10(a)(2)"]],
+    ids=lambda c: c[0],
+)
+def test_on_before_the_first_stored_version_is_one_line_exit_2(db, derived_versions, command):
+    first = min(derived_versions)
+    out = CliRunner().invoke(main, [*command, "--on", "2017-01-01"], env={"TRACKER_DB": str(db)})
+    assert out.exit_code == 2
+    assert out.stderr.strip() == f"Error: --on 2017-01-01 is before the first stored version ({first})"
+    assert run(db, *command, "--on", first).exit_code == 0

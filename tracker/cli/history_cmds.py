@@ -20,9 +20,20 @@ FORMAT = click.option(
 )
 
 
-def _store() -> Store:
-    """The database, opened read-only for this command (closed when it ends)."""
-    return click.get_current_context().with_resource(open_store())
+def _store(on: str | None = None) -> Store:
+    """The database, opened read-only for this command (closed when it ends).
+
+    A given ``--on`` date before the first stored version is an input error (exit 2): nothing was
+    in force then as far as tracker knows, and an empty answer would read as "no references".
+    """
+    store = click.get_current_context().with_resource(open_store())
+    if on is not None:
+        first = store.dates()[:1]
+        if not first:
+            raise InputError(f"--on {on}: no version is stored yet")
+        if on < first[0]:
+            raise InputError(f"--on {on} is before the first stored version ({first[0]})")
+    return store
 
 
 def _json(data) -> None:
@@ -44,7 +55,7 @@ def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None
 
     With --on DATE, prints instead the text of KEY in force on that date.
     """
-    store = _store()
+    store = _store(on)
     try:
         if on is not None:
             paragraphs = text_on(store, key, on)
@@ -70,7 +81,7 @@ def refs_command(citation: str, on: str | None, fmt: str) -> None:
     "Country Group E:1" or "Supplement No. 1 to Part 740". Uses the latest stored versions,
     or those in force on --on DATE.
     """
-    found = refs_to(_store(), citation, on=on)
+    found = refs_to(_store(on), citation, on=on)
     if fmt == "json":
         _json([r.to_dict() for r in found])
         return
@@ -94,7 +105,7 @@ def check_refs_command(on: str | None, parts: tuple[str, ...], external: bool, f
     counted as external, never as broken. Relative references ("paragraph (b)(3) of this
     section") are resolved against the citing section first.
     """
-    checks = check_refs(_store(), on, parts=list(parts) or None)
+    checks = check_refs(_store(on), on, parts=list(parts) or None)
     shown = [c for c in checks if c.status == "broken" or (external and c.status == "external")]
     if fmt == "json":
         _json([c.to_dict() for c in shown])
@@ -119,7 +130,7 @@ def search_command(phrase: str, on: str | None, part: str | None, all_dates: boo
     version and tells for each citation the date the phrase entered its text and the date it
     left ("still there" if it has not).
     """
-    store = _store()
+    store = _store(on)
     try:
         found: list[Presence] | list[Hit]
         if all_dates:
