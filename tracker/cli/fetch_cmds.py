@@ -56,9 +56,9 @@ def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
         f"new versions: {new}; new rules: {result.rules_added}; "
         f"{result.requests} requests, {result.bytes / 1e6:,.1f} MB"
     )
-
     if result.errors:  # the other versions went on; these are retried by the next fetch
         raise TrackerError("; ".join(result.errors))
+
 
 @main.command("rules")
 @click.option("--part", "--parts", "parts", multiple=True, metavar="N", help=_PARTS_HELP)
