@@ -12,7 +12,8 @@ from lxml import etree
 from tests.diff.samples import EXCERPT_3A, EXCERPT_9A
 from tests.support import ECFR_API, PART_740
 from tracker.cli import main
-from tracker.store import Store
+from tracker.snapshots import ecfr_path
+from tracker.store import Store, find_snapshots
 
 
 @pytest.fixture
@@ -253,8 +254,9 @@ def test_remove_version_takes_the_version_out_and_withdraws_the_reports_built_fr
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[1].startswith("removed part 774 on 2026-09-01 (")
-    assert lines[2] == f"the file it was stored from is left on disk: {reported.parent.parent / '774-2026-09-01.xml'}"
+    assert lines[2] == f"the file it was stored from is left as it is: {reported.parent.parent / '774-2026-09-01.xml'}"
     assert "withdrew the report(s) of 2026-09-01 to " in lines[3] and "`tracker run` rebuilds them" in lines[3]
+    assert lines[-1].startswith("rewrote ") and lines[-1].endswith(" history page(s) without it")
     assert Store(reported).dates("774") == ["2026-06-25"]
     withdrawn = reports / "withdrawn" / "part-774-2026-09-01"
     assert sorted(p.name for p in withdrawn.iterdir()) == ["2026-09-01.html", "2026-09-01.json", "2026-09-01.txt"]
@@ -276,3 +278,19 @@ def test_remove_version_waits_for_no_run(reported):
 def test_remove_version_explains_itself():
     result = CliRunner().invoke(main, ["remove-version", "--help"])
     assert result.exit_code == 0 and "withdrawn" in result.stdout and "--yes" in result.stdout
+
+
+def test_remove_version_sets_the_fetchers_snapshot_aside_so_no_run_ingests_it_again(ccl_db, tmp_path):
+    snapshots = tmp_path / "snapshots"
+    wrong = ecfr_path(snapshots, "774", "2026-09-01")
+    wrong.parent.mkdir(parents=True)
+    wrong.write_bytes((ccl_db.parent.parent / "774-2026-09-01.xml").read_bytes())
+    env = {"TRACKER_DB": str(ccl_db), "TRACKER_SNAPSHOTS": str(snapshots), "TRACKER_CONFIG": None}
+
+    result = CliRunner().invoke(main, ["remove-version", "--part", "774", "--date", "2026-09-01", "--yes"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert not wrong.exists() and find_snapshots(snapshots) == []
+    [aside] = (snapshots / "quarantine").rglob("2026-09-01.*.xml")
+    assert f"its snapshot is set aside as {aside}" in result.stdout
+    assert "removed from the database by tracker remove-version" in aside.with_suffix(".why.txt").read_text()

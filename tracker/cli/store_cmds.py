@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import click
@@ -9,8 +10,10 @@ import click
 from tracker.cli.base import DATE, InputError, TrackerError, get_config, main, open_store
 from tracker.diff import DiffError, diff_dates
 from tracker.parse import ParseError
+from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index
 from tracker.runlock import LockBusyError, RunLock
+from tracker.snapshots import ecfr_path, quarantine
 from tracker.store import Store, StoreError, find_snapshots, ingest_file
 
 
@@ -105,7 +108,9 @@ def remove_version_command(part: str, date: str, yes: bool) -> None:
     was. The reports built from it — the one of DATE and the one of the Part's next stored version,
     which compared against it — are moved to REPORTS/withdrawn/ and the next `tracker run`
     rebuilds them; their emails not yet sent are dropped (sent ones stay recorded and are not sent
-    again). The snapshot file is left on disk. Asks for confirmation unless --yes.
+    again); the history pages are rewritten. The fetcher's snapshot of that date, if it is the file
+    that was stored, is moved to SNAPSHOTS/quarantine/ so the next run downloads the date again; a
+    file you ingested by hand is left where it is. Asks for confirmation unless --yes.
     """
     config = get_config()
     with open_store(write=True) as store:
@@ -117,12 +122,27 @@ def remove_version_command(part: str, date: str, yes: bool) -> None:
         except OSError as exc:
             raise TrackerError(f"cannot take the run lock {lock.path}: {exc.strerror}") from None
         try:
-            _remove(store, config.reports_dir, part, date, yes)
+            _remove(store, config.reports_dir, config.snapshots_dir, part, date, yes)
         finally:
             lock.release()
 
 
-def _remove(store: Store, reports_dir: Path, part: str, date: str, yes: bool) -> None:
+def _set_snapshot_aside(snapshots_dir: Path, part: str, date: str, sha256: str) -> Path | None:
+    """Move the fetcher's snapshot of the removed version (when it is the file that was stored) into quarantine/,
+    so that no later run ingests it again from disk; returns where it went."""
+    path = ecfr_path(snapshots_dir, part, date)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return None
+    kept = quarantine(snapshots_dir, part, date, data, f"removed from the database by tracker remove-version ({path})")
+    path.unlink()
+    return kept
+
+
+def _remove(store: Store, reports_dir: Path, snapshots_dir: Path, part: str, date: str, yes: bool) -> None:
     row = store.snapshot(part, date)
     if row is None:
         stored = ", ".join(store.dates(part)) or "none"
@@ -140,7 +160,11 @@ def _remove(store: Store, reports_dir: Path, part: str, date: str, yes: bool) ->
         _put_back(moves)
         raise
     click.echo(f"removed part {part} on {date} ({row['paragraphs']:,} paragraphs, stored {row['ingested_at']})")
-    click.echo(f"the file it was stored from is left on disk: {row['source']}")
+    aside = _set_snapshot_aside(snapshots_dir, part, date, row["sha256"])
+    if aside:
+        click.echo(f"its snapshot is set aside as {aside} (the next `tracker run` downloads that date again)")
+    else:
+        click.echo(f"the file it was stored from is left as it is: {row['source']}")
     if moves:
         write_index(reports_dir)
         click.echo(f"withdrew the report(s) of {', '.join(reports)} to {moves[0][1].parent}/;"
@@ -148,7 +172,9 @@ def _remove(store: Store, reports_dir: Path, part: str, date: str, yes: bool) ->
     if removal.deliveries_deleted or removal.deliveries_kept:
         click.echo(f"emails of those reports: {removal.deliveries_deleted} not yet sent dropped (planned again"
                    f" when rebuilt), {removal.deliveries_kept} sent kept as the record (never sent again)")
-    click.echo("history pages may still show it: `tracker pages` rewrites them")
+    if (reports_dir / "history.html").exists():
+        pages = write_history_pages(store, reports_dir)
+        click.echo(f"rewrote {len(pages)} history page(s) without it")
 
 
 @main.command("diff")
