@@ -376,7 +376,7 @@ class Outbox:
     """The dry-run transport: each message becomes ``<dir>/<date>--<recipient>.eml``."""
 
     final = False
-    given_up = None
+    given_up: str | None = None  # never gives up
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

@@ -34,7 +34,7 @@ VERSIONS = {"2026-06-25": PART_774_OLD, "2026-09-01": PART_774_NEW, "2026-10-01"
 REPORT_DATES = sorted(VERSIONS)[1:]
 RECIPIENTS = [f"officer{n}@example.com" for n in range(3)]
 MESSAGES = len(REPORT_DATES) * len(RECIPIENTS)
-HANG_GUARD = 60  # seconds: only stops a hung child; every outcome is asserted by content
+HANG_GUARD = 120  # seconds: only stops a hung child; every outcome is asserted by content
 
 #: A second sender that ignores the run lock: straight to the deliveries of the database its config names.
 BYPASSING_SENDER = """
