@@ -340,30 +340,27 @@ def test_two_connections_to_one_database_never_both_send_a_row(smtp, tmp_path):
     assert all(r["attempts"] == 1 and r["claimed_by"] == claimer() for r in rows(store_a).values())
 
 
-def dead_pid() -> int:
-    proc = subprocess.Popen(["true"])
-    proc.wait()
-    return proc.pid
-
-
-AN_HOUR_AGO = (datetime.now(UTC) - timedelta(hours=1, minutes=1)).isoformat(timespec="seconds")
+def claim_of(who: str) -> tuple[str, str]:
+    """A claimer and claim time: ``dead`` (a process of this host that has ended), ``me`` (this live
+    process), ``init`` (process 1, always running), ``remote`` (another host, now) or ``remote-old``
+    (another host, over the limit)."""
+    now = datetime.now(UTC)
+    if who == "dead":
+        proc = subprocess.Popen(["true"])
+        proc.wait()
+        return f"{socket.gethostname()}:{proc.pid}", now.isoformat(timespec="seconds")
+    claimed_by = {"me": claimer(), "init": f"{socket.gethostname()}:1"}.get(who, "other-host.example.com:4242")
+    at = now - timedelta(hours=1, minutes=1) if who == "remote-old" else now
+    return claimed_by, at.isoformat(timespec="seconds")
 
 
 @pytest.mark.parametrize(
-    ("claimed_by", "claimed_at", "taken_over"),
-    [
-        (f"{socket.gethostname()}:{dead_pid()}", None, True),  # this host, process gone (SIGKILLed)
-        (claimer(), None, False),  # a live process (this one)
-        ("other-host.example.com:4242", None, False),  # another host, recent: cannot tell, so wait
-        ("other-host.example.com:4242", AN_HOUR_AGO, True),  # older than the limit
-        (f"{socket.gethostname()}:1", None, False),  # a live process of another user (init)
-    ],
+    ("who", "taken_over"),
+    [("dead", True), ("me", False), ("init", False), ("remote", False), ("remote-old", True)],
 )
-def test_a_sending_claim_is_taken_over_only_from_a_dead_or_expired_claimer(
-    smtp, tmp_path, claimed_by, claimed_at, taken_over
-):
+def test_a_sending_claim_is_taken_over_only_from_a_dead_or_expired_claimer(smtp, tmp_path, who, taken_over):
     store, settings = queue(tmp_path, smtp.mail_config(["a@example.com"]))
-    claimed_at = claimed_at or datetime.now(UTC).isoformat(timespec="seconds")
+    claimed_by, claimed_at = claim_of(who)
     store.db.execute("UPDATE deliveries SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = 1",
                      (claimed_by, claimed_at))
     log: list[str] = []
