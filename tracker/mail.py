@@ -538,6 +538,11 @@ class SendOutcome:
     #: Messages not tried because the transport gave up on the server (left for the next run).
     untried: int = 0
 
+    @property
+    def not_sent(self) -> int:
+        """Messages the server did not take plus those not tried (``errors`` has one line for all the latter)."""
+        return len(self.errors) - bool(self.untried) + self.untried
+
 
 def send_pending(
     store: Store,

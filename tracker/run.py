@@ -263,5 +263,5 @@ def _run_locked(
     m = outcome.mail
     log(
         f"done: {len(outcome.reports)} new report(s), {m.sent} message(s) "
-        f"{'written to the outbox' if dry_run else 'sent'}, {len(m.errors)} not sent"
+        f"{'written to the outbox' if dry_run else 'sent'}, {m.not_sent} not sent"
     )
