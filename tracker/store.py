@@ -878,11 +878,15 @@ def ingest_file(
             data = f.read(MAX_XML_BYTES + 1)  # the parser refuses it if it grew past the limit since
     except OSError as exc:
         raise StoreError(f"{p}: {exc.strerror}") from None
+    digest = _sha256(data).hexdigest()
+    known = store.snapshot(part, date) if is_date(date) else None
+    if known and known["sha256"] == digest:
+        return False  # stored from these very bytes: nothing to parse
     paragraphs = parse_bytes(data, str(p))
     if not excerpt:
         _refuse_unmarked_excerpt(paragraphs, part, str(p))
     return store.ingest(
-        paragraphs, part=part, date=date, source=str(p), sha256=_sha256(data).hexdigest(), size=len(data),
+        paragraphs, part=part, date=date, source=str(p), sha256=digest, size=len(data),
         excerpt=excerpt, accept_suspect=accept_suspect,
     )
 

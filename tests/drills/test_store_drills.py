@@ -268,7 +268,7 @@ def test_a_wrong_version_removed_is_rebuilt_reported_and_mailed_once(home, smtp)
     assert removed.exit_code == 0, removed.output
     out = removed.stdout
     assert out.startswith(f"removed part 774 on {SEPT} (59 paragraphs")
-    assert f"left on disk: {WRONG}" in out and f"withdrew the report(s) of {SEPT}, {OCT}" in out
+    assert f"left as it is: {WRONG}" in out and f"withdrew the report(s) of {SEPT}, {OCT}" in out
     assert "2 not yet sent dropped" in out and "2 sent kept as the record" in out
     withdrawn = reports / "withdrawn" / f"part-774-{SEPT}"
     assert (withdrawn / f"{SEPT}.json").read_text("utf-8") == wrong_report
