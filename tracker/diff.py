@@ -145,8 +145,12 @@ def _words(text: str) -> list[str]:
 def _references(text: str) -> tuple[str, list[str]]:
     """The text with every cross-reference string masked, and those strings in order."""
     found: list[str] = []
-    masked = _REFERENCE.sub(lambda m: found.append(m.group(0)) or "\x00", text)
-    return masked, found
+
+    def mask(m: re.Match[str]) -> str:
+        found.append(m.group(0))
+        return "\x00"
+
+    return _REFERENCE.sub(mask, text), found
 
 
 def _reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ...] | None:

@@ -60,7 +60,7 @@ class RunOutcome:
     @property
     def problems(self) -> list[str]:
         """Every failure of the run, one line each (fetch, diff, messages not taken)."""
-        return [self.hung] * bool(self.hung) + self.errors + list(self.mail.errors)
+        return ([self.hung] if self.hung else []) + self.errors + list(self.mail.errors)
 
     @property
     def exit_code(self) -> int:
