@@ -24,6 +24,22 @@ _NOTE = re.compile(r"^Note \d+ to paragraph [^:]+:$")
 _XREF = re.compile(r"^Link to an amendment published at .*\.$")
 
 
+_HREF = re.compile(r'href="([^"]+)"')
+
+
+def relative_links(folder: Path) -> set[tuple[str, str]]:
+    """Every relative link of every HTML page under ``folder`` as (page, href); asserts each resolves to a file."""
+    checked = set()
+    for page in sorted(folder.rglob("*.html")):
+        for href in _HREF.findall(page.read_text(encoding="utf-8")):
+            if re.match(r"^[a-z]+:", href):
+                continue
+            target = (page.parent / href.split("#")[0]).resolve()
+            assert target.is_file(), f"{page.relative_to(folder)} links to missing {href}"
+            checked.add((page.relative_to(folder).as_posix(), href))
+    return checked
+
+
 def require(path: Path) -> Path:
     """The path, or a loud failure when the shared data is missing (never a silent skip)."""
     assert path.exists(), f"shared data missing: {path} (set TRACKER_SHARED)"

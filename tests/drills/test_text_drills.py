@@ -22,6 +22,7 @@ from tests.drills.test_hostile_xml import BILLION_LAUGHS, XXE
 from tests.mail import conftest as mail_stand_in
 from tests.run import conftest as run_set_up
 from tests.run.conftest import excerpt, write_toml
+from tests.support import relative_links
 from tracker.cli import main
 from tracker.config import Config
 from tracker.parse import ParseError, parse_bytes
@@ -31,7 +32,6 @@ OLD, NEW, LATER = "2026-06-25", "2026-09-01", "2026-10-01"
 REAL = "15cm*GHz*N/f"
 #: The real formula, changed, with every escaped character in it (XML-escaped as the file holds it).
 CHANGED = "16cm*GHz*N/f_2 | x\\y ^2"
-HREF = re.compile(r'href="([^"]+)"')
 
 # The SMTP server the run mails through, and settings in tmp_path pointing at it.
 smtp = mail_stand_in.smtp
@@ -122,18 +122,6 @@ def _without_4a090(folder: Path) -> Path:
     return path
 
 
-def _relative_links(folder: Path) -> set[tuple[str, str]]:
-    checked = set()
-    for page in sorted(folder.rglob("*.html")):
-        for href in HREF.findall(page.read_text(encoding="utf-8")):
-            if re.match(r"^[a-z]+:", href):
-                continue
-            target = (page.parent / href.split("#")[0]).resolve()
-            assert target.is_file(), f"{page.relative_to(folder)} links to missing {href}"
-            checked.add((page.relative_to(folder).as_posix(), href))
-    return checked
-
-
 def test_a_removed_eccn_gets_its_page_and_every_link_resolves(config, smtp, tmp_path):
     toml = _ingest(config, [(OLD, excerpt(OLD)), (NEW, excerpt(NEW)), (LATER, _without_4a090(tmp_path))])
 
@@ -147,7 +135,7 @@ def test_a_removed_eccn_gets_its_page_and_every_link_resolves(config, smtp, tmp_
     page = (folder / "eccn/4A090.html").read_text(encoding="utf-8")
     assert f"Removed on {LATER}" in page and f"Last text (in force on {NEW}, removed on {LATER})" in page
     assert "4A090 Computers as follows" in page
-    checked = _relative_links(folder)
+    checked = relative_links(folder)
     assert (f"{LATER}.html", "eccn/4A090.html") in checked and ("history.html", "eccn/4A090.html") in checked
     assert ("eccn/4A090.html", f"../{LATER}.html") in checked
     assert f"{LATER} (removed)" in (folder / "history.html").read_text(encoding="utf-8")
@@ -156,7 +144,7 @@ def test_a_removed_eccn_gets_its_page_and_every_link_resolves(config, smtp, tmp_
     pages = _cli(toml, "pages")
     assert pages.exit_code == 0, pages.stderr
     assert f"Removed on {LATER}" in (folder / "eccn/4A090.html").read_text(encoding="utf-8")
-    _relative_links(folder)
+    relative_links(folder)
     history = _cli(toml, "history", "4A090")
     assert history.exit_code == 0 and f"Removed on {LATER}" in history.output
 

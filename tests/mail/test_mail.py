@@ -192,12 +192,10 @@ def certificate(tmp_path_factory):
     return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
-@pytest.mark.parametrize("security", ["starttls", "ssl"])
-def test_smtp_transport_speaks_tls_and_logs_in(certificate, monkeypatch, security):
-    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # trust the test certificate, as a system CA
-    server = SmtpServer(auth=True, tls=security, cert=certificate).start()
+def _send_one_as(server: SmtpServer, user: str, password: str) -> None:
+    """Send one message through a started ``server`` logged in as ``user``, then stop the server."""
     try:
-        env = {"TRACKER_SMTP_USER": "u", "TRACKER_SMTP_PASSWORD": "p"}
+        env = {"TRACKER_SMTP_USER": user, "TRACKER_SMTP_PASSWORD": password}
         transport = SmtpTransport(MailSettings.from_config(server.mail_config()), env=env)
         try:
             transport.send(message(april_2024_report()), "a@example.com")
@@ -205,6 +203,13 @@ def test_smtp_transport_speaks_tls_and_logs_in(certificate, monkeypatch, securit
             transport.close()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_smtp_transport_speaks_tls_and_logs_in(certificate, monkeypatch, security):
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))  # trust the test certificate, as a system CA
+    server = SmtpServer(auth=True, tls=security, cert=certificate).start()
+    _send_one_as(server, "u", "p")
 
     assert server.handler.logins == [("u", "p")] and len(server.messages) == 1
 
@@ -515,15 +520,7 @@ def test_a_non_ascii_password_logs_in_as_utf8_with_plain_or_login(mechanism, use
     other = {"PLAIN": "LOGIN", "LOGIN": "PLAIN"}[mechanism]
     server = SmtpServer(auth=True, auth_exclude_mechanism=[other]).start()
     server.handler.password = PASSWORD
-    try:
-        env = {"TRACKER_SMTP_USER": user, "TRACKER_SMTP_PASSWORD": PASSWORD}
-        transport = SmtpTransport(MailSettings.from_config(server.mail_config()), env=env)
-        try:
-            transport.send(message(april_2024_report()), "a@example.com")
-        finally:
-            transport.close()
-    finally:
-        server.stop()
+    _send_one_as(server, user, PASSWORD)
 
     assert server.handler.logins == [(user, PASSWORD)] and len(server.messages) == 1
 

@@ -8,7 +8,6 @@ plus a line of HTML in its text (2026-10-01); the real text again (2026-11-02).
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.run.conftest import write_toml
-from tests.support import PART_740, require
+from tests.support import PART_740, relative_links, require
 from tracker.cli import main
 from tracker.config import Config
 from tracker.parse import parse_file
@@ -107,24 +106,15 @@ def test_report_html_shows_regulation_markup_as_text(three_versions, tmp_path, s
         assert "<script>" not in html, page.name
 
 
-HREF = re.compile(r'href="([^"]+)"')
 
 
 def test_every_relative_link_in_reports_and_history_pages_resolves(three_versions, tmp_path, smtp):
     run_cli(three_versions, tmp_path)
     folder = three_versions.reports_dir
 
-    pages = sorted(folder.rglob("*.html"))
-    names = sorted(p.relative_to(folder).as_posix() for p in pages)
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
     assert names == [f"{BROKEN}.html", f"{FIXED}.html", "history.html", "index.html", "section/740.2.html"]
-    checked = set()
-    for page in pages:
-        for href in HREF.findall(page.read_text(encoding="utf-8")):
-            if re.match(r"^[a-z]+:", href):
-                continue
-            target = (page.parent / href.split("#")[0]).resolve()
-            assert target.is_file(), f"{page.relative_to(folder)} links to missing {href}"
-            checked.add((page.relative_to(folder).as_posix(), href))
+    checked = relative_links(folder)
     assert (f"{BROKEN}.html", "section/740.2.html") in checked
     assert ("section/740.2.html", f"../{FIXED}.html") in checked
     assert ("index.html", "history.html") in checked and ("history.html", "section/740.2.html") in checked
