@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import __version__
+from tracker.errors import InputError
 
 DEFAULT_PARTS = ("734", "740", "742", "744", "772", "774")
 DEFAULT_USER_AGENT = f"ear-tracker/{__version__} (+contact: set user_agent in tracker.toml)"
@@ -39,7 +40,7 @@ SECRET_KEYS = frozenset({"password", "pass", "passwd", "secret", "token", "api_k
 _PART = re.compile(r"\d{1,4}")
 
 
-class ConfigError(ValueError):
+class ConfigError(InputError):
     """A configuration file or value that cannot be used; the message is one line naming the source."""
 
 

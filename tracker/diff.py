@@ -62,12 +62,13 @@ from dataclasses import dataclass, field, replace
 
 from diff_match_patch import diff_match_patch
 
+from tracker.errors import InputError
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Paragraph
 from tracker.parse.xmltext import plain, unescape
 from tracker.store import Delta, is_date
 
 
-class DiffError(ValueError):
+class DiffError(InputError):
     """A diff that cannot be made as asked (date before the first version, unknown ECCN, repeated keys)."""
 
 

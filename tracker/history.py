@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from tracker.diff import compare
+from tracker.errors import InputError
 from tracker.model import Change, Paragraph, Reference, Rule
 from tracker.parse.xmltext import unescape
 from tracker.report.markup import runs_to_text
@@ -45,7 +46,7 @@ _CHILD_SEP = frozenset(" .(,")
 _TOP = "\U0010ffff"
 
 
-class HistoryError(LookupError):
+class HistoryError(InputError, LookupError):
     """An unknown key, or a date with no stored version; the message is one line."""
 
 

@@ -58,6 +58,7 @@ from typing import Any, Protocol
 from tracker import checkpoint
 from tracker.atomic import write_atomic
 from tracker.config import ConfigError
+from tracker.errors import SourceError
 from tracker.log import Log
 from tracker.report.data import ReportData
 from tracker.report.render import render_email_html, render_html, render_text
@@ -80,7 +81,7 @@ MAX_SERVER_FAULTS = 2
 _HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
-class MailError(RuntimeError):
+class MailError(SourceError, RuntimeError):
     """A message the server did not take (refused, connection lost, TLS or login failure); one line."""
 
 

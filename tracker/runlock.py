@@ -24,8 +24,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tracker.errors import StateError
 
-class LockBusyError(RuntimeError):
+
+class LockBusyError(StateError, RuntimeError):
     """Another live run holds the lock (not long enough to be called hung); one line."""
 
 

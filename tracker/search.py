@@ -23,13 +23,14 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from tracker.errors import InputError
 from tracker.parse.xmltext import plain
 from tracker.xref import versions_on
 
 _WORDS = re.compile(r"[^\W_]+")
 
 
-class SearchError(ValueError):
+class SearchError(InputError):
     """A query with no words to search for."""
 
 

@@ -44,6 +44,7 @@ from typing import Any
 from lxml import etree
 
 from tracker import atomic
+from tracker.errors import InputError
 from tracker.parse.xmltext import ParseError, load_xml
 
 _PART = re.compile(r"\d{1,4}")
@@ -55,7 +56,7 @@ _SECTION_OF = re.compile(r"^\W*(\d+)\.")  # "§ 740.10" → 740
 _SUPPLEMENT_OF = re.compile(r"\bto Part (\d+)\b", re.IGNORECASE)  # "Supplement No. 1 to Part 774" → 774
 
 
-class SnapshotError(ValueError):
+class SnapshotError(InputError):
     """A snapshot that cannot be named or written; the message is one line."""
 
 

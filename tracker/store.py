@@ -45,6 +45,7 @@ from typing import Any
 import sqlite_utils
 
 from tracker import checkpoint
+from tracker.errors import StateError
 from tracker.model import Paragraph, Reference, sha256_text
 from tracker.snapshots import SnapshotError, check_date
 
@@ -135,7 +136,7 @@ def is_date(text: str) -> bool:
     return True
 
 
-class StoreError(RuntimeError):
+class StoreError(StateError, RuntimeError):
     """A request the store refuses (conflicting re-ingest, unknown version); one-line message."""
 
 

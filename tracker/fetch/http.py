@@ -38,6 +38,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from tracker.config import Config
+from tracker.errors import SourceError
 from tracker.parse.xmltext import MAX_XML_BYTES
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -53,7 +54,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _BODY_ERRORS = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)
 
 
-class FetchError(RuntimeError):
+class FetchError(SourceError, RuntimeError):
     """A download that failed for good; the message is one line naming the URL and the cause."""
 
 

@@ -20,8 +20,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from tracker.errors import InputError
 
-class ParseError(ValueError):
+
+class ParseError(InputError):
     """Input that is not well-formed eCFR XML; the message names the file and position."""
 
 
