@@ -22,10 +22,10 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.support import PART_740  # noqa: E402
 from tracker.parse import parse_bytes  # noqa: E402
-from tracker.paths import shared_dir  # noqa: E402
 
-DEFAULT_FILE = shared_dir() / "data" / "ecfr-api" / "full-2026-09-01-title-15-part-740.xml"
+DEFAULT_FILE = PART_740
 
 
 def median_seconds(fn: Callable[[], object], repeat: int) -> float:

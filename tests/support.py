@@ -7,14 +7,14 @@ The Markdown files in ``../shared/data/ear/markdown`` are eCFR sections rendered
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
 from lxml import etree
 
-from tracker.paths import shared_dir
-
-SHARED = shared_dir()
+# The shared reference-data folder beside the project root, or ``$TRACKER_SHARED``.
+SHARED = Path(os.environ.get("TRACKER_SHARED") or Path(__file__).resolve().parent.parent.parent / "shared")
 ECFR_API = SHARED / "data" / "ecfr-api"
 EAR_MARKDOWN = SHARED / "data" / "ear" / "markdown"
 PART_740 = ECFR_API / "full-2026-09-01-title-15-part-740.xml"

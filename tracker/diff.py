@@ -23,7 +23,7 @@ are not regulatory text and are never reported. Changes come ordered by Part, th
 order. ``Change.order`` is the 0-based position of the paragraph among the regulatory paragraphs of
 its Part in the new version (for ``removed``: the position it would have had). Every change
 carries ``old_heading``/``new_heading`` and ``old_text``/``new_text`` for the sides it has, so
-:func:`apply` can rebuild the new version from the old one.
+the new version can be rebuilt from the old one and the changes.
 
 JSON form (:meth:`DiffResult.to_json`, schema ``tracker.diff/1``; keys are stable, new keys may
 be added)::
@@ -307,51 +307,6 @@ def compare_delta(delta: Delta, earlier: Mapping[str, str]) -> list[Change]:
     ranked.extend((slot[p.citation], 0, _change("removed", p, None, slot[p.citation])) for p in removed)
     ranked.sort(key=lambda r: (r[0], r[1]))
     return [c for _, _, c in ranked]
-
-
-# -- apply (round trip) ---------------------------------------------------------------------------
-
-
-def apply(old: list[Paragraph], changes: Iterable[Change]) -> list[Paragraph]:
-    """Rebuild the new version's regulatory paragraphs from ``old`` and the changes between them.
-
-    Exact for what the changes carry: citations, units, headings and texts in document order, with
-    ``order`` the position within the Part. Unchanged paragraphs are kept whole; for changed ones
-    ``kind``, ``marker`` and ``parent`` come from the old paragraph of that citation (empty for
-    added, restored and redesignated citations) and ``refs`` are left empty.
-    """
-    olds = _regulatory_by_part(old)
-    by_part: dict[str, list[Change]] = defaultdict(list)
-    for c in changes:
-        by_part[c.part].append(c)
-    out: list[Paragraph] = []
-    for part in sorted(olds.keys() | by_part.keys(), key=_part_key):
-        out.extend(_apply_part(olds.get(part, []), by_part.get(part, [])))
-    return out
-
-
-def _apply_part(old: list[Paragraph], changes: list[Change]) -> list[Paragraph]:
-    old_by = {p.citation: p for p in old}
-    placed = [c for c in changes if c.kind != "removed"]
-    touched = {c.citation for c in changes} | {c.old_citation for c in changes if c.old_citation}
-    unchanged = deque(p for p in old if p.citation not in touched)
-    slots: list[Paragraph | None] = [None] * (len(unchanged) + len(placed))
-    for c in placed:
-        if not 0 <= c.order < len(slots) or slots[c.order] is not None:
-            raise DiffError(f"change to {c.citation} has an impossible position {c.order}")
-        base = old_by.get(c.old_citation or c.citation)
-        slots[c.order] = Paragraph(
-            citation=c.citation,
-            part=c.part,
-            unit=c.unit,
-            parent=base.parent if base else None,
-            marker=base.marker if base and not c.old_citation else "",
-            kind=base.kind if base else "",
-            heading=c.new_heading or "",
-            text=c.new_text or "",
-            order=c.order,
-        )
-    return [s if s is not None else replace(unchanged.popleft(), order=i) for i, s in enumerate(slots)]
 
 
 # -- diffs between stored dates -------------------------------------------------------------------

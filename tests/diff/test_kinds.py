@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.diff.roundtrip import apply
 from tests.diff.samples import numbered, para
-from tracker.diff import DiffError, apply, compare, redline
+from tracker.diff import DiffError, compare, redline
 
 A = para("1.1(a)", "(a) Exports of parts to any destination require a license.")
 B = para("1.1(b)", "(b) Reexports of spares are not authorized under this section.")

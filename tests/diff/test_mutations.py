@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tests.diff.roundtrip import apply
 from tests.diff.samples import EXCERPT_3A, move_line, part_740_xml, replace_once
 from tests.support import ECFR_API, require
-from tracker.diff import apply, compare, diff_dates
+from tracker.diff import compare, diff_dates
 from tracker.parse import parse_bytes
 from tracker.store import Store
 

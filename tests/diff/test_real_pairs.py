@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from tests.diff.roundtrip import apply
 from tests.diff.samples import (
     EXCERPT_3A,
     EXCERPT_9A,
@@ -15,7 +16,7 @@ from tests.diff.samples import (
     section_740_10_pair,
     xml_pair,
 )
-from tracker.diff import apply, compare
+from tracker.diff import compare
 from tracker.model import NON_REGULATORY_KINDS, Paragraph
 
 

@@ -7,10 +7,10 @@ import re
 import pytest
 from lxml import etree
 
+from tests.support import ECFR_API
 from tracker.model import Paragraph
 from tracker.parse.ccl import parse_ccl
 from tracker.parse.xmltext import SKIP_TAGS, load_xml, plain
-from tracker.paths import shared_dir
 
 APPENDIX = "Supplement No. 1 to Part 774"
 EXCERPTS = (
@@ -82,7 +82,7 @@ def _parse(data: bytes) -> list[Paragraph]:
 
 
 def _excerpt(name: str) -> bytes:
-    path = shared_dir() / "data" / "ecfr-api" / name
+    path = ECFR_API / name
     assert path.is_file(), f"shared data missing: {path}"
     return path.read_bytes()
 

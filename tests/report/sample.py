@@ -12,11 +12,11 @@ from functools import cache
 
 from diff_match_patch import diff_match_patch
 
+from tests.support import SHARED
 from tracker.model import Change, Rule
-from tracker.paths import shared_dir
 from tracker.report.data import ReportData
 
-CCL_HISTORY = shared_dir() / "data" / "ccl-history"
+CCL_HISTORY = SHARED / "data" / "ccl-history"
 _OPS = {0: "equal", 1: "insert", -1: "delete"}
 
 RPL_OLD = (
