@@ -1,0 +1,292 @@
+"""Citations of the EAR: one grammar for the keys paragraphs are stored under and the targets references name.
+
+Canonical forms (as the parsers write keys and :mod:`tracker.parse.refs` writes targets):
+
+- ECCN ``3A090``: category digit, product group A–E, three digits; the 600 series (``0A501``) and the 9x515
+  entries (``9A515``) are ordinary ECCNs. ``9x515`` and ``0Ax01``-style forms name a *series* of ECCNs
+  (:data:`ECCN_SERIES`): references keep them, nothing is keyed or checked under them;
+- ECCN item ``3A001.b.2``, ``3A001.z``: the ECCN, then ``.``-separated letters (1–2) and numbers (1–2);
+- section ``740.10`` and section paragraph ``740.10(a)(2)(iv)`` (the EAR's Parts have three digits);
+- ``Supplement No. 1 to Part 740``, ``Country Group E:1``, ``Part 744``.
+
+Keys of records that are not designated paragraphs add words after the unit, paragraph or item they sit in
+(``3A090 License Requirements``, ``740.10(b)(4) Note 1``, ``Category 4, Technical Note``), so a key covers
+every citation that continues it with ``" "``, ``"."``, ``"("`` or ``","`` (:func:`is_under`).
+
+**Repeated keys.** When a key is already taken in a version, the next record gets ``key 2``, then ``key 3`` …
+(:func:`unique_key`, one rule for sections and the CCL). A space and a bare number never reads as a paragraph
+designation (``102.103(1) 2``, where ``102.103(1) (2)`` would look like paragraph (2)).
+
+Keys typed by people (``tracker history 3a001.Z``, watchlists) are read loosely by :func:`normalise_key`:
+any case, ``§`` or ``ECCN`` in front.
+
+>>> str(Citation.parse("740.10(a)(2)(iv)")), Citation.parse("3A001.z").path, Citation.parse("E:1")
+('740.10(a)(2)(iv)', ('z',), None)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+from typing import Literal
+
+#: An ECCN (regex source): 3A090, 0A501, 9A515.
+ECCN = r"\d[A-E]\d{3}"
+#: A series of ECCNs as the text writes it (regex source): 9x515, 0Ax01.
+ECCN_SERIES = r"\d[A-E]x\d{2}|\dx\d{3}"
+#: The item path after an ECCN (regex source, possibly empty): .b.2, .z, .aa.12.
+ITEM = r"(?:\.(?:[a-z]{1,2}|\d{1,2}))*"
+#: One paragraph designation of a section (regex source): (a) (2) (iv) (A) (aa).
+DESIGNATION = r"\((?:[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2})\)"
+#: A section number (regex source): 740.10, 744.21a.
+SECTION = r"\d{3}\.\d+[a-z]?"
+
+#: Every dash and minus sign → ``-`` (a :meth:`str.translate` table): "Parts 23–49" and "23-49" are one key.
+DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+#: Sorts after every character a citation holds: ``[key, key + UNDER_END)`` holds ``key`` and all under it.
+UNDER_END = "\U0010ffff"
+
+Kind = Literal["eccn", "section", "supplement", "country-group", "part"]
+
+_ECCN_RE = re.compile(ECCN)
+_LOOSE_ECCN = re.compile(r"^(\d[A-Ea-e]\d{3})((?:\.[A-Za-z0-9]{1,4})*)$")
+_LOOSE_SECTION = re.compile(r"^(\d{3})\.\d+[a-z]?(?:\([A-Za-z0-9]{1,5}\))*$")
+_LOOSE_PREFIX = re.compile(r"^(?:§+|ECCN)\s*")
+_PART_IN = re.compile(r"\b[Pp]art (\d{3})\b")
+_CHILD_SEP = frozenset(" .(,")
+_PARSE: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("eccn", re.compile(rf"({ECCN})({ITEM})")),
+    ("section", re.compile(rf"({SECTION})((?:{DESIGNATION})*)")),
+    ("supplement", re.compile(r"Supplement No\. (\d+[A-Z]?) to Part (\d{3})")),
+    ("country-group", re.compile(r"Country Group ([A-E]):(\d)")),
+    ("part", re.compile(r"Part (\d{1,4})")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One citation: ``base`` is the ECCN, section, Part (of a supplement) or Country Group letter; ``path``
+    the item or paragraph designations, or the supplement or group number.
+
+    >>> c = Citation("eccn", "3A001", ("b", "2"))
+    >>> str(c), c.part, c.unit, Citation.parse(str(c)) == c
+    ('3A001.b.2', '774', '3A001', True)
+    >>> [str(Citation(k, b, p)) for k, b, p in [("supplement", "740", ("1",)), ("country-group", "E", ("1",))]]
+    ['Supplement No. 1 to Part 740', 'Country Group E:1']
+    """
+
+    kind: Kind
+    base: str
+    path: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.kind == "eccn":
+            return eccn_item(self.base, *self.path)
+        if self.kind == "section":
+            return section_paragraph(self.base, *self.path)
+        if self.kind == "supplement":
+            return supplement(self.path[0], self.base)
+        if self.kind == "country-group":
+            return country_group(self.base, self.path[0])
+        return part_citation(self.base)
+
+    @classmethod
+    def parse(cls, text: str) -> Citation | None:
+        """The citation ``text`` spells in canonical form, else None (loose spellings: :func:`normalise_key`).
+
+        >>> Citation.parse("Supplement No. 1 to Part 740"), Citation.parse("3a001"), Citation.parse("3A001 Note")
+        (Citation(kind='supplement', base='740', path=('1',)), None, None)
+        """
+        for kind, pattern in _PARSE:
+            m = pattern.fullmatch(text)
+            if m is None:
+                continue
+            if kind == "eccn":
+                return cls("eccn", m[1], tuple(m[2].split(".")[1:]))
+            if kind == "section":
+                return cls("section", m[1], tuple(re.findall(r"\(([^)]+)\)", m[2])))
+            if kind == "part":
+                return cls("part", m[1])
+            return cls(kind, m[2] if kind == "supplement" else m[1], (m[1] if kind == "supplement" else m[2],))
+        return None
+
+    @property
+    def part(self) -> str:
+        """The Part the citation lives in (``774`` for ECCNs, ``740`` for Country Groups)."""
+        if self.kind == "eccn":
+            return "774"
+        if self.kind == "country-group":
+            return "740"
+        return self.base.split(".")[0]
+
+    @property
+    def unit(self) -> str:
+        """The ECCN, section or whole supplement, group or Part the citation is in."""
+        return self.base if self.kind in ("eccn", "section") else str(self)
+
+
+# --- key constructors ----------------------------------------------------------------------------------------
+
+
+def eccn_item(eccn: str, *path: str) -> str:
+    """``eccn_item("3A001", "b", "2")`` → ``'3A001.b.2'``.
+
+    >>> eccn_item("3A001", "b", "2"), eccn_item("0A501")
+    ('3A001.b.2', '0A501')
+    """
+    return ".".join((eccn, *path))
+
+
+def section_paragraph(section: str, *designations: str) -> str:
+    """``section_paragraph("740.10", "a", "2", "iv")`` → ``'740.10(a)(2)(iv)'``.
+
+    >>> section_paragraph("740.10", "a", "2", "iv"), section_paragraph("740.10")
+    ('740.10(a)(2)(iv)', '740.10')
+    """
+    return section + "".join(f"({d})" for d in designations)
+
+
+def supplement(number: str | int, part: str) -> str:
+    """A supplement's citation.
+
+    >>> supplement(1, "740")
+    'Supplement No. 1 to Part 740'
+    """
+    return f"Supplement No. {number} to Part {part}"
+
+
+def country_group(group: str, number: str | int) -> str:
+    """A Country Group's citation.
+
+    >>> country_group("E", 1)
+    'Country Group E:1'
+    """
+    return f"Country Group {group}:{number}"
+
+
+def part_citation(part: str) -> str:
+    """A whole Part's citation.
+
+    >>> part_citation("744")
+    'Part 744'
+    """
+    return f"Part {part}"
+
+
+def repeated(key: str, n: int) -> str:
+    """The ``n``-th record (n ≥ 2) keyed ``key`` in one version, by the one rule for repeated keys.
+
+    >>> repeated("740.20(b)(1)", 2), repeated("3A090.a.1 Note", 3)
+    ('740.20(b)(1) 2', '3A090.a.1 Note 3')
+    """
+    return f"{key} {n}"
+
+
+def unique_key(key: str, taken: Container[str]) -> str:
+    """``key`` if it is not ``taken``, else the first free :func:`repeated` form of it.
+
+    >>> unique_key("3A090 Note", set()), unique_key("3A090 Note", {"3A090 Note", "3A090 Note 2"})
+    ('3A090 Note', '3A090 Note 3')
+    """
+    unique, n = key, 1
+    while unique in taken:
+        n += 1
+        unique = repeated(key, n)
+    return unique
+
+
+# --- reading keys --------------------------------------------------------------------------------------------
+
+
+def is_eccn(text: str) -> bool:
+    """True for one ECCN in canonical form (no item).
+
+    >>> is_eccn("0A501"), is_eccn("9A515"), is_eccn("9x515"), is_eccn("3A001.z"), is_eccn("3a001")
+    (True, True, False, False, False)
+    """
+    return _ECCN_RE.fullmatch(text) is not None
+
+
+def is_eccn_key(key: str) -> bool:
+    """True for an ECCN or ECCN item in any case (segments of up to four letters or digits).
+
+    >>> is_eccn_key("3a001.Z.1"), is_eccn_key("3A001 Note"), is_eccn_key("9x515")
+    (True, False, False)
+    """
+    return _LOOSE_ECCN.match(key) is not None
+
+
+def is_section_key(key: str) -> bool:
+    """True for a section or section paragraph (``740.10``, ``740.10(a)(2)(iv)``).
+
+    >>> is_section_key("740.10(a)(2)(iv)"), is_section_key("740.10 Source"), is_section_key("1.1")
+    (True, False, False)
+    """
+    return _LOOSE_SECTION.match(key) is not None
+
+
+def normalise_key(key: str) -> str:
+    """The stored spelling of a key: ECCN upper case, item letters lower case, no ``§`` or ``ECCN`` in front.
+
+    >>> normalise_key(" § 740.10(a)(2) "), normalise_key("3a001.Z.1"), normalise_key("ECCN 4A090")
+    ('740.10(a)(2)', '3A001.z.1', '4A090')
+    """
+    key = _LOOSE_PREFIX.sub("", key.strip())
+    m = _LOOSE_ECCN.match(key)
+    if m:
+        return m.group(1).upper() + m.group(2).lower()
+    return key
+
+
+def part_of(key: str) -> str | None:
+    """The Part a key lives in (``774`` for ECCNs), or None when the key does not say.
+
+    >>> part_of("3A090.a"), part_of("740.10(a)"), part_of("Supplement No. 1 to Part 740"), part_of("x")
+    ('774', '740', '740', None)
+    """
+    if _LOOSE_ECCN.match(key):
+        return "774"
+    m = _LOOSE_SECTION.match(key) or _PART_IN.search(key)
+    return m.group(1) if m else None
+
+
+def is_under(citation: str, key: str) -> bool:
+    """True if ``citation`` is ``key`` or something inside it.
+
+    >>> is_under("3A090 License Requirements", "3A090"), is_under("740.10(a)", "740.1"), is_under("3A090.a", "3A09")
+    (True, False, False)
+    """
+    return citation == key or (citation.startswith(key) and citation[len(key)] in _CHILD_SEP)
+
+
+def under_range(key: str) -> tuple[str, str]:
+    """The half-open string range ``[low, high)`` holding ``key`` and every citation under it (for index scans;
+    :func:`is_under` then drops the neighbours that merely share the prefix, like ``3A0901``).
+
+    >>> lo, hi = under_range("3A090")
+    >>> [c for c in ["3A001", "3A090", "3A090.a", "3A091"] if lo <= c < hi]
+    ['3A090', '3A090.a']
+    """
+    return key, key + UNDER_END
+
+
+def part_sort_key(part: str) -> tuple[int, str]:
+    """Parts in CFR order, by their leading number (the same order as ``(len(p), p)`` for Part numbers; a range
+    such as ``23-49`` sorts by 23, a name without a number last).
+
+    >>> sorted(["774", "50", "23-49", "3", "301", "740"], key=part_sort_key)
+    ['3', '23-49', '50', '301', '740', '774']
+    """
+    lead = re.match(r"\d+", part)
+    return (int(lead.group()) if lead else 1 << 30, part)
+
+
+def unify_dashes(text: str) -> str:
+    """Every dash and minus sign as ``-``.
+
+    >>> unify_dashes("Parts 23\u201349")
+    'Parts 23-49'
+    """
+    return text.translate(DASHES)
+
