@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.fetch.conftest import FR_XML
 from tests.support import require
-from tracker.fetch.amendments import Amendment, amendments_by_document, parse_amendments
+from tracker.fetch.amendments import Amendment, amendments_in, parse_amendments
+from tracker.parse.xmltext import load_xml
 
 ISSUE = require(FR_XML).read_bytes()
+_FRDOC = re.compile(r"(\d{4})\s*[-–]\s*(\d+)")
+
+
+def amendments_by_document(xml: bytes) -> dict[str, list[Amendment]]:
+    """A daily issue's rules keyed by document number (``2024-02930``, from ``[FR Doc. 2024–02930 Filed …]``)."""
+    out: dict[str, list[Amendment]] = {}
+    for rule in load_xml(xml, "<federal register issue>").getroot().iter("RULE"):
+        match = _FRDOC.search(rule.findtext(".//FRDOC") or "")
+        if match:
+            out[f"{match.group(1)}-{match.group(2)}"] = amendments_in(rule)
+    return out
 
 
 def triples(number: str) -> list[tuple[str, str, str]]:

@@ -54,7 +54,6 @@ _SUPPLEMENT = re.compile(r"\b(supplement|appendix)\s+(?:no\.?\s*)?(\w+)\s+to\s+p
 _ECCN = re.compile(r"\b(\d[A-E]\d{3})\b")
 _SUBPART = re.compile(r"\bsubpart ([A-Z]{1,2})\b", re.IGNORECASE)
 _AUTHORITY = re.compile(r"\bauthority citation for part (\d+)", re.IGNORECASE)
-_FRDOC = re.compile(r"(\d{4})\s*[-–]\s*(\d+)")
 
 
 def _actions(text: str) -> list[str]:
@@ -119,21 +118,3 @@ def amendments_in(element: etree._Element, title: str | None = None) -> list[Ame
 def parse_amendments(xml: bytes, title: str | None = None, name: str = "<federal register xml>") -> list[Amendment]:
     """Every amendment instruction in a Federal Register document (or issue), for ``title`` if given."""
     return amendments_in(load_xml(xml, name).getroot(), title)
-
-
-def document_number(rule: etree._Element) -> str | None:
-    """The document number of a ``RULE`` from its ``FRDOC`` line (``[FR Doc. 2024–02930 Filed …]``)."""
-    frdoc = rule.findtext(".//FRDOC") or ""
-    match = _FRDOC.search(frdoc)
-    return f"{match.group(1)}-{match.group(2)}" if match else None
-
-
-def amendments_by_document(xml: bytes, title: str | None = None) -> dict[str, list[Amendment]]:
-    """A daily issue's rules keyed by document number (``2024-02930``) → their amendments."""
-    root = load_xml(xml, "<federal register issue>").getroot()
-    out: dict[str, list[Amendment]] = {}
-    for rule in root.iter("RULE"):
-        number = document_number(rule)
-        if number:
-            out[number] = amendments_in(rule, title)
-    return out
