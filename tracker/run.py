@@ -23,6 +23,7 @@ report is first written.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
@@ -33,8 +34,9 @@ from tracker.atomic import remove_temp_files
 from tracker.attribution import attribute
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
+from tracker.errors import TrackerError
 from tracker.fetch.sync import stored_amendments, sync
-from tracker.log import Log, stderr_log
+from tracker.log import Log, library_log
 from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, send_pending, unsent
 from tracker.model import Change
 from tracker.report.data import RefFinding, ReportData
@@ -43,6 +45,10 @@ from tracker.report.render import write_index, write_report
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Store, StoreError
 from tracker.xref import Ref, RefCheck, broken_and_repaired, refs_to
+
+#: What the fetch step (:func:`tracker.fetch.sync.sync`) can raise: an eCFR that cannot be asked, a file, the
+#: snapshots folder or a database step (locked, full; rolled back) that failed.
+_FETCH_ERRORS = (TrackerError, OSError, sqlite3.Error)
 
 
 @dataclass
@@ -159,7 +165,7 @@ def run(
     *,
     fetch: bool = True,
     dry_run: bool = False,
-    log: Log = stderr_log,
+    log: Log = library_log,
     env: dict[str, str] | None = None,
 ) -> RunOutcome:
     """One scheduled run (see the module docs). Raises :class:`tracker.config.ConfigError` for a bad [mail]."""
@@ -181,7 +187,7 @@ def run(
         try:
             _run_locked(config, store, settings, outcome, fetch=fetch, dry_run=dry_run, log=log, env=env)
         finally:
-            store.db.conn.close()
+            store.close()
     finally:
         lock.release()
     return outcome
@@ -219,7 +225,7 @@ def _run_locked(
     if fetch:
         try:
             _fetch(config, store, outcome, log)
-        except Exception as exc:  # any fetch failure: a failed fetch must not stop pending reports and mail
+        except _FETCH_ERRORS as exc:  # a failed fetch must not stop pending reports and mail
             outcome.errors.append(f"fetch failed: {exc}")
             log(f"fetch: FAILED ({exc}); continuing with what is stored")
 

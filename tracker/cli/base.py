@@ -1,5 +1,6 @@
-"""The root click group, the shared ``--config`` option, the one way commands open the database and report a
-failure."""
+"""The root click group, the shared ``--config`` option, the one way commands open the database, and the one
+place where a failure becomes an exit code: :class:`tracker.errors.InputError` is exit 2, every other
+:class:`tracker.errors.TrackerError` exit 1, always one line ``Error: …`` on stderr."""
 
 from __future__ import annotations
 
@@ -11,21 +12,47 @@ from pathlib import Path
 import click
 
 from tracker import __version__
-from tracker.config import Config, ConfigError, load_config
-from tracker.snapshots import SnapshotError, check_date
-from tracker.store import Store, StoreError, describe
+from tracker.config import Config, load_config
+from tracker.errors import InputError, StateError, TrackerError
+from tracker.log import to_stderr
+from tracker.snapshots import check_date
+from tracker.store import Store, describe
+
+#: Raised by click itself (usage errors, --help, a declined confirmation): click reports them as it always has.
+_CLICK_EXITS = (click.ClickException, click.exceptions.Exit, click.Abort)
 
 
-class TrackerError(click.ClickException):
-    """A failure reported as one line on stderr with exit code 1."""
+class Failure(click.ClickException):
+    """A failure shown as ``Error: MESSAGE`` (one line) on stderr, exit code 1."""
 
-    exit_code = 1
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(line.strip() for line in message.splitlines() if line.strip()))
 
 
-class InputError(click.ClickException):
-    """Bad input (unreadable file, malformed XML, unknown date or ECCN): exit code 2."""
+class InputFailure(Failure):
+    """Bad input or usage shown as ``Error: MESSAGE`` (one line), exit code 2."""
 
     exit_code = 2
+
+
+def failure(exc: Exception, ctx: click.Context | None = None) -> Failure:
+    """The one-line :class:`Failure` for any exception a command let out: an :class:`InputError` is exit 2, any
+    other :class:`TrackerError`, an ``OSError``, an SQLite failure and (last resort) anything else exit 1.
+
+    >>> from tracker.config import ConfigError
+    >>> from tracker.store import StoreError
+    >>> [failure(e).exit_code for e in (ConfigError("bad"), StoreError("refused"), OSError("disk"))]
+    [2, 1, 1]
+    >>> failure(KeyError("x")).format_message()
+    "unexpected KeyError: 'x'"
+    """
+    if isinstance(exc, TrackerError | OSError):
+        return (InputFailure if isinstance(exc, InputError) else Failure)(str(exc) or type(exc).__name__)
+    if isinstance(exc, sqlite3.Error):
+        config = ctx.obj.get("config") if ctx is not None and isinstance(ctx.obj, dict) else None
+        where = f"database {config.database}" if config else "database"
+        return Failure(f"{where}: {describe(exc)}; the step that failed was rolled back")
+    return Failure(f"unexpected {type(exc).__name__}: {exc}")  # a bug: still one line, exit 1
 
 
 class DateType(click.ParamType):
@@ -36,7 +63,7 @@ class DateType(click.ParamType):
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
         try:
             return check_date(str(value))
-        except SnapshotError as exc:  # one line, exit 2 (click's own usage errors print the usage too)
+        except InputError as exc:  # one line, exit 2 (click's own usage errors print the usage too)
             name = (param.opts[0] if param.param_type_name == "option" else param.human_readable_name) if param else ""
             raise InputError(f"{name}: {exc}" if name else str(exc)) from None
 
@@ -45,18 +72,17 @@ DATE = DateType()
 
 
 class _Tracker(click.Group):
-    """The root group: a database failure no command handled (locked, read-only, full disk, not a tracker
-    database) ends in one line with exit 1, never a traceback."""
+    """The root group: prints the library's log lines on stderr while a command runs, and turns whatever a
+    command let out into one line and its exit code (:func:`failure`), never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
-        except StoreError as exc:
-            raise TrackerError(str(exc)) from None
-        except sqlite3.Error as exc:
-            config = ctx.obj.get("config") if isinstance(ctx.obj, dict) else None
-            where = f"database {config.database}" if config else "database"
-            raise TrackerError(f"{where}: {describe(exc)}; the step that failed was rolled back") from None
+            with to_stderr():
+                return super().invoke(ctx)
+        except _CLICK_EXITS:
+            raise
+        except Exception as exc:  # the CLI's last resort: every failure is one line (see failure())
+            raise failure(exc, ctx) from None
 
 
 @click.group(cls=_Tracker, context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,10 +112,7 @@ def get_config(ctx: click.Context | None = None) -> Config:
     ctx = (ctx or click.get_current_context()).find_root()
     obj = ctx.obj if isinstance(ctx.obj, dict) else {}
     if "config" not in obj:
-        try:
-            obj["config"] = load_config(obj.get("config_file"))
-        except ConfigError as exc:
-            raise InputError(str(exc)) from None
+        obj["config"] = load_config(obj.get("config_file"))
         ctx.obj = obj
     return obj["config"]
 
@@ -111,9 +134,7 @@ def open_store(*, write: bool = False, create: bool = False) -> Iterator[Store]:
             path.parent.mkdir(parents=True, exist_ok=True)
         store = Store(path, readonly=not (write or create))
     except OSError as exc:
-        raise TrackerError(f"cannot open the database {path}: {exc.strerror}") from None
-    except StoreError as exc:
-        raise TrackerError(str(exc)) from None
+        raise StateError(f"cannot open the database {path}: {exc.strerror}") from None
     try:
         yield store
     finally:

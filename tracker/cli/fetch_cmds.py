@@ -7,24 +7,16 @@ from dataclasses import replace
 
 import click
 
-from tracker.cli.base import DATE, InputError, TrackerError, get_config, main, open_store
-from tracker.config import ConfigError, parse_parts
-from tracker.fetch.http import FetchError
+from tracker.cli.base import DATE, get_config, main, open_store
+from tracker.config import parse_parts
+from tracker.errors import InputError, SourceError
 from tracker.fetch.sync import sync
-from tracker.parse import ParseError
-from tracker.snapshots import SnapshotError
-from tracker.store import StoreError
 
 _PARTS_HELP = "Only these Parts (repeat or comma-separate: --part 740,774). Default: the configured parts."
 
 
 def _parts(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    if not values:
-        return None
-    try:
-        return parse_parts(",".join(values), "--part")
-    except ConfigError as exc:
-        raise InputError(str(exc)) from None
+    return parse_parts(",".join(values), "--part") if values else None
 
 
 @main.command("fetch")
@@ -48,16 +40,16 @@ def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
         config = replace(config, parts=chosen)
     try:
         with open_store(create=True) as store:
-            result = sync(config, store, since=since, log=lambda m: click.echo(m, err=True))
-    except (FetchError, ParseError, SnapshotError, StoreError, OSError) as exc:
-        raise TrackerError(str(exc)) from None
+            result = sync(config, store, since=since)
+    except InputError as exc:  # a bad download is the source's failure (exit 1), not the user's input
+        raise SourceError(str(exc)) from None
     new = ", ".join(f"{part}@{date}" for part, date in result.new_versions) or "none"
     click.echo(
         f"new versions: {new}; new rules: {result.rules_added}; "
         f"{result.requests} requests, {result.bytes / 1e6:,.1f} MB"
     )
     if result.errors:  # the other versions went on; these are retried by the next fetch
-        raise TrackerError("; ".join(result.errors))
+        raise SourceError("; ".join(result.errors))
 
 
 @main.command("rules")

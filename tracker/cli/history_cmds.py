@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.base import DATE, InputError, TrackerError, get_config, main, open_store
-from tracker.history import HistoryError, history, text_on
+from tracker.cli.base import DATE, get_config, main, open_store
+from tracker.errors import InputError, TrackerError
+from tracker.history import history, text_on
 from tracker.parse.xmltext import unescape
-from tracker.search import Hit, Presence, SearchError, search, search_all_dates
+from tracker.search import Hit, Presence, search, search_all_dates
 from tracker.store import Store
 from tracker.xref import check_refs, refs_to
 
@@ -56,17 +57,14 @@ def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None
     With --on DATE, prints instead the text of KEY in force on that date.
     """
     store = _store(on)
-    try:
-        if on is not None:
-            paragraphs = text_on(store, key, on)
-            if fmt == "json":
-                _json({"key": key, "on": on, "paragraphs": [p.to_dict() for p in paragraphs]})
-            else:
-                click.echo("\n".join(unescape(p.text) for p in paragraphs))
-            return
-        result = history(store, key, with_text=with_text)
-    except HistoryError as exc:
-        raise InputError(str(exc)) from None
+    if on is not None:
+        paragraphs = text_on(store, key, on)
+        if fmt == "json":
+            _json({"key": key, "on": on, "paragraphs": [p.to_dict() for p in paragraphs]})
+        else:
+            click.echo("\n".join(unescape(p.text) for p in paragraphs))
+        return
+    result = history(store, key, with_text=with_text)
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=fmt == "json")
 
 
@@ -131,16 +129,13 @@ def search_command(phrase: str, on: str | None, part: str | None, all_dates: boo
     left ("still there" if it has not).
     """
     store = _store(on)
-    try:
-        found: list[Presence] | list[Hit]
-        if all_dates:
-            found = presences = search_all_dates(store, phrase, part=part)
-            lines = [f"{p.citation}  {p.entered} → {p.left or 'still there'}   {p.snippet}" for p in presences]
-        else:
-            found = hits = search(store, phrase, on=on, part=part)
-            lines = [f"{h.citation}  ({h.version})   {h.snippet}" for h in hits]
-    except SearchError as exc:
-        raise InputError(str(exc)) from None
+    found: list[Presence] | list[Hit]
+    if all_dates:
+        found = presences = search_all_dates(store, phrase, part=part)
+        lines = [f"{p.citation}  {p.entered} → {p.left or 'still there'}   {p.snippet}" for p in presences]
+    else:
+        found = hits = search(store, phrase, on=on, part=part)
+        lines = [f"{h.citation}  ({h.version})   {h.snippet}" for h in hits]
     if fmt == "json":
         _json([x.to_dict() for x in found])
     else:

@@ -7,16 +7,10 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.base import InputError, main
+from tracker.cli.base import main
+from tracker.errors import InputError
 from tracker.model import Paragraph
-from tracker.parse import ParseError, parse_file
-
-
-def _load(path: Path) -> list[Paragraph]:
-    try:
-        return parse_file(path)
-    except ParseError as exc:
-        raise InputError(str(exc)) from None
+from tracker.parse import parse_file
 
 
 def _depths(records: list[Paragraph]) -> dict[str, int]:
@@ -46,7 +40,7 @@ def parse_command(file: Path, as_json: bool, width: int) -> None:
     With --json, prints a list of records in document order, each with citation, parent,
     part, unit, marker, kind, heading, text, sha256, order and refs.
     """
-    records = _load(file)
+    records = parse_file(file)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
         return
@@ -61,7 +55,7 @@ def parse_command(file: Path, as_json: bool, width: int) -> None:
               help="The eCFR XML file to read.")
 def show_command(citation: str, file: Path) -> None:
     """Print one paragraph (CITATION, e.g. 740.10(b)(3) or 3A090.a) and everything under it."""
-    records = _load(file)
+    records = parse_file(file)
     keys = {r.citation for r in records}
     if citation not in keys:
         near = sorted(k for k in keys if k.startswith(citation.split("(")[0].split(".")[0]))[:5]

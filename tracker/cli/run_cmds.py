@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.base import InputError, TrackerError, get_config, main
-from tracker.config import ConfigError
-from tracker.log import stderr_log
+from tracker.cli.base import get_config, main
+from tracker.errors import StateError, TrackerError
+from tracker.log import library_log, silent
 from tracker.run import run
 
 
@@ -44,12 +44,8 @@ def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
     rest was still done and failed messages are retried next run), 2 bad settings.
     """
     config = get_config()
-    log = (lambda line: None) if quiet else stderr_log
-    try:
-        outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=log)
-    except ConfigError as exc:
-        raise InputError(str(exc)) from None
+    outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=silent if quiet else library_log)
     if outcome.hung:
-        raise TrackerError(outcome.hung)
+        raise StateError(outcome.hung)
     if outcome.exit_code:
         raise TrackerError("; ".join(outcome.problems) + " (reports kept; the next run retries)")

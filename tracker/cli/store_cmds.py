@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.base import DATE, InputError, TrackerError, get_config, main, open_store
-from tracker.diff import DiffError, diff_dates
-from tracker.parse import ParseError
+from tracker.cli.base import DATE, get_config, main, open_store
+from tracker.diff import diff_dates
+from tracker.errors import InputError, StateError
 from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index
-from tracker.runlock import LockBusyError, RunLock
+from tracker.runlock import RunLock
 from tracker.snapshots import ecfr_path, quarantine
 from tracker.store import Store, StoreError, find_snapshots, ingest_file
 
@@ -21,7 +21,7 @@ def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, ex
     texts = store.counts()["texts"]
     try:
         added = ingest_file(store, path, part=part, date=date, excerpt=excerpt, accept_suspect=accept)
-    except (ParseError, StoreError) as exc:
+    except StoreError as exc:  # a file the store refuses is bad input (exit 2), not a store failure
         raise InputError(str(exc)) from None
     if added:
         row = max((r for r in store.snapshots() if r["source"] == str(path)), key=lambda r: r["id"])
@@ -117,10 +117,8 @@ def remove_version_command(part: str, date: str, yes: bool) -> None:
         lock = RunLock(config.database)
         try:
             lock.acquire()  # no run may build reports from the version while it goes
-        except LockBusyError as exc:
-            raise TrackerError(str(exc)) from None
         except OSError as exc:
-            raise TrackerError(f"cannot take the run lock {lock.path}: {exc.strerror}") from None
+            raise StateError(f"cannot take the run lock {lock.path}: {exc.strerror}") from None
         try:
             _remove(store, config.reports_dir, config.snapshots_dir, part, date, yes)
         finally:
@@ -199,6 +197,6 @@ def diff_command(date_a: str, date_b: str, part: str | None, eccn: str | None, f
     with open_store() as store:
         try:
             result = diff_dates(store, date_a, date_b, part=part, eccn=eccn)
-        except (DiffError, StoreError) as exc:
+        except StoreError as exc:  # a version the store does not hold is bad input here (exit 2)
             raise InputError(str(exc)) from None
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=fmt == "json")

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from tracker.fetch.http import FetchError, HttpClient
-from tracker.log import Log, stderr_log
+from tracker.log import Log, library_log
 
 API = "/api/versioner/v1"
 #: The versions endpoint answers at most this many results a page.
@@ -29,7 +29,7 @@ _DATE_FIELDS = ("amendment_date", "date", "issue_date")
 class EcfrClient:
     """``titles``, ``versions`` and ``full`` of the versioner API for one CFR title."""
 
-    def __init__(self, http: HttpClient, base_url: str, title: int = 15, *, log: Log = stderr_log) -> None:
+    def __init__(self, http: HttpClient, base_url: str, title: int = 15, *, log: Log = library_log) -> None:
         self.http = http
         self.base = base_url.rstrip("/") + API
         self.title = title

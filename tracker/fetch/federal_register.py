@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tracker.fetch.http import FetchError, HttpClient, Throttle, origin
-from tracker.log import Log, stderr_log
+from tracker.log import Log, library_log
 
 AGENCY = "industry-and-security-bureau"
 #: The fields kept for each rule (the API returns only the fields asked for).
@@ -80,7 +80,7 @@ class FederalRegisterClient:
     """``documents.json`` searches (with paging) and full-text XML downloads."""
 
     def __init__(
-        self, http: HttpClient, base_url: str, *, full_text_rate: float = 1.0, log: Log = stderr_log
+        self, http: HttpClient, base_url: str, *, full_text_rate: float = 1.0, log: Log = library_log
     ) -> None:
         self.http = http
         self.url = base_url.rstrip("/") + "/api/v1/documents.json"

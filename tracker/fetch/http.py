@@ -20,6 +20,7 @@ only within the origin (scheme, host, port) of the URL asked for.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import random
 import socket
@@ -33,7 +34,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import HTTPError, ReadTimeoutError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
@@ -238,6 +239,11 @@ class _TooLarge(Exception):
     """A body over :data:`MAX_RESPONSE_BYTES` (internal: :meth:`HttpClient.get` turns it into a FetchError)."""
 
 
+#: What a download can raise once its deadline has cut its sockets: I/O errors (requests' are OSErrors too),
+#: the connection's protocol errors, our own refusal of what was read so far, and the deadline itself.
+_CUT_ERRORS = (OSError, HTTPError, http.client.HTTPException, FetchError, _Expired, _TooLarge)
+
+
 def _read_body(resp: requests.Response, limit: int) -> None:
     """Read ``resp``'s body in chunks into ``resp.content``, raising :class:`_TooLarge` past ``limit`` bytes."""
     declared = resp.headers.get("Content-Length", "")
@@ -325,7 +331,7 @@ class HttpClient:
         try:
             with deadline:
                 resp = self._follow(url, params, accept, shown, deadline)
-        except Exception:
+        except _CUT_ERRORS:
             if deadline.expired:  # after the cut, any failure is the deadline's
                 raise self._late(shown) from None
             raise

@@ -66,7 +66,7 @@ from tracker.fetch.amendments import Amendment, parse_amendments
 from tracker.fetch.ecfr import EcfrClient
 from tracker.fetch.federal_register import FederalRegisterClient
 from tracker.fetch.http import FetchError, HttpClient
-from tracker.log import Log, stderr_log
+from tracker.log import Log, library_log
 from tracker.model import Paragraph
 from tracker.parse import ParseError, parse_tree
 from tracker.parse.xmltext import load_xml
@@ -185,7 +185,7 @@ def sync(
     *,
     http: HttpClient | None = None,
     since: str | None = None,
-    log: Log = stderr_log,
+    log: Log = library_log,
     today: str | None = None,
 ) -> SyncResult:
     """Download and ingest what is new for ``config.parts`` (everything since ``since`` for a backfill).
