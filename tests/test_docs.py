@@ -1,0 +1,292 @@
+"""Docs that cannot rot: the command lines of README.md and docs/*.md run as written, and datasette-metadata.json
+labels every table and column of a fresh tracker database.
+
+A command line is checked against the click command objects themselves (``tracker.cli.main.commands``; datasette's
+own ``serve`` where datasette is installed), not against help text: the command exists, every option it uses is an
+option of that command (or of the group, before the command name), an option that takes a value is given one (not
+the next option), a choice is one of its choices, and — for whole command lines (fenced blocks and the README's
+command table, whose ``[…]`` marks what is optional) — the positional arguments count as the command takes them
+and every required option is there. A ``tracker …`` mention in prose is checked for its command and options.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shlex
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import click
+import pytest
+
+from tracker.cli import main
+from tracker.config import Config
+from tracker.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+METADATA = ROOT / "datasette-metadata.json"
+
+_FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```", re.M | re.S)
+_NOT_COMMANDS = {"python", "py", "pycon", "toml", "json"}  # fenced blocks of these languages hold no command lines
+_TABLE_CELL = re.compile(r"^\| `(tracker [^`]*)` \|", re.M)
+_INLINE = re.compile(r"`(tracker [^`]*)`")
+_PROGRAM = re.compile(r"(?:^|/)(tracker|datasette)$")
+_ASSIGNMENT = re.compile(r"^\w+=")
+
+
+class Line(NamedTuple):
+    """One command line of the docs: where it is, its words (the program first), and whether it is whole."""
+
+    where: str
+    words: list[str]
+    whole: bool
+
+    def __str__(self) -> str:
+        return f"{self.where}: {shlex.join(self.words)}"
+
+
+def _line_no(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _commands(shell_line: str) -> Iterator[list[str]]:
+    """The simple commands of one shell line (split at ``&&``, ``||``, ``;``, ``|``), comments dropped."""
+    lexer = shlex.shlex(shell_line, posix=True, punctuation_chars="&|;")
+    lexer.whitespace_split = True
+    words: list[str] = []
+    for token in lexer:
+        if set(token) <= set("&|;"):
+            yield words
+            words = []
+        else:
+            words.append(token)
+    yield words
+
+
+def _program_words(words: list[str]) -> list[str] | None:
+    """``words`` from the tracker or datasette program on (``ExecStart=…/tracker``, ``X=1 tracker``), else None."""
+    for i, word in enumerate(words):
+        program = _PROGRAM.search(_ASSIGNMENT.sub("", word))
+        if program:
+            return [program.group(1), *words[i + 1 :]]
+        if not _ASSIGNMENT.match(word):
+            return None
+    return None
+
+
+def _block_lines(name: str, text: str) -> Iterator[Line]:
+    for block in _FENCE.finditer(text):
+        if block.group(1).strip() in _NOT_COMMANDS:
+            continue
+        start = _line_no(text, block.start(2))
+        joined = block.group(2).replace("\\\n", "  \n")  # a continued line is one line, numbered by its start
+        for offset, shell_line in enumerate(joined.split("\n")):
+            if not re.search(r"(?:^|[\s=/])(tracker|datasette)\s", shell_line + " "):
+                continue
+            for words in _commands(shell_line):
+                found = _program_words(words)
+                if found:
+                    yield Line(f"{name}:{start + offset}", found, True)
+
+
+def _table_lines(name: str, text: str) -> Iterator[Line]:
+    for cell in _TABLE_CELL.finditer(text):
+        written = re.sub(r"[\[\]]", "", cell.group(1).replace("\\|", "|"))
+        yield Line(f"{name}:{_line_no(text, cell.start())}", shlex.split(written), True)
+
+
+def _prose_lines(name: str, text: str) -> Iterator[Line]:
+    prose = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    table = {m.start(1) for m in _TABLE_CELL.finditer(prose)}
+    for span in _INLINE.finditer(prose):
+        if span.start(1) not in table:
+            yield Line(f"{name}:{_line_no(prose, span.start())}", shlex.split(span.group(1)), False)
+
+
+def doc_lines() -> list[Line]:
+    """Every command line shown in README.md and docs/*.md."""
+    lines: list[Line] = []
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT).as_posix()
+        lines += [*_block_lines(name, text), *_table_lines(name, text), *_prose_lines(name, text)]
+    return lines
+
+
+LINES = doc_lines()
+TRACKER_LINES = [line for line in LINES if line.words[0] == "tracker"]
+DATASETTE_LINES = [line for line in LINES if line.words[0] == "datasette"]
+
+
+# -- checking words against a click command -----------------------------------------------------------------
+
+
+def _options(command: click.Command) -> dict[str, click.Option]:
+    return {o: p for p in command.params if isinstance(p, click.Option) for o in (*p.opts, *p.secondary_opts)}
+
+
+def _read_options(
+    command: click.Command, words: list[str], *, stop_at_argument: bool
+) -> tuple[list[str], set[str], list[str]]:
+    """(problems, names of the options used, positional words) of ``words`` given to ``command``."""
+    options, helps = _options(command), set(command.context_settings.get("help_option_names", ["--help"]))
+    problems: list[str] = []
+    used: set[str] = set()
+    positional: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        i += 1
+        if not word.startswith("-") or word == "-":
+            positional.append(word)
+            if stop_at_argument:
+                return problems, used, positional + words[i:]
+            continue
+        name, equals, value = word.partition("=")
+        if name in helps:
+            continue
+        option = options.get(name)
+        if option is None:
+            problems.append(f"{name} is not an option of {command.name!r}")
+            continue
+        used.add(option.name or name)
+        if option.is_flag or option.count:
+            continue
+        values = [value] if equals else words[i : i + option.nargs]
+        i += 0 if equals else option.nargs
+        problems += _value_problems(name, option, values)
+    return problems, used, positional
+
+
+def _value_problems(name: str, option: click.Option, values: list[str]) -> list[str]:
+    if len(values) < option.nargs or any(v.startswith("-") and v != "-" for v in values):
+        return [f"{name} takes a value but is given {' '.join(values) or 'none'}"]
+    if isinstance(option.type, click.Choice):
+        return [f"{name} {v}: not one of {list(option.type.choices)}"
+                for alternatives in values for v in alternatives.split("|") if v not in option.type.choices]
+    return []
+
+
+def command_problems(command: click.Command, words: list[str], *, whole: bool) -> list[str]:
+    """What is wrong with ``words`` (after the command name) as arguments of ``command``."""
+    problems, used, positional = _read_options(command, words, stop_at_argument=False)
+    arguments = [p for p in command.params if isinstance(p, click.Argument)]
+    most = math.inf if any(p.nargs < 0 for p in arguments) else sum(p.nargs for p in arguments)
+    least = sum(max(p.nargs, 1) for p in arguments if p.required)
+    if len(positional) > most or (whole and len(positional) < least):
+        problems.append(f"{command.name!r} takes {least}..{most} arguments, given {len(positional)}: {positional}")
+    if whole:
+        problems += [f"{p.opts[-1]} is required" for p in command.params
+                     if isinstance(p, click.Option) and p.required and p.name not in used]
+    return problems
+
+
+def group_problems(group: click.Group, words: list[str], *, whole: bool) -> list[str]:
+    """What is wrong with ``words`` (after the program name) as a command line of ``group``."""
+    default = getattr(group, "default_cmd_name", None)  # datasette FILE … means datasette serve FILE …
+    if default and words and words[0] not in group.commands and words[0] not in _options(group):
+        return command_problems(group.commands[default], words, whole=whole)
+    problems, used, rest = _read_options(group, words, stop_at_argument=True)
+    if "version" in used or not rest:  # tracker --version, tracker --help
+        return problems
+    if rest[0] in group.commands:
+        return problems + command_problems(group.commands[rest[0]], rest[1:], whole=whole)
+    return [*problems, f"{rest[0]!r} is not a command"]
+
+
+def datasette_static_problems(words: list[str]) -> list[str]:
+    """Without datasette installed: ``--immutable`` is followed by the database, ``--metadata`` by our file."""
+    problems = []
+    after = dict(zip(words, words[1:], strict=False))
+    if after.get("--immutable") != Config().database.name:
+        problems.append(f"--immutable must be followed by the database file, not {after.get('--immutable')!r}")
+    if after.get("--metadata") != METADATA.name:
+        problems.append(f"--metadata must name {METADATA.name}, not {after.get('--metadata')!r}")
+    return problems
+
+
+# -- the command lines ----------------------------------------------------------------------------------------
+
+
+def test_the_docs_show_command_lines_and_the_table_lists_every_command():
+    table = {line.words[1] for line in TRACKER_LINES if line.where.startswith("README.md") and line.whole}
+    assert set(main.commands) <= table
+    assert len([line for line in TRACKER_LINES if line.whole]) >= 20 and DATASETTE_LINES
+
+
+@pytest.mark.parametrize("line", TRACKER_LINES, ids=str)
+def test_every_tracker_command_line_is_valid_as_written(line):
+    assert group_problems(main, line.words[1:], whole=line.whole) == [], str(line)
+
+
+@pytest.mark.parametrize("line", DATASETTE_LINES, ids=str)
+def test_the_datasette_line_opens_the_database_immutable_with_the_metadata(line):
+    assert datasette_static_problems(line.words) == [], str(line)
+
+
+@pytest.mark.parametrize("line", DATASETTE_LINES, ids=str)
+def test_the_datasette_line_is_valid_for_datasette_itself(line):
+    cli = pytest.importorskip("datasette.cli", reason="datasette is an optional extra (pip install -e '.[datasette]')")
+    assert group_problems(cli.cli, line.words[1:], whole=True) == [], str(line)
+
+
+def test_metadata_description_shows_the_same_datasette_line():
+    description = json.loads(METADATA.read_text(encoding="utf-8"))["description"]
+    (words,) = [w for w in (_program_words(c) for c in _commands(description.split(": ", 1)[1])) if w]
+    assert datasette_static_problems(words) == []
+
+
+@pytest.mark.parametrize(
+    ("words", "problem"),
+    [
+        (["diff", "2024-01-01", "2024-02-01", "--bogus"], "--bogus is not an option"),
+        (["diff", "2024-01-01"], "takes 2..2 arguments"),
+        (["history", "3A090", "--format", "xml"], "not one of"),
+        (["remove-version", "--part", "774"], "--date is required"),
+        (["history", "--on", "--text", "3A090"], "--on takes a value"),
+        (["--config", "x.toml", "no-such"], "is not a command"),
+    ],
+)
+def test_the_checker_finds_what_is_wrong(words, problem):
+    assert any(problem in p for p in group_problems(main, words, whole=True))
+
+
+def test_the_former_datasette_line_is_found_wrong():
+    words = shlex.split("datasette tracker.db --immutable --metadata datasette-metadata.json")
+    assert any("--immutable must be followed by the database" in p for p in datasette_static_problems(words))
+
+
+# -- the datasette metadata -----------------------------------------------------------------------------------
+
+
+def _schema(path: Path) -> dict[str, set[str]]:
+    """Every table and view of the database at ``path`` → its columns (FTS shadow tables left out)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        named = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        virtual = [name for name, sql in named if sql.upper().startswith("CREATE VIRTUAL TABLE")]
+        return {
+            name: {c for (c,) in conn.execute("SELECT name FROM pragma_table_info(?)", (name,))}
+            for name, _ in named
+            if not any(name.startswith(f"{v}_") for v in virtual)
+        }
+    finally:
+        conn.close()
+
+
+def test_datasette_metadata_labels_every_table_and_column_of_a_fresh_database(tmp_path):
+    with Store(tmp_path / "tracker.db"):
+        pass
+    schema = _schema(tmp_path / "tracker.db")
+    tables = json.loads(METADATA.read_text(encoding="utf-8"))["databases"]["tracker"]["tables"]
+    assert set(tables) == set(schema)
+    for name, columns in schema.items():
+        assert set(tables[name].get("columns", {})) == columns, name
+        assert tables[name].get("description"), name
