@@ -32,10 +32,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from tracker.citations import ECCN
 from tracker.fetch.amendments import Amendment
 from tracker.model import Change, Rule
 
-_ECCN = re.compile(r"\d[A-E]\d{3}")
+_ECCN = re.compile(ECCN)
 _FR_CITATION = re.compile(r"\b\d{1,3} FR \d+\b")
 _SOURCE = " Source"
 

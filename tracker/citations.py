@@ -37,8 +37,10 @@ ECCN = r"\d[A-E]\d{3}"
 ECCN_SERIES = r"\d[A-E]x\d{2}|\dx\d{3}"
 #: The item path after an ECCN (regex source, possibly empty): .b.2, .z, .aa.12.
 ITEM = r"(?:\.(?:[a-z]{1,2}|\d{1,2}))*"
+#: What a section paragraph's designation holds (regex source): a, 2, iv, A, aa.
+LABEL = r"[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2}"
 #: One paragraph designation of a section (regex source): (a) (2) (iv) (A) (aa).
-DESIGNATION = r"\((?:[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2})\)"
+DESIGNATION = rf"\((?:{LABEL})\)"
 #: A section number (regex source): 740.10, 744.21a.
 SECTION = r"\d{3}\.\d+[a-z]?"
 

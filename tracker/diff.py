@@ -62,6 +62,7 @@ from dataclasses import dataclass, field, replace
 
 from diff_match_patch import diff_match_patch
 
+from tracker.citations import DASHES, ECCN, ITEM, is_eccn, part_sort_key
 from tracker.errors import InputError
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Paragraph
 from tracker.parse.xmltext import plain, unescape
@@ -121,12 +122,11 @@ def redline(old: str, new: str) -> tuple[tuple[str, str], ...]:
 # -- classification -------------------------------------------------------------------------------
 
 _RESERVED = re.compile(r"(?:§+\s*[\d.]+\s*)?\[?\s*reserved\s*\]?\.?", re.I)
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 _WORD = re.compile(r"[^\W_]+(?:[.,:/][^\W_]*\d[^\W_]*)*")
 _REFERENCE = re.compile(
     r"(?=[\d(A-E])(?:"  # every form starts with a digit, "(" or A-E: other positions are skipped at once
     r"\b\d{3}\.\d+[a-z]?(?:\([a-zA-Z0-9]{1,5}\))*"  # 740.10(a)(3)(v)
-    r"|\b\d[A-E]\d{3}(?:\.[a-z0-9]{1,4})*"  # 3A001.z.1
+    rf"|\b{ECCN}{ITEM}"  # 3A001.z.1
     r"|(?<![\w)])(?:\((?:[a-z]{1,4}|\d{1,3}|[A-Z])\)){1,6}"  # (a)(3)(v)
     r"|\b[A-E]:\d+\b"  # Country Group E:1
     r"|(?<=[Pp]art )\d{3}\b|(?<=[Nn]o\. )\d+\b"  # part 744, supplement no. 1
@@ -140,7 +140,7 @@ def _is_reserved(p: Paragraph) -> bool:
 
 def _words(text: str) -> list[str]:
     """The words of a text with case, punctuation, dashes, quotes and emphasis ignored."""
-    return _WORD.findall(plain(text).translate(_DASHES).casefold())
+    return _WORD.findall(plain(text).translate(DASHES).casefold())
 
 
 def _references(text: str) -> tuple[str, list[str]]:
@@ -217,16 +217,6 @@ def _regulatory_by_part(paragraphs: Iterable[Paragraph]) -> dict[str, list[Parag
     return parts
 
 
-def _part_key(part: str) -> tuple[int, str]:
-    """Parts in CFR order, by their leading number (a range such as ``23-49`` sorts by 23).
-
-    >>> sorted(["50", "23-49", "3", "301"], key=_part_key)
-    ['3', '23-49', '50', '301']
-    """
-    lead = re.match(r"\d+", part)
-    return (int(lead.group()) if lead else 1 << 30, part)
-
-
 def compare(
     old: list[Paragraph], new: list[Paragraph], *, earlier: Mapping[str, str] | None = None
 ) -> list[Change]:
@@ -237,7 +227,7 @@ def compare(
     """
     olds, news = _regulatory_by_part(old), _regulatory_by_part(new)
     changes: list[Change] = []
-    for part in sorted(olds.keys() | news.keys(), key=_part_key):
+    for part in sorted(olds.keys() | news.keys(), key=part_sort_key):
         changes.extend(compare_delta(_delta(olds.get(part, []), news.get(part, [])), earlier or {}))
     return changes
 
@@ -390,9 +380,6 @@ def _change_lines(c: Change) -> list[str]:
     return lines
 
 
-_ECCN = re.compile(r"\d[A-E]\d{3}")
-
-
 def _resolve(store, part: str, date: str, notes: list[str]) -> str:
     version = store.version_on(part, date)
     if version is None:
@@ -440,7 +427,7 @@ def diff_dates(
         raise DiffError(f"{date_a} is after {date_b}: give the earlier date first")
     if eccn is not None:
         eccn = eccn.upper()
-        if not _ECCN.fullmatch(eccn):
+        if not is_eccn(eccn):
             raise DiffError(f"{eccn!r} is not an ECCN (digit, letter A-E, three digits: 3A090)")
     notes: list[str] = []
     versions: dict[str, tuple[str, str]] = {}

@@ -28,60 +28,21 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from tracker.citations import is_under, normalise_key, part_of
 from tracker.diff import compare
 from tracker.errors import InputError
 from tracker.model import Change, Paragraph, Reference, Rule
 from tracker.parse.xmltext import unescape
 from tracker.report.markup import runs_to_text
 
-ECCN_KEY = re.compile(r"^(\d[A-Ea-e]\d{3})((?:\.[A-Za-z0-9]{1,4})*)$")
-SECTION_KEY = re.compile(r"^(\d{3})\.\d+[a-z]?(?:\([A-Za-z0-9]{1,5}\))*$")
-_PART_IN = re.compile(r"\b[Pp]art (\d{3})\b")
-#: Characters that may follow a key inside the citation of something under it.
-_CHILD_SEP = frozenset(" .(,")
 _TOP = "\U0010ffff"
 
 
 class HistoryError(InputError, LookupError):
     """An unknown key, or a date with no stored version; the message is one line."""
-
-
-def normalise_key(key: str) -> str:
-    """The stored spelling of a key: ECCN upper case, item letters lower case, no ``§``.
-
-    >>> normalise_key(" § 740.10(a)(2) "), normalise_key("3a001.Z.1"), normalise_key("ECCN 4A090")
-    ('740.10(a)(2)', '3A001.z.1', '4A090')
-    """
-    key = re.sub(r"^(?:§+|ECCN)\s*", "", key.strip())
-    m = ECCN_KEY.match(key)
-    if m:
-        return m.group(1).upper() + m.group(2).lower()
-    return key
-
-
-def part_of(key: str) -> str | None:
-    """The Part a key lives in (``774`` for ECCNs), or None when the key does not say.
-
-    >>> part_of("3A090.a"), part_of("740.10(a)"), part_of("Supplement No. 1 to Part 740"), part_of("x")
-    ('774', '740', '740', None)
-    """
-    if ECCN_KEY.match(key):
-        return "774"
-    m = SECTION_KEY.match(key) or _PART_IN.search(key)
-    return m.group(1) if m else None
-
-
-def is_under(citation: str, key: str) -> bool:
-    """True if ``citation`` is ``key`` or something inside it.
-
-    >>> is_under("3A090 License Requirements", "3A090"), is_under("740.10(a)", "740.1")
-    (True, False)
-    """
-    return citation == key or (citation.startswith(key) and citation[len(key)] in _CHILD_SEP)
 
 
 @dataclass(frozen=True, slots=True)

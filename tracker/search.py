@@ -23,6 +23,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from tracker.citations import part_sort_key
 from tracker.errors import InputError
 from tracker.parse.xmltext import plain
 from tracker.xref import versions_on
@@ -118,4 +119,4 @@ def search_all_dates(store, query: str, *, part: str | None = None) -> list[Pres
             out[-1] = Presence(p, citation, last.entered, end, last.snippet)
         else:
             out.append(Presence(p, citation, start, end, plain(snippet)))
-    return sorted(out, key=lambda x: (len(x.part), x.part, x.citation, x.entered))
+    return sorted(out, key=lambda x: (part_sort_key(x.part), x.citation, x.entered))

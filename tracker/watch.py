@@ -16,13 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from tracker.citations import is_eccn_key, is_section_key, is_under, normalise_key
 from tracker.model import Change
 
 _PART = re.compile(r"^(?:part\s+)?(\d{1,4})$", re.I)
-_ECCN = re.compile(r"^\d[A-E]\d{3}(?:\.[a-z0-9]+)*$", re.I)
-_SECTION = re.compile(r"^\d{3}\.\d+[a-z]?(?:\([^()]+\))*$", re.I)
-#: What may follow a watched key in a citation under it: an item, a block name, a paragraph.
-_UNDER = (".", " ", "(")
 
 
 def normalise_entry(entry: str) -> str:
@@ -35,15 +32,10 @@ def normalise_entry(entry: str) -> str:
     part = _PART.match(text)
     if part:
         return part.group(1)
-    if _ECCN.match(text):
-        return text[:5].upper() + text[5:].lower()
-    if _SECTION.match(text):
-        return text
+    key = normalise_key(text)
+    if is_eccn_key(key) or is_section_key(key):
+        return key
     raise ValueError(f"watch entry {entry!r} is not an ECCN (3A090), a section (740.10) or a Part (774)")
-
-
-def _under(citation: str, key: str) -> bool:
-    return citation == key or (citation.startswith(key) and citation[len(key)] in _UNDER)
 
 
 def matches(change: Change, watch: Iterable[str]) -> bool:
@@ -53,7 +45,7 @@ def matches(change: Change, watch: Iterable[str]) -> bool:
         if key.isdigit():
             if change.part == key:
                 return True
-        elif any(_under(c, key) for c in citations):
+        elif any(is_under(c, key) for c in citations):
             return True
     return False
 

@@ -30,11 +30,10 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
 
-from tracker.history import ECCN_KEY, is_under, normalise_key, part_of
+from tracker.citations import Citation, is_eccn_key, is_under, normalise_key, part_of, part_sort_key
 
 _GROUP_COLUMN = re.compile(r"\[([A-E]):\s?(\d)\]")
 _COUNTRY_GROUPS_UNIT = "Supplement No. 1 to Part 740"
-_PART = re.compile(r"^Part (\d{1,4})$")
 _TOP = "\U0010ffff"
 _RELATIVE_TAIL = re.compile(r"^(?:this\s+)?paragraphs?\s+((?:\([A-Za-z0-9]{1,5}\))+)\s+of this section")
 #: A relative designation that cannot start from the section itself: roman, number or capital first.
@@ -104,7 +103,7 @@ def refs_to(store, citation: str, *, on: str | None = None) -> list[Ref]:
     for part, version in versions_on(store, on).items():
         found = _live_refs(store, part, version, " AND target >= ? AND target < ?", (citation, citation + _TOP))
         out.extend(r for r in found if is_under(r.target, citation))
-    return sorted(out, key=lambda r: (len(r.part), r.part, r.from_citation, r.target))
+    return sorted(out, key=lambda r: (part_sort_key(r.part), r.from_citation, r.target))
 
 
 @dataclass
@@ -149,15 +148,16 @@ class Catalog:
             if group in self.country_groups:
                 return "ok", ""
             return "broken", f"no column [{group}] in the Country Group tables of Supplement No. 1 to Part 740"
-        m = _PART.match(ref.target)
-        part = m.group(1) if m else part_of(ref.target)
+        cited = Citation.parse(ref.target)
+        whole = cited.part if cited is not None and cited.kind == "part" else None  # "Part 744": the Part itself
+        part = whole or part_of(ref.target)
         if part is None:
             return "unchecked", "target is not a single citation"
-        if ref.kind == "eccn" and not ECCN_KEY.match(ref.target):
+        if ref.kind == "eccn" and not is_eccn_key(ref.target):
             return "unchecked", "an ECCN pattern, not one entry"
         if part not in self.versions:
             return "external", f"Part {part} is not tracked (or not stored on this date)"
-        if m or ref.target in self.keys(part):
+        if whole or ref.target in self.keys(part):
             return "ok", ""
         if self._implied(ref.target, part):
             return "ok", f"{ref.target} has no text of its own; its sub-items exist"
@@ -173,7 +173,7 @@ class Catalog:
             self._sorted[part] = sorted(keys)
         ordered = self._sorted[part]
         i = bisect.bisect_left(ordered, target + ".")
-        return i < len(ordered) and ordered[i].startswith(target + ".") and bool(ECCN_KEY.match(target))
+        return i < len(ordered) and ordered[i].startswith(target + ".") and is_eccn_key(target)
 
     def _elliptical(self, ref: Ref, part: str) -> str | None:
         """For "paragraph (viii) of this section" written in 740.20(d)(2): the existing 740.20(d)(2)(viii).
@@ -207,7 +207,7 @@ def check_refs(store, on: str | None = None, *, parts: list[str] | None = None) 
         for ref in _live_refs(store, part, version):
             status, reason = catalog.check(ref)
             out.append(RefCheck(part, ref.from_citation, ref.target, ref.kind, ref.written, status, reason))
-    out.sort(key=lambda c: (len(c.part), c.part, c.from_citation, c.target))
+    out.sort(key=lambda c: (part_sort_key(c.part), c.from_citation, c.target))
     return out
 
 

@@ -6,7 +6,8 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import replace
 
-from tracker.diff import DiffError, _part_key, _regulatory_by_part
+from tracker.citations import part_sort_key
+from tracker.diff import DiffError, _regulatory_by_part
 from tracker.model import Change, Paragraph
 
 
@@ -23,7 +24,7 @@ def apply(old: list[Paragraph], changes: Iterable[Change]) -> list[Paragraph]:
     for c in changes:
         by_part[c.part].append(c)
     out: list[Paragraph] = []
-    for part in sorted(olds.keys() | by_part.keys(), key=_part_key):
+    for part in sorted(olds.keys() | by_part.keys(), key=part_sort_key):
         out.extend(_apply_part(olds.get(part, []), by_part.get(part, [])))
     return out
 

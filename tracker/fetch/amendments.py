@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from tracker.citations import ECCN
 from tracker.parse.xmltext import load_xml, normalise_ws
 
 
@@ -51,7 +52,7 @@ _SECTIONS = re.compile(
     re.IGNORECASE,
 )
 _SUPPLEMENT = re.compile(r"\b(supplement|appendix)\s+(?:no\.?\s*)?(\w+)\s+to\s+part\s+(\d+)", re.IGNORECASE)
-_ECCN = re.compile(r"\b(\d[A-E]\d{3})\b")
+_ECCN = re.compile(rf"\b({ECCN})\b")
 _SUBPART = re.compile(r"\bsubpart ([A-Z]{1,2})\b", re.IGNORECASE)
 _AUTHORITY = re.compile(r"\bauthority citation for part (\d+)", re.IGNORECASE)
 

@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.atomic import remove_temp_files
+from tracker.citations import part_sort_key
 from tracker.config import Config
 from tracker.fetch.amendments import Amendment, parse_amendments
 from tracker.fetch.ecfr import EcfrClient
@@ -242,7 +243,7 @@ class _Sync:
         else:
             self.log("eCFR: no new versions of the tracked parts")
         fr_until, fr_due = self._attribution(state, since)
-        parts = sorted(set(state.get("parts") or ()) | set(self.config.parts), key=lambda p: (len(p), p))
+        parts = sorted(set(state.get("parts") or ()) | set(self.config.parts), key=part_sort_key)
         write_json(state_path(self.root), {
             "latest_issue_date": state.get("latest_issue_date") if self.incomplete else latest,
             "parts": parts,
@@ -451,7 +452,7 @@ class _Sync:
                 refs = doc["cfr_references"]
                 record["parts"] |= {part} | {str(r.get("part")) for r in refs if str(r.get("title")) == "15"}
         known = {r["document_number"] for r in self.store.rules()}
-        records = [{**r, "parts": sorted(r["parts"], key=lambda p: (len(p), p))} for r in found.values()]
+        records = [{**r, "parts": sorted(r["parts"], key=part_sort_key)} for r in found.values()]
         for record in records:
             write_json(federal_register_path(self.root, record["document_number"], "json"), record)
         self.store.add_rules(records)

@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tracker.citations import ECCN, ITEM, unique_key
 from tracker.model import Paragraph
 from tracker.parse.ecfr import short_heading
 from tracker.parse.refs import extract_refs
 from tracker.parse.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
 
-_ECCN_HEAD = re.compile(r"(\d[A-E]\d{3})(?=\s|$)")
+_ECCN_HEAD = re.compile(rf"({ECCN})(?=\s|$)")
 _CATEGORY = re.compile(r"Category\s+(\d+)\b")
 _CAT_PART = re.compile(r"Part\s+(\d+|I{1,3}|IV)\b")
 _GROUP = re.compile(r"([A-E])\.\s")
@@ -57,8 +58,8 @@ _RANGE = re.compile(rf"(?P<a>{_PATH})\s+(?:through|to)\s+(?P<b>{_PATH})(?=\s|$)"
 _NOTE_LABEL = re.compile(
     r"(?P<kind>License Requirements Notes?|Technical Notes?|Notes?|N\.\s?B\.|Nota Bene)\s*(?P<num>\d+)?"
 )
-_NOTE_TARGETS = re.compile(r"\s*to\s+(?:ECCNs?\s+)?(?P<t>\d[A-E]\d{3}[^:]*)")
-_ECCN_REF = re.compile(r"\d[A-E]\d{3}(?:\.(?:[a-z]|\d{1,2}))*")
+_NOTE_TARGETS = re.compile(rf"\s*to\s+(?:ECCNs?\s+)?(?P<t>{ECCN}[^:]*)")
+_ECCN_REF = re.compile(ECCN + ITEM)
 _CONTROL_CODE = re.compile(r"([A-Z]{2,4})\b")
 
 
@@ -95,11 +96,8 @@ class _State:
         return self.item or self.block or self.eccn or self.last or self.context
 
     def add(self, key: str, *, kind: str, parent: str, text: str, marker: str = "", heading: str = "") -> str:
-        """Append a record under a unique key (`` 2``, `` 3`` on repeats) and return the key."""
-        unique, n = key, 1
-        while unique in self.keys:
-            n += 1
-            unique = f"{key} {n}"
+        """Append a record under a unique key (:func:`tracker.citations.unique_key`) and return the key."""
+        unique = unique_key(key, self.keys)
         self.keys.add(unique)
         refs = extract_refs(text, unit=self.unit, part=self.part)
         self.records.append(

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from tracker.citations import unify_dashes, unique_key
 from tracker.model import Paragraph
 from tracker.parse.markers import resolve_levels, split_markers
 from tracker.parse.refs import extract_refs
@@ -48,14 +49,6 @@ class _Builder:
     keys: set[str] = field(default_factory=set)
     counters: dict[str, int] = field(default_factory=dict)
 
-    def unique(self, key: str) -> str:
-        if key not in self.keys:
-            return key
-        n = 2
-        while f"{key} ({n})" in self.keys:
-            n += 1
-        return f"{key} ({n})"
-
     def next_number(self, scope: str) -> int:
         self.counters[scope] = self.counters.get(scope, 0) + 1
         return self.counters[scope]
@@ -72,7 +65,7 @@ class _Builder:
         marker: str = "",
         heading: str = "",
     ) -> str:
-        citation = self.unique(key)
+        citation = unique_key(key, self.keys)
         self.keys.add(citation)
         refs = extract_refs(text, unit=unit, part=part) if text else ()
         self.records.append(
@@ -170,12 +163,9 @@ def _units(root: etree._Element) -> Iterator[etree._Element]:
     yield from root.iter("DIV5")
 
 
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
-
-
 def _clean_n(n: str) -> str:
     """A DIV's ``N`` as a key part: no section sign, one kind of dash ("Parts 23–49" and "23-49" are one key)."""
-    return normalise_ws(n.replace("§", "")).translate(_DASHES)
+    return unify_dashes(normalise_ws(n.replace("§", "")))
 
 
 def _part_of(el: etree._Element) -> str:

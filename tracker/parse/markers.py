@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from tracker.citations import LABEL
+
 #: The level types, outermost first.
 LOWER, ARABIC, ROMAN, UPPER, ITALIC_ARABIC, ITALIC_ROMAN = range(6)
 LEVEL_ORDER = (LOWER, ARABIC, ROMAN, UPPER, ITALIC_ARABIC, ITALIC_ROMAN)
@@ -28,7 +30,7 @@ _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 
 # One marker: (a) (1) (iv) (A) (aa), italic as *(1)* or (*1*).
 _TOKEN = (
-    r"(?:\((?P<p>[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2})\)"
+    rf"(?:\((?P<p>{LABEL})\)"
     r"|\*\((?P<i1>\d{1,3}|[ivx]{1,6}|[a-z])\)\*"
     r"|\(\*(?P<i2>\d{1,3}|[ivx]{1,6}|[a-z])\*\))"
 )

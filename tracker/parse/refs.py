@@ -20,11 +20,22 @@ from __future__ import annotations
 
 import re
 
+from tracker.citations import (
+    DESIGNATION,
+    ECCN,
+    ECCN_SERIES,
+    ITEM,
+    SECTION,
+    country_group,
+    is_eccn,
+    part_citation,
+    supplement,
+)
 from tracker.model import Reference
 from tracker.parse.xmltext import plain
 
-_PARA = r"(?:\((?:[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z])\))"
-_SECTION = rf"(\d{{3}}\.\d{{1,3}}[a-z]?)({_PARA}*)"
+_PARA = rf"(?:{DESIGNATION})"
+_SECTION = rf"({SECTION})({_PARA}*)"
 
 _SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
 
@@ -36,7 +47,7 @@ _RELATIVE = re.compile(
     rf"\b(?:this\s+)?paragraphs?\s+({_PARA}+)(?:\s+(?:of|in)\s+(?:this\s+section|§\s*{_SECTION}))?"
 )
 # The lookbehinds are checked in code (``_starts_word``): a leading lookbehind slows the scan 2x.
-_ECCN = re.compile(r"(\d[A-E]\d{3}|\d[A-E]x\d{2}|\dx\d{3})((?:\.(?:[a-z]{1,2}|\d{1,2}))*)(?![\w])")
+_ECCN = re.compile(rf"({ECCN}|{ECCN_SERIES})({ITEM})(?![\w])")
 _COUNTRY = re.compile(rf"\bCountry\s+Groups?\s+([A-E]:\s?\d(?:{_SEP}[A-E]:\s?\d)*)")
 _GROUP = re.compile(r"([A-E]):\s?(\d)")
 _SUPPLEMENT = re.compile(r"\bsupplement\s+no\.?\s*(\d+)\s+to\s+(?:(this)\s+part|part\s+(\d{3}))", re.I)
@@ -71,7 +82,7 @@ def extract_refs(text: str, *, unit: str | None, part: str) -> tuple[Reference, 
     for m in _CFR.finditer(s) if "CFR" in s else ():
         title, num, paras = m.groups()
         kind = "section" if title == "15" and "." in num else ("part" if title == "15" else "external")
-        target = f"{num}{paras}" if "." in num else f"Part {num}"
+        target = f"{num}{paras}" if "." in num else part_citation(num)
         add(m.start(), m.end(), target if title == "15" else f"{title} CFR {num}{paras}", kind, m.group(0))
     for m in _SECTION_SIGN.finditer(s) if "§" in s else ():
         if not free(m.start(), m.end()):
@@ -89,17 +100,17 @@ def extract_refs(text: str, *, unit: str | None, part: str) -> tuple[Reference, 
             add(m.start(), m.end(), _section_target(unit, paras), "section", m.group(0))
     for m in _COUNTRY.finditer(s) if "Country" in s else ():
         for g in _GROUP.finditer(m.group(1)):
-            add(m.start(), m.end(), f"Country Group {g.group(1)}:{g.group(2)}", "country-group", m.group(0))
+            add(m.start(), m.end(), country_group(g.group(1), g.group(2)), "country-group", m.group(0))
     for m in _SUPPLEMENT.finditer(s) if "upplement" in s or "UPPLEMENT" in s else ():
         target_part = part if m.group(2) else m.group(3)
-        add(m.start(), m.end(), f"Supplement No. {m.group(1)} to Part {target_part}", "supplement", m.group(0))
+        add(m.start(), m.end(), supplement(m.group(1), target_part), "supplement", m.group(0))
     for m in _PART.finditer(s) if "art " in s else ():
         if free(m.start(), m.end()) and not s.endswith("CFR ", 0, m.start()):
-            add(m.start(), m.end(), f"Part {m.group(1)}", "part", m.group(0))
+            add(m.start(), m.end(), part_citation(m.group(1)), "part", m.group(0))
     for m in _ECCN.finditer(s):
         if free(m.start(), m.end()) and _starts_word(s, m.start()):
             add(m.start(), m.end(), f"{m.group(1)}{m.group(2)}", "eccn", m.group(0))
-    if unit and re.fullmatch(r"\d[A-E]\d{3}", unit):
+    if unit and is_eccn(unit):
         for m in _THIS_ECCN.finditer(s):
             add(m.start(), m.end(), unit, "eccn", m.group(0))
     found.sort(key=lambda x: x[0])

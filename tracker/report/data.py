@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import quote
 
-from tracker.history import is_under, part_of
+from tracker.citations import Citation, is_under, part_of, part_sort_key
 from tracker.model import CHANGE_KINDS, Change, Rule
 from tracker.watch import normalise_entry
 from tracker.xref import RefCheck
@@ -44,9 +43,16 @@ PART_TITLES = {
     "774": "The Commerce Control List",
 }
 
-ECCN_RE = re.compile(r"^\d[A-E]\d{3}\Z")
-SECTION_RE = re.compile(r"^\d{3}\.\d+[a-z]?\Z")
-SUPPLEMENT_RE = re.compile(r"^Supplement No\. (\d+[A-Z]?) to Part (\d{3})\Z")
+
+
+def whole_unit(unit: str) -> Citation | None:
+    """The citation of a whole ECCN, section or supplement (the units with pages of their own), else None.
+
+    >>> [getattr(whole_unit(u), "kind", None) for u in ("3A090", "740.10", "740.10(a)", "Part 740")]
+    ['eccn', 'section', None, None]
+    """
+    c = Citation.parse(unit)
+    return c if c is not None and c.kind in ("eccn", "section", "supplement") and c.unit == unit else None
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ class Summary:
             counts[c.kind, c.part] = counts.get((c.kind, c.part), 0) + 1
         present = {k for k, _ in counts}
         kinds = tuple(k for k in CHANGE_KINDS if k in present) + tuple(sorted(present - set(CHANGE_KINDS)))
-        all_parts = tuple(sorted(set(parts) | {p for _, p in counts}, key=_part_key))
+        all_parts = tuple(sorted(set(parts) | {p for _, p in counts}, key=part_sort_key))
         return cls(kinds, all_parts, counts, len(changes))
 
     @property
@@ -150,9 +156,10 @@ class UnitView:
 
 def unit_label(unit: str) -> str:
     """How a unit is named for a reader: ``ECCN 3A090``, ``§ 740.10``, ``Supplement No. 1 to Part 740``."""
-    if ECCN_RE.match(unit):
+    whole = whole_unit(unit)
+    if whole is not None and whole.kind == "eccn":
         return f"ECCN {unit}"
-    if SECTION_RE.match(unit):
+    if whole is not None and whole.kind == "section":
         return f"§ {unit}"
     return unit
 
@@ -172,10 +179,6 @@ class PartView:
         return sum(len(u.changes) for u in self.units)
 
 
-def _part_key(part: str) -> tuple[int, str]:
-    return (int(part), part) if part.isdigit() else (10**6, part)
-
-
 def group_changes(changes: tuple[Change, ...]) -> tuple[PartView, ...]:
     """Part → unit → changes, Parts in numeric order, units and changes in document order."""
     by_part: dict[str, dict[str, list[Change]]] = {}
@@ -183,7 +186,7 @@ def group_changes(changes: tuple[Change, ...]) -> tuple[PartView, ...]:
         by_part.setdefault(c.part, {}).setdefault(c.unit, []).append(c)
     return tuple(
         PartView(part, tuple(UnitView(u, tuple(cs)) for u, cs in units.items()))
-        for part, units in sorted(by_part.items(), key=lambda kv: _part_key(kv[0]))
+        for part, units in sorted(by_part.items(), key=lambda kv: part_sort_key(kv[0]))
     )
 
 
@@ -216,14 +219,14 @@ def citation_url(ecfr_base: str, date: str, part: str, unit: str, citation: str 
     'https://www.ecfr.gov/on/2024-04-04/title-15/section-740.2#p-740.2(a)(8)(i)'
     """
     base = f"{ecfr_base.rstrip('/')}/on/{date}/title-15"
-    if SECTION_RE.match(unit):
+    whole = whole_unit(unit)
+    if whole is not None and whole.kind == "section":
         fragment = f"#p-{citation}" if citation and citation.startswith(f"{unit}(") else ""
         return f"{base}/section-{unit}{quote(fragment, safe='#()-.')}"
-    if ECCN_RE.match(unit):
-        unit = "Supplement No. 1 to Part 774"
-    m = SUPPLEMENT_RE.match(unit)
-    if m:
-        return f"{base}/part-{m.group(2)}/appendix-{quote(unit)}"
+    if whole is not None and whole.kind == "eccn":
+        whole = Citation("supplement", "774", ("1",))  # the CCL
+    if whole is not None:
+        return f"{base}/part-{whole.part}/appendix-{quote(str(whole))}"
     return f"{base}/part-{part}"
 
 
@@ -266,12 +269,12 @@ def history_path(unit: str) -> str | None:
     >>> [history_path(u) for u in ("3A090", "740.10", "Supplement No. 1 to Part 740", "Part 740", "3A090\\n")]
     ['eccn/3A090.html', 'section/740.10.html', 'supplement/740-1.html', None, None]
     """
-    if ECCN_RE.match(unit):
-        return f"eccn/{unit}.html"
-    if SECTION_RE.match(unit):
-        return f"section/{unit}.html"
-    m = SUPPLEMENT_RE.match(unit)
-    return f"supplement/{m.group(2)}-{m.group(1)}.html" if m else None
+    whole = whole_unit(unit)
+    if whole is None:
+        return None
+    if whole.kind == "supplement":
+        return f"supplement/{whole.part}-{whole.path[0]}.html"
+    return f"{whole.kind}/{unit}.html"
 
 
 def in_report_order(report: ReportData) -> tuple[Change, ...]:
