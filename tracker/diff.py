@@ -64,9 +64,9 @@ from diff_match_patch import diff_match_patch
 
 from tracker.citations import DASHES, ECCN, ITEM, is_eccn, part_sort_key
 from tracker.errors import InputError
-from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Paragraph
+from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Delta, Paragraph
 from tracker.parse.xmltext import plain, unescape
-from tracker.store import Delta, is_date
+from tracker.store import is_date
 
 
 class DiffError(InputError):
@@ -233,7 +233,7 @@ def compare(
 
 
 def _delta(old: list[Paragraph], new: list[Paragraph]) -> Delta:
-    """Two paragraph lists of one Part as a :class:`~tracker.store.Delta` (paragraphs whose text or heading
+    """Two paragraph lists of one Part as a :class:`~tracker.model.Delta` (paragraphs whose text or heading
     differ, or whose citation is on one side only, and the citations of each side in order)."""
     old_by, new_by = {p.citation: p for p in old}, {p.citation: p for p in new}
     if len(old_by) != len(old) or len(new_by) != len(new):

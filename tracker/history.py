@@ -34,50 +34,22 @@ from typing import Any
 from tracker.citations import is_under, normalise_key, part_of
 from tracker.diff import compare
 from tracker.errors import InputError
-from tracker.model import Change, Paragraph, Reference, Rule
+from tracker.model import Change, Paragraph, Rule
 from tracker.parse.xmltext import unescape
 from tracker.report.markup import runs_to_text
-
-_TOP = "\U0010ffff"
+from tracker.store import Span, Store
 
 
 class HistoryError(InputError, LookupError):
     """An unknown key, or a date with no stored version; the message is one line."""
 
 
-@dataclass(frozen=True, slots=True)
-class SpanRow:
-    """One span under a key, joined with its text."""
-
-    citation: str
-    unit: str
-    parent: str | None
-    prev: str | None
-    hash: str
-    valid_from: str
-    valid_to: str | None
-    kind: str
-    marker: str
-    heading: str
-    text: str
-    refs: str
-
-    def live_on(self, version: str) -> bool:
-        return self.valid_from <= version and (self.valid_to is None or self.valid_to > version)
+def span_rows(store: Store, part: str, key: str) -> list[Span]:
+    """Every span of ``part`` whose citation is ``key`` or under it."""
+    return [r for r in store.spans_starting(part, key) if is_under(r.citation, key)]
 
 
-def span_rows(store, part: str, key: str) -> list[SpanRow]:
-    """Every span of ``part`` whose citation is ``key`` or under it (an index range scan)."""
-    rows = store.db.execute(
-        "SELECT s.citation, s.unit, s.parent, s.prev, s.hash, s.valid_from, s.valid_to,"
-        " t.kind, t.marker, t.heading, t.text, t.refs FROM spans s JOIN texts t ON t.hash = s.hash"
-        " WHERE s.part = ? AND s.citation >= ? AND s.citation < ?",
-        (part, key, key + _TOP),
-    ).fetchall()
-    return [SpanRow(*r) for r in rows if is_under(r[0], key)]
-
-
-def ordered(rows: list[SpanRow], part: str) -> list[Paragraph]:
+def ordered(rows: list[Span]) -> list[Paragraph]:
     """The rows of one version as paragraphs in document order (their own ``prev`` chain)."""
     by_prev = {r.prev: r for r in rows}
     cites = {r.citation for r in rows}
@@ -85,29 +57,18 @@ def ordered(rows: list[SpanRow], part: str) -> list[Paragraph]:
     out: list[Paragraph] = []
     seen: set[str] = set()
     for start in starts:
-        row: SpanRow | None = start
+        row: Span | None = start
         while row is not None and row.citation not in seen:
             seen.add(row.citation)
-            out.append(_paragraph(row, part, len(out)))
+            out.append(row.paragraph(len(out)))
             row = by_prev.get(row.citation)
-    out.extend(_paragraph(r, part, len(out) + i) for i, r in enumerate(r for r in rows if r.citation not in seen))
+    out.extend(r.paragraph(len(out) + i) for i, r in enumerate(r for r in rows if r.citation not in seen))
     return out
 
 
-def _paragraph(r: SpanRow, part: str, order: int) -> Paragraph:
-    refs = tuple(Reference(*x) for x in json.loads(r.refs))
-    return Paragraph(r.citation, part, r.unit, r.parent, r.marker, r.kind, r.heading, r.text, order, refs)
-
-
-def rules_on(store, part: str, date: str) -> tuple[Rule, ...]:
+def rules_on(store: Store, part: str, date: str) -> tuple[Rule, ...]:
     """Rules effective on ``date`` (else published that day) that touch ``part`` or name no Part."""
-    rows = list(
-        store.db.query(
-            "SELECT * FROM rules WHERE effective_on = :d OR publication_date = :d ORDER BY document_number",
-            {"d": date},
-        )
-    )
-    rows = [r for r in rows if not json.loads(r["parts"]) or part in json.loads(r["parts"])]
+    rows = [r for r in store.rules_of_date(date) if not r["parts"] or part in r["parts"]]
     effective = [r for r in rows if r["effective_on"] == date]
     chosen = effective or [r for r in rows if not r["effective_on"]] or rows
     return tuple(
@@ -217,7 +178,7 @@ def _change_lines(c: Change) -> list[str]:
     return [head, f"      {body}"] if body else [head]
 
 
-def _known_rows(store, key: str, part: str | None = None) -> tuple[str, list[SpanRow]]:
+def _known_rows(store: Store, key: str, part: str | None = None) -> tuple[str, list[Span]]:
     key = normalise_key(key)
     part = part or part_of(key)
     parts = store.parts()
@@ -230,20 +191,12 @@ def _known_rows(store, key: str, part: str | None = None) -> tuple[str, list[Spa
     raise HistoryError(f"unknown key {key!r}; nearest known: {', '.join(nearest_keys(store, key, part)) or 'none'}")
 
 
-def nearest_keys(store, key: str, part: str | None, n: int = 5) -> list[str]:
+def nearest_keys(store: Store, key: str, part: str | None, n: int = 5) -> list[str]:
     """The stored citations closest to ``key`` (difflib), for an error message."""
-    where, args = ("WHERE part = ?", (part,)) if part else ("", ())
-    known = [r[0] for r in store.db.execute(f"SELECT DISTINCT citation FROM spans {where}", args)]
-    return difflib.get_close_matches(key, known, n=n, cutoff=0.5)
+    return difflib.get_close_matches(key, store.citations(part), n=n, cutoff=0.5)
 
 
-def _previous(store, part: str, date: str) -> str | None:
-    return store.db.execute(
-        "SELECT max(date) FROM snapshots WHERE part = ? AND date < ?", (part, date)
-    ).fetchone()[0]
-
-
-def history(store, key: str, *, with_text: bool = False, part: str | None = None) -> History:
+def history(store: Store, key: str, *, with_text: bool = False, part: str | None = None) -> History:
     """Every version date on which ``key`` or anything under it changed, newest first.
 
     ``part`` is where the key is stored (default: the Part its name says, else the first that has it).
@@ -255,7 +208,7 @@ def history(store, key: str, *, with_text: bool = False, part: str | None = None
     candidates = sorted({r.valid_from for r in rows} | {r.valid_to for r in rows if r.valid_to} - {first_stored})
     entries: list[Entry] = []
     for date in candidates:
-        previous = _previous(store, part, date)
+        previous = store.version_before(part, date)
         if previous is None:
             continue
         old = {r.citation: r for r in rows if r.live_on(previous)}
@@ -265,40 +218,40 @@ def history(store, key: str, *, with_text: bool = False, part: str | None = None
             continue
         earlier = {r.citation: r.text for r in sorted(rows, key=lambda r: r.valid_from) if r.valid_from < previous}
         changes = compare(
-            ordered([r for c, r in old.items() if c in touched], part),
-            ordered([r for c, r in new.items() if c in touched], part),
+            ordered([r for c, r in old.items() if c in touched]),
+            ordered([r for c, r in new.items() if c in touched]),
             earlier=earlier,
         )
         if not changes:
             continue
         rules = rules_on(store, part, date)
-        text = "\n".join(p.text for p in ordered(list(new.values()), part)) if with_text else None
+        text = "\n".join(p.text for p in ordered(list(new.values()))) if with_text else None
         entries.append(Entry(date, previous, tuple(replace(c, rules=rules) for c in changes), rules, text))
     first_seen = min(r.valid_from for r in rows)
     first_text = None
     if with_text:
-        first_text = "\n".join(p.text for p in ordered([r for r in rows if r.live_on(first_seen)], part))
+        first_text = "\n".join(p.text for p in ordered([r for r in rows if r.live_on(first_seen)]))
     return History(key, part, first_stored, first_seen, tuple(reversed(entries)), first_text, _removed_on(rows))
 
 
-def _removed_on(rows: list[SpanRow]) -> str | None:
+def _removed_on(rows: list[Span]) -> str | None:
     """The version date from which none of ``rows`` is in force any more (None while one still is)."""
     ends = [r.valid_to for r in rows]
     return None if None in ends else max(e for e in ends if e is not None)
 
 
-def last_text(store, key: str, part: str | None = None) -> tuple[str, list[Paragraph]]:
+def last_text(store: Store, key: str, part: str | None = None) -> tuple[str, list[Paragraph]]:
     """The latest stored version that has ``key`` and its paragraphs there (the text it had when removed).
 
     Raises :class:`HistoryError` for a key never stored.
     """
     part, rows = _known_rows(store, key, part)
     removed = _removed_on(rows)
-    version = (_previous(store, part, removed) or removed) if removed else store.dates(part)[-1]
-    return version, ordered([r for r in rows if r.live_on(version)], part)
+    version = (store.version_before(part, removed) or removed) if removed else store.dates(part)[-1]
+    return version, ordered([r for r in rows if r.live_on(version)])
 
 
-def text_on(store, key: str, date: str) -> list[Paragraph]:
+def text_on(store: Store, key: str, date: str) -> list[Paragraph]:
     """The paragraphs of ``key`` (and under it) in force on ``date``, in document order.
 
     Raises :class:`HistoryError` when the date is before the first stored version or the key
@@ -313,4 +266,4 @@ def text_on(store, key: str, date: str) -> list[Paragraph]:
         spans = sorted({(r.valid_from, r.valid_to or "now") for r in rows})
         ranges = ", ".join(f"{a}–{b}" for a, b in spans[:6])
         raise HistoryError(f"{normalise_key(key)} is not in the version of part {part} in force on {date} ({ranges})")
-    return ordered(live, part)
+    return ordered(live)

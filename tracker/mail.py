@@ -62,7 +62,7 @@ from tracker.errors import SourceError
 from tracker.log import Log
 from tracker.report.data import ReportData
 from tracker.report.render import render_email_html, render_html, render_text
-from tracker.store import Store
+from tracker.store import Delivery, Store
 from tracker.watch import filter_changes, normalise_entry
 
 SECURITY_MODES = ("starttls", "ssl", "none")
@@ -258,11 +258,7 @@ def build_message(report: ReportData, *, sender: str, recipient: str, msgid: str
     return msg
 
 
-# -- the deliveries table -------------------------------------------------------------------------
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+# -- the deliveries table (kept by the store: tracker.store.deliveries) ------------------------------
 
 
 def plan(store: Store, report: ReportData, settings: MailSettings) -> list[str]:
@@ -276,23 +272,15 @@ def plan(store: Store, report: ReportData, settings: MailSettings) -> list[str]:
         mine = recipient_report(report, r, settings)
         if not mine.changes:
             continue
-        store.db.execute(
-            "INSERT OR IGNORE INTO deliveries (version_date, recipient, message_id, subject, status, updated_at)"
-            " VALUES (?, ?, ?, ?, 'pending', ?)",
-            (report.version_date, r.address, message_id(report.version_date, r.address, settings.sender),
-             subject(mine), _now()),
-        )
+        msgid = message_id(report.version_date, r.address, settings.sender)
+        store.plan_delivery(report.version_date, r.address, msgid, subject(mine))
         planned.append(r.address)
     return planned
 
 
-def unsent(store: Store) -> list[dict[str, Any]]:
+def unsent(store: Store) -> list[Delivery]:
     """Delivery rows not yet accepted by the server, by version date then recipient."""
-    return list(store.db.query("SELECT * FROM deliveries WHERE status != 'sent' ORDER BY version_date, recipient"))
-
-
-def _update(store: Store, row_id: int, sql: str, *args: Any) -> None:
-    store.db.execute(f"UPDATE deliveries SET {sql}, updated_at = ? WHERE id = ?", (*args, _now(), row_id))
+    return store.unsent_deliveries()
 
 
 def claimer() -> str:
@@ -314,7 +302,8 @@ def claim_lapsed(claimed_by: str | None, claimed_at: str | None) -> bool:
     """Whether a ``sending`` claim may be taken over: its claimer is a process of this host that no
     longer runs, or the claim is older than :data:`CLAIM_LIMIT` (or unreadable).
 
-    >>> claim_lapsed("elsewhere.example.com:1", _now()), claim_lapsed(claimer(), _now())
+    >>> just_now = datetime.now(UTC).isoformat(timespec="seconds")
+    >>> claim_lapsed("elsewhere.example.com:1", just_now), claim_lapsed(claimer(), just_now)
     (False, False)
     >>> claim_lapsed("elsewhere.example.com:1", "2024-04-04T06:30:00+00:00")
     True
@@ -330,35 +319,20 @@ def claim_lapsed(claimed_by: str | None, claimed_at: str | None) -> bool:
 
 def _claim(store: Store, row_id: int, me: str) -> bool:
     """Claim a row for sending in one atomic UPDATE; False when it is sent or another live process has it."""
-    now = _now()
-    changed = store.db.execute(
-        "UPDATE deliveries SET status = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1,"
-        " updated_at = ? WHERE id = ? AND status != 'sent'"
-        " AND (status != 'sending' OR claim_lapsed(claimed_by, claimed_at))",
-        (me, now, now, row_id),
-    ).rowcount
-    if changed:
+    claimed = store.claim_delivery(row_id, me, claim_lapsed)
+    if claimed:
         checkpoint.reached("mail.claimed")
-    return bool(changed)
-
-
-def _release(store: Store, row_id: int, me: str, error: str) -> None:
-    """Mark a row this process claimed ``failed`` with ``error`` and drop the claim (nothing if not ours)."""
-    store.db.execute(
-        "UPDATE deliveries SET status = 'failed', last_error = ?, claimed_by = NULL, claimed_at = NULL,"
-        " updated_at = ? WHERE id = ? AND status = 'sending' AND claimed_by = ?",
-        (error, _now(), row_id, me),
-    )
+    return claimed
 
 
 def _holder(store: Store, row_id: int) -> str:
     """Why a row could not be claimed, for the log."""
-    row = store.db.execute("SELECT status, claimed_by, claimed_at FROM deliveries WHERE id = ?", (row_id,)).fetchone()
+    row = store.delivery(row_id)
     if row is None:
         return "no longer planned"
-    if row[0] == "sent":
+    if row.status == "sent":
         return "already sent by another process"
-    return f"being sent by {row[1]} (claimed {row[2]})"
+    return f"being sent by {row.claimed_by} (claimed {row.claimed_at})"
 
 
 # -- transports -----------------------------------------------------------------------------------
@@ -548,7 +522,7 @@ class SendOutcome:
 def send_pending(
     store: Store,
     settings: MailSettings,
-    rows: Iterable[dict[str, Any]],
+    rows: Iterable[Delivery],
     report_on: Callable[[str], ReportData],
     transport: Transport,
     log: Log,
@@ -562,11 +536,10 @@ def send_pending(
     """
     by_address = {r.address: r for r in settings.recipients}
     me = claimer()
-    store.db.conn.create_function("claim_lapsed", 2, claim_lapsed)
     sent = skipped = untried = 0
     errors: list[str] = []
     for row in rows:
-        who, date = row["recipient"], row["version_date"]
+        who, date = row.recipient, row.version_date
         recipient = by_address.get(who)
         if recipient is None:
             log(f"mail {date} → {who}: no longer a recipient in [mail]; not sent")
@@ -577,26 +550,26 @@ def send_pending(
             continue
         report = recipient_report(report_on(date), recipient, settings)
         msg = build_message(
-            report, sender=settings.sender, recipient=who, msgid=row["message_id"], max_changes=settings.max_changes
+            report, sender=settings.sender, recipient=who, msgid=row.message_id, max_changes=settings.max_changes
         )
-        if transport.final and not _claim(store, row["id"], me):
-            log(f"mail {date} → {who}: {_holder(store, row['id'])}; skipped")
+        if transport.final and not _claim(store, row.id, me):
+            log(f"mail {date} → {who}: {_holder(store, row.id)}; skipped")
             skipped += 1
             continue
         try:
             result = transport.send(msg, who)
             checkpoint.reached("mail.accepted")
             if transport.final:
-                _update(store, row["id"], "status = 'sent', last_error = NULL")
+                store.mark_delivery_sent(row.id)
         except MailError as exc:
-            _release(store, row["id"], me, str(exc))
+            store.release_delivery(row.id, me, str(exc))
             errors.append(f"mail {date} → {who}: {exc}")
             log(f"{errors[-1]} (FAILED; retried next run)")
             continue
         except BaseException as exc:  # interrupted in this process (Ctrl-C, exit): the next run may take it at once
-            _release(store, row["id"], me, f"interrupted while sending ({type(exc).__name__})")
+            store.release_delivery(row.id, me, f"interrupted while sending ({type(exc).__name__})")
             raise
-        log(f"mail {date} → {who}: {row['subject']!r} {result}")
+        log(f"mail {date} → {who}: {row.subject!r} {result}")
         sent += 1
     if untried:
         errors.append(f"mail: {untried} message(s) not tried: {transport.given_up}; the next run sends them")

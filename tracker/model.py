@@ -160,3 +160,19 @@ class Change:
         d["reference_pairs"] = [list(r) for r in self.reference_pairs]
         d["rules"] = [asdict(r) for r in self.rules]
         return d
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """Two versions of one Part as far as they differ (:meth:`tracker.store.Store.delta`).
+
+    ``old`` and ``new`` hold the paragraphs of each version whose citation is absent from the
+    other version or whose content (kind, marker, heading, text, refs) differs there, each in its
+    document order; a paragraph that only moved (a neighbour inserted or removed) is in neither.
+    ``old_order`` and ``new_order`` are all citations of each version, in document order.
+    """
+
+    old: list[Paragraph]
+    new: list[Paragraph]
+    old_order: list[str]
+    new_order: list[str]

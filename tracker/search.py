@@ -26,6 +26,7 @@ from typing import Any
 from tracker.citations import part_sort_key
 from tracker.errors import InputError
 from tracker.parse.xmltext import plain
+from tracker.store import Store
 from tracker.xref import versions_on
 
 _WORDS = re.compile(r"[^\W_]+")
@@ -77,43 +78,27 @@ class Presence:
         return asdict(self)
 
 
-_MATCHES = (
-    "SELECT s.part, s.citation, s.valid_from, s.valid_to,"
-    " snippet(texts_fts, 1, '[', ']', '…', 16) FROM texts_fts"
-    " JOIN texts t ON t.rowid = texts_fts.rowid JOIN spans s ON s.hash = t.hash"
-    " WHERE texts_fts MATCH ?"
-)
-
-
-def search(store, query: str, *, on: str | None = None, part: str | None = None, limit: int = 200) -> list[Hit]:
+def search(store: Store, query: str, *, on: str | None = None, part: str | None = None, limit: int = 200) -> list[Hit]:
     """Citations whose text in force on ``on`` (the latest versions when None) matches ``query``."""
     phrase = fts_phrase(query)
     out: list[Hit] = []
     for p, version in versions_on(store, on).items():
         if part is not None and p != part:
             continue
-        rows = store.db.execute(
-            _MATCHES + " AND s.part = ? AND s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?)"
-            " ORDER BY s.citation LIMIT ?",
-            (phrase, p, version, version, limit),
-        )
-        out.extend(Hit(r[0], r[1], version, plain(r[4])) for r in rows)
+        matches = store.search_on(phrase, p, version, limit)
+        out.extend(Hit(m.part, m.citation, version, plain(m.snippet)) for m in matches)
     return out[:limit]
 
 
-def search_all_dates(store, query: str, *, part: str | None = None) -> list[Presence]:
+def search_all_dates(store: Store, query: str, *, part: str | None = None) -> list[Presence]:
     """For each citation whose text ever matched: the stretches of versions in which it matched.
 
     ``entered`` is the version date the phrase first appeared in the citation's text (or the first
     stored version, when it was there from the start); ``left`` the version date from which it no
     longer did (None: still there in the latest version).
     """
-    where, args = (" AND s.part = ?", (part,)) if part else ("", ())
-    rows = store.db.execute(
-        _MATCHES + where + " ORDER BY s.part, s.citation, s.valid_from", (fts_phrase(query), *args)
-    ).fetchall()
     out: list[Presence] = []
-    for p, citation, start, end, snippet in rows:
+    for p, citation, start, end, snippet in store.search_spans(fts_phrase(query), part):
         last = out[-1] if out else None
         if last and last.part == p and last.citation == citation and last.left == start:
             out[-1] = Presence(p, citation, last.entered, end, last.snippet)

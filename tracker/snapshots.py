@@ -16,7 +16,7 @@ A file is written to a hidden temporary file in the same folder, fsynced, checke
 it parses; an eCFR snapshot must be the whole Part it is named after, see :func:`check_ecfr_part`)
 and only then renamed over its final name, so an interrupted download never leaves a half file that
 looks whole. Identifiers and dates are checked before they become file names. Nothing under
-``quarantine/`` or ``held/`` is ever read back as a snapshot (:func:`tracker.store.find_snapshots`
+``quarantine/`` or ``held/`` is ever read back as a snapshot (:func:`tracker.ingest.find_snapshots`
 reads ``ecfr/title-15/`` only).
 
 >>> ecfr_path(Path("snapshots"), "740", "2024-04-04")

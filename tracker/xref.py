@@ -31,30 +31,13 @@ from functools import cached_property
 from typing import Any
 
 from tracker.citations import Citation, is_eccn_key, is_under, normalise_key, part_of, part_sort_key
+from tracker.store import Ref, Store
 
 _GROUP_COLUMN = re.compile(r"\[([A-E]):\s?(\d)\]")
 _COUNTRY_GROUPS_UNIT = "Supplement No. 1 to Part 740"
-_TOP = "\U0010ffff"
 _RELATIVE_TAIL = re.compile(r"^(?:this\s+)?paragraphs?\s+((?:\([A-Za-z0-9]{1,5}\))+)\s+of this section")
 #: A relative designation that cannot start from the section itself: roman, number or capital first.
 _DEEP_FIRST = re.compile(r"^\((?:[ivx]+|\d+|[A-Z])\)")
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """One reference in force: the citing paragraph, the target and the words as written."""
-
-    part: str
-    from_citation: str
-    from_unit: str
-    target: str
-    kind: str
-    written: str
-    valid_from: str
-    valid_to: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +60,7 @@ class RefCheck:
         return asdict(self)
 
 
-def versions_on(store, date: str | None) -> dict[str, str]:
+def versions_on(store: Store, date: str | None) -> dict[str, str]:
     """The version of every stored Part in force on ``date`` (latest when None); Parts not yet stored are left out."""
     out = {}
     for part in store.parts():
@@ -87,21 +70,12 @@ def versions_on(store, date: str | None) -> dict[str, str]:
     return out
 
 
-def _live_refs(store, part: str, version: str, extra: str = "", args: tuple = ()) -> list[Ref]:
-    rows = store.db.execute(
-        "SELECT part, from_citation, from_unit, target, kind, written, valid_from, valid_to FROM xrefs"
-        " WHERE part = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)" + extra,
-        (part, version, version, *args),
-    ).fetchall()
-    return [Ref(*r) for r in rows]
-
-
-def refs_to(store, citation: str, *, on: str | None = None) -> list[Ref]:
+def refs_to(store: Store, citation: str, *, on: str | None = None) -> list[Ref]:
     """References in force on ``on`` (latest versions when None) to ``citation`` or anything under it."""
     citation = normalise_key(citation)
     out: list[Ref] = []
     for part, version in versions_on(store, on).items():
-        found = _live_refs(store, part, version, " AND target >= ? AND target < ?", (citation, citation + _TOP))
+        found = store.refs_on(part, version, citation)
         out.extend(r for r in found if is_under(r.target, citation))
     return sorted(out, key=lambda r: (part_sort_key(r.part), r.from_citation, r.target))
 
@@ -110,19 +84,14 @@ def refs_to(store, citation: str, *, on: str | None = None) -> list[Ref]:
 class Catalog:
     """What exists on a date: the citations of each stored Part and the Country Group columns."""
 
-    store: Any
+    store: Store
     versions: dict[str, str]
     _keys: dict[str, frozenset[str]] = field(default_factory=dict)
     _sorted: dict[str, list[str]] = field(default_factory=dict)
 
     def keys(self, part: str) -> frozenset[str]:
         if part not in self._keys:
-            version = self.versions[part]
-            rows = self.store.db.execute(
-                "SELECT citation FROM spans WHERE part = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
-                (part, version, version),
-            )
-            self._keys[part] = frozenset(r[0] for r in rows)
+            self._keys[part] = self.store.citations_on(part, self.versions[part])
         return self._keys[part]
 
     @cached_property
@@ -130,12 +99,8 @@ class Catalog:
         version = self.versions.get("740")
         if version is None:
             return frozenset()
-        rows = self.store.db.execute(
-            "SELECT t.text FROM spans s JOIN texts t ON t.hash = s.hash WHERE s.part = '740' AND s.unit = ?"
-            " AND t.kind = 'table' AND s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?)",
-            (_COUNTRY_GROUPS_UNIT, version, version),
-        )
-        return frozenset(f"{g}:{n}" for (text,) in rows for g, n in _GROUP_COLUMN.findall(text))
+        texts = self.store.texts_on("740", version, _COUNTRY_GROUPS_UNIT, "table")
+        return frozenset(f"{g}:{n}" for text in texts for g, n in _GROUP_COLUMN.findall(text))
 
     def check(self, ref: Ref) -> tuple[str, str]:
         """``(status, reason)`` for one reference's target."""
@@ -193,7 +158,7 @@ class Catalog:
         return None
 
 
-def check_refs(store, on: str | None = None, *, parts: list[str] | None = None) -> list[RefCheck]:
+def check_refs(store: Store, on: str | None = None, *, parts: list[str] | None = None) -> list[RefCheck]:
     """Every reference in force on ``on`` (latest versions when None) with its target checked.
 
     ``parts`` limits the citing Parts. Ordered by citing Part, then citing citation.
@@ -204,14 +169,14 @@ def check_refs(store, on: str | None = None, *, parts: list[str] | None = None) 
     for part, version in versions.items():
         if parts is not None and part not in parts:
             continue
-        for ref in _live_refs(store, part, version):
+        for ref in store.refs_on(part, version):
             status, reason = catalog.check(ref)
             out.append(RefCheck(part, ref.from_citation, ref.target, ref.kind, ref.written, status, reason))
     out.sort(key=lambda c: (part_sort_key(c.part), c.from_citation, c.target))
     return out
 
 
-def broken_and_repaired(store, part: str, date_a: str, date_b: str) -> tuple[list[RefCheck], list[RefCheck]]:
+def broken_and_repaired(store: Store, part: str, date_a: str, date_b: str) -> tuple[list[RefCheck], list[RefCheck]]:
     """References broken by the change from ``date_a`` to ``date_b``, and those it repaired.
 
     Counts references made in ``part`` and references into ``part`` from any stored Part. A

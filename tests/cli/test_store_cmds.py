@@ -12,8 +12,9 @@ from lxml import etree
 from tests.diff.samples import EXCERPT_3A, EXCERPT_9A
 from tests.support import ECFR_API, PART_740
 from tracker.cli import main
+from tracker.ingest import find_snapshots
 from tracker.snapshots import ecfr_path
-from tracker.store import Store, find_snapshots
+from tracker.store import Store
 
 
 @pytest.fixture

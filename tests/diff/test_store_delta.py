@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from tests.diff.samples import EXCERPT_3A, EXCERPT_9A, SECTION_1194, bulk_title_1_pair, ccl_history, parsed, xml_pair
 from tests.support import PART_740
 from tracker.diff import compare, diff_dates
-from tracker.model import NON_REGULATORY_KINDS, Paragraph
-from tracker.store import Delta, Store, text_hash
+from tracker.model import NON_REGULATORY_KINDS, Delta, Paragraph
+from tracker.store import Store, text_hash
 
 
 def _ingest(store: Store, versions: dict[str, list[Paragraph]], order: list[str] | None = None) -> None:

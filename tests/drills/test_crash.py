@@ -16,7 +16,8 @@ import pytest
 from lxml import etree
 
 from tests.support import ECFR_API, require
-from tracker.store import Store, ingest_file
+from tracker.ingest import ingest_file
+from tracker.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSIONS = 4
@@ -26,7 +27,8 @@ INGEST_ALL = """
 import sys
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from tracker.store import Store, ingest_file
+from tracker.ingest import ingest_file
+from tracker.store import Store
 store = Store({db!r})
 for path in sorted(Path({snapshots!r}).glob("*.xml")):
     ingest_file(store, path, part="734", date=path.stem)

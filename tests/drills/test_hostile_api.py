@@ -25,7 +25,8 @@ from tests.run.conftest import NEW, OLD, write_toml
 from tracker.cli import main
 from tracker.config import Config
 from tracker.fetch.http import MAX_RESPONSE_BYTES
-from tracker.store import Store, ingest_file
+from tracker.ingest import ingest_file
+from tracker.store import Store
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 MB = 1_000_000

@@ -27,7 +27,8 @@ from tests.fetch.conftest import PART_774_NEW, PART_774_OLD
 from tests.mail.smtp import SilentServer, SmtpServer
 from tests.run.conftest import write_toml
 from tracker.config import Config
-from tracker.store import Store, ingest_file
+from tracker.ingest import ingest_file
+from tracker.store import Store
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 VERSIONS = {"2026-06-25": PART_774_OLD, "2026-09-01": PART_774_NEW, "2026-10-01": PART_774_OLD}

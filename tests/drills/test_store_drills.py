@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-import tracker.store as store_module
+import tracker.store.connection as connection_module
 from tests.mail.smtp import SmtpServer
 from tests.run.conftest import write_toml
 from tests.support import ECFR_API, PART_740, require
@@ -116,7 +116,7 @@ conn.execute("ROLLBACK")
 
 
 def test_a_locked_database_makes_writers_fail_in_one_line_while_readers_read(db, monkeypatch):
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT", 0.2)  # the real wait is 10 s; the outcome is the same
+    monkeypatch.setattr(connection_module, "BUSY_TIMEOUT", 0.2)  # the real wait is 10 s; the outcome is the same
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:
@@ -169,7 +169,7 @@ def test_read_only_commands_neither_write_nor_switch_the_journal(db, home):
 def test_read_only_commands_work_where_the_database_folder_cannot_be_written(db, home, monkeypatch):
     """A read-only file system (simulated: root writes everywhere) leaves SQLite no -shm file: immutable mode."""
     real = os.access
-    monkeypatch.setattr(store_module.os, "access", lambda p, mode: Path(p) != home and real(p, mode))
+    monkeypatch.setattr(connection_module.os, "access", lambda p, mode: Path(p) != home and real(p, mode))
     before = files(home)
     for args in (["diff", JUNE, SEPT], ["history", "3A090"], ["search", "laser"]):
         assert cli(db, *args).exit_code == 0, args
@@ -179,7 +179,7 @@ def test_read_only_commands_work_where_the_database_folder_cannot_be_written(db,
 def test_writers_are_one_line_where_the_database_cannot_be_written(db, home, monkeypatch):
     """A read-only file (simulated: root writes everywhere): writers refused, readers served, nothing changed."""
     real = os.access
-    monkeypatch.setattr(store_module.os, "access", lambda p, mode: Path(p) != db and real(p, mode))
+    monkeypatch.setattr(connection_module.os, "access", lambda p, mode: Path(p) != db and real(p, mode))
     before = files(home)
     for args in (["ingest", str(PART_740), "--part", "740", "--date", SEPT], ["run", "--no-fetch"],
                  ["remove-version", "--part", "774", "--date", SEPT, "--yes"]):

@@ -25,8 +25,9 @@ from tests.run.conftest import excerpt, write_toml
 from tests.support import relative_links
 from tracker.cli import main
 from tracker.config import Config
+from tracker.ingest import ingest_file
 from tracker.parse import ParseError, parse_bytes
-from tracker.store import Store, ingest_file
+from tracker.store import Store
 
 OLD, NEW, LATER = "2026-06-25", "2026-09-01", "2026-10-01"
 REAL = "15cm*GHz*N/f"

@@ -14,7 +14,8 @@ from tests.mail import conftest as mail_stand_in
 from tests.mail.smtp import SmtpServer
 from tests.support import ECFR_API, require
 from tracker.config import Config
-from tracker.store import Store, ingest_file
+from tracker.ingest import ingest_file
+from tracker.store import Store
 
 OLD, NEW = "2026-06-25", "2026-09-01"
 

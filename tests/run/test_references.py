@@ -18,8 +18,9 @@ from tests.run.conftest import write_toml
 from tests.support import PART_740, relative_links, require
 from tracker.cli import main
 from tracker.config import Config
+from tracker.ingest import ingest_file
 from tracker.parse import parse_file
-from tracker.store import Store, ingest_file
+from tracker.store import Store
 
 REAL, BROKEN, FIXED = "2026-09-01", "2026-10-01", "2026-11-02"
 GOOD_REF, BAD_REF = "&#xA7; 740.10(a)(3)(v)", "&#xA7; 740.10(a)(2)(iv)"

@@ -203,16 +203,10 @@ def test_crash_before_the_report_is_written_is_completed_by_the_next_run(pair, s
 
 
 def test_crash_after_the_server_accepted_resends_with_the_same_message_id(pair, smtp, monkeypatch):
-    import tracker.mail as mail_module
+    def crash_on_sent(store, row_id):
+        raise KeyboardInterrupt
 
-    real_update = mail_module._update
-
-    def crash_on_sent(store, row_id, sql, *args):
-        if "sent" in sql:
-            raise KeyboardInterrupt
-        real_update(store, row_id, sql, *args)
-
-    monkeypatch.setattr(mail_module, "_update", crash_on_sent)
+    monkeypatch.setattr(Store, "mark_delivery_sent", crash_on_sent)
     with pytest.raises(KeyboardInterrupt):
         run(pair, fetch=False, log=lambda line: None)
     monkeypatch.undo()

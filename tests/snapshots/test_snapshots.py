@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fetch.conftest import PART_774_NEW
+from tracker.ingest import find_snapshots
 from tracker.snapshots import (
     SnapshotError,
     ecfr_path,
@@ -18,7 +19,6 @@ from tracker.snapshots import (
     write_ecfr,
     write_federal_register,
 )
-from tracker.store import find_snapshots
 
 XML = PART_774_NEW.read_bytes()
 

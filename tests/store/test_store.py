@@ -12,11 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tracker.store as store_module
+import tracker.store.connection as connection_module
+import tracker.store.schema as schema_module
+import tracker.store.versions as versions_module
 from tests.diff.samples import EXCERPT_3A, ccl_history, numbered, para, parsed
 from tests.diff.test_store_delta import _ingest as ingest_versions
 from tests.diff.test_store_delta import _small_versions, _versions
 from tests.support import ECFR_API, PART_740
+from tracker.ingest import find_snapshots, infer_part_date, ingest_file
 from tracker.model import Paragraph
 from tracker.parse.xmltext import MAX_XML_BYTES
 from tracker.store import (
@@ -26,9 +29,6 @@ from tracker.store import (
     StoreError,
     SuspectVersionError,
     describe,
-    find_snapshots,
-    infer_part_date,
-    ingest_file,
 )
 
 
@@ -103,7 +103,7 @@ def test_an_exception_mid_ingest_leaves_no_trace(part_740, tmp_path, monkeypatch
     def fail() -> str:  # called for the snapshot row, after texts and spans were written
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(store_module, "_now", fail)
+    monkeypatch.setattr(versions_module, "now", fail)
     with pytest.raises(RuntimeError, match="disk gone"):
         _ingest(store, _edit(_edit(part_740, 3, "new words"), 9, "more"), "2026-10-01")
     with pytest.raises(RuntimeError, match="disk gone"):  # a backfill that would split spans
@@ -220,12 +220,12 @@ def test_earlier_texts_names_citations_seen_before_a_date_with_their_last_text()
 
 def test_migrations_are_versioned_and_each_runs_once(tmp_path, monkeypatch):
     path = tmp_path / "t.db"
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", MIGRATIONS[:1])
     old = Store(path)
     old.db.execute("INSERT INTO texts VALUES ('h', 'paragraph', '(a)', '', '(a) Exports of semiconductors.', '[]')")
     assert old.schema_version == 1
     old.close()
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", MIGRATIONS)
     upgraded = Store(path)
     assert upgraded.schema_version == len(MIGRATIONS) == 4
     hits = upgraded.db.execute("SELECT count(*) FROM texts_fts WHERE texts_fts MATCH 'semiconductors'").fetchone()
@@ -465,9 +465,9 @@ def test_read_only_opening_of_a_missing_or_old_database_is_one_line_and_creates_
     with pytest.raises(StoreError, match="no database at"):
         Store(tmp_path / "none.db", readonly=True)
     assert list(tmp_path.iterdir()) == []
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS[:3])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", MIGRATIONS[:3])
     Store(tmp_path / "old.db").close()
-    monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(schema_module, "MIGRATIONS", MIGRATIONS)
     with pytest.raises(StoreError, match="schema version 3, older than this tracker's 4; a writing command"):
         Store(tmp_path / "old.db", readonly=True)
 
@@ -477,7 +477,7 @@ def test_read_only_opening_in_a_folder_it_cannot_write_uses_sqlites_immutable_mo
     folder's write permission is simulated: root can write everywhere)."""
     path = _tracker_db(tmp_path / "tracker.db", part_740)
     real_access = os.access
-    monkeypatch.setattr(store_module.os, "access", lambda p, mode: Path(p) != tmp_path and real_access(p, mode))
+    monkeypatch.setattr(connection_module.os, "access", lambda p, mode: Path(p) != tmp_path and real_access(p, mode))
     with Store(path, readonly=True) as store:
         assert store.paragraphs_on("740", "2026-09-01") == part_740
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tracker.db"]  # no -shm, no -wal
@@ -488,7 +488,7 @@ def test_a_writer_is_refused_in_one_line_where_it_could_not_write(tmp_path, part
     path = _tracker_db(tmp_path / "tracker.db", part_740)
     before = _files(tmp_path)
     real_access = os.access
-    monkeypatch.setattr(store_module.os, "access", lambda p, mode: Path(p) != path and real_access(p, mode))
+    monkeypatch.setattr(connection_module.os, "access", lambda p, mode: Path(p) != path and real_access(p, mode))
     with pytest.raises(StoreError, match="read-only here; a writing command needs write access") as refused:
         Store(path)
     assert "\n" not in str(refused.value) and _files(tmp_path) == before
@@ -528,7 +528,7 @@ def test_a_locked_database_is_refused_after_the_busy_timeout_in_one_line(tmp_pat
     path = _tracker_db(tmp_path / "tracker.db", part_740)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT", 0.05)
+    monkeypatch.setattr(connection_module, "BUSY_TIMEOUT", 0.05)
     try:
         with pytest.raises(StoreError, match="locked by another process") as locked:
             Store(path)

@@ -10,11 +10,12 @@ import click
 from tracker.cli.base import DATE, get_config, main, open_store
 from tracker.diff import diff_dates
 from tracker.errors import InputError, StateError
+from tracker.ingest import find_snapshots, ingest_file
 from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index
 from tracker.runlock import RunLock
 from tracker.snapshots import ecfr_path, quarantine
-from tracker.store import Store, StoreError, find_snapshots, ingest_file
+from tracker.store import Store, StoreError
 
 
 def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, excerpt: bool, accept: bool) -> bool:

@@ -67,6 +67,7 @@ from tracker.fetch.amendments import Amendment, parse_amendments
 from tracker.fetch.ecfr import EcfrClient
 from tracker.fetch.federal_register import FederalRegisterClient
 from tracker.fetch.http import FetchError, HttpClient
+from tracker.ingest import find_snapshots
 from tracker.log import Log, library_log
 from tracker.model import Paragraph
 from tracker.parse import ParseError, parse_tree
@@ -85,7 +86,7 @@ from tracker.snapshots import (
     write_federal_register,
     write_json,
 )
-from tracker.store import Store, StoreError, SuspectVersionError, find_snapshots, is_date
+from tracker.store import Store, StoreError, SuspectVersionError, is_date
 
 #: The eCFR's point-in-time history starts in January 2017: the first run lists versions from here.
 EPOCH = "2017-01-01"

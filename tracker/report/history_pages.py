@@ -22,6 +22,7 @@ from tracker.history import History, history, last_text
 from tracker.model import Paragraph
 from tracker.report.data import HISTORY_INDEX, history_path, unit_label
 from tracker.report.render import ENV
+from tracker.store import Store
 from tracker.xref import Ref, refs_to
 
 
@@ -57,16 +58,12 @@ class Page:
     reports: frozenset[str]
 
 
-def changed_units(store) -> list[tuple[str, str]]:
+def changed_units(store: Store) -> list[tuple[str, str]]:
     """``(part, unit)`` of every unit with a page whose span started after, or ended in, a stored version."""
-    rows = store.db.execute(
-        "SELECT DISTINCT s.part, s.unit FROM spans s"
-        " WHERE s.valid_to IS NOT NULL OR s.valid_from > (SELECT min(date) FROM snapshots WHERE part = s.part)"
-    ).fetchall()
-    return sorted((p, u) for p, u in rows if history_path(u))
+    return sorted((p, u) for p, u in store.changed_units() if history_path(u))
 
 
-def build_page(store, key: Key, reports: frozenset[str] = frozenset()) -> Page:
+def build_page(store: Store, key: Key, reports: frozenset[str] = frozenset()) -> Page:
     """The page data of one unit: the references to it and its text in the latest version that has it."""
     shown, current = last_text(store, key.unit, key.part)
     return Page(
@@ -87,7 +84,7 @@ def render_history_index(keys: list[Key]) -> str:
 
 
 def write_history_pages(
-    store, reports_dir: Path, units: Iterable[str] | None = None, reports: Iterable[str] = ()
+    store: Store, reports_dir: Path, units: Iterable[str] | None = None, reports: Iterable[str] = ()
 ) -> list[Path]:
     """Write the page of each of ``units`` (None: every key that ever changed), then the index; returns the pages.
 

@@ -1,0 +1,69 @@
+"""The temporal store: every ingested version of every Part, in one SQLite file; the one owner of SQL.
+
+Paragraph content is stored once by content hash (``texts``); ``spans`` map a citation key to a
+text hash over a range of version dates ``[valid_from, valid_to)`` (``valid_to`` NULL: still in
+force in the latest stored version), so a paragraph unchanged across versions costs nothing per new
+version. Document order is kept as a chain: each span names the citation before it (``prev``)
+and the step from that paragraph's ``order`` (``gap``), so inserting one paragraph touches only its
+successor's span instead of renumbering the rest of the Part.
+
+Versions may be ingested in any date order: a version dated between two stored ones splits the
+spans that cross it (backfill). Re-ingesting a stored ``(part, date)`` with the same sha256 is a
+no-op; with a different sha256 it is refused (:class:`StoreError`): the store never rewrites history.
+A wrong version is taken out whole with :meth:`Store.remove_version`, which leaves the store exactly
+as if it had never been ingested. A whole version that would lose most of its Part is held back
+(:class:`SuspectVersionError`, :mod:`tracker.store.versions`).
+
+The modules: :mod:`~tracker.store.schema` (migrations), :mod:`~tracker.store.connection` (opening,
+read-only or writing, and transactions), :mod:`~tracker.store.versions` (ingest and removal),
+:mod:`~tracker.store.reads` (versions, paragraphs, deltas), :mod:`~tracker.store.index` (spans under a
+key, references, search), :mod:`~tracker.store.rules` and :mod:`~tracker.store.deliveries`; rows come
+back as the types of :mod:`~tracker.store.rows`.
+
+>>> store = Store(":memory:")
+>>> store.parts()
+[]
+"""
+
+from __future__ import annotations
+
+from tracker.store.connection import BUSY_TIMEOUT, DEFAULT_DB, describe
+from tracker.store.deliveries import Deliveries, Delivery
+from tracker.store.errors import StoreError, SuspectVersionError
+from tracker.store.index import Index
+from tracker.store.rows import Match, Ref, Span
+from tracker.store.rules import Rules
+from tracker.store.schema import MIGRATIONS
+from tracker.store.versions import MIN_JUDGED, Removal, Versions, is_date, text_hash
+
+__all__ = [
+    "BUSY_TIMEOUT",
+    "DEFAULT_DB",
+    "MIGRATIONS",
+    "MIN_JUDGED",
+    "Delivery",
+    "Match",
+    "Ref",
+    "Removal",
+    "Span",
+    "Store",
+    "StoreError",
+    "SuspectVersionError",
+    "describe",
+    "is_date",
+    "text_hash",
+]
+
+
+class Store(Versions, Index, Rules, Deliveries):
+    """A tracker database file (``:memory:`` for tests); ``.db`` is the sqlite-utils Database.
+
+    ``readonly`` opens an existing database for reading only (SQLite ``mode=ro``): nothing is
+    migrated or written, and it works on a read-only file or file system. Raises :class:`StoreError`
+    (one line, the file left as it was) for a missing database opened read-only and for a file that
+    is not a tracker database.
+
+    >>> s = Store(":memory:")
+    >>> s.has_snapshot("740", "2024-04-04")
+    False
+    """

@@ -1,0 +1,94 @@
+"""What the store's reads return, and the one SQL condition for "in force on a date".
+
+A span is in force in the version dated ``D`` when ``valid_from <= D`` and ``valid_to`` is NULL (still in
+force in the latest version) or after ``D``: :func:`in_force` writes that condition for SQL,
+:meth:`Span.live_on` for a span already read.
+
+>>> in_force("s")
+'s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?)'
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
+
+from tracker.model import Paragraph, Reference
+
+
+def in_force(alias: str = "") -> str:
+    """The SQL condition that a span (of table ``alias``) is in force on a date; parameters: the date, twice."""
+    a = f"{alias}." if alias else ""
+    return f"{a}valid_from <= ? AND ({a}valid_to IS NULL OR {a}valid_to > ?)"
+
+
+def part_key(part: str) -> tuple[int, str]:
+    """Sort key putting Parts in numeric order (``"99"`` before ``"740"``)."""
+    return (len(part), part)
+
+
+def refs_json(refs: tuple[Reference, ...]) -> str:
+    """References as stored in ``texts.refs``: ``[[target, kind, written], …]``."""
+    return json.dumps([[r.target, r.kind, r.text] for r in refs], ensure_ascii=False)
+
+
+def refs_load(raw: str) -> tuple[Reference, ...]:
+    return tuple(Reference(*r) for r in json.loads(raw))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """One span of a citation, joined with its text (``refs`` as stored: JSON)."""
+
+    part: str
+    citation: str
+    unit: str
+    parent: str | None
+    prev: str | None
+    hash: str
+    valid_from: str
+    valid_to: str | None
+    kind: str
+    marker: str
+    heading: str
+    text: str
+    refs: str
+
+    def live_on(self, version: str) -> bool:
+        """True if the span is in force in the version dated ``version`` (:func:`in_force`)."""
+        return self.valid_from <= version and (self.valid_to is None or self.valid_to > version)
+
+    def paragraph(self, order: int) -> Paragraph:
+        """The span's paragraph, at ``order`` in its version."""
+        return Paragraph(
+            self.citation, self.part, self.unit, self.parent, self.marker, self.kind, self.heading, self.text, order,
+            refs_load(self.refs),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One reference in force: the citing paragraph, the target and the words as written."""
+
+    part: str
+    from_citation: str
+    from_unit: str
+    target: str
+    kind: str
+    written: str
+    valid_from: str
+    valid_to: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Match(NamedTuple):
+    """A span whose text matches a full-text query, with the matching words in ``[ ]`` (markup as stored)."""
+
+    part: str
+    citation: str
+    valid_from: str
+    valid_to: str | None
+    snippet: str

@@ -1,0 +1,245 @@
+"""Storing a version of a Part (with the plausibility gate) and removing a wrong one.
+
+The plausibility gate: a whole (not excerpt) version of a Part is refused (:class:`SuspectVersionError`)
+when it has fewer than half the paragraphs, or fewer than half the characters of paragraph text, of the
+nearest earlier stored whole version of that Part (for a version older than all stored ones: the
+nearest later one), unless that version is too small to judge (under :data:`MIN_JUDGED` paragraphs)
+or the caller accepts it (``accept_suspect=True``). An excerpt is partial by declaration and not judged.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from tracker.model import Paragraph, sha256_text
+from tracker.snapshots import SnapshotError, check_date
+from tracker.store.deliveries import drop_unsent
+from tracker.store.errors import StoreError, SuspectVersionError
+from tracker.store.reads import Reads
+from tracker.store.rows import in_force, refs_json
+from tracker.store.schema import now
+
+#: The plausibility gate judges a new version only against a stored one of at least this many paragraphs.
+MIN_JUDGED = 50
+
+_INSERT_SPAN = (
+    "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD (:func:`tracker.snapshots.check_date`).
+
+    >>> is_date("2024-04-04"), is_date("2024-02-30"), is_date("20240404")
+    (True, False, False)
+    """
+    try:
+        check_date(text)
+    except SnapshotError:
+        return False
+    return True
+
+
+def text_hash(p: Paragraph) -> str:
+    """The content hash under which a paragraph's kind, marker, heading, text and refs are stored."""
+    refs = [[r.target, r.kind, r.text] for r in p.refs]
+    return sha256_text(json.dumps([p.kind, p.marker, p.heading, p.text, refs], ensure_ascii=False))
+
+
+class _Row(NamedTuple):
+    """A paragraph as a span row: everything but the dates."""
+
+    unit: str
+    parent: str | None
+    prev: str | None
+    gap: int
+    hash: str
+
+
+class _Placed(NamedTuple):
+    """A stored span: its id, citation, row and end."""
+
+    id: int
+    citation: str
+    row: _Row
+    valid_to: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What :meth:`Store.remove_version` removed: the snapshot row, the next stored version of the Part
+    (whose report compared against it; None if it was the latest), and the deliveries of those two report
+    dates deleted (never sent) and kept (sent, or being sent)."""
+
+    snapshot: dict[str, Any]
+    next_date: str | None
+    deliveries_deleted: int
+    deliveries_kept: int
+
+
+def _rows(paragraphs: list[Paragraph]) -> dict[str, _Row]:
+    rows: dict[str, _Row] = {}
+    prev: Paragraph | None = None
+    for p in paragraphs:
+        if p.citation in rows:
+            raise StoreError(f"duplicate citation {p.citation!r} in one version; nothing stored")
+        gap = p.order - (prev.order if prev else 0)
+        rows[p.citation] = _Row(p.unit, p.parent, prev.citation if prev else None, gap, text_hash(p))
+        prev = p
+    return rows
+
+
+def _check_plausible(c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> None:
+    """Raise :class:`SuspectVersionError` if ``paragraphs`` lose most of ``part`` (the gate in the module docs)."""
+    nearest = "SELECT date, paragraphs FROM snapshots WHERE part = ? AND NOT excerpt AND date {} ? ORDER BY date {}"
+    ref = (c.execute(nearest.format("<", "DESC"), (part, date)).fetchone()
+           or c.execute(nearest.format(">", "ASC"), (part, date)).fetchone())
+    if ref is None or ref[1] < MIN_JUDGED:
+        return
+    ref_date, ref_count = ref
+    ref_chars = c.execute(
+        "SELECT coalesce(sum(length(t.text)), 0) FROM spans s JOIN texts t ON t.hash = s.hash"
+        f" WHERE s.part = ? AND {in_force('s')}",
+        (part, ref_date, ref_date),
+    ).fetchone()[0]
+    count, chars = len(paragraphs), sum(len(p.text) for p in paragraphs)
+    if 2 * count < ref_count or 2 * chars < ref_chars:
+        raise SuspectVersionError(
+            f"{source}: part {part} on {date} has {count:,} paragraphs ({chars:,} characters of text) against"
+            f" {ref_count:,} ({ref_chars:,}) on {ref_date}: it would lose most of the Part; nothing stored"
+            f" (if it is right: tracker ingest {source} --part {part} --date {date} --accept-suspect)"
+        )
+
+
+def _placed(c: sqlite3.Connection, where: str, args: tuple[str | None, ...]) -> list[_Placed]:
+    """The spans of a Part (the first of ``args``) that meet ``where``."""
+    rows = c.execute(
+        f"SELECT id, citation, unit, parent, prev, gap, hash, valid_to FROM spans WHERE part = ? AND {where}", args
+    ).fetchall()
+    return [_Placed(sid, citation, _Row(*row), valid_to) for sid, citation, *row, valid_to in rows]
+
+
+def _set(c: sqlite3.Connection, column: str, value: str | None, sid: int) -> None:
+    c.execute(f"UPDATE spans SET {column} = ? WHERE id = ?", (value, sid))
+
+
+def _place_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row]) -> None:
+    """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version), leaving every other
+    version as it was."""
+    kept: set[str] = set()
+    for span in _placed(c, in_force(), (part, date, date)):
+        if rows.get(span.citation) == span.row:
+            kept.add(span.citation)
+            continue
+        _set(c, "valid_to", date, span.id)
+        if nxt is not None and (span.valid_to is None or span.valid_to > nxt):
+            c.execute(_INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to))
+    starting_next = {s.citation: s for s in _placed(c, "valid_from = ?", (part, nxt))} if nxt is not None else {}
+    for citation, row in rows.items():
+        if citation in kept:
+            continue
+        following = starting_next.get(citation)
+        if following and following.row == row:
+            _set(c, "valid_from", date, following.id)
+        else:
+            c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt))
+
+
+def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> None:
+    """Take ``date`` out of the spans of ``part`` (``nxt``: the next stored version, None if it was the latest)."""
+    for span in _placed(c, "valid_from = ?", (part, date)):
+        if span.valid_to == nxt:  # only this version had it
+            c.execute("DELETE FROM spans WHERE id = ?", (span.id,))
+        else:
+            _set(c, "valid_from", nxt, span.id)
+    ending = _placed(c, "valid_to = ?", (part, date))
+    following = {s.citation: s for s in _placed(c, "valid_from = ?", (part, nxt))} if ending and nxt is not None else {}
+    for span in ending:
+        after = following.get(span.citation)
+        if after is not None and after.row == span.row:
+            c.execute("DELETE FROM spans WHERE id = ?", (after.id,))
+            _set(c, "valid_to", after.valid_to, span.id)
+        else:
+            _set(c, "valid_to", nxt, span.id)
+
+
+class Versions(Reads):
+    """Ingest and removal of versions."""
+
+    def ingest(
+        self,
+        paragraphs: list[Paragraph],
+        *,
+        part: str,
+        date: str,
+        source: str,
+        sha256: str,
+        size: int,
+        issue_date: str | None = None,
+        fetched_at: str | None = None,
+        url: str | None = None,
+        excerpt: bool = False,
+        accept_suspect: bool = False,
+    ) -> bool:
+        """Store one version of a Part in one transaction; False if it is already stored.
+
+        Raises :class:`StoreError` if ``(part, date)`` is stored from different bytes, or if the
+        paragraphs are empty, belong to another Part or repeat a citation, and
+        :class:`SuspectVersionError` if a whole version (not an ``excerpt``) would lose most of the Part
+        (the gate in the module docs) and ``accept_suspect`` is not set. Dates may arrive out of
+        order (backfill).
+        """
+        if not is_date(date):
+            raise StoreError(f"version date {date!r} is not a date (YYYY-MM-DD)")
+        if not paragraphs:
+            raise StoreError(f"{source}: no paragraphs of part {part}; nothing stored")
+        strays = sorted({p.part for p in paragraphs} - {part})
+        if strays:
+            raise StoreError(f"{source}: holds part {', '.join(strays)}, not part {part}; nothing stored")
+        rows = _rows(paragraphs)
+        with self._transaction("ingest") as c:
+            known = self.snapshot(part, date)
+            if known:
+                if known["sha256"] == sha256:
+                    return False
+                raise StoreError(
+                    f"part {part} on {date} is already stored from {known['source']} (sha256 {known['sha256'][:12]}…); "
+                    f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
+                )
+            if not (excerpt or accept_suspect):
+                _check_plausible(c, paragraphs, part=part, date=date, source=source)
+            c.executemany(
+                "INSERT OR IGNORE INTO texts VALUES (?, ?, ?, ?, ?, ?)",
+                ((rows[p.citation].hash, p.kind, p.marker, p.heading, p.text, refs_json(p.refs)) for p in paragraphs),
+            )
+            _place_version(c, part, date, self.version_after(part, date), rows)
+            c.execute(
+                "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
+                " ingested_at, paragraphs, url, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (part, date, issue_date, source, sha256, size, fetched_at, now(), len(paragraphs), url, int(excerpt)),
+            )
+        return True
+
+    def remove_version(self, part: str, date: str) -> Removal:
+        """Remove the stored version of ``part`` on ``date`` in one transaction, as if never ingested.
+
+        Every other version reads back exactly as before: spans only this version had are deleted,
+        spans that started on it start on the next stored version, spans that ended on it end where
+        the next version's own spans begin (merged with one that carries the same row). Texts stay.
+        Unsent deliveries of the reports built from it (its date, and the next version's date, which
+        compared against it) are deleted so they are planned afresh; sent ones stay as the record.
+        Raises :class:`StoreError` when no such version is stored.
+        """
+        with self._transaction("remove") as c:
+            row = self.snapshot(part, date)
+            if row is None:
+                raise StoreError(f"part {part} has no stored version on {date}; nothing removed")
+            nxt = self.version_after(part, date)
+            _unplace_version(c, part, date, nxt)
+            c.execute("DELETE FROM snapshots WHERE id = ?", (row["id"],))
+            dropped, kept = drop_unsent(c, [d for d in (date, nxt) if d is not None])
+        return Removal(row, nxt, dropped, kept)
