@@ -44,12 +44,12 @@ from typing import Any
 from lxml import etree
 
 from tracker import atomic
+from tracker.dates import is_date
 from tracker.errors import InputError
 from tracker.parse.xmltext import ParseError, load_xml
 
 _PART = re.compile(r"\d{1,4}")
 _DOCUMENT = re.compile(r"[A-Za-z0-9]{1,4}(?:-[A-Za-z0-9]{1,8}){1,3}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = ("json", "xml")
 _CITATION = re.compile(r"(\d+) CFR Part (\S+)")
 _SECTION_OF = re.compile(r"^\W*(\d+)\.")  # "§ 740.10" → 740
@@ -77,11 +77,8 @@ def check_date(date: str) -> str:
     ...
     tracker.snapshots.SnapshotError: '2024-13-45' is not a date (YYYY-MM-DD)
     """
-    try:
-        if _DATE.fullmatch(date) and dt.date.fromisoformat(date):
-            return date
-    except (TypeError, ValueError):
-        pass
+    if is_date(date):
+        return date
     raise SnapshotError(f"{date!r} is not a date (YYYY-MM-DD)")
 
 

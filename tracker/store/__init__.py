@@ -27,6 +27,7 @@ back as the types of :mod:`~tracker.store.rows`.
 
 from __future__ import annotations
 
+from tracker.dates import is_date
 from tracker.store.connection import BUSY_TIMEOUT, DEFAULT_DB, describe
 from tracker.store.deliveries import Deliveries, Delivery
 from tracker.store.errors import StoreError, SuspectVersionError
@@ -34,7 +35,7 @@ from tracker.store.index import Index
 from tracker.store.rows import Match, Ref, Span
 from tracker.store.rules import Rules
 from tracker.store.schema import MIGRATIONS
-from tracker.store.versions import MIN_JUDGED, Removal, Versions, is_date, text_hash
+from tracker.store.versions import MIN_JUDGED, Removal, Versions, text_hash
 
 __all__ = [
     "BUSY_TIMEOUT",

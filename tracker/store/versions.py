@@ -14,8 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from tracker.dates import is_date
 from tracker.model import Paragraph, sha256_text
-from tracker.snapshots import SnapshotError, check_date
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.reads import Reads
@@ -29,19 +29,6 @@ _INSERT_SPAN = (
     "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-def is_date(text: str) -> bool:
-    """True for a real calendar date written YYYY-MM-DD (:func:`tracker.snapshots.check_date`).
-
-    >>> is_date("2024-04-04"), is_date("2024-02-30"), is_date("20240404")
-    (True, False, False)
-    """
-    try:
-        check_date(text)
-    except SnapshotError:
-        return False
-    return True
 
 
 def text_hash(p: Paragraph) -> str:
@@ -81,7 +68,16 @@ class Removal:
     deliveries_kept: int
 
 
-def _rows(paragraphs: list[Paragraph]) -> dict[str, _Row]:
+def _rows(paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> dict[str, _Row]:
+    """The span rows of one version of ``part``; :class:`StoreError` for a bad date, no paragraphs, paragraphs
+    of another Part or a repeated citation."""
+    if not is_date(date):
+        raise StoreError(f"version date {date!r} is not a date (YYYY-MM-DD)")
+    if not paragraphs:
+        raise StoreError(f"{source}: no paragraphs of part {part}; nothing stored")
+    strays = sorted({p.part for p in paragraphs} - {part})
+    if strays:
+        raise StoreError(f"{source}: holds part {', '.join(strays)}, not part {part}; nothing stored")
     rows: dict[str, _Row] = {}
     prev: Paragraph | None = None
     for p in paragraphs:
@@ -98,9 +94,9 @@ def _check_plausible(c: sqlite3.Connection, paragraphs: list[Paragraph], *, part
     nearest = "SELECT date, paragraphs FROM snapshots WHERE part = ? AND NOT excerpt AND date {} ? ORDER BY date {}"
     ref = (c.execute(nearest.format("<", "DESC"), (part, date)).fetchone()
            or c.execute(nearest.format(">", "ASC"), (part, date)).fetchone())
-    if ref is None or ref[1] < MIN_JUDGED:
+    ref_date, ref_count = ref or (None, 0)
+    if ref_count < MIN_JUDGED:
         return
-    ref_date, ref_count = ref
     ref_chars = c.execute(
         "SELECT coalesce(sum(length(t.text)), 0) FROM spans s JOIN texts t ON t.hash = s.hash"
         f" WHERE s.part = ? AND {in_force('s')}",
@@ -193,14 +189,7 @@ class Versions(Reads):
         (the gate in the module docs) and ``accept_suspect`` is not set. Dates may arrive out of
         order (backfill).
         """
-        if not is_date(date):
-            raise StoreError(f"version date {date!r} is not a date (YYYY-MM-DD)")
-        if not paragraphs:
-            raise StoreError(f"{source}: no paragraphs of part {part}; nothing stored")
-        strays = sorted({p.part for p in paragraphs} - {part})
-        if strays:
-            raise StoreError(f"{source}: holds part {', '.join(strays)}, not part {part}; nothing stored")
-        rows = _rows(paragraphs)
+        rows = _rows(paragraphs, part=part, date=date, source=source)
         with self._transaction("ingest") as c:
             known = self.snapshot(part, date)
             if known:
