@@ -41,7 +41,7 @@ __version__ = "0.1.0"
 #: in its new home first, its old one after).
 _HOMES: dict[str, tuple[str, ...]] = {
     "Store": ("tracker.store",),
-    "ingest_file": ("tracker.ingest", "tracker.store"),
+    "ingest_file": ("tracker.ingest",),
     "parse_file": ("tracker.parse",),
     "parse_bytes": ("tracker.parse",),
     "compare": ("tracker.diff",),
@@ -49,7 +49,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "history": ("tracker.history",),
     "search": ("tracker.search",),
     **dict.fromkeys(("Paragraph", "Reference", "Change", "Rule"), ("tracker.model",)),
-    "Delta": ("tracker.model", "tracker.store"),
+    "Delta": ("tracker.model",),
     **dict.fromkeys(("TrackerError", "InputError", "SourceError", "StateError"), ("tracker.errors",)),
     "ConfigError": ("tracker.config",),
     "ParseError": ("tracker.parse",),

@@ -5,11 +5,9 @@ Every read of what is in force in a version uses :func:`tracker.store.rows.in_fo
 
 from __future__ import annotations
 
+from tracker.citations import under_range
 from tracker.store.reads import Reads
 from tracker.store.rows import Match, Ref, Span, in_force
-
-#: Above every character a citation may hold: ``[key, key + _TOP)`` is the index range of keys that start with key.
-_TOP = "\U0010ffff"
 
 _MATCHES = (
     "SELECT s.part, s.citation, s.valid_from, s.valid_to,"
@@ -28,7 +26,7 @@ class Index(Reads):
             "SELECT s.part, s.citation, s.unit, s.parent, s.prev, s.hash, s.valid_from, s.valid_to,"
             " t.kind, t.marker, t.heading, t.text, t.refs FROM spans s JOIN texts t ON t.hash = s.hash"
             " WHERE s.part = ? AND s.citation >= ? AND s.citation < ?",
-            (part, prefix, prefix + _TOP),
+            (part, *under_range(prefix)),
         ).fetchall()
         return [Span(*r) for r in rows]
 
@@ -62,7 +60,7 @@ class Index(Reads):
     def refs_on(self, part: str, version: str, target: str | None = None) -> list[Ref]:
         """The references made in ``part`` in force in ``version`` (``target``: only those whose target starts
         with it)."""
-        where, args = (" AND target >= ? AND target < ?", (target, target + _TOP)) if target is not None else ("", ())
+        where, args = (" AND target >= ? AND target < ?", under_range(target)) if target is not None else ("", ())
         rows = self.db.execute(
             "SELECT part, from_citation, from_unit, target, kind, written, valid_from, valid_to FROM xrefs"
             f" WHERE part = ? AND {in_force()}{where}",

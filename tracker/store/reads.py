@@ -6,10 +6,11 @@ import json
 from collections.abc import Collection
 from typing import Any, NamedTuple
 
+from tracker.citations import part_sort_key
 from tracker.model import Delta, Paragraph
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
-from tracker.store.rows import in_force, part_key, refs_load
+from tracker.store.rows import in_force, refs_load
 
 
 class _Link(NamedTuple):
@@ -50,7 +51,7 @@ class Reads(Connection):
     def parts(self) -> list[str]:
         """Parts with at least one stored version, in numeric order."""
         rows = self.db.execute("SELECT DISTINCT part FROM snapshots").fetchall()
-        return sorted((r[0] for r in rows), key=part_key)
+        return sorted((r[0] for r in rows), key=part_sort_key)
 
     def dates(self, part: str | None = None) -> list[str]:
         """Stored version dates (of one Part, or of any Part), ascending."""

@@ -23,11 +23,6 @@ def in_force(alias: str = "") -> str:
     return f"{a}valid_from <= ? AND ({a}valid_to IS NULL OR {a}valid_to > ?)"
 
 
-def part_key(part: str) -> tuple[int, str]:
-    """Sort key putting Parts in numeric order (``"99"`` before ``"740"``)."""
-    return (len(part), part)
-
-
 def refs_json(refs: tuple[Reference, ...]) -> str:
     """References as stored in ``texts.refs``: ``[[target, kind, written], …]``."""
     return json.dumps([[r.target, r.kind, r.text] for r in refs], ensure_ascii=False)

@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from tracker.citations import part_sort_key
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
-from tracker.store.rows import part_key
 
 
 def _rule_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -27,7 +27,7 @@ def _rule_row(record: dict[str, Any]) -> dict[str, Any]:
         "publication_date": record.get("publication_date"),
         "effective_on": record.get("effective_on"),
         "html_url": record.get("html_url"),
-        "parts": json.dumps(sorted({str(p) for p in parts}, key=part_key)),
+        "parts": json.dumps(sorted({str(p) for p in parts}, key=part_sort_key)),
         "raw": json.dumps(record, ensure_ascii=False, sort_keys=True),
     }
 
