@@ -12,7 +12,7 @@ that amends that Part and took effect in ``(date_from, date_to]``. Among those c
   two rules taking effect the same day are both named, never one guessed.
 
 No candidate leaves ``Change.rules`` empty: "source not yet identified" (see :func:`describe`) — no rule
-is known *yet*: the Federal Register fetch may have failed or lagged (:mod:`tracker.fetch.sync` asks
+is known *yet*: the Federal Register fetch may have failed or lagged (:mod:`tracker.sync` asks
 again on later runs), and ``tracker history`` names the rule once it is stored.
 
 >>> from tracker.model import Change

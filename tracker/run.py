@@ -35,7 +35,6 @@ from tracker.attribution import attribute
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
 from tracker.errors import TrackerError
-from tracker.fetch.sync import stored_amendments, sync
 from tracker.log import Log, library_log
 from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, send_pending, unsent
 from tracker.model import Change
@@ -44,9 +43,10 @@ from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index, write_report
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Store, StoreError
+from tracker.sync import stored_amendments, sync
 from tracker.xref import Ref, RefCheck, broken_and_repaired, refs_to
 
-#: What the fetch step (:func:`tracker.fetch.sync.sync`) can raise: an eCFR that cannot be asked, a file, the
+#: What the fetch step (:func:`tracker.sync.sync`) can raise: an eCFR that cannot be asked, a file, the
 #: snapshots folder or a database step (locked, full; rolled back) that failed.
 _FETCH_ERRORS = (TrackerError, OSError, sqlite3.Error)
 

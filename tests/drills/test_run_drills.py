@@ -30,10 +30,10 @@ from tests.mail.smtp import SmtpServer
 from tests.run.conftest import write_toml
 from tracker.cli import main
 from tracker.config import Config
-from tracker.fetch.sync import sync
 from tracker.ingest import ingest_file
 from tracker.parse.xmltext import load_xml
 from tracker.store import Store
+from tracker.sync import sync
 
 _running_server = fetch_stand_in._running_server
 server = fetch_stand_in.server

@@ -28,10 +28,10 @@ from tests.run.conftest import write_toml
 from tests.support import ECFR_API, require
 from tracker.cli import main
 from tracker.config import Config
-from tracker.fetch.sync import sync
 from tracker.run import RunOutcome, run
 from tracker.snapshots import ecfr_path
 from tracker.store import Store
+from tracker.sync import sync
 
 _running_server = fetch_stand_in._running_server
 server = fetch_stand_in.server

@@ -10,7 +10,7 @@ import click
 from tracker.cli.base import DATE, get_config, main, open_store
 from tracker.config import parse_parts
 from tracker.errors import InputError, SourceError
-from tracker.fetch.sync import sync
+from tracker.sync import sync
 
 _PARTS_HELP = "Only these Parts (repeat or comma-separate: --part 740,774). Default: the configured parts."
 
