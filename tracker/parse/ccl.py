@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import copy
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
-from tracker.citations import ECCN, ITEM, unique_key
+from tracker.citations import ECCN, ITEM
 from tracker.model import Paragraph
 from tracker.parse.ecfr import short_heading
-from tracker.parse.refs import extract_refs
+from tracker.parse.records import Records
 from tracker.parse.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
 
 _ECCN_HEAD = re.compile(rf"({ECCN})(?=\s|$)")
@@ -65,13 +64,11 @@ _CONTROL_CODE = re.compile(r"([A-Z]{2,4})\b")
 
 @dataclass
 class _State:
-    """Where the walk is: the enclosing heading, ECCN, block and item, and the records so far."""
+    """Where the walk is: the enclosing heading, ECCN, block and item; the records so far in ``out``."""
 
     part: str
     appendix: str
-    order: int
-    records: list[Paragraph] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)
+    out: Records
     category: str | None = None
     group: str | None = None
     eccn: str | None = None
@@ -79,11 +76,14 @@ class _State:
     item: str | None = None
     last: str | None = None  # the record undesignated text attaches to
     listing: bool = False  # a field ending in ":" opened a list of its own ("ECCN Controls: … the following:")
-    counts: Counter[str] = field(default_factory=Counter)
 
     @property
     def unit(self) -> str:
         return self.eccn or self.appendix
+
+    @property
+    def keys(self) -> set[str]:
+        return self.out.keys
 
     @property
     def context(self) -> str:
@@ -96,31 +96,13 @@ class _State:
         return self.item or self.block or self.eccn or self.last or self.context
 
     def add(self, key: str, *, kind: str, parent: str, text: str, marker: str = "", heading: str = "") -> str:
-        """Append a record under a unique key (:func:`tracker.citations.unique_key`) and return the key."""
-        unique = unique_key(key, self.keys)
-        self.keys.add(unique)
-        refs = extract_refs(text, unit=self.unit, part=self.part)
-        self.records.append(
-            Paragraph(
-                citation=unique,
-                part=self.part,
-                unit=self.unit,
-                parent=parent,
-                marker=marker,
-                kind=kind,
-                heading=heading,
-                text=text,
-                order=self.order,
-                refs=refs,
-            )
-        )
-        self.order += 1
-        return unique
+        """Append a record in the current ECCN (or the supplement) and return its unique key."""
+        return self.out.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
+                            heading=heading)
 
     def add_text(self, text: str) -> None:
         anchor = self.last or self.context
-        self.counts[anchor] += 1
-        self.add(f"{anchor} ¶{self.counts[anchor]}", kind="text", parent=anchor, text=text)
+        self.add(f"{anchor} ¶{self.out.next_number(anchor)}", kind="text", parent=anchor, text=text)
 
 
 def parse_ccl(div9: etree._Element, *, part: str, parent: str, order: int) -> list[Paragraph]:
@@ -129,11 +111,11 @@ def parse_ccl(div9: etree._Element, *, part: str, parent: str, order: int) -> li
     ``order`` values start at ``order``. ``parent`` is the supplement's citation, and also the
     ``unit`` of records outside any ECCN (category and group headings).
     """
-    state = _State(part=part, appendix=parent, order=order)
+    state = _State(part=part, appendix=parent, out=Records(start=order))
     for child in div9:
         if child.tag != "HEAD":
             _element(state, child)
-    return state.records
+    return state.out.records
 
 
 def _element(st: _State, el: etree._Element) -> None:
@@ -491,10 +473,8 @@ def _table(st: _State, el: etree._Element) -> None:
     for cells in rows:
         m = _CONTROL_CODE.match(plain(cells[0]) if cells else "")
         code = m[1] if m else "row"
-        st.counts[f"{base} {code}"] += 1
-        st.add(
-            f"{base} {code} {st.counts[f'{base} {code}']}", kind="row", parent=table, text=" | ".join(cells)
-        )
+        st.add(f"{base} {code} {st.out.next_number(f'{base} {code}')}", kind="row", parent=table,
+               text=" | ".join(cells))
     st.last = table
     for text in extra:
         st.add_text(text)

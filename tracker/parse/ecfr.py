@@ -17,77 +17,27 @@ The Commerce Control List (Supplement No. 1 to Part 774) is handed to :mod:`trac
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from tracker.citations import unify_dashes, unique_key
+from tracker.citations import unify_dashes
 from tracker.model import Paragraph
-from tracker.parse.markers import resolve_levels, split_markers
-from tracker.parse.refs import extract_refs
+from tracker.parse.markers import Marker, resolve_levels, split_markers
+from tracker.parse.records import Records
 from tracker.parse.xmltext import SKIP_TAGS, inline_text, load_xml, load_xml_file, normalise_ws, plain
 
 CCL_SUPPLEMENT = "Supplement No. 1 to Part 774"
 
 _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
-_HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5", "HED"})
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)
 _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _NOTE_TARGET = re.compile(r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+)")
 _SECTION_N = re.compile(r"(\d+\.\d+[a-z]?)")
 _PART_OF_SUPPLEMENT = re.compile(r"\bPart\s+(\d+)\b", re.I)
 _DEFINITION = re.compile(r"^[\"“]([^\"”]{1,120})[\"”]")
-
-
-@dataclass
-class _Builder:
-    """Collects records with unique keys and document order."""
-
-    records: list[Paragraph] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)
-    counters: dict[str, int] = field(default_factory=dict)
-
-    def next_number(self, scope: str) -> int:
-        self.counters[scope] = self.counters.get(scope, 0) + 1
-        return self.counters[scope]
-
-    def add(
-        self,
-        key: str,
-        *,
-        part: str,
-        unit: str,
-        parent: str | None,
-        kind: str,
-        text: str,
-        marker: str = "",
-        heading: str = "",
-    ) -> str:
-        citation = unique_key(key, self.keys)
-        self.keys.add(citation)
-        refs = extract_refs(text, unit=unit, part=part) if text else ()
-        self.records.append(
-            Paragraph(
-                citation=citation,
-                part=part,
-                unit=unit,
-                parent=parent,
-                marker=marker,
-                kind=kind,
-                heading=heading,
-                text=text,
-                order=len(self.records),
-                refs=refs,
-            )
-        )
-        return citation
-
-    def extend(self, records: Iterable[Paragraph]) -> None:
-        for r in records:
-            self.keys.add(r.citation)
-            self.records.append(r)
 
 
 def parse_bytes(data: bytes, name: str = "<input>") -> list[Paragraph]:
@@ -102,7 +52,7 @@ def parse_file(path: str | Path) -> list[Paragraph]:
 
 def parse_tree(tree: etree._ElementTree) -> list[Paragraph]:
     """Records for every Part, section and supplement in an parsed eCFR document (tidied in place by :func:`tidy`)."""
-    b = _Builder()
+    b = Records()
     root = tree.getroot()
     tidy(root)
     for el in _units(root):
@@ -188,14 +138,14 @@ def _head(el: etree._Element) -> str:
     return inline_text(head) if head is not None else ""
 
 
-def _part(b: _Builder, div5: etree._Element) -> None:
+def _part(b: Records, div5: etree._Element) -> None:
     part = _part_of(div5)
     key = b.add(f"Part {part}", part=part, unit=f"Part {part}", parent=None, kind="part", text=_head(div5),
                 heading=_head(div5))
     _children(b, div5, part, key)
 
 
-def _children(b: _Builder, container: etree._Element, part: str, parent: str) -> None:
+def _children(b: Records, container: etree._Element, part: str, parent: str) -> None:
     """Subparts, sections, supplements and notes inside a Part or subpart."""
     for el in container:
         tag = el.tag
@@ -215,7 +165,7 @@ def _children(b: _Builder, container: etree._Element, part: str, parent: str) ->
             _body(b, [el], part=part, unit=parent, prefix=parent, parent=parent)
 
 
-def _subpart(b: _Builder, div: etree._Element, part: str, parent: str | None) -> None:
+def _subpart(b: Records, div: etree._Element, part: str, parent: str | None) -> None:
     label = "Subpart" if div.tag == "DIV6" else "Subject group"
     n = _clean_n(div.get("N", "")) or str(b.next_number(f"{part}/{label}"))
     key = b.add(f"Part {part} {label} {n}", part=part, unit=f"Part {part}", parent=parent, kind="subpart",
@@ -223,7 +173,7 @@ def _subpart(b: _Builder, div: etree._Element, part: str, parent: str | None) ->
     _children(b, div, part, key)
 
 
-def _section(b: _Builder, div8: etree._Element, part: str, parent: str | None) -> None:
+def _section(b: Records, div8: etree._Element, part: str, parent: str | None) -> None:
     n = _clean_n(div8.get("N", ""))
     m = _SECTION_N.match(n)
     section = m.group(1) if m else n
@@ -234,7 +184,7 @@ def _section(b: _Builder, div8: etree._Element, part: str, parent: str | None) -
           definitions="definition" in heading.lower())
 
 
-def _appendix(b: _Builder, div9: etree._Element, part: str, parent: str | None) -> None:
+def _appendix(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:
     n = _clean_n(div9.get("N", "")) or _head(div9)
     head = _head(div9)
     key = b.add(n, part=part, unit=n, parent=parent, kind="appendix", text=head, heading=head)
@@ -252,14 +202,39 @@ def _content(div: etree._Element) -> list[etree._Element]:
 
 @dataclass
 class _Piece:
-    """One marked or unmarked run of a text element, before keys are assigned."""
+    """One marked or unmarked run of a text element; ``levels`` are its markers resolved."""
 
     markers: tuple[str, ...]
     text: str
+    levels: list[Marker] = field(default_factory=list)
+
+
+@dataclass
+class _Cursor:
+    """Where the walk of a section or supplement body is; the state its element handlers share."""
+
+    b: Records
+    part: str
+    unit: str
+    parent: str
+    base: str  # what designations are appended to: the prefix, or the defined term they follow
+    base_parent: str  # the parent of a top-level designated paragraph
+    context: str  # where notes, tables and unmarked text attach
+    definitions: bool = False
+    stack: list[str] = field(default_factory=list)  # citation per depth of the designated paragraphs now open
+
+    def add(self, key: str, *, parent: str, kind: str, text: str, marker: str = "", heading: str = "") -> str:
+        return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
+                          heading=heading)
+
+    def add_text(self, text: str) -> None:
+        """Unmarked text: ``<context> ¶N``."""
+        num = self.b.next_number(f"text:{self.context}")
+        self.add(f"{self.context} ¶{num}", parent=self.context, kind="text", text=text)
 
 
 def _body(
-    b: _Builder,
+    b: Records,
     elements: list[etree._Element],
     *,
     part: str,
@@ -273,8 +248,17 @@ def _body(
     Designated paragraphs are keyed ``prefix`` + ``(a)(1)(i)``; levels are resolved over the
     whole run of markers (restarting after each defined term in a definitions section).
     """
-    # First pass: split text elements into pieces and resolve all markers of each segment.
     elements, footnotes = _unwrap_footnotes(elements)
+    cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
+    for el, pieces in _plan(elements, footnotes, definitions):
+        handler = _footnote if el in footnotes else _HANDLERS.get(el.tag, _other)
+        handler(cur, el, pieces)
+
+
+def _plan(
+    elements: list[etree._Element], footnotes: set[etree._Element], definitions: bool
+) -> list[tuple[etree._Element, list[_Piece]]]:
+    """Each element with its text pieces, the markers of each segment resolved together."""
     plan: list[tuple[etree._Element, list[_Piece]]] = []
     segments: list[list[_Piece]] = [[]]
     for el in elements:
@@ -286,73 +270,75 @@ def _body(
             pieces = [_Piece(m, t) for m, t in split_markers(text)]
             segments[-1].extend(p for p in pieces if p.markers)
         plan.append((el, pieces))
-    depths: dict[int, list] = {}
     for seg in segments:
-        flat = [raw for piece in seg for raw in piece.markers]
-        resolved = iter(resolve_levels(flat)) if flat else iter(())
+        resolved = iter(resolve_levels([raw for piece in seg for raw in piece.markers]) if seg else ())
         for piece in seg:
-            depths[id(piece)] = [next(resolved) for _ in piece.markers]
+            piece.levels = [next(resolved) for _ in piece.markers]
+    return plan
 
-    # Second pass: assign keys in document order.
-    stack: list[str] = []  # citation per depth of the designated paragraphs now open
-    base = prefix
-    base_parent = parent
-    context = parent  # where notes, tables and unmarked text attach
 
-    for el, pieces in plan:
-        tag = el.tag
-        if el in footnotes:
-            num = b.next_number(f"footnote:{unit}")
-            b.add(f"{unit} Footnote {num}", part=part, unit=unit, parent=unit, kind="note", text=inline_text(el))
-        elif tag in _TEXT_TAGS:
-            for piece in pieces:
-                if not piece.markers:
-                    text_plain = plain(piece.text)
-                    dm = _DEFINITION.match(text_plain) if definitions else None
-                    if dm:
-                        base_parent = b.add(f"{unit} “{dm.group(1).strip(' ,.')}”", part=part, unit=unit,
-                                            parent=parent, kind="paragraph", text=piece.text)
-                        base, stack, context = base_parent, [], base_parent
-                        continue
-                    if piece.text:
-                        num = b.next_number(f"text:{context}")
-                        b.add(f"{context} ¶{num}", part=part, unit=unit, parent=context, kind="text",
-                              text=piece.text)
-                    continue
-                marks = depths[id(piece)]
-                for i, mk in enumerate(marks):
-                    del stack[mk.depth :]
-                    up = stack[-1] if stack else base_parent
-                    key = f"{base if not stack else stack[-1]}({mk.label})"
-                    last = i == len(marks) - 1
-                    if last:
-                        cit = b.add(key, part=part, unit=unit, parent=up, kind="paragraph",
-                                    marker="".join(m.raw for m in marks), text=piece.text,
-                                    heading=_italic_heading(piece.text, piece.markers))
-                    elif key in b.keys:
-                        cit = key
-                    else:
-                        cit = b.add(key, part=part, unit=unit, parent=up, kind="paragraph", marker=mk.raw, text="")
-                    stack.append(cit)
-                context = stack[-1]
-        elif tag in ("NOTE", "EDNOTE", "EXTRACT", "EXAMPLE", "CITA"):
-            _block(b, el, part=part, unit=unit, prefix=base, context=context)
-        elif tag in ("HD1", "HD2", "HD3", "HD4", "HD5"):
-            text = inline_text(el)
-            key = f"{unit}, {short_heading(text)}"
-            context = b.add(key, part=part, unit=unit, parent=parent, kind="heading", text=text, heading=text)
-            stack = []
-        elif tag in ("SCOL2", "LI", "UL", "OL"):
-            for li in (el.iter("LI") if tag != "LI" else [el]):
-                text = inline_text(li)
-                b.add(f"{context} [{_short(text)}]", part=part, unit=unit, parent=context, kind="row", text=text)
-        elif tag in ("GPOTABLE", "DIV", "TABLE"):
-            _tables(b, el, part=part, unit=unit, context=context)
+def _footnote(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    num = cur.b.next_number(f"footnote:{cur.unit}")
+    cur.add(f"{cur.unit} Footnote {num}", parent=cur.unit, kind="note", text=inline_text(el))
+
+
+def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """A ``P``-like element: designated paragraphs, defined terms, unmarked text."""
+    for piece in pieces:
+        if piece.markers:
+            _designated(cur, piece)
+        elif not _defined_term(cur, piece.text) and piece.text:
+            cur.add_text(piece.text)
+
+
+def _defined_term(cur: _Cursor, text: str) -> bool:
+    """In a definitions section, an unmarked paragraph opening with a quoted term: designations restart under it."""
+    m = _DEFINITION.match(plain(text)) if cur.definitions else None
+    if not m:
+        return False
+    term = cur.add(f"{cur.unit} “{m.group(1).strip(' ,.')}”", parent=cur.parent, kind="paragraph", text=text)
+    cur.base = cur.base_parent = cur.context = term
+    cur.stack = []
+    return True
+
+
+def _designated(cur: _Cursor, piece: _Piece) -> None:
+    """``(g)(1)(i) The …``: one record per marker (the outer ones empty unless already keyed), text on the last."""
+    marks = piece.levels
+    for i, mk in enumerate(marks):
+        del cur.stack[mk.depth :]
+        up = cur.stack[-1] if cur.stack else cur.base_parent
+        key = f"{cur.stack[-1] if cur.stack else cur.base}({mk.label})"
+        if i == len(marks) - 1:
+            cit = cur.add(key, parent=up, kind="paragraph", marker="".join(m.raw for m in marks), text=piece.text,
+                          heading=_italic_heading(piece.text, piece.markers))
+        elif key in cur.b.keys:
+            cit = key
         else:
-            text = inline_text(el)
-            if text:
-                num = b.next_number(f"text:{context}")
-                b.add(f"{context} ¶{num}", part=part, unit=unit, parent=context, kind="text", text=text)
+            cit = cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text="")
+        cur.stack.append(cit)
+    cur.context = cur.stack[-1]
+
+
+def _heading(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """``HD1``…``HD5``: ``<unit>, <heading>``; what follows attaches to it."""
+    text = inline_text(el)
+    cur.context = cur.add(f"{cur.unit}, {short_heading(text)}", parent=cur.parent, kind="heading", text=text,
+                          heading=text)
+    cur.stack = []
+
+
+def _list(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """Each list entry: ``<context> [<its words>]``."""
+    for li in el.iter("LI") if el.tag != "LI" else [el]:
+        text = inline_text(li)
+        cur.add(f"{cur.context} [{_short(text)}]", parent=cur.context, kind="row", text=text)
+
+
+def _other(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    text = inline_text(el)
+    if text:
+        cur.add_text(text)
 
 
 def _unwrap_footnotes(elements: list[etree._Element]) -> tuple[list[etree._Element], set[etree._Element]]:
@@ -394,59 +380,73 @@ def _short(text: str, limit: int = 80) -> str:
     return s if len(s) <= limit else s[:limit].rstrip() + "…"
 
 
-def _block(b: _Builder, el: etree._Element, *, part: str, unit: str, prefix: str, context: str) -> None:
-    """A NOTE, editorial note, extract, example, footnote or source note: one record each."""
+def _block(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """A NOTE, editorial note, extract, example or source note: one record each."""
     tag = el.tag
     text = inline_text(el)
     if tag == "CITA":
-        b.add(f"{unit} Source", part=part, unit=unit, parent=unit, kind="source", text=text)
-        return
-    if tag == "EDNOTE":
-        b.add(f"{unit} Editorial Note", part=part, unit=unit, parent=unit, kind="ednote", text=text)
-        return
-    if tag in ("EXTRACT", "EXAMPLE"):
-        label = tag.title()
-        b.add(f"{context} {label}", part=part, unit=unit, parent=context, kind="extract", text=text)
-        return
+        cur.add(f"{cur.unit} Source", parent=cur.unit, kind="source", text=text)
+    elif tag == "EDNOTE":
+        cur.add(f"{cur.unit} Editorial Note", parent=cur.unit, kind="ednote", text=text)
+    elif tag in ("EXTRACT", "EXAMPLE"):
+        cur.add(f"{cur.context} {tag.title()}", parent=cur.context, kind="extract", text=text)
+    else:
+        _note(cur, el, text)
+
+
+def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
+    """A NOTE keyed by its label under the paragraph it follows, or the one it names (``Note to paragraph (b)``)."""
     hed = el.find("HED")
     hed_text = plain(inline_text(hed)) if hed is not None else ""
-    parent = context
+    parent = cur.context
     target = _NOTE_TARGET.search(hed_text)
-    if target and f"{prefix.strip()}{target.group(1)}" in b.keys:
-        parent = f"{prefix.strip()}{target.group(1)}"
+    if target and f"{cur.base.strip()}{target.group(1)}" in cur.b.keys:
+        parent = f"{cur.base.strip()}{target.group(1)}"
     m = _NOTE_NUMBER.match(hed_text)
     label = f"{_NOTE_LABELS[m.group(1).lower()]} {m.group(2) or ''}".strip() if m else "Note"
-    b.add(f"{parent} {label}", part=part, unit=unit, parent=parent, kind="note", text=text, heading=hed_text)
+    cur.add(f"{parent} {label}", parent=parent, kind="note", text=text, heading=hed_text)
 
 
 def _cells(row: etree._Element) -> list[str]:
     return [inline_text(c) for c in row if isinstance(c.tag, str) and c.tag in ("TD", "TH", "ENT", "CHED")]
 
 
-def _tables(b: _Builder, el: etree._Element, *, part: str, unit: str, context: str) -> None:
-    """Each table: a record for its caption and header, then one record per row keyed by its first cell."""
+def _tables(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """Each table of a ``TABLE``, ``GPOTABLE`` or ``DIV``; a ``DIV`` without one is unmarked text."""
     tables = [el] if el.tag in ("TABLE", "GPOTABLE") else list(el.iter("TABLE", "GPOTABLE"))
     if not tables:
-        text = inline_text(el)
-        if text:
-            num = b.next_number(f"text:{context}")
-            b.add(f"{context} ¶{num}", part=part, unit=unit, parent=context, kind="text", text=text)
-        return
+        _other(cur, el, pieces)
     for table in tables:
-        caption_el = table.find("CAPTION") if table.tag == "TABLE" else table.find("TTITLE")
-        caption = inline_text(caption_el) if caption_el is not None else ""
-        head_rows = table.findall("THEAD/TR") if table.tag == "TABLE" else table.findall("BOXHD")
-        header = " | ".join(" | ".join(_cells(r)) for r in head_rows)
-        key = f"{unit}, {short_heading(caption)}" if caption else f"{context} Table {b.next_number(f'table:{context}')}"
-        table_key = b.add(key, part=part, unit=unit, parent=context, kind="table",
-                          text=normalise_ws(f"{caption} {header}"), heading=plain(caption))
-        body_rows = (
-            table.findall("TBODY/TR") + table.findall("TR") if table.tag == "TABLE" else table.findall("ROW")
-        )
-        for row in body_rows:
-            cells = _cells(row)
-            b.add(f"{table_key} [{_short(cells[0]) if cells and cells[0] else '—'}]", part=part, unit=unit,
-                  parent=table_key, kind="row", text=" | ".join(cells))
-        for i, row in enumerate(table.findall("TFOOT/TR"), 1):
-            b.add(f"{table_key} Footnote {i}", part=part, unit=unit, parent=table_key, kind="note",
-                  text=" | ".join(_cells(row)))
+        _table(cur, table)
+
+
+def _table(cur: _Cursor, table: etree._Element) -> None:
+    """A record for the caption and header, then one record per row keyed by its first cell."""
+    caption_el = table.find("CAPTION") if table.tag == "TABLE" else table.find("TTITLE")
+    caption = inline_text(caption_el) if caption_el is not None else ""
+    head_rows = table.findall("THEAD/TR") if table.tag == "TABLE" else table.findall("BOXHD")
+    header = " | ".join(" | ".join(_cells(r)) for r in head_rows)
+    context = cur.context
+    if caption:
+        key = f"{cur.unit}, {short_heading(caption)}"
+    else:
+        key = f"{context} Table {cur.b.next_number(f'table:{context}')}"
+    table_key = cur.add(key, parent=context, kind="table", text=normalise_ws(f"{caption} {header}"),
+                        heading=plain(caption))
+    body_rows = table.findall("TBODY/TR") + table.findall("TR") if table.tag == "TABLE" else table.findall("ROW")
+    for row in body_rows:
+        cells = _cells(row)
+        cur.add(f"{table_key} [{_short(cells[0]) if cells and cells[0] else '—'}]", parent=table_key, kind="row",
+                text=" | ".join(cells))
+    for i, row in enumerate(table.findall("TFOOT/TR"), 1):
+        cur.add(f"{table_key} Footnote {i}", parent=table_key, kind="note", text=" | ".join(_cells(row)))
+
+
+_HANDLERS: dict[str, Callable[[_Cursor, etree._Element, list[_Piece]], None]] = {
+    **dict.fromkeys(_TEXT_TAGS, _text),
+    **dict.fromkeys(("NOTE", "EDNOTE", "EXTRACT", "EXAMPLE", "CITA"), _block),
+    **dict.fromkeys(("HD1", "HD2", "HD3", "HD4", "HD5"), _heading),
+    **dict.fromkeys(("SCOL2", "LI", "UL", "OL"), _list),
+    **dict.fromkeys(("GPOTABLE", "DIV", "TABLE"), _tables),
+}
+"""The handler of each element kind in a section or supplement body; any other element is unmarked text."""

@@ -1,0 +1,73 @@
+"""The one record builder the sections parser and the CCL parser share: unique keys, document order, references."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tracker.citations import unique_key
+from tracker.model import Paragraph
+from tracker.parse.refs import extract_refs
+
+
+@dataclass
+class Records:
+    """Collects records in document order under unique keys; ``order`` values start at ``start``.
+
+    >>> r = Records()
+    >>> r.add("740.10", part="740", unit="740.10", parent=None, kind="section", text="")
+    '740.10'
+    >>> r.add("740.10", part="740", unit="740.10", parent=None, kind="section", text="")
+    '740.10 2'
+    >>> [p.order for p in r.records], r.next_number("text:740.10"), r.next_number("text:740.10")
+    ([0, 1], 1, 2)
+    """
+
+    start: int = 0
+    records: list[Paragraph] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    counters: Counter[str] = field(default_factory=Counter)
+
+    def next_number(self, scope: str) -> int:
+        """1, 2, 3 … per ``scope`` (the ``¶`` numbers of unmarked text, footnotes, table rows)."""
+        self.counters[scope] += 1
+        return self.counters[scope]
+
+    def add(
+        self,
+        key: str,
+        *,
+        part: str,
+        unit: str,
+        parent: str | None,
+        kind: str,
+        text: str,
+        marker: str = "",
+        heading: str = "",
+    ) -> str:
+        """Append a record under a unique key (:func:`tracker.citations.unique_key`) and return the key."""
+        citation = unique_key(key, self.keys)
+        self.keys.add(citation)
+        refs = extract_refs(text, unit=unit, part=part) if text else ()
+        self.records.append(
+            Paragraph(
+                citation=citation,
+                part=part,
+                unit=unit,
+                parent=parent,
+                marker=marker,
+                kind=kind,
+                heading=heading,
+                text=text,
+                order=self.start + len(self.records),
+                refs=refs,
+            )
+        )
+        return citation
+
+    def extend(self, records: Iterable[Paragraph]) -> None:
+        """Append records built elsewhere (the CCL's), keeping their keys taken."""
+        for r in records:
+            self.keys.add(r.citation)
+            self.records.append(r)
