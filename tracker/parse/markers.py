@@ -25,6 +25,24 @@ from tracker.citations import LABEL
 LOWER, ARABIC, ROMAN, UPPER, ITALIC_ARABIC, ITALIC_ROMAN = range(6)
 LEVEL_ORDER = (LOWER, ARABIC, ROMAN, UPPER, ITALIC_ARABIC, ITALIC_ROMAN)
 
+# What each break of the sequence rules costs a reading (:func:`resolve_levels` keeps the cheapest), named the way the
+# regulations-parser names its depth heuristics. A marker that follows its sibling ((a) → (b)) or opens the next
+# level with its first value ((a) → (1)) costs nothing.
+#: A sibling that skips values ((a) → (c)).
+SIBLING_GAP = 3.0
+#: A sibling that goes back or repeats ((c) → (b)).
+SIBLING_BACKWARDS = 8.0
+#: A level opened with a value other than its first ((a) → (2)).
+CHILD_NOT_FIRST = 4.0
+#: A level opened below one it skips ((a) → (i) with no (1) between).
+SKIPPED_LEVEL = 6.0
+#: A marker no reading can place: the level's chain restarts at its top.
+RESTART = 20.0
+#: Per level closed that held a single child, a list of one (the regulations-parser's ``prefer_multiple_children``).
+PREFER_MULTIPLE_CHILDREN = 0.6
+#: Readings kept after each marker.
+BEAM_WIDTH = 12
+
 _ROMAN_RE = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 
@@ -147,20 +165,24 @@ def _step(stack: tuple[tuple[int, int], ...], level: int, index: int) -> tuple[t
     """Place (level, index) on the stack: returns (new stack, cost, depth) or None if impossible."""
     for depth, (lv, idx) in enumerate(stack):
         if lv == level:
-            cost = 0.0 if index == idx + 1 else (3.0 if index > idx else 8.0)
-            # Closing levels that held a single child is unusual (a list of one).
-            cost += sum(0.6 for _, i in stack[depth + 1 :] if i == 1)
+            cost = 0.0 if index == idx + 1 else (SIBLING_GAP if index > idx else SIBLING_BACKWARDS)
+            cost += _single_children(stack[depth + 1 :])
             return stack[:depth] + ((level, index),), cost, depth
     depth = len(stack)
     expected = LEVEL_ORDER[depth] if depth < len(LEVEL_ORDER) else None
     if level == expected:
-        return stack + ((level, index),), (0.0 if index == 1 else 4.0), depth
+        return stack + ((level, index),), (0.0 if index == 1 else CHILD_NOT_FIRST), depth
     if level in LEVEL_ORDER[depth:]:
-        return stack + ((level, index),), 6.0 + (0.0 if index == 1 else 4.0), depth
+        return stack + ((level, index),), SKIPPED_LEVEL + (0.0 if index == 1 else CHILD_NOT_FIRST), depth
     return None
 
 
-def resolve_levels(raws: list[str], beam: int = 12) -> list[Marker]:
+def _single_children(closed: tuple[tuple[int, int], ...]) -> float:
+    """The cost of closing levels whose last value is their first (a list of one)."""
+    return sum(PREFER_MULTIPLE_CHILDREN for _, i in closed if i == 1)
+
+
+def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
     """Resolve a section's markers, in order, to levels and depths.
 
     Ambiguous markers ((i), (v), (x), (ii) after (h)) are settled by what follows: the reading
@@ -175,14 +197,14 @@ def resolve_levels(raws: list[str], beam: int = 12) -> list[Marker]:
                 if placed is None:
                     # Out of order beyond repair: restart at the top of this level's chain.
                     depth = LEVEL_ORDER.index(level)
-                    placed = (st.stack[:depth] + ((level, index),), 20.0, min(depth, len(st.stack)))
+                    placed = (st.stack[:depth] + ((level, index),), RESTART, min(depth, len(st.stack)))
                 stack, cost, depth = placed
                 new = _State(stack, st.cost + cost, st.path + ((level, index, depth),))
                 old = nxt.get(stack)
                 if old is None or new.cost < old.cost:
                     nxt[stack] = new
         states = sorted(nxt.values(), key=lambda s: s.cost)[:beam]
-    best = min(states, key=lambda s: s.cost + sum(0.6 for _, i in s.stack[1:] if i == 1))
+    best = min(states, key=lambda s: s.cost + _single_children(s.stack[1:]))
     out = []
     for raw, (level, index, depth) in zip(raws, best.path, strict=True):
         label, _ = marker_label(raw)
