@@ -25,7 +25,7 @@ from lxml import etree
 
 from tracker.citations import ECCN, ITEM
 from tracker.model import Paragraph
-from tracker.parse.ecfr import short_heading
+from tracker.parse.body import short_heading
 from tracker.parse.records import Records
 from tracker.parse.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
 

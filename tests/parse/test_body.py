@@ -1,0 +1,104 @@
+"""The section body walk: every element kind's handler, and the state they share (open designations, context).
+
+Written against :func:`tracker.parse.parse_bytes` only, so the same expectations held before the walk became a
+dispatch table (``tracker/parse/body.py``) and hold after.
+"""
+
+from __future__ import annotations
+
+from tracker.model import Paragraph
+from tracker.parse import parse_bytes
+
+SECTION = """<DIV8 N="740.99" TYPE="SECTION"><HEAD>§ 740.99 Everything.</HEAD>
+<P>(a) <I>Scope</I>—(1) The first.</P>
+<P>(i) Deep.</P>
+<P>Unmarked words under (a)(1)(i).</P>
+<NOTE><HED>Note to paragraph (a):</HED><P>Attached to (a) by name.</P></NOTE>
+<NOTE><HED>Technical Note 2:</HED><P>Attached where the walk is.</P></NOTE>
+<EXTRACT><P>Quoted text.</P></EXTRACT>
+<HD1>Rates—for everyone</HD1>
+<P>Under the heading.</P>
+<UL><LI>First entry</LI><LI>Second entry</LI></UL>
+<GPOTABLE><TTITLE>Table A—Rates</TTITLE><BOXHD><CHED>Country</CHED><CHED>Rate</CHED></BOXHD>
+<ROW><ENT>Canada</ENT><ENT>1</ENT></ROW><ROW><ENT/><ENT>2</ENT></ROW></GPOTABLE>
+<DIV><P>A DIV with no table.</P></DIV>
+<P>(b) After the heading.</P>
+<FTNT><P><SU>1</SU> A footnote.</P></FTNT>
+<WEIRD>Unknown element text.</WEIRD>
+<EDNOTE><P>Editorial.</P></EDNOTE>
+<CITA>[Source line]</CITA>
+</DIV8>"""
+
+
+def _records(xml: str) -> list[Paragraph]:
+    return parse_bytes(xml.encode())
+
+
+def test_every_element_kind_gets_its_own_record_key_and_parent() -> None:
+    got = [(p.citation, p.parent, p.kind) for p in _records(SECTION)]
+    assert got == [
+        ("740.99", None, "section"),
+        ("740.99(a)", "740.99", "paragraph"),
+        ("740.99(a)(1)", "740.99(a)", "paragraph"),
+        ("740.99(a)(1)(i)", "740.99(a)(1)", "paragraph"),
+        ("740.99(a)(1)(i) ¶1", "740.99(a)(1)(i)", "text"),
+        ("740.99(a) Note", "740.99(a)", "note"),
+        ("740.99(a)(1)(i) Technical Note 2", "740.99(a)(1)(i)", "note"),
+        ("740.99(a)(1)(i) Extract", "740.99(a)(1)(i)", "extract"),
+        ("740.99, Rates", "740.99", "heading"),
+        ("740.99, Rates ¶1", "740.99, Rates", "text"),
+        ("740.99, Rates [First entry]", "740.99, Rates", "row"),
+        ("740.99, Rates [Second entry]", "740.99, Rates", "row"),
+        ("740.99, Table A", "740.99, Rates", "table"),
+        ("740.99, Table A [Canada]", "740.99, Table A", "row"),
+        ("740.99, Table A [—]", "740.99, Table A", "row"),
+        ("740.99, Rates ¶2", "740.99, Rates", "text"),
+        ("740.99(b)", "740.99", "paragraph"),
+        ("740.99 Footnote 1", "740.99", "note"),
+        ("740.99(b) ¶1", "740.99(b)", "text"),
+        ("740.99 Editorial Note", "740.99", "ednote"),
+        ("740.99 Source", "740.99", "source"),
+    ]
+
+
+def test_a_heading_closes_the_open_designations_but_keeps_their_base() -> None:
+    records = {p.citation: p for p in _records(SECTION)}
+    assert records["740.99(b)"].text == "(b) After the heading."
+    assert records["740.99, Table A"].text == "Table A—Rates Country | Rate"
+    assert records["740.99(a)"].heading == "Scope"  # the italic heading right after its marker
+
+
+def test_a_definitions_section_restarts_designations_under_each_term() -> None:
+    xml = """<DIV8 N="772.1"><HEAD>§ 772.1 Definitions of terms.</HEAD>
+<P>“Alpha” means (a) one; or</P><P>(b) two.</P>
+<P>“Beta.” (a) Again from (a).</P><P>(1) Under it.</P></DIV8>"""
+    got = [(p.citation, p.parent) for p in _records(xml)]
+    assert got == [
+        ("772.1", None),
+        ("772.1 “Alpha”", "772.1"),
+        ("772.1 “Alpha”(b)", "772.1 “Alpha”"),
+        ("772.1 “Beta”", "772.1"),
+        ("772.1 “Beta”(1)", "772.1 “Beta”"),
+    ]
+
+
+def test_several_markers_in_one_element_make_the_outer_ones_empty_records() -> None:
+    xml = '<DIV8 N="740.9"><HEAD>§ 740.9 X.</HEAD><P>(a) A.</P><P>(b)(1)(i) Deep at once.</P></DIV8>'
+    got = [(p.citation, p.marker, p.text) for p in _records(xml)][1:]
+    assert got == [
+        ("740.9(a)", "(a)", "(a) A."),
+        ("740.9(b)", "(b)", ""),
+        ("740.9(b)(1)", "(1)", ""),
+        ("740.9(b)(1)(i)", "(b)(1)(i)", "(b)(1)(i) Deep at once."),
+    ]
+
+
+def test_a_supplement_body_keys_designations_after_its_name() -> None:
+    xml = """<DIV9 N="Supplement No. 2 to Part 740"><HEAD>Supplement No. 2 to Part 740—Items</HEAD>
+<P>(a) First.</P><P>Loose.</P></DIV9>"""
+    got = [(p.citation, p.parent) for p in _records(xml)]
+    assert got == [
+        ("Supplement No. 2 to Part 740", None),
+        ("Supplement No. 2 to Part 740 (a)", "Supplement No. 2 to Part 740"),
+        ("Supplement No. 2 to Part 740 (a) ¶1", "Supplement No. 2 to Part 740 (a)"),
+    ]

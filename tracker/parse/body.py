@@ -1,0 +1,283 @@
+"""The body of a section or supplement → keyed records: a tag-dispatch table over a small cursor.
+
+Each element kind has one handler (:data:`_HANDLERS`); the :class:`_Cursor` holds what they share — the
+designated paragraphs now open, and where notes, tables and unmarked text attach. Markers are resolved
+(:func:`tracker.parse.markers.resolve_levels`) over the whole run of a body before any key is assigned:
+
+>>> from tracker.parse.xmltext import load_xml
+>>> div8 = load_xml(b"<DIV8><P>(a) One.</P><P>(1) Two.</P><HD1>Rates</HD1><P>Loose words.</P></DIV8>").getroot()
+>>> b = Records()
+>>> key_body(b, list(div8), part="740", unit="740.1", prefix="740.1", parent="740.1")
+>>> [(p.citation, p.parent) for p in b.records]
+[('740.1(a)', '740.1'), ('740.1(a)(1)', '740.1(a)'), ('740.1, Rates', '740.1'), ('740.1, Rates ¶1', '740.1, Rates')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tracker.parse.markers import Marker, resolve_levels, split_markers
+from tracker.parse.records import Records
+from tracker.parse.xmltext import inline_text, normalise_ws, plain
+
+_TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
+_NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)
+_NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
+_NOTE_TARGET = re.compile(r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+)")
+_DEFINITION = re.compile(r"^[\"“]([^\"”]{1,120})[\"”]")
+
+
+@dataclass
+class _Piece:
+    """One marked or unmarked run of a text element; ``levels`` are its markers resolved."""
+
+    markers: tuple[str, ...]
+    text: str
+    levels: list[Marker] = field(default_factory=list)
+
+
+@dataclass
+class _Cursor:
+    """Where the walk of a section or supplement body is; the state its element handlers share."""
+
+    b: Records
+    part: str
+    unit: str
+    parent: str
+    base: str  # what designations are appended to: the prefix, or the defined term they follow
+    base_parent: str  # the parent of a top-level designated paragraph
+    context: str  # where notes, tables and unmarked text attach
+    definitions: bool = False
+    stack: list[str] = field(default_factory=list)  # citation per depth of the designated paragraphs now open
+
+    def add(self, key: str, *, parent: str, kind: str, text: str, marker: str = "", heading: str = "") -> str:
+        return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
+                          heading=heading)
+
+    def add_text(self, text: str) -> None:
+        """Unmarked text: ``<context> ¶N``."""
+        num = self.b.next_number(f"text:{self.context}")
+        self.add(f"{self.context} ¶{num}", parent=self.context, kind="text", text=text)
+
+
+def key_body(
+    b: Records,
+    elements: list[etree._Element],
+    *,
+    part: str,
+    unit: str,
+    prefix: str,
+    parent: str,
+    definitions: bool = False,
+) -> None:
+    """Key the content of a section or supplement.
+
+    Designated paragraphs are keyed ``prefix`` + ``(a)(1)(i)``; levels are resolved over the
+    whole run of markers (restarting after each defined term in a definitions section).
+    """
+    elements, footnotes = _unwrap_footnotes(elements)
+    cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
+    for el, pieces in _plan(elements, footnotes, definitions):
+        handler = _footnote if el in footnotes else _HANDLERS.get(el.tag, _other)
+        handler(cur, el, pieces)
+
+
+def _plan(
+    elements: list[etree._Element], footnotes: set[etree._Element], definitions: bool
+) -> list[tuple[etree._Element, list[_Piece]]]:
+    """Each element with its text pieces, the markers of each segment resolved together."""
+    plan: list[tuple[etree._Element, list[_Piece]]] = []
+    segments: list[list[_Piece]] = [[]]
+    for el in elements:
+        pieces: list[_Piece] = []
+        if el.tag in _TEXT_TAGS and el not in footnotes:
+            text = inline_text(el)
+            if definitions and _DEFINITION.match(plain(text)):
+                segments.append([])
+            pieces = [_Piece(m, t) for m, t in split_markers(text)]
+            segments[-1].extend(p for p in pieces if p.markers)
+        plan.append((el, pieces))
+    for seg in segments:
+        resolved = iter(resolve_levels([raw for piece in seg for raw in piece.markers]) if seg else ())
+        for piece in seg:
+            piece.levels = [next(resolved) for _ in piece.markers]
+    return plan
+
+
+def _footnote(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    num = cur.b.next_number(f"footnote:{cur.unit}")
+    cur.add(f"{cur.unit} Footnote {num}", parent=cur.unit, kind="note", text=inline_text(el))
+
+
+def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """A ``P``-like element: designated paragraphs, defined terms, unmarked text."""
+    for piece in pieces:
+        if piece.markers:
+            _designated(cur, piece)
+        elif not _defined_term(cur, piece.text) and piece.text:
+            cur.add_text(piece.text)
+
+
+def _defined_term(cur: _Cursor, text: str) -> bool:
+    """In a definitions section, an unmarked paragraph opening with a quoted term: designations restart under it."""
+    m = _DEFINITION.match(plain(text)) if cur.definitions else None
+    if not m:
+        return False
+    term = cur.add(f"{cur.unit} “{m.group(1).strip(' ,.')}”", parent=cur.parent, kind="paragraph", text=text)
+    cur.base = cur.base_parent = cur.context = term
+    cur.stack = []
+    return True
+
+
+def _designated(cur: _Cursor, piece: _Piece) -> None:
+    """``(g)(1)(i) The …``: one record per marker (the outer ones empty unless already keyed), text on the last."""
+    marks = piece.levels
+    for i, mk in enumerate(marks):
+        del cur.stack[mk.depth :]
+        up = cur.stack[-1] if cur.stack else cur.base_parent
+        key = f"{cur.stack[-1] if cur.stack else cur.base}({mk.label})"
+        if i == len(marks) - 1:
+            cit = cur.add(key, parent=up, kind="paragraph", marker="".join(m.raw for m in marks), text=piece.text,
+                          heading=_italic_heading(piece.text, piece.markers))
+        elif key in cur.b.keys:
+            cit = key
+        else:
+            cit = cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text="")
+        cur.stack.append(cit)
+    cur.context = cur.stack[-1]
+
+
+def _heading(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """``HD1``…``HD5``: ``<unit>, <heading>``; what follows attaches to it."""
+    text = inline_text(el)
+    cur.context = cur.add(f"{cur.unit}, {short_heading(text)}", parent=cur.parent, kind="heading", text=text,
+                          heading=text)
+    cur.stack = []
+
+
+def _list(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """Each list entry: ``<context> [<its words>]``."""
+    for li in el.iter("LI") if el.tag != "LI" else [el]:
+        text = inline_text(li)
+        cur.add(f"{cur.context} [{_short(text)}]", parent=cur.context, kind="row", text=text)
+
+
+def _other(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    text = inline_text(el)
+    if text:
+        cur.add_text(text)
+
+
+def _unwrap_footnotes(elements: list[etree._Element]) -> tuple[list[etree._Element], set[etree._Element]]:
+    """Replace each FTNT by its paragraphs; return them and the set that are footnote text.
+
+    The eCFR sometimes leaves a footnote open so that it swallows the rest of the section
+    (§ 740.12 on 2026-09-01): only paragraphs opening with the footnote number are footnote text.
+    """
+    out: list[etree._Element] = []
+    notes: set[etree._Element] = set()
+    for el in elements:
+        if el.tag != "FTNT":
+            out.append(el)
+            continue
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            out.append(child)
+            first = next(iter(child), None)
+            if not (child.text or "").strip() and first is not None and first.tag in ("SU", "sup"):
+                notes.add(child)
+    return out, notes
+
+
+def _italic_heading(text: str, markers: tuple[str, ...]) -> str:
+    """The italic subject heading right after the markers (``(1) *Scope.* …`` → ``Scope.``)."""
+    rest = text[len("".join(markers)) :].lstrip() if text.startswith("".join(markers)) else ""
+    m = re.match(r"^\*([^*]+)\*", rest)
+    return m.group(1).strip() if m else ""
+
+
+def short_heading(text: str) -> str:
+    """A heading's key: the words before an em-dash (``Country Group B—Countries`` → ``Country Group B``)."""
+    return _short(re.split(r"\s*—\s*", plain(text), maxsplit=1)[0])
+
+
+def _short(text: str, limit: int = 80) -> str:
+    s = plain(text)
+    return s if len(s) <= limit else s[:limit].rstrip() + "…"
+
+
+def _block(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """A NOTE, editorial note, extract, example or source note: one record each."""
+    tag = el.tag
+    text = inline_text(el)
+    if tag == "CITA":
+        cur.add(f"{cur.unit} Source", parent=cur.unit, kind="source", text=text)
+    elif tag == "EDNOTE":
+        cur.add(f"{cur.unit} Editorial Note", parent=cur.unit, kind="ednote", text=text)
+    elif tag in ("EXTRACT", "EXAMPLE"):
+        cur.add(f"{cur.context} {tag.title()}", parent=cur.context, kind="extract", text=text)
+    else:
+        _note(cur, el, text)
+
+
+def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
+    """A NOTE keyed by its label under the paragraph it follows, or the one it names (``Note to paragraph (b)``)."""
+    hed = el.find("HED")
+    hed_text = plain(inline_text(hed)) if hed is not None else ""
+    parent = cur.context
+    target = _NOTE_TARGET.search(hed_text)
+    if target and f"{cur.base.strip()}{target.group(1)}" in cur.b.keys:
+        parent = f"{cur.base.strip()}{target.group(1)}"
+    m = _NOTE_NUMBER.match(hed_text)
+    label = f"{_NOTE_LABELS[m.group(1).lower()]} {m.group(2) or ''}".strip() if m else "Note"
+    cur.add(f"{parent} {label}", parent=parent, kind="note", text=text, heading=hed_text)
+
+
+def _cells(row: etree._Element) -> list[str]:
+    return [inline_text(c) for c in row if isinstance(c.tag, str) and c.tag in ("TD", "TH", "ENT", "CHED")]
+
+
+def _tables(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """Each table of a ``TABLE``, ``GPOTABLE`` or ``DIV``; a ``DIV`` without one is unmarked text."""
+    tables = [el] if el.tag in ("TABLE", "GPOTABLE") else list(el.iter("TABLE", "GPOTABLE"))
+    if not tables:
+        _other(cur, el, pieces)
+    for table in tables:
+        _table(cur, table)
+
+
+def _table(cur: _Cursor, table: etree._Element) -> None:
+    """A record for the caption and header, then one record per row keyed by its first cell."""
+    caption_el = table.find("CAPTION") if table.tag == "TABLE" else table.find("TTITLE")
+    caption = inline_text(caption_el) if caption_el is not None else ""
+    head_rows = table.findall("THEAD/TR") if table.tag == "TABLE" else table.findall("BOXHD")
+    header = " | ".join(" | ".join(_cells(r)) for r in head_rows)
+    context = cur.context
+    if caption:
+        key = f"{cur.unit}, {short_heading(caption)}"
+    else:
+        key = f"{context} Table {cur.b.next_number(f'table:{context}')}"
+    table_key = cur.add(key, parent=context, kind="table", text=normalise_ws(f"{caption} {header}"),
+                        heading=plain(caption))
+    body_rows = table.findall("TBODY/TR") + table.findall("TR") if table.tag == "TABLE" else table.findall("ROW")
+    for row in body_rows:
+        cells = _cells(row)
+        cur.add(f"{table_key} [{_short(cells[0]) if cells and cells[0] else '—'}]", parent=table_key, kind="row",
+                text=" | ".join(cells))
+    for i, row in enumerate(table.findall("TFOOT/TR"), 1):
+        cur.add(f"{table_key} Footnote {i}", parent=table_key, kind="note", text=" | ".join(_cells(row)))
+
+
+_HANDLERS: dict[str, Callable[[_Cursor, etree._Element, list[_Piece]], None]] = {
+    **dict.fromkeys(_TEXT_TAGS, _text),
+    **dict.fromkeys(("NOTE", "EDNOTE", "EXTRACT", "EXAMPLE", "CITA"), _block),
+    **dict.fromkeys(("HD1", "HD2", "HD3", "HD4", "HD5"), _heading),
+    **dict.fromkeys(("SCOL2", "LI", "UL", "OL"), _list),
+    **dict.fromkeys(("GPOTABLE", "DIV", "TABLE"), _tables),
+}
+"""The handler of each element kind in a section or supplement body; any other element is unmarked text."""
