@@ -65,7 +65,7 @@ from diff_match_patch import diff_match_patch
 from tracker.citations import DASHES, ECCN, ITEM, is_eccn, part_sort_key
 from tracker.errors import InputError
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Delta, Paragraph
-from tracker.parse.xmltext import plain, unescape
+from tracker.parse.xmltext import plain
 from tracker.store import is_date
 
 
@@ -337,47 +337,6 @@ class DiffResult:
     def to_json(self) -> str:
         """The documented JSON form (see the module docstring), indented, keys in a fixed order."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
-    def to_text(self) -> str:
-        """Plain text grouped Part → section/ECCN → paragraph, counts per kind at the top."""
-        lines = [f"Changes from {self.date_a} to {self.date_b}"]
-        lines += [f"  note: {n}" for n in self.notes]
-        counts = {k: n for k, n in self.counts().items() if n}
-        summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no changes to regulatory text"
-        lines.append(f"{len(self.changes)} change(s): {summary}")
-        part = unit = None
-        for c in self.changes:
-            if c.part != part:
-                part, unit = c.part, None
-                lines += ["", f"Part {part}"]
-            if c.unit != unit:
-                unit = c.unit
-                lines.append(f"  {unit}")
-            lines.extend(_change_lines(c))
-        return "\n".join(lines) + "\n"
-
-
-def _marked(runs: Iterable[tuple[str, str]]) -> str:
-    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
-    return "".join(marks[op].format(unescape(text)) for op, text in runs)
-
-
-def _change_lines(c: Change) -> list[str]:
-    head = f"    {c.citation}: {c.kind}"
-    if c.kind == "redesignated":
-        head += f" from {c.old_citation}"
-    if c.reference_pairs:
-        head += " (" + "; ".join(f"{a} → {b}" for a, b in c.reference_pairs) + ")"
-    lines = [head]
-    if c.old_heading != c.new_heading and c.old_heading is not None and c.new_heading is not None:
-        lines.append(f"      heading: {_marked(redline(c.old_heading, c.new_heading))}")
-    if c.redline:
-        lines.append(f"      {_marked(c.redline)}")
-    elif c.kind in ("added", "restored"):
-        lines.append(f"      {unescape(c.new_text or '')}")
-    elif c.kind == "removed":
-        lines.append(f"      {unescape(c.old_text or '')}")
-    return lines
 
 
 def _resolve(store, part: str, date: str, notes: list[str]) -> str:

@@ -35,8 +35,6 @@ from tracker.citations import is_under, normalise_key, part_of
 from tracker.diff import compare
 from tracker.errors import InputError
 from tracker.model import Change, Paragraph, Rule
-from tracker.parse.xmltext import unescape
-from tracker.report.markup import runs_to_text
 from tracker.store import Span, Store
 
 
@@ -142,40 +140,6 @@ class History:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-
-    def to_text(self) -> str:
-        n = len(self.entries)
-        lines = [f"History of {self.key} (Part {self.part}): {n} change date(s), newest first"]
-        if self.removed:
-            lines.append(f"Removed on {self.removed}: not in the versions from that date on")
-        for e in self.entries:
-            lines += ["", f"{e.date}  (compared with {e.previous})"]
-            lines += [f"  rule: {rule_label(r)}" for r in e.rules] or ["  rule: not identified"]
-            for c in e.changes:
-                lines.extend(_change_lines(c))
-            if e.text is not None:
-                lines += ["  text in force from this date:", *(f"    {unescape(t)}" for t in e.text.splitlines())]
-        since = "first stored version" if self.first_seen == self.first_stored else "added then"
-        lines += ["", f"{self.first_seen}: earliest stored text ({since})"]
-        if self.first_text is not None:
-            lines += [f"    {unescape(t)}" for t in self.first_text.splitlines()]
-        return "\n".join(lines) + "\n"
-
-
-def rule_label(r: Rule) -> str:
-    """``89 FR 23876 (2024-07004) Title``."""
-    return f"{r.citation or 'FR document'} ({r.document_number}) {r.title}".rstrip()
-
-
-def _change_lines(c: Change) -> list[str]:
-    head = f"  {c.citation}: {c.kind}"
-    if c.old_citation:
-        head += f" from {c.old_citation}"
-    if c.reference_pairs:
-        head += " (" + "; ".join(f"{a} → {b}" for a, b in c.reference_pairs) + ")"
-    text = c.new_text if c.new_text is not None else c.old_text
-    body = runs_to_text(c.redline) if c.redline else unescape(text or "")
-    return [head, f"      {body}"] if body else [head]
 
 
 def _known_rows(store: Store, key: str, part: str | None = None) -> tuple[str, list[Span]]:

@@ -11,6 +11,7 @@ from tracker.cli.base import DATE, get_config, main, open_store
 from tracker.errors import InputError, TrackerError
 from tracker.history import history, text_on
 from tracker.parse.xmltext import unescape
+from tracker.report.text import history_text
 from tracker.search import Hit, Presence, search, search_all_dates
 from tracker.store import Store
 from tracker.xref import check_refs, refs_to
@@ -65,7 +66,7 @@ def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None
             click.echo("\n".join(unescape(p.text) for p in paragraphs))
         return
     result = history(store, key, with_text=with_text)
-    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=fmt == "json")
+    click.echo(result.to_json() if fmt == "json" else history_text(result), nl=fmt == "json")
 
 
 @main.command("refs")

@@ -13,6 +13,7 @@ from tracker.errors import InputError, StateError
 from tracker.ingest import find_snapshots, ingest_file
 from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index
+from tracker.report.text import diff_text
 from tracker.runlock import RunLock
 from tracker.snapshots import ecfr_path, quarantine
 from tracker.store import Store, StoreError
@@ -200,4 +201,4 @@ def diff_command(date_a: str, date_b: str, part: str | None, eccn: str | None, f
             result = diff_dates(store, date_a, date_b, part=part, eccn=eccn)
         except StoreError as exc:  # a version the store does not hold is bad input here (exit 2)
             raise InputError(str(exc)) from None
-    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=fmt == "json")
+    click.echo(result.to_json() if fmt == "json" else diff_text(result), nl=fmt == "json")

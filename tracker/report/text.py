@@ -1,0 +1,91 @@
+"""Plain text of a diff (``tracker diff``) and of a key's history (``tracker history``).
+
+:mod:`tracker.diff` and :mod:`tracker.history` return data; this module renders it. Redlines read
+``[-deleted-]`` and ``{+inserted+}`` (:func:`tracker.report.markup.runs_to_text`, as in the text report).
+
+>>> from tracker.model import Change
+>>> change_head(Change("reference-only", "740.10(a)", "740", "740.10", 0, reference_pairs=(("a", "b"),)))
+'740.10(a): reference-only (a → b)'
+"""
+
+from __future__ import annotations
+
+from tracker.diff import DiffResult, redline
+from tracker.history import History
+from tracker.model import Change, Rule
+from tracker.parse.xmltext import unescape
+from tracker.report.markup import runs_to_text
+
+
+def change_head(c: Change) -> str:
+    """``citation: kind``, the old citation of a redesignation and the ``old → new`` reference pairs."""
+    head = f"{c.citation}: {c.kind}"
+    if c.old_citation:
+        head += f" from {c.old_citation}"
+    if c.reference_pairs:
+        head += " (" + "; ".join(f"{a} → {b}" for a, b in c.reference_pairs) + ")"
+    return head
+
+
+def diff_text(result: DiffResult) -> str:
+    """A diff grouped Part → section/ECCN → paragraph, counts per kind at the top."""
+    lines = [f"Changes from {result.date_a} to {result.date_b}"]
+    lines += [f"  note: {n}" for n in result.notes]
+    counts = {k: n for k, n in result.counts().items() if n}
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no changes to regulatory text"
+    lines.append(f"{len(result.changes)} change(s): {summary}")
+    part = unit = None
+    for c in result.changes:
+        if c.part != part:
+            part, unit = c.part, None
+            lines += ["", f"Part {part}"]
+        if c.unit != unit:
+            unit = c.unit
+            lines.append(f"  {unit}")
+        lines.extend(_diff_change_lines(c))
+    return "\n".join(lines) + "\n"
+
+
+def _diff_change_lines(c: Change) -> list[str]:
+    """The head, a heading redline, and the text redline (or the whole text of an added/removed paragraph)."""
+    lines = [f"    {change_head(c)}"]
+    if c.old_heading != c.new_heading and c.old_heading is not None and c.new_heading is not None:
+        lines.append(f"      heading: {runs_to_text(redline(c.old_heading, c.new_heading))}")
+    if c.redline:
+        lines.append(f"      {runs_to_text(c.redline)}")
+    elif c.kind in ("added", "restored"):
+        lines.append(f"      {unescape(c.new_text or '')}")
+    elif c.kind == "removed":
+        lines.append(f"      {unescape(c.old_text or '')}")
+    return lines
+
+
+def rule_label(r: Rule) -> str:
+    """``89 FR 23876 (2024-07004) Title``."""
+    return f"{r.citation or 'FR document'} ({r.document_number}) {r.title}".rstrip()
+
+
+def history_text(h: History) -> str:
+    """A key's timeline, newest first: per date the rules, the changes and (if asked for) the text."""
+    lines = [f"History of {h.key} (Part {h.part}): {len(h.entries)} change date(s), newest first"]
+    if h.removed:
+        lines.append(f"Removed on {h.removed}: not in the versions from that date on")
+    for e in h.entries:
+        lines += ["", f"{e.date}  (compared with {e.previous})"]
+        lines += [f"  rule: {rule_label(r)}" for r in e.rules] or ["  rule: not identified"]
+        for c in e.changes:
+            lines.extend(_history_change_lines(c))
+        if e.text is not None:
+            lines += ["  text in force from this date:", *(f"    {unescape(t)}" for t in e.text.splitlines())]
+    since = "first stored version" if h.first_seen == h.first_stored else "added then"
+    lines += ["", f"{h.first_seen}: earliest stored text ({since})"]
+    if h.first_text is not None:
+        lines += [f"    {unescape(t)}" for t in h.first_text.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def _history_change_lines(c: Change) -> list[str]:
+    """The head and the redline, else the paragraph's text (its new text, or the old one if removed)."""
+    text = c.new_text if c.new_text is not None else c.old_text
+    body = runs_to_text(c.redline) if c.redline else unescape(text or "")
+    return [f"  {change_head(c)}", f"      {body}"] if body else [f"  {change_head(c)}"]
