@@ -1,0 +1,32 @@
+"""Data flows one way (fetch → snapshots → parse → store → diff → attribution → report → mail): importing a
+lower module loads none of the higher ones. Each check imports in a fresh interpreter, so nothing loaded by the
+tests themselves counts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+LOWER_NOT_HIGHER = {
+    # the fetch clients fetch; sync (tracker/sync.py) drives them, the snapshots, the parser and the store
+    "tracker.fetch.ecfr tracker.fetch.federal_register tracker.fetch.amendments tracker.fetch.http": (
+        "tracker.sync", "tracker.snapshots", "tracker.store", "tracker.ingest", "tracker.diff"),
+    # the differ and the history return data; tracker.report.text renders it
+    "tracker.diff tracker.history": ("tracker.report", "tracker.mail", "tracker.run", "tracker.cli"),
+}
+
+
+def _loaded(modules: str) -> list[str]:
+    code = f"import sys\nfor m in {modules.split()!r}: __import__(m)\nprint('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+@pytest.mark.parametrize("modules", sorted(LOWER_NOT_HIGHER))
+def test_a_lower_module_loads_no_higher_one(modules):
+    higher = LOWER_NOT_HIGHER[modules]
+    loaded = _loaded(modules)
+    assert set(modules.split()) <= set(loaded)
+    assert [m for m in loaded if m.startswith(higher)] == []
