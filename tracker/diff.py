@@ -304,7 +304,10 @@ def compare_delta(delta: Delta, earlier: Mapping[str, str]) -> list[Change]:
 
 @dataclass(frozen=True)
 class DiffResult:
-    """The changes between two requested dates, with the stored versions that were compared."""
+    """The changes between two requested dates, with the stored versions that were compared.
+
+    Data only: :func:`tracker.report.text.diff_text` renders it as text.
+    """
 
     date_a: str
     date_b: str

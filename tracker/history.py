@@ -110,6 +110,7 @@ class History:
     """A key's timeline, newest first; ``first_seen`` is the earliest stored version that has the key.
 
     ``removed`` is the version date from which nothing under the key is in force (None while it is).
+    Data only: :func:`tracker.report.text.history_text` renders it as text.
     """
 
     key: str
