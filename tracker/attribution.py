@@ -103,7 +103,7 @@ def _new_citations(changes: list[Change]) -> dict[str, set[str]]:
 
 def attribute(
     changes: list[Change],
-    rules: list[dict],
+    rules: list[dict[str, Any]],
     *,
     date_from: str,
     date_to: str,

@@ -59,14 +59,18 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from diff_match_patch import diff_match_patch
 
 from tracker.citations import DASHES, ECCN, ITEM, is_eccn, part_sort_key
+from tracker.dates import is_date
 from tracker.errors import InputError
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Delta, Paragraph
 from tracker.parse.xmltext import plain
-from tracker.store import is_date
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 
 class DiffError(InputError):
@@ -173,7 +177,7 @@ def _reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], .
     return tuple(pairs) or None
 
 
-def _change(kind: str, old: Paragraph | None, new: Paragraph | None, order: int, **extra) -> Change:
+def _change(kind: str, old: Paragraph | None, new: Paragraph | None, order: int, **extra: Any) -> Change:
     key = new or old
     assert key is not None
     return Change(
@@ -324,7 +328,7 @@ class DiffResult:
             counts[c.kind] += 1
         return counts
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "schema": "tracker.diff/1",
             "from": self.date_a,
@@ -342,7 +346,7 @@ class DiffResult:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
-def _resolve(store, part: str, date: str, notes: list[str]) -> str:
+def _resolve(store: Store, part: str, date: str, notes: list[str]) -> str:
     version = store.version_on(part, date)
     if version is None:
         raise DiffError(f"{date} is before the first stored version of part {part} ({store.dates(part)[0]})")
@@ -351,7 +355,7 @@ def _resolve(store, part: str, date: str, notes: list[str]) -> str:
     return version
 
 
-def _parts(store, date_a: str, part: str | None, eccn: str | None, notes: list[str]) -> list[str]:
+def _parts(store: Store, date_a: str, part: str | None, eccn: str | None, notes: list[str]) -> list[str]:
     """The Parts to compare: the one asked for (Part 774 for an ECCN), else every stored Part in force
     on ``date_a`` (the others are named in a note)."""
     stored = store.parts()
@@ -373,7 +377,7 @@ def _parts(store, date_a: str, part: str | None, eccn: str | None, notes: list[s
 
 
 def diff_dates(
-    store, date_a: str, date_b: str, *, part: str | None = None, eccn: str | None = None
+    store: Store, date_a: str, date_b: str, *, part: str | None = None, eccn: str | None = None
 ) -> DiffResult:
     """Compare the versions in force on two dates (optionally one Part, or one ECCN's paragraphs).
 

@@ -55,7 +55,7 @@ def failure(exc: Exception, ctx: click.Context | None = None) -> Failure:
     return Failure(f"unexpected {type(exc).__name__}: {exc}")  # a bug: still one line, exit 1
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click stubs
     """A calendar date written YYYY-MM-DD (``2024-04-04``); anything else is a usage error (exit 2)."""
 
     name = "YYYY-MM-DD"
@@ -114,7 +114,8 @@ def get_config(ctx: click.Context | None = None) -> Config:
     if "config" not in obj:
         obj["config"] = load_config(obj.get("config_file"))
         ctx.obj = obj
-    return obj["config"]
+    config: Config = obj["config"]
+    return config
 
 
 @contextmanager

@@ -38,7 +38,7 @@ def _store(on: str | None = None) -> Store:
     return store
 
 
-def _json(data) -> None:
+def _json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

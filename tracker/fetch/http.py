@@ -318,7 +318,8 @@ class HttpClient:
 
     def _backoff(self, attempt: int) -> float:
         factor = self.config.backoff_factor
-        return min(self.config.backoff_max, factor * 2**attempt + random.random() * factor)
+        delay: float = min(self.config.backoff_max, factor * 2**attempt + random.random() * factor)
+        return delay
 
     def get(self, url: str, params: dict[str, Any] | None = None, *, accept: str) -> requests.Response:
         """GET ``url`` and read the whole body within the deadline, retrying and following redirects within

@@ -154,14 +154,18 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
     return out or [((), text)]
 
 
+#: The open levels of a beam state: (level, index) from the outermost in.
+_Stack = tuple[tuple[int, int], ...]
+
+
 @dataclass(slots=True)
 class _State:
-    stack: tuple[tuple[int, int], ...]
+    stack: _Stack
     cost: float
     path: tuple[tuple[int, int, int], ...]  # (level, index, depth) per token
 
 
-def _step(stack: tuple[tuple[int, int], ...], level: int, index: int) -> tuple[tuple, float, int] | None:
+def _step(stack: _Stack, level: int, index: int) -> tuple[_Stack, float, int] | None:
     """Place (level, index) on the stack: returns (new stack, cost, depth) or None if impossible."""
     for depth, (lv, idx) in enumerate(stack):
         if lv == level:
@@ -190,7 +194,7 @@ def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
     """
     states = [_State((), 0.0, ())]
     for raw in raws:
-        nxt: dict[tuple, _State] = {}
+        nxt: dict[_Stack, _State] = {}
         for st in states:
             for level, index in candidates(raw):
                 placed = _step(st.stack, level, index)

@@ -22,8 +22,8 @@ from tracker.history import History, history, last_text
 from tracker.model import Paragraph
 from tracker.report.data import HISTORY_INDEX, history_path, unit_label
 from tracker.report.render import ENV
-from tracker.store import Store
-from tracker.xref import Ref, refs_to
+from tracker.store import Ref, Store
+from tracker.xref import refs_to
 
 
 @dataclass(frozen=True)

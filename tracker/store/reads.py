@@ -87,9 +87,10 @@ class Reads(Connection):
         return self._nearest("min", ">", part, date)
 
     def _nearest(self, pick: str, compare: str, part: str, date: str) -> str | None:
-        return self.db.execute(
+        found: str | None = self.db.execute(
             f"SELECT {pick}(date) FROM snapshots WHERE part = ? AND date {compare} ?", (part, date)
         ).fetchone()[0]
+        return found
 
     def _version(self, part: str, date: str) -> str:
         version = self.version_on(part, date)

@@ -82,7 +82,8 @@ def _too_new(version: int) -> StoreError:
 
 def schema_version(conn: sqlite3.Connection) -> int:
     """The highest migration applied to the database on ``conn``."""
-    return conn.execute("SELECT max(version) FROM migrations").fetchone()[0]
+    version: int = conn.execute("SELECT max(version) FROM migrations").fetchone()[0]
+    return version
 
 
 def migrate(conn: sqlite3.Connection) -> None:
