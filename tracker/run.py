@@ -24,9 +24,10 @@ report is first written.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from tracker import checkpoint
@@ -209,6 +210,48 @@ def _write_history(store: Store, reports_dir: Path, pending: list[ReportData], o
     log(f"history: {len(pages)} page(s) rewritten, {reports_dir / 'history.html'}")
 
 
+def _pending(
+    store: Store, reports_dir: Path, report_on: Callable[[str], ReportData], outcome: RunOutcome, log: Log
+) -> list[ReportData]:
+    """The reports of the report dates without ``reports/DATE.json`` (a diff that fails is one error, not a stop)."""
+    pending: list[ReportData] = []
+    for date in report_dates(store):
+        if (reports_dir / f"{date}.json").exists():
+            continue
+        try:
+            report = report_on(date)
+        except (StoreError, DiffError) as exc:
+            outcome.errors.append(f"diff {date}: {exc}")
+            log(f"diff {date}: FAILED ({exc})")
+            continue
+        parts = ", ".join(report.changed_parts) or "none"
+        log(f"diff {date} (against {report.previous_date}): {report.summary.total} changed paragraph(s) in {parts}")
+        pending.append(report)
+    return pending
+
+
+def _write_reports(
+    store: Store,
+    reports_dir: Path,
+    settings: MailSettings | None,
+    pending: list[ReportData],
+    outcome: RunOutcome,
+    log: Log,
+) -> None:
+    """History pages first (so report links never dangle), then each report with its deliveries planned, then
+    the index."""
+    if pending:
+        _write_history(store, reports_dir, pending, outcome, log)
+    for report in pending:
+        date = report.version_date
+        mail = f"mail planned for {len(plan(store, report, settings))} recipient(s)" if settings else "no [mail]"
+        paths = write_report(reports_dir, report)
+        outcome.reports.append(date)
+        log(f"report {date}: {paths['html']} (+ .txt, .json); {mail}")
+    if outcome.reports:
+        log(f"index: {write_index(reports_dir)}")
+
+
 def _run_locked(
     config: Config,
     store: Store,
@@ -229,38 +272,12 @@ def _run_locked(
             outcome.errors.append(f"fetch failed: {exc}")
             log(f"fetch: FAILED ({exc}); continuing with what is stored")
 
-    @cache
-    def report_on(date: str) -> ReportData:
-        return build_report(config, store, date)
-
-    reports_dir = config.reports_dir
-    pending: list[ReportData] = []
-    for date in report_dates(store):
-        if (reports_dir / f"{date}.json").exists():
-            continue
-        try:
-            report = report_on(date)
-        except (StoreError, DiffError) as exc:
-            outcome.errors.append(f"diff {date}: {exc}")
-            log(f"diff {date}: FAILED ({exc})")
-            continue
-        parts = ", ".join(report.changed_parts) or "none"
-        log(f"diff {date} (against {report.previous_date}): {report.summary.total} changed paragraph(s) in {parts}")
-        pending.append(report)
-    if pending:
-        _write_history(store, reports_dir, pending, outcome, log)
-    for report in pending:
-        date = report.version_date
-        mail = f"mail planned for {len(plan(store, report, settings))} recipient(s)" if settings else "no [mail]"
-        paths = write_report(reports_dir, report)
-        outcome.reports.append(date)
-        log(f"report {date}: {paths['html']} (+ .txt, .json); {mail}")
-    if outcome.reports:
-        log(f"index: {write_index(reports_dir)}")
-
+    report_on = cache(partial(build_report, config, store))
+    _write_reports(store, config.reports_dir, settings, _pending(store, config.reports_dir, report_on, outcome, log),
+                   outcome, log)
     rows = unsent(store) if settings else []
     if settings and rows:
-        transport = Outbox(reports_dir / "outbox") if dry_run else SmtpTransport(settings, env)
+        transport = Outbox(config.reports_dir / "outbox") if dry_run else SmtpTransport(settings, env)
         try:
             outcome.mail = send_pending(store, settings, rows, report_on, transport, log)
         finally:
