@@ -5,6 +5,7 @@ category/group ``HD1`` headings, an ECCN heading (a bold-led paragraph starting 
 block headings (``License Requirements``, ``List of Items Controlled`` …), labelled fields
 (``*Reason for Control:* NS, AT``), tables, items written with their full path (``a.5.b.2.``),
 and ``NOTE`` blocks. Every element becomes at least one record, so no text is lost.
+Telling those shapes apart is :mod:`tracker.parse.ccl_shapes`; this module walks the supplement.
 
 >>> from tracker.parse.xmltext import load_xml
 >>> div9 = load_xml(b'''<DIV9><HEAD>Supplement No. 1 to Part 774</HEAD>
@@ -17,7 +18,6 @@ and ``NOTE`` blocks. Every element becomes at least one record, so no text is lo
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -26,37 +26,30 @@ from lxml import etree
 from tracker.citations import ECCN, ITEM
 from tracker.model import Paragraph
 from tracker.parse.body import short_heading
+from tracker.parse.ccl_shapes import (
+    BLOCKS,
+    NOTE_LABEL,
+    PARAS,
+    RANGE,
+    block_name,
+    bold_lead,
+    holds_item,
+    item_marker,
+    item_path,
+    joined,
+    split_label,
+)
 from tracker.parse.records import Records
-from tracker.parse.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
+from tracker.parse.xmltext import SKIP_TAGS, inline_text, plain
 
 _ECCN_HEAD = re.compile(rf"({ECCN})(?=\s|$)")
 _CATEGORY = re.compile(r"Category\s+(\d+)\b")
 _CAT_PART = re.compile(r"Part\s+(\d+|I{1,3}|IV)\b")
 _GROUP = re.compile(r"([A-E])\.\s")
-_EMPHASIS = frozenset({"I", "B", "E", "strong", "em"})
-_PARAS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH"})
 _TABLES = frozenset({"TABLE", "GPOTABLE"})
 
-#: Block headings of an entry, keyed by how the heading text starts.
-_BLOCKS = (
-    "License Requirements",
-    "List Based License Exceptions",
-    "List of Items Controlled",
-    "Special Conditions for STA",
-    "Reporting Requirements",
-)
 #: Where a field belongs when no block heading precedes it (3A001 starts with "Reason for Control:").
 _FIELD_BLOCK = {"Reason for Control": "License Requirements"}
-_KNOWN_LABELS = frozenset({"Items", "Reason for Control", "Related Controls", "Related Definitions"})
-
-# An item path alternates letter and number: a, a.1, a.1.a, a.5.b.2.a.1; trailing dot optional.
-_PATH = r"[a-z](?:\.\d{1,2}(?:\.[a-z](?=[.\s]|$))?)*\.?"
-_ITEM = re.compile(rf"(?P<m>{_PATH}|\d{{1,2}}\.)(?=\s|$)")
-_ITALIC_ITEM = re.compile(rf"(?P<e>\*{{1,2}})(?P<m>{_PATH}|\d{{1,2}}\.)(?P=e)(?=\s|$)")
-_RANGE = re.compile(rf"(?P<a>{_PATH})\s+(?:through|to)\s+(?P<b>{_PATH})(?=\s|$)")
-_NOTE_LABEL = re.compile(
-    r"(?P<kind>License Requirements Notes?|Technical Notes?|Notes?|N\.\s?B\.|Nota Bene)\s*(?P<num>\d+)?"
-)
 _NOTE_TARGETS = re.compile(rf"\s*to\s+(?:ECCNs?\s+)?(?P<t>{ECCN}[^:]*)")
 _ECCN_REF = re.compile(ECCN + ITEM)
 _CONTROL_CODE = re.compile(r"([A-Z]{2,4})\b")
@@ -141,7 +134,7 @@ def _element(st: _State, el: etree._Element) -> None:
 
 def _structured(st: _State, el: etree._Element) -> bool:
     """Add the record(s) of a paragraph that is an ECCN heading, block heading, field or item."""
-    if el.tag not in _PARAS:
+    if el.tag not in PARAS:
         return False
     if _eccn_heading(st, el) or _ear99(st, el):
         return True
@@ -176,19 +169,9 @@ def _heading(st: _State, el: etree._Element) -> None:
         st.last = st.add(f"{anchor}, {short_heading(text)}", kind="heading", parent=anchor, text=text, heading=words)
 
 
-def _bold_lead(el: etree._Element) -> str:
-    """The words of the bold element a paragraph opens with (``<FP-2><B>3A090 …</B>``), else ``""``."""
-    if (el.text or "").strip() or not len(el):
-        return ""
-    first = el[0]
-    if first.tag not in ("B", "strong") and not (first.tag == "E" and first.get("T") in ("01", "02", "05")):
-        return ""
-    return plain(inline_text(first))
-
-
 def _eccn_heading(st: _State, el: etree._Element) -> bool:
     """A bold-led paragraph whose bold text starts with an ECCN (``<FP-2><B>3A090 …</B></FP-2>``)."""
-    m = _ECCN_HEAD.match(_bold_lead(el))
+    m = _ECCN_HEAD.match(bold_lead(el))
     if not m:
         return False
     text = plain(inline_text(el))
@@ -212,7 +195,7 @@ def _ear99(st: _State, el: etree._Element) -> bool:
     It belongs to the category, not to the last entry: what follows it (the Annex to Category 1) is outside
     every ECCN.
     """
-    if not _bold_lead(el).startswith("EAR99"):
+    if not bold_lead(el).startswith("EAR99"):
         return False
     scope = st.category or st.appendix
     st.group = st.eccn = st.block = st.item = None
@@ -221,18 +204,10 @@ def _ear99(st: _State, el: etree._Element) -> bool:
     return True
 
 
-def _block_name(words: str) -> str | None:
-    words = words.rstrip(":. ")
-    for name in _BLOCKS:
-        if words == name or (name == "List Based License Exceptions" and words.startswith(name)):
-            return name
-    return None
-
-
 def _block_heading(st: _State, el: etree._Element) -> bool:
     """``<FP-1><E T="04">License Requirements</E></FP-1>``, ``<HD1>List of Items Controlled</HD1>`` …"""
     text = inline_text(el)
-    name = _block_name(plain(text))
+    name = block_name(plain(text))
     if not name or not st.eccn:
         return False
     st.block = st.add(
@@ -247,39 +222,9 @@ def _block_heading(st: _State, el: etree._Element) -> bool:
 # --- fields and items ---------------------------------------------------------------------------
 
 
-def _split_label(el: etree._Element) -> tuple[str, str, str] | None:
-    """(label, label text, rest) for an element led by an emphasised label (``*Related Controls:* …``)."""
-    if (el.text or "").strip() or not len(el) or el[0].tag not in _EMPHASIS:
-        return None
-    lead = plain(inline_text(el[0]))
-    if _item_marker(lead):
-        return None  # "*c. Heat treatment cycle parameters, as follows:*" is a list entry, not a label
-    tail = (el[0].tail or "").lstrip()
-    head, colon, after = lead.partition(":")
-    if colon and head and len(head) <= 60 and not after.strip():
-        label = head.strip()
-    elif colon and head and len(head) <= 40 and head[:1].isupper():
-        label = head.strip()  # "*License Requirements Note: See § 744.17 …*"
-        return label, inline_text(el), ""
-    elif tail.startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
-        label = lead.rstrip(".: ")
-    else:
-        return None
-    full = inline_text(el)
-    rest_el = copy.deepcopy(el)
-    rest_el.text = rest_el[0].tail
-    rest_el.remove(rest_el[0])
-    rest = inline_text(rest_el)
-    if rest.startswith(":"):
-        rest = rest[1:].lstrip()
-    if rest and full.endswith(rest):
-        return label, full[: len(full) - len(rest)].strip(), rest
-    return label, full, ""
-
-
 def _field(st: _State, el: etree._Element) -> bool:
     """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …``."""
-    split = _split_label(el)
+    split = split_label(el)
     if not split or not st.eccn:
         return False
     label, label_text, rest = split
@@ -287,13 +232,13 @@ def _field(st: _State, el: etree._Element) -> bool:
         name = _FIELD_BLOCK[label]
         st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text="", heading=name)
     key = f"{st.eccn} {label}"
-    if key in st.keys and label in _BLOCKS:
+    if key in st.keys and label in BLOCKS:
         key = f"{key} Note"  # "*License Requirements:* See § 744.17 …" inside that very block
     parent = st.block or st.eccn
     # a note written as a field ("*N.B.:* …") among the items opens no list of its own
-    st.listing = label != "Items" and not _NOTE_LABEL.fullmatch(label) and plain(inline_text(el)).endswith(":")
+    st.listing = label != "Items" and not NOTE_LABEL.fullmatch(label) and plain(inline_text(el)).endswith(":")
     if label == "Items":
-        text = label_text if _item_marker(rest) else inline_text(el)
+        text = label_text if item_marker(rest) else inline_text(el)
         st.block = st.last = st.add(key, kind="block", parent=parent, text=text, heading=label)
         st.item = None
         if text != inline_text(el):
@@ -301,18 +246,6 @@ def _field(st: _State, el: etree._Element) -> bool:
         return True
     st.last = st.add(key, kind="block", parent=parent, text=inline_text(el), heading=label)
     return True
-
-
-def _item_marker(text: str) -> tuple[str, str] | None:
-    """(marker as written, text with a plain marker) if ``text`` opens with an item marker."""
-    if m := _ITALIC_ITEM.match(text):
-        marker = m["m"]
-        return marker, normalise_ws(f"{marker} {text[m.end() :]}")
-    if (m := _RANGE.match(text)) or (m := _ITEM.match(text)):
-        marker = m[0]
-        if "." in marker:
-            return marker, text
-    return None
 
 
 def _item(st: _State, el: etree._Element) -> bool:
@@ -327,44 +260,21 @@ def _item(st: _State, el: etree._Element) -> bool:
 
 
 def _add_item(st: _State, text: str) -> bool:
-    found = _item_marker(text)
+    found = item_marker(text)
     if not found or not st.eccn:
         return False
     marker, text = found
-    if m := _RANGE.match(marker):
-        start = _path(m["a"], st.item)
+    if m := RANGE.match(marker):
+        start = item_path(m["a"], st.item)
         key_path = f"{'.'.join(start)}-{m['b'].rstrip('.')}"
     else:
-        start = _path(marker, st.item)
+        start = item_path(marker, st.item)
         key_path = ".".join(start)
     parent = _item_parent(st, start[:-1])
     st.item = st.last = st.add(
         f"{st.eccn}.{key_path}", kind="item", parent=parent, text=text, marker=marker, heading=""
     )
     return True
-
-
-def _path(marker: str, current: str | None) -> list[str]:
-    """The full item path of a marker; a bare ``1.`` or ``b.`` is placed relative to the current item."""
-    segs = marker.rstrip(".").split(".")
-    cur = current.split(".")[1:] if current else []
-    if len(segs) > 1 or not cur or "-" in cur[-1]:
-        return segs
-    seg = segs[0]
-    want_digit = seg.isdigit()
-    for depth in range(len(cur), 0, -1):
-        last = cur[depth - 1]
-        if last.isdigit() == want_digit and _follows(last, seg):
-            return [*cur[: depth - 1], seg]
-    if seg in ("1", "a") and cur[-1].isdigit() != want_digit:
-        return [*cur, seg]
-    return segs
-
-
-def _follows(prev: str, seg: str) -> bool:
-    if prev.isdigit():
-        return int(seg) == int(prev) + 1
-    return len(prev) == 1 and ord(seg) == ord(prev) + 1
 
 
 def _item_parent(st: _State, path: list[str]) -> str:
@@ -378,36 +288,11 @@ def _item_parent(st: _State, path: list[str]) -> str:
 # --- notes and tables ---------------------------------------------------------------------------
 
 
-def _joined(el: etree._Element, children: list[etree._Element]) -> str:
-    """The element's text and its ``children``'s texts joined by spaces (HED, P, FP-1 … of a NOTE)."""
-    parts = [el.text or ""]
-    for child in children:
-        if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
-            parts.append(inline_text(child))
-        parts.append(child.tail or "")
-    return normalise_ws(" ".join(parts))
-
-
 def _source(st: _State, el: etree._Element) -> None:
     """The supplement's source note (``CITA``) and editorial notes: they close the list, outside every entry."""
     st.category = st.group = st.eccn = st.block = st.item = None
     label, kind = ("Source", "source") if el.tag == "CITA" else ("Editorial Note", "ednote")
     st.last = st.add(f"{st.appendix} {label}", kind=kind, parent=st.appendix, text=inline_text(el))
-
-
-def _opens_item(el: etree._Element) -> bool:
-    """A paragraph written as an entry item, never as note text: a lettered marker and plain words after it.
-
-    Note text is italic (``<P><I>a. Hair type absorbers …</I></P>``, ``<P>b. <I>A license is not …</I></P>``);
-    a bare number (``<P>2. For the purposes of 3B001.e …</P>``) is a note's own list.
-    """
-    lead = el.text or ""
-    found = _item_marker(lead.strip()) if el.tag in _PARAS else None
-    return bool(found and found[0][0].isalpha() and lead.strip()[len(found[0]) :].strip())
-
-
-def _holds_item(el: etree._Element) -> bool:
-    return isinstance(el.tag, str) and (_opens_item(el) or (el.tag == "NOTE" and any(map(_opens_item, el.iter()))))
 
 
 def _note(st: _State, el: etree._Element) -> None:
@@ -417,10 +302,10 @@ def _note(st: _State, el: etree._Element) -> None:
     the first child that is or holds a plain item paragraph on, the children are the entry's own elements again.
     """
     children = list(el)
-    cut = next((i for i, c in enumerate(children) if _holds_item(c)), len(children))
-    text = _joined(el, children[:cut])
+    cut = next((i for i, c in enumerate(children) if holds_item(c)), len(children))
+    text = joined(el, children[:cut])
     words = plain(text)
-    m = _NOTE_LABEL.match(words)
+    m = NOTE_LABEL.match(words)
     label = "Note"
     anchor = st.note_anchor
     if m:

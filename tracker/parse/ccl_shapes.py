@@ -1,0 +1,151 @@
+"""What a CCL element is, read from its shape alone: bold lead, block heading, labelled field, item marker.
+
+These are pure functions of an element or its text; :mod:`tracker.parse.ccl` walks the supplement and
+decides, from where it is, what record each shape becomes.
+
+>>> item_marker("*a.* Chips;")
+('a.', 'a. Chips;')
+>>> item_path("2.", "3A090.a.1")
+['a', '2']
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml import etree
+
+from tracker.parse.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
+
+_EMPHASIS = frozenset({"I", "B", "E", "strong", "em"})
+PARAS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH"})
+
+#: Block headings of an entry, keyed by how the heading text starts.
+BLOCKS = (
+    "License Requirements",
+    "List Based License Exceptions",
+    "List of Items Controlled",
+    "Special Conditions for STA",
+    "Reporting Requirements",
+)
+_KNOWN_LABELS = frozenset({"Items", "Reason for Control", "Related Controls", "Related Definitions"})
+
+# An item path alternates letter and number: a, a.1, a.1.a, a.5.b.2.a.1; trailing dot optional.
+_PATH = r"[a-z](?:\.\d{1,2}(?:\.[a-z](?=[.\s]|$))?)*\.?"
+_ITEM = re.compile(rf"(?P<m>{_PATH}|\d{{1,2}}\.)(?=\s|$)")
+_ITALIC_ITEM = re.compile(rf"(?P<e>\*{{1,2}})(?P<m>{_PATH}|\d{{1,2}}\.)(?P=e)(?=\s|$)")
+RANGE = re.compile(rf"(?P<a>{_PATH})\s+(?:through|to)\s+(?P<b>{_PATH})(?=\s|$)")
+NOTE_LABEL = re.compile(
+    r"(?P<kind>License Requirements Notes?|Technical Notes?|Notes?|N\.\s?B\.|Nota Bene)\s*(?P<num>\d+)?"
+)
+
+
+def bold_lead(el: etree._Element) -> str:
+    """The words of the bold element a paragraph opens with (``<FP-2><B>3A090 …</B>``), else ``""``."""
+    if (el.text or "").strip() or not len(el):
+        return ""
+    first = el[0]
+    if first.tag not in ("B", "strong") and not (first.tag == "E" and first.get("T") in ("01", "02", "05")):
+        return ""
+    return plain(inline_text(first))
+
+
+def block_name(words: str) -> str | None:
+    """The block heading ``words`` name (``List of Items Controlled``), or None."""
+    words = words.rstrip(":. ")
+    for name in BLOCKS:
+        if words == name or (name == "List Based License Exceptions" and words.startswith(name)):
+            return name
+    return None
+
+
+def split_label(el: etree._Element) -> tuple[str, str, str] | None:
+    """(label, label text, rest) for an element led by an emphasised label (``*Related Controls:* …``)."""
+    if (el.text or "").strip() or not len(el) or el[0].tag not in _EMPHASIS:
+        return None
+    lead = plain(inline_text(el[0]))
+    if item_marker(lead):
+        return None  # "*c. Heat treatment cycle parameters, as follows:*" is a list entry, not a label
+    tail = (el[0].tail or "").lstrip()
+    head, colon, after = lead.partition(":")
+    if colon and head and len(head) <= 60 and not after.strip():
+        label = head.strip()
+    elif colon and head and len(head) <= 40 and head[:1].isupper():
+        label = head.strip()  # "*License Requirements Note: See § 744.17 …*"
+        return label, inline_text(el), ""
+    elif tail.startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
+        label = lead.rstrip(".: ")
+    else:
+        return None
+    full = inline_text(el)
+    rest_el = copy.deepcopy(el)
+    rest_el.text = rest_el[0].tail
+    rest_el.remove(rest_el[0])
+    rest = inline_text(rest_el)
+    if rest.startswith(":"):
+        rest = rest[1:].lstrip()
+    if rest and full.endswith(rest):
+        return label, full[: len(full) - len(rest)].strip(), rest
+    return label, full, ""
+
+
+def item_marker(text: str) -> tuple[str, str] | None:
+    """(marker as written, text with a plain marker) if ``text`` opens with an item marker."""
+    if m := _ITALIC_ITEM.match(text):
+        marker = m["m"]
+        return marker, normalise_ws(f"{marker} {text[m.end() :]}")
+    if (m := RANGE.match(text)) or (m := _ITEM.match(text)):
+        marker = m[0]
+        if "." in marker:
+            return marker, text
+    return None
+
+
+def item_path(marker: str, current: str | None) -> list[str]:
+    """The full item path of a marker; a bare ``1.`` or ``b.`` is placed relative to the current item."""
+    segs = marker.rstrip(".").split(".")
+    cur = current.split(".")[1:] if current else []
+    if len(segs) > 1 or not cur or "-" in cur[-1]:
+        return segs
+    seg = segs[0]
+    want_digit = seg.isdigit()
+    for depth in range(len(cur), 0, -1):
+        last = cur[depth - 1]
+        if last.isdigit() == want_digit and _follows(last, seg):
+            return [*cur[: depth - 1], seg]
+    if seg in ("1", "a") and cur[-1].isdigit() != want_digit:
+        return [*cur, seg]
+    return segs
+
+
+def _follows(prev: str, seg: str) -> bool:
+    if prev.isdigit():
+        return int(seg) == int(prev) + 1
+    return len(prev) == 1 and ord(seg) == ord(prev) + 1
+
+
+def joined(el: etree._Element, children: list[etree._Element]) -> str:
+    """The element's text and its ``children``'s texts joined by spaces (HED, P, FP-1 … of a NOTE)."""
+    parts = [el.text or ""]
+    for child in children:
+        if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+            parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return normalise_ws(" ".join(parts))
+
+
+def _opens_item(el: etree._Element) -> bool:
+    """A paragraph written as an entry item, never as note text: a lettered marker and plain words after it.
+
+    Note text is italic (``<P><I>a. Hair type absorbers …</I></P>``, ``<P>b. <I>A license is not …</I></P>``);
+    a bare number (``<P>2. For the purposes of 3B001.e …</P>``) is a note's own list.
+    """
+    lead = el.text or ""
+    found = item_marker(lead.strip()) if el.tag in PARAS else None
+    return bool(found and found[0][0].isalpha() and lead.strip()[len(found[0]) :].strip())
+
+
+def holds_item(el: etree._Element) -> bool:
+    """An element that is, or (a NOTE) contains, a plain item paragraph of the entry."""
+    return isinstance(el.tag, str) and (_opens_item(el) or (el.tag == "NOTE" and any(map(_opens_item, el.iter()))))
