@@ -15,8 +15,7 @@ One :func:`sync` call
    (``DIV5 TYPE="PART"``) of Title 15, the Part asked for, with sections or supplements, every
    paragraph of that Part — *before* its snapshot is written, then ingests it with its source URL;
 5. only then, when a stored version has one before it (a change to attribute), fetches the BIS rules
-   amending the Parts from the Federal Register (a snapshot per record, then :meth:`Store.add_rules`),
-   and the full text of rules where two or more took effect in the same interval of a Part.
+   amending the Parts, and the full texts needed, from the Federal Register (:mod:`tracker.rule_fetch`).
 
 Failures are one version's, never the run's: each is one line in :attr:`SyncResult.errors` (``tracker
 run`` and ``tracker fetch`` then exit non-zero) and the other versions go on.
@@ -33,9 +32,7 @@ failure there (down, a full text that 404s) is one error line, the changes are r
 yet identified", and the state keeps ``federal_register_until`` where it was and
 ``federal_register_due`` at the earliest version date whose rules are missing, so every later run
 asks again until it succeeds. A report already written is not amended (it said, truly, that no rule
-was known yet); ``tracker history`` and the history pages (``tracker pages``) name the rule once it
-is stored. Malformed rule records (``cfr_references`` not a list, dates that are not dates, missing
-fields) are skipped with a warning.
+was known yet); ``tracker history`` and the history pages (``tracker pages``) name the rule once it is stored.
 
 State: ``state.json`` records the eCFR issue seen, the Parts, the rule fetch's progress and
 ``stored`` — each stored Part's latest version date and number of versions when it was written. A
@@ -54,16 +51,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from tracker.atomic import remove_temp_files
 from tracker.citations import part_sort_key
 from tracker.config import Config
-from tracker.fetch.amendments import Amendment, parse_amendments
+from tracker.dates import is_date
 from tracker.fetch.ecfr import EcfrClient
 from tracker.fetch.federal_register import FederalRegisterClient
 from tracker.fetch.http import FetchError, HttpClient
@@ -72,21 +68,21 @@ from tracker.log import Log, library_log
 from tracker.model import Paragraph
 from tracker.parse import ParseError, parse_tree
 from tracker.parse.xmltext import load_xml
+from tracker.rule_fetch import RuleFetch
+from tracker.rule_fetch import stored_amendments as stored_amendments  # tracker.run's import
 from tracker.snapshots import (
     SnapshotError,
     check_date,
     check_ecfr_part,
     ecfr_path,
-    federal_register_path,
     hold,
     quarantine,
     read_json,
     state_path,
     write_ecfr,
-    write_federal_register,
     write_json,
 )
-from tracker.store import Store, StoreError, SuspectVersionError, is_date
+from tracker.store import Store, StoreError, SuspectVersionError
 
 #: The eCFR's point-in-time history starts in January 2017: the first run lists versions from here.
 EPOCH = "2017-01-01"
@@ -96,13 +92,6 @@ FR_LOOKBACK_DAYS = 365
 FUTURE_DAYS = 3
 #: What one bad version (or one bad rule fetch) raises; anything else (a broken database) stops the run.
 _VERSION_ERRORS = (FetchError, ParseError, SnapshotError, StoreError)
-#: Rule record fields that must be text when present.
-_RULE_TEXT = ("citation", "title", "type", "action", "html_url", "full_text_xml_url")
-
-
-def _is_date(value: object) -> bool:
-    """True for a string that is a real YYYY-MM-DD date (API and state values may be anything)."""
-    return isinstance(value, str) and is_date(value)
 
 
 @dataclass
@@ -137,7 +126,7 @@ def version_issue_dates(versions: Iterable[dict[str, Any]]) -> dict[str, str | N
         date = str(v.get("amendment_date") or v.get("date") or "")
         if date:
             issue = v.get("issue_date")
-            out[date] = max(filter(None, (out.get(date), issue if _is_date(issue) else None)), default=None)
+            out[date] = max(filter(None, (out.get(date), issue if is_date(issue) else None)), default=None)
     return dict(sorted(out.items()))
 
 
@@ -156,29 +145,6 @@ def pick_dates(listed: list[str], stored: list[str], since: str | None) -> list[
     chosen = [d for d in listed if d >= lower] if lower else listed[-1:]
     done = set(stored)
     return [d for d in chosen if d not in done]
-
-
-def malformed_rule(doc: Mapping[str, Any]) -> str | None:
-    """Why a Federal Register record cannot be used, or None when it can.
-
-    >>> ok = {"document_number": "2024-07004", "publication_date": "2024-04-04", "effective_on": None,
-    ...       "cfr_references": [{"title": 15, "part": "740"}], "citation": "89 FR 23876"}
-    >>> malformed_rule(ok) is None
-    True
-    >>> malformed_rule({**ok, "cfr_references": "15 CFR 740"})
-    'cfr_references is not a list of references'
-    >>> malformed_rule({**ok, "effective_on": {"x": 1}})
-    "effective_on {'x': 1} is not a date"
-    """
-    if not _is_date(doc.get("publication_date")):
-        return f"publication_date {doc.get('publication_date')!r} is not a date"
-    if doc.get("effective_on") is not None and not _is_date(doc["effective_on"]):
-        return f"effective_on {doc['effective_on']!r} is not a date"
-    refs = doc.get("cfr_references")
-    if not isinstance(refs, list) or not all(isinstance(r, dict) for r in refs):
-        return "cfr_references is not a list of references"
-    bad = [k for k in _RULE_TEXT if doc.get(k) is not None and not isinstance(doc[k], str)]
-    return f"{bad[0]} is not text" if bad else None
 
 
 def sync(
@@ -219,10 +185,11 @@ class _Sync:
         self.config, self.store, self.log, self.result = config, store, log, result
         self.root = Path(config.snapshots_dir)
         self.ecfr = EcfrClient(http, config.ecfr_url, log=log)
-        self.fr = FederalRegisterClient(
+        self.today = check_date(today)
+        fr = FederalRegisterClient(
             http, config.federal_register_url, full_text_rate=config.full_text_rate_limit, log=log
         )
-        self.today = check_date(today)
+        self.rules = RuleFetch(config, store, fr, log, self.today)
         self.incomplete = False  # a version failed or was held back: the issue seen must not advance
 
     def run(self, since: str | None) -> None:
@@ -413,82 +380,16 @@ class _Sync:
         ``federal_register_due``). A failure is one error line and leaves both where they were."""
         fr_until = state.get("federal_register_until")
         compared = [d for p, d in self.result.new_versions if self.store.dates(p)[0] < d]
-        due = min([str(d) for d in [state.get("federal_register_due"), *compared] if _is_date(d)], default=None)
+        due = min([str(d) for d in [state.get("federal_register_due"), *compared] if is_date(d)], default=None)
         if due is None:
             return fr_until, None
-        complete = since is None and _is_date(fr_until) and set(self.config.parts) <= set(state.get("parts") or ())
+        complete = since is None and is_date(fr_until) and set(self.config.parts) <= set(state.get("parts") or ())
         lookback = (dt.date.fromisoformat(due) - dt.timedelta(days=FR_LOOKBACK_DAYS)).isoformat()
         try:
-            rules = self._rules(str(fr_until) if complete else lookback)
-            self._full_texts(rules, self._intervals(due))
+            rules, self.result.rules_added = self.rules.rules(str(fr_until) if complete else lookback)
+            self.rules.full_texts(rules, due)
         except _VERSION_ERRORS as exc:
             self._error(f"Federal Register: {exc} (the changes since {due} stay 'source not yet identified'; "
                         "the rules are asked for again next run)")
             return fr_until, due
         return self.today, None
-
-    def _intervals(self, due: str) -> dict[tuple[str, str], str]:
-        """(part, version date) → the stored version before it, for versions dated ``due`` or later."""
-        return {
-            (part, date): previous
-            for part in self.config.parts
-            for previous, date in pairwise(self.store.dates(part))
-            if date >= due
-        }
-
-    def _rules(self, since: str) -> list[dict[str, Any]]:
-        """BIS rules amending the tracked Parts published since ``since``: snapshots, then the store."""
-        found: dict[str, dict[str, Any]] = {}
-        for part in self.config.parts:
-            for doc in self.fr.documents(part, since, self.today):
-                try:
-                    federal_register_path(self.root, doc.get("document_number"), "json")  # type: ignore[arg-type]
-                except SnapshotError as exc:
-                    self.log(f"warning: Federal Register: skipped a document: {exc}")
-                    continue
-                if why := malformed_rule(doc):
-                    self.log(f"warning: Federal Register: skipped document {doc['document_number']}: {why}")
-                    continue
-                record = found.setdefault(doc["document_number"], {**doc, "parts": set()})
-                refs = doc["cfr_references"]
-                record["parts"] |= {part} | {str(r.get("part")) for r in refs if str(r.get("title")) == "15"}
-        known = {r["document_number"] for r in self.store.rules()}
-        records = [{**r, "parts": sorted(r["parts"], key=part_sort_key)} for r in found.values()]
-        for record in records:
-            write_json(federal_register_path(self.root, record["document_number"], "json"), record)
-        self.store.add_rules(records)
-        self.result.rules_added = len(found.keys() - known)
-        self.log(f"Federal Register: {len(records)} rule(s) since {since}, {self.result.rules_added} new")
-        return records
-
-    def _full_texts(self, rules: list[dict[str, Any]], intervals: dict[tuple[str, str], str]) -> None:
-        """Fetch the full text of rules that share an interval of a Part with another rule (all are tried)."""
-        failed: list[str] = []
-        for (part, date), previous in sorted(intervals.items()):
-            same = [r for r in rules if part in r["parts"] and previous < (r.get("effective_on") or "") <= date]
-            if len(same) < 2:
-                continue
-            numbers = ", ".join(r["document_number"] for r in same)
-            self.log(f"part {part} {date}: {len(same)} rules took effect since {previous} ({numbers}); reading them")
-            for rule in same:
-                path = federal_register_path(self.root, rule["document_number"], "xml")
-                if rule.get("full_text_xml_url") and not path.exists():
-                    try:
-                        data = self.fr.full_text_xml(rule["full_text_xml_url"])
-                        write_federal_register(self.root, rule["document_number"], "xml", data)
-                    except (FetchError, SnapshotError) as exc:
-                        failed.append(str(exc))
-        if failed:
-            raise FetchError(f"{len(failed)} full text(s) not read, first: {failed[0]}")
-
-
-def stored_amendments(snapshots_dir: Path, document_numbers: Iterable[str]) -> dict[str, list[Amendment]]:
-    """Title 15 amendment instructions of the rules whose full text is on disk, by document number."""
-    out: dict[str, list[Amendment]] = {}
-    for number in document_numbers:
-        path = federal_register_path(Path(snapshots_dir), number, "xml")
-        try:
-            out[number] = parse_amendments(path.read_bytes(), "15", str(path))
-        except (OSError, ParseError):  # absent or unreadable: the rule's instructions stay unknown
-            continue
-    return out
