@@ -42,9 +42,10 @@ from tracker.model import Change
 from tracker.report.data import RefFinding, ReportData
 from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index, write_report
+from tracker.rule_fetch import stored_amendments
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Ref, Store, StoreError
-from tracker.sync import stored_amendments, sync
+from tracker.sync import sync
 from tracker.xref import RefCheck, broken_and_repaired, refs_to
 
 #: What the fetch step (:func:`tracker.sync.sync`) can raise: an eCFR that cannot be asked, a file, the

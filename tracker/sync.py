@@ -69,7 +69,6 @@ from tracker.model import Paragraph
 from tracker.parse import ParseError, parse_tree
 from tracker.parse.xmltext import load_xml
 from tracker.rule_fetch import RuleFetch
-from tracker.rule_fetch import stored_amendments as stored_amendments  # tracker.run's import
 from tracker.snapshots import (
     SnapshotError,
     check_date,
