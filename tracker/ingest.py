@@ -10,10 +10,11 @@ import re
 from hashlib import sha256 as _sha256
 from pathlib import Path
 
+from tracker.dates import is_date
 from tracker.model import Paragraph
 from tracker.parse import parse_bytes
 from tracker.parse.xmltext import MAX_XML_BYTES
-from tracker.store import Store, StoreError, is_date
+from tracker.store import Store, StoreError
 
 _LAYOUT = re.compile(r"part-(\d+[A-Za-z]?)$")
 

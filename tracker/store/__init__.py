@@ -27,7 +27,6 @@ back as the types of :mod:`~tracker.store.rows`.
 
 from __future__ import annotations
 
-from tracker.dates import is_date
 from tracker.store.connection import BUSY_TIMEOUT, DEFAULT_DB, describe
 from tracker.store.deliveries import Deliveries, Delivery
 from tracker.store.errors import StoreError, SuspectVersionError
@@ -51,7 +50,6 @@ __all__ = [
     "StoreError",
     "SuspectVersionError",
     "describe",
-    "is_date",
     "text_hash",
 ]
 
