@@ -67,7 +67,7 @@ from tracker.citations import DASHES, ECCN, ITEM, is_eccn, part_sort_key
 from tracker.dates import is_date
 from tracker.errors import InputError
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Delta, Paragraph
-from tracker.parse.xmltext import plain
+from tracker.xmltext import plain
 
 if TYPE_CHECKING:
     from tracker.store import Store
@@ -79,7 +79,7 @@ class DiffError(InputError):
 
 # -- word-level redline ---------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\\[\\*^_|]|\w+|\s+|[^\w\s]")  # an escaped character (xmltext.ESCAPED) is one token
+_TOKEN = re.compile(r"\\[\\*^_|]|\w+|\s+|[^\w\s]")  # an escaped character (tracker.xmltext.ESCAPED) is one token
 _OPS = {0: "equal", -1: "delete", 1: "insert"}
 
 

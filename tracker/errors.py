@@ -4,7 +4,7 @@ The CLI maps the branches to exit codes in one place: :class:`InputError` (bad i
 malformed file, an unknown date or key, bad settings) is exit 2; every other :class:`TrackerError`
 (a source that is unavailable, a store that refuses, a run that is busy) is exit 1.
 
->>> from tracker.parse.xmltext import ParseError
+>>> from tracker.xmltext import ParseError
 >>> issubclass(ParseError, InputError), issubclass(ParseError, ValueError)
 (True, True)
 """

@@ -13,8 +13,8 @@ from pathlib import Path
 from tracker.dates import is_date
 from tracker.model import Paragraph
 from tracker.parse import parse_bytes
-from tracker.parse.xmltext import MAX_XML_BYTES
 from tracker.store import Store, StoreError
+from tracker.xmltext import MAX_XML_BYTES
 
 _LAYOUT = re.compile(r"part-(\d+[A-Za-z]?)$")
 
@@ -73,7 +73,7 @@ def ingest_file(
 
     A file that holds only part of the Part (a section or supplement, no Part root) is refused
     unless ``excerpt`` says so; ``accept_suspect`` passes the plausibility gate. Raises
-    :class:`tracker.parse.xmltext.ParseError` for malformed XML, :class:`StoreError` when part or
+    :class:`tracker.xmltext.ParseError` for malformed XML, :class:`StoreError` when part or
     date cannot be known, the file is over the size limit (checked before reading) or an unmarked
     excerpt, or the version conflicts with a stored one (:class:`SuspectVersionError` for the gate).
     """

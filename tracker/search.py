@@ -25,8 +25,8 @@ from typing import Any
 
 from tracker.citations import part_sort_key
 from tracker.errors import InputError
-from tracker.parse.xmltext import plain
 from tracker.store import Store
+from tracker.xmltext import plain
 from tracker.xref import versions_on
 
 _WORDS = re.compile(r"[^\W_]+")

@@ -46,7 +46,7 @@ from lxml import etree
 from tracker import atomic
 from tracker.dates import is_date
 from tracker.errors import InputError
-from tracker.parse.xmltext import ParseError, load_xml
+from tracker.xmltext import ParseError, load_xml
 
 _PART = re.compile(r"\d{1,4}")
 _DOCUMENT = re.compile(r"[A-Za-z0-9]{1,4}(?:-[A-Za-z0-9]{1,8}){1,3}")

@@ -67,7 +67,6 @@ from tracker.ingest import find_snapshots
 from tracker.log import Log, library_log
 from tracker.model import Paragraph
 from tracker.parse import ParseError, parse_tree
-from tracker.parse.xmltext import load_xml
 from tracker.rule_fetch import RuleFetch
 from tracker.snapshots import (
     SnapshotError,
@@ -82,6 +81,7 @@ from tracker.snapshots import (
     write_json,
 )
 from tracker.store import Store, StoreError, SuspectVersionError
+from tracker.xmltext import load_xml
 
 #: The eCFR's point-in-time history starts in January 2017: the first run lists versions from here.
 EPOCH = "2017-01-01"

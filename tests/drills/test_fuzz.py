@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tracker.parse import ParseError, parse_bytes
 from tracker.parse.markers import resolve_levels
 from tracker.parse.refs import extract_refs
-from tracker.parse.xmltext import plain
+from tracker.xmltext import plain
 
 _MARKERS = st.sampled_from(
     ["(a)", "(b)", "(h)", "(i)", "(j)", "(v)", "(x)", "(l)", "(aa)", "(1)", "(2)", "(10)", "(ii)", "(iv)",

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from tests.support import PART_740, require
 from tracker.cli import main
 from tracker.parse import ParseError, parse_bytes, parse_file
-from tracker.parse.xmltext import MAX_XML_BYTES
+from tracker.xmltext import MAX_XML_BYTES
 
 _SECTION = '<DIV8 N="740.1" TYPE="SECTION"><HEAD>§ 740.1 Scope.</HEAD>{}</DIV8>'
 

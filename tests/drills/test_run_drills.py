@@ -31,9 +31,9 @@ from tests.run.conftest import write_toml
 from tracker.cli import main
 from tracker.config import Config
 from tracker.ingest import ingest_file
-from tracker.parse.xmltext import load_xml
 from tracker.store import Store
 from tracker.sync import sync
+from tracker.xmltext import load_xml
 
 _running_server = fetch_stand_in._running_server
 server = fetch_stand_in.server

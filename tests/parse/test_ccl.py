@@ -10,7 +10,7 @@ from lxml import etree
 from tests.support import ECFR_API
 from tracker.model import Paragraph
 from tracker.parse.ccl import parse_ccl
-from tracker.parse.xmltext import SKIP_TAGS, load_xml, plain
+from tracker.xmltext import SKIP_TAGS, load_xml, plain
 
 APPENDIX = "Supplement No. 1 to Part 774"
 EXCERPTS = (

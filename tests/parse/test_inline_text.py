@@ -15,7 +15,8 @@ from tracker.diff import compare, redline
 from tracker.model import Paragraph
 from tracker.parse import parse_bytes, parse_file
 from tracker.parse.refs import extract_refs
-from tracker.parse.xmltext import (
+from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
+from tracker.xmltext import (
     ESCAPED,
     escape_markup,
     inline_text,
@@ -25,7 +26,6 @@ from tracker.parse.xmltext import (
     plain,
     unescape,
 )
-from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
 
 EXCERPT = ECFR_API / "excerpt-2026-09-01-title-15-part-774-3A001-3A090-4A090.xml"
 #: The real 3A001.b.12.c formula, as the eCFR prints it.

@@ -10,7 +10,7 @@ from lxml import etree
 from tests.support import EAR_MARKDOWN, ECFR_API, PART_740, SHARED, markdown_to_xml, require
 from tracker.model import PARAGRAPH_KINDS
 from tracker.parse import ParseError, parse_bytes
-from tracker.parse.xmltext import SKIP_TAGS
+from tracker.xmltext import SKIP_TAGS
 
 REAL_XML = sorted(p for p in require(ECFR_API).glob("*.xml"))
 BULK_XML = sorted(require(SHARED / "data" / "ecfr-bulk").glob("*.xml"))

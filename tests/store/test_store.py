@@ -21,7 +21,6 @@ from tests.diff.test_store_delta import _small_versions, _versions
 from tests.support import ECFR_API, PART_740
 from tracker.ingest import find_snapshots, infer_part_date, ingest_file
 from tracker.model import Paragraph
-from tracker.parse.xmltext import MAX_XML_BYTES
 from tracker.store import (
     MIGRATIONS,
     MIN_JUDGED,
@@ -30,6 +29,7 @@ from tracker.store import (
     SuspectVersionError,
     describe,
 )
+from tracker.xmltext import MAX_XML_BYTES
 
 
 def _ingest(store: Store, paragraphs: list[Paragraph], day: str, part: str = "740") -> bool:

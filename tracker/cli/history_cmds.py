@@ -10,10 +10,10 @@ import click
 from tracker.cli.base import DATE, get_config, main, open_store
 from tracker.errors import InputError, TrackerError
 from tracker.history import history, text_on
-from tracker.parse.xmltext import unescape
 from tracker.report.text import history_text
 from tracker.search import Hit, Presence, search, search_all_dates
 from tracker.store import Store
+from tracker.xmltext import unescape
 from tracker.xref import check_refs, refs_to
 
 ON = click.option("--on", type=DATE, help="Use the versions in force on DATE (YYYY-MM-DD).")

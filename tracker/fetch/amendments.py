@@ -20,7 +20,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from tracker.citations import ECCN
-from tracker.parse.xmltext import load_xml, normalise_ws
+from tracker.xmltext import load_xml, normalise_ws
 
 
 class Amendment(NamedTuple):
@@ -91,7 +91,7 @@ def _regtext_amendments(regtext: etree._Element) -> list[Amendment]:
     current: list[tuple[str, str]] = []
     out: list[Amendment] = []
     for amdpar in regtext.iter("AMDPAR"):
-        text = normalise_ws("".join(amdpar.itertext()))
+        text = normalise_ws("".join(str(t) for t in amdpar.itertext()))
         if _AUTHORITY.search(text) and "continues to read" in text:
             continue
         named = [(part or default_part, target) for part, target in _targets(text)]

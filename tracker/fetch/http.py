@@ -40,7 +40,7 @@ from urllib3.util.retry import Retry
 
 from tracker.config import Config
 from tracker.errors import SourceError
-from tracker.parse.xmltext import MAX_XML_BYTES
+from tracker.xmltext import MAX_XML_BYTES
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 

@@ -5,6 +5,6 @@
 """
 
 from tracker.parse.ecfr import parse_bytes, parse_file, parse_tree
-from tracker.parse.xmltext import ParseError
+from tracker.xmltext import ParseError
 
 __all__ = ["ParseError", "parse_bytes", "parse_file", "parse_tree"]

@@ -4,7 +4,7 @@ Each element kind has one handler (:data:`_HANDLERS`); the :class:`_Cursor` hold
 designated paragraphs now open, and where notes, tables and unmarked text attach. Markers are resolved
 (:func:`tracker.parse.markers.resolve_levels`) over the whole run of a body before any key is assigned:
 
->>> from tracker.parse.xmltext import load_xml
+>>> from tracker.xmltext import load_xml
 >>> div8 = load_xml(b"<DIV8><P>(a) One.</P><P>(1) Two.</P><HD1>Rates</HD1><P>Loose words.</P></DIV8>").getroot()
 >>> b = Records()
 >>> key_body(b, list(div8), part="740", unit="740.1", prefix="740.1", parent="740.1")
@@ -22,7 +22,7 @@ from lxml import etree
 
 from tracker.parse.markers import Marker, resolve_levels, split_markers
 from tracker.parse.records import Records
-from tracker.parse.xmltext import inline_text, normalise_ws, plain
+from tracker.xmltext import inline_text, normalise_ws, plain
 
 _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)

@@ -7,7 +7,7 @@ block headings (``License Requirements``, ``List of Items Controlled`` …), lab
 and ``NOTE`` blocks. Every element becomes at least one record, so no text is lost.
 Telling those shapes apart is :mod:`tracker.parse.ccl_shapes`; this module walks the supplement.
 
->>> from tracker.parse.xmltext import load_xml
+>>> from tracker.xmltext import load_xml
 >>> div9 = load_xml(b'''<DIV9><HEAD>Supplement No. 1 to Part 774</HEAD>
 ... <FP-2><B>3A090 Integrated circuits.</B></FP-2>
 ... <FP><I>Items:</I> a. Chips;</FP><P>a.1. Fast.</P></DIV9>''').getroot()
@@ -40,7 +40,7 @@ from tracker.parse.ccl_shapes import (
     split_label,
 )
 from tracker.parse.records import Records
-from tracker.parse.xmltext import SKIP_TAGS, inline_text, plain
+from tracker.xmltext import SKIP_TAGS, inline_text, plain
 
 _ECCN_HEAD = re.compile(rf"({ECCN})(?=\s|$)")
 _CATEGORY = re.compile(r"Category\s+(\d+)\b")

@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from tracker.parse.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
+from tracker.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
 
 _EMPHASIS = frozenset({"I", "B", "E", "strong", "em"})
 PARAS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH"})

@@ -29,7 +29,7 @@ from tracker.model import Paragraph
 from tracker.parse.body import key_body
 from tracker.parse.ccl import parse_ccl
 from tracker.parse.records import Records
-from tracker.parse.xmltext import SKIP_TAGS, inline_text, load_xml, load_xml_file, normalise_ws, plain
+from tracker.xmltext import SKIP_TAGS, inline_text, load_xml, load_xml_file, normalise_ws, plain
 
 CCL_SUPPLEMENT = "Supplement No. 1 to Part 774"
 

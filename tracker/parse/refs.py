@@ -32,7 +32,7 @@ from tracker.citations import (
     supplement,
 )
 from tracker.model import Reference
-from tracker.parse.xmltext import plain
+from tracker.xmltext import plain
 
 _PARA = rf"(?:{DESIGNATION})"
 _SECTION = rf"({SECTION})({_PARA}*)"

@@ -1,4 +1,4 @@
-r"""Paragraph text in the inline-markup form (:mod:`tracker.parse.xmltext`) as safe HTML or plain text.
+r"""Paragraph text in the inline-markup form (:mod:`tracker.xmltext`) as safe HTML or plain text.
 
 Text is escaped first; only then are the markup characters turned into tags, so nothing from the
 regulation can inject HTML. Escaped characters (``15cm\*GHz``) come out as themselves.
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from tracker.parse.xmltext import markup_pieces, unescape
+from tracker.xmltext import markup_pieces, unescape
 
 _TAGS = {"**": "strong", "*": "em", "^": "sup"}
 _WRAP = {"insert": "ins", "delete": "del"}

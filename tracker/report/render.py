@@ -25,7 +25,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from tracker.atomic import write_atomic
 from tracker.model import Change, Rule
-from tracker.parse.xmltext import unescape
 from tracker.report.data import (
     HISTORY_INDEX,
     KIND_LEGEND,
@@ -41,6 +40,7 @@ from tracker.report.data import (
     watched_refs,
 )
 from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
+from tracker.xmltext import unescape
 
 _REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from tracker.diff import DiffResult, redline
 from tracker.history import History
 from tracker.model import Change, Rule
-from tracker.parse.xmltext import unescape
 from tracker.report.markup import runs_to_text
+from tracker.xmltext import unescape
 
 
 def change_head(c: Change) -> str:
