@@ -66,7 +66,7 @@ from diff_match_patch import diff_match_patch
 from tracker.citations import DASHES, ECCN, ITEM, is_eccn, part_sort_key
 from tracker.dates import is_date
 from tracker.errors import InputError
-from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, Delta, Paragraph
+from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change, ChangeKind, Delta, Paragraph
 from tracker.xmltext import plain
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def _reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], .
     return tuple(pairs) or None
 
 
-def _change(kind: str, old: Paragraph | None, new: Paragraph | None, order: int, **extra: Any) -> Change:
+def _change(kind: ChangeKind, old: Paragraph | None, new: Paragraph | None, order: int, **extra: Any) -> Change:
     key = new or old
     assert key is not None
     return Change(
@@ -323,7 +323,7 @@ class DiffResult:
 
     def counts(self) -> dict[str, int]:
         """Number of changes of every kind (zeros included), in :data:`CHANGE_KINDS` order."""
-        counts = dict.fromkeys(CHANGE_KINDS, 0)
+        counts: dict[str, int] = dict.fromkeys(CHANGE_KINDS, 0)
         for c in self.changes:
             counts[c.kind] += 1
         return counts

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 #: Kinds of paragraph record, from the largest unit down.
-PARAGRAPH_KINDS = (
+ParagraphKind = Literal[
     "part",  # the Part itself (its heading)
     "subpart",  # a subpart heading
     "authority",  # the Part's authority or source note
@@ -35,10 +35,14 @@ PARAGRAPH_KINDS = (
     "eccn",  # an ECCN heading (3A090)
     "block",  # an ECCN block (License Requirements, Related Controls, …)
     "item",  # an ECCN item (3A090.a, 3A001.z.1.a)
-)
+]
+PARAGRAPH_KINDS: tuple[ParagraphKind, ...] = get_args(ParagraphKind)
 
 #: Kinds that are navigation or editorial matter rather than regulatory text.
-NON_REGULATORY_KINDS = frozenset({"ednote"})
+NON_REGULATORY_KINDS: frozenset[ParagraphKind] = frozenset({"ednote"})
+
+#: Kinds of cross-reference.
+ReferenceKind = Literal["section", "eccn", "country-group", "supplement", "part", "external"]
 
 
 def sha256_text(text: str) -> str:
@@ -57,7 +61,7 @@ class Reference:
     """
 
     target: str
-    kind: str
+    kind: ReferenceKind
     text: str
 
 
@@ -77,7 +81,7 @@ class Paragraph:
     unit: str
     parent: str | None
     marker: str
-    kind: str
+    kind: ParagraphKind
     heading: str
     text: str
     order: int
@@ -101,9 +105,8 @@ class Paragraph:
         return d
 
 
-
 #: Kinds of change the differ reports, in the order reports list them.
-CHANGE_KINDS = (
+ChangeKind = Literal[
     "added",
     "removed",
     "modified",
@@ -113,7 +116,8 @@ CHANGE_KINDS = (
     "reference-only",
     "editorial",
     "heading",
-)
+]
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,7 @@ class Change:
     Register documents behind the change (empty: source not identified).
     """
 
-    kind: str
+    kind: ChangeKind
     citation: str
     part: str
     unit: str

@@ -31,6 +31,7 @@ from functools import cached_property
 from typing import Any
 
 from tracker.citations import Citation, is_eccn_key, is_under, normalise_key, part_of, part_sort_key
+from tracker.model import ReferenceKind
 from tracker.store import Ref, Store
 
 _GROUP_COLUMN = re.compile(r"\[([A-E]):\s?(\d)\]")
@@ -47,7 +48,7 @@ class RefCheck:
     part: str
     from_citation: str
     target: str
-    kind: str
+    kind: ReferenceKind
     written: str
     status: str
     reason: str

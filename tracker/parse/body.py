@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tracker.model import ParagraphKind
 from tracker.parse.markers import Marker, resolve_levels, split_markers
 from tracker.parse.records import Records
 from tracker.xmltext import inline_text, normalise_ws, plain
@@ -54,7 +55,7 @@ class _Cursor:
     definitions: bool = False
     stack: list[str] = field(default_factory=list)  # citation per depth of the designated paragraphs now open
 
-    def add(self, key: str, *, parent: str, kind: str, text: str, marker: str = "", heading: str = "") -> str:
+    def add(self, key: str, *, parent: str, kind: ParagraphKind, text: str, marker: str = "", heading: str = "") -> str:
         return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
                           heading=heading)
 

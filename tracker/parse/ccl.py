@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from tracker.citations import ECCN, ITEM
-from tracker.model import Paragraph
+from tracker.model import Paragraph, ParagraphKind
 from tracker.parse.body import short_heading
 from tracker.parse.ccl_shapes import (
     BLOCKS,
@@ -88,7 +88,7 @@ class _State:
         """Where a NOTE hangs: the item, block or entry it follows; outside an entry, the heading or table."""
         return self.item or self.block or self.eccn or self.last or self.context
 
-    def add(self, key: str, *, kind: str, parent: str, text: str, marker: str = "", heading: str = "") -> str:
+    def add(self, key: str, *, kind: ParagraphKind, parent: str, text: str, marker: str = "", heading: str = "") -> str:
         """Append a record in the current ECCN (or the supplement) and return its unique key."""
         return self.out.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
                             heading=heading)
@@ -291,7 +291,8 @@ def _item_parent(st: _State, path: list[str]) -> str:
 def _source(st: _State, el: etree._Element) -> None:
     """The supplement's source note (``CITA``) and editorial notes: they close the list, outside every entry."""
     st.category = st.group = st.eccn = st.block = st.item = None
-    label, kind = ("Source", "source") if el.tag == "CITA" else ("Editorial Note", "ednote")
+    kind: ParagraphKind = "source" if el.tag == "CITA" else "ednote"
+    label = "Source" if el.tag == "CITA" else "Editorial Note"
     st.last = st.add(f"{st.appendix} {label}", kind=kind, parent=st.appendix, text=inline_text(el))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tracker.citations import unique_key
-from tracker.model import Paragraph
+from tracker.model import Paragraph, ParagraphKind
 from tracker.parse.refs import extract_refs
 
 
@@ -41,7 +41,7 @@ class Records:
         part: str,
         unit: str,
         parent: str | None,
-        kind: str,
+        kind: ParagraphKind,
         text: str,
         marker: str = "",
         heading: str = "",

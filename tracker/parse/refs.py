@@ -31,7 +31,7 @@ from tracker.citations import (
     part_citation,
     supplement,
 )
-from tracker.model import Reference
+from tracker.model import Reference, ReferenceKind
 from tracker.xmltext import plain
 
 _PARA = rf"(?:{DESIGNATION})"
@@ -72,7 +72,7 @@ def extract_refs(text: str, *, unit: str | None, part: str) -> tuple[Reference, 
     found: list[tuple[int, Reference]] = []
     taken: list[tuple[int, int]] = []
 
-    def add(pos: int, end: int, target: str, kind: str, written: str) -> None:
+    def add(pos: int, end: int, target: str, kind: ReferenceKind, written: str) -> None:
         found.append((pos, Reference(target=target, kind=kind, text=written)))
         taken.append((pos, end))
 
@@ -81,7 +81,7 @@ def extract_refs(text: str, *, unit: str | None, part: str) -> tuple[Reference, 
 
     for m in _CFR.finditer(s) if "CFR" in s else ():
         title, num, paras = m.groups()
-        kind = "section" if title == "15" and "." in num else ("part" if title == "15" else "external")
+        kind: ReferenceKind = "section" if title == "15" and "." in num else ("part" if title == "15" else "external")
         target = f"{num}{paras}" if "." in num else part_citation(num)
         add(m.start(), m.end(), target if title == "15" else f"{title} CFR {num}{paras}", kind, m.group(0))
     for m in _SECTION_SIGN.finditer(s) if "§" in s else ():

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from typing import Any, NamedTuple
 
 from tracker.citations import part_sort_key
-from tracker.model import Delta, Paragraph
+from tracker.model import Delta, Paragraph, ParagraphKind
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
 from tracker.store.rows import in_force, refs_load
@@ -26,7 +26,7 @@ class _Link(NamedTuple):
 
 class _Text(NamedTuple):
     hash: str
-    kind: str
+    kind: ParagraphKind
     marker: str
     heading: str
     text: str

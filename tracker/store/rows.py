@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
-from tracker.model import Paragraph, Reference
+from tracker.model import Paragraph, ParagraphKind, Reference, ReferenceKind
 
 
 def in_force(alias: str = "") -> str:
@@ -44,7 +44,7 @@ class Span:
     hash: str
     valid_from: str
     valid_to: str | None
-    kind: str
+    kind: ParagraphKind
     marker: str
     heading: str
     text: str
@@ -70,7 +70,7 @@ class Ref:
     from_citation: str
     from_unit: str
     target: str
-    kind: str
+    kind: ReferenceKind
     written: str
     valid_from: str
     valid_to: str | None
