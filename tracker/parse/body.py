@@ -21,15 +21,18 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tracker.model import ParagraphKind
+from tracker.parse.definitions import defined_term, definition_key
+from tracker.parse.footnotes import key_footnote, unwrap_footnotes
+from tracker.parse.keytext import short, short_heading
 from tracker.parse.markers import Marker, resolve_levels, split_markers
 from tracker.parse.records import Records
-from tracker.xmltext import inline_text, normalise_ws, plain
+from tracker.parse.tables import key_tables
+from tracker.xmltext import inline_text, plain
 
 _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)
 _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _NOTE_TARGET = re.compile(r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+)")
-_DEFINITION = re.compile(r"^[\"“]([^\"”]{1,120})[\"”]")
 
 
 @dataclass
@@ -80,7 +83,7 @@ def key_body(
     Designated paragraphs are keyed ``prefix`` + ``(a)(1)(i)``; levels are resolved over the
     whole run of markers (restarting after each defined term in a definitions section).
     """
-    elements, footnotes = _unwrap_footnotes(elements)
+    elements, footnotes = unwrap_footnotes(elements)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
     for el, pieces in _plan(elements, footnotes, definitions):
         handler = _footnote if el in footnotes else _HANDLERS.get(el.tag, _other)
@@ -97,7 +100,7 @@ def _plan(
         pieces: list[_Piece] = []
         if el.tag in _TEXT_TAGS and el not in footnotes:
             text = inline_text(el)
-            if definitions and _DEFINITION.match(plain(text)):
+            if definitions and defined_term(text) is not None:
                 segments.append([])
             pieces = [_Piece(m, t) for m, t in split_markers(text)]
             segments[-1].extend(p for p in pieces if p.markers)
@@ -110,8 +113,7 @@ def _plan(
 
 
 def _footnote(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
-    num = cur.b.next_number(f"footnote:{cur.unit}")
-    cur.add(f"{cur.unit} Footnote {num}", parent=cur.unit, kind="note", text=inline_text(el))
+    key_footnote(cur.b, el, part=cur.part, unit=cur.unit)
 
 
 def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
@@ -125,10 +127,10 @@ def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
 
 def _defined_term(cur: _Cursor, text: str) -> bool:
     """In a definitions section, an unmarked paragraph opening with a quoted term: designations restart under it."""
-    m = _DEFINITION.match(plain(text)) if cur.definitions else None
-    if not m:
+    defined = defined_term(text) if cur.definitions else None
+    if defined is None:
         return False
-    term = cur.add(f"{cur.unit} “{m.group(1).strip(' ,.')}”", parent=cur.parent, kind="paragraph", text=text)
+    term = cur.add(definition_key(cur.unit, defined), parent=cur.parent, kind="paragraph", text=text)
     cur.base = cur.base_parent = cur.context = term
     cur.stack = []
     return True
@@ -164,7 +166,7 @@ def _list(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     """Each list entry: ``<context> [<its words>]``."""
     for li in el.iter("LI") if el.tag != "LI" else [el]:
         text = inline_text(li)
-        cur.add(f"{cur.context} [{_short(text)}]", parent=cur.context, kind="row", text=text)
+        cur.add(f"{cur.context} [{short(text)}]", parent=cur.context, kind="row", text=text)
 
 
 def _other(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
@@ -173,43 +175,11 @@ def _other(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
         cur.add_text(text)
 
 
-def _unwrap_footnotes(elements: list[etree._Element]) -> tuple[list[etree._Element], set[etree._Element]]:
-    """Replace each FTNT by its paragraphs; return them and the set that are footnote text.
-
-    The eCFR sometimes leaves a footnote open so that it swallows the rest of the section
-    (§ 740.12 on 2026-09-01): only paragraphs opening with the footnote number are footnote text.
-    """
-    out: list[etree._Element] = []
-    notes: set[etree._Element] = set()
-    for el in elements:
-        if el.tag != "FTNT":
-            out.append(el)
-            continue
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            out.append(child)
-            first = next(iter(child), None)
-            if not (child.text or "").strip() and first is not None and first.tag in ("SU", "sup"):
-                notes.add(child)
-    return out, notes
-
-
 def _italic_heading(text: str, markers: tuple[str, ...]) -> str:
     """The italic subject heading right after the markers (``(1) *Scope.* …`` → ``Scope.``)."""
     rest = text[len("".join(markers)) :].lstrip() if text.startswith("".join(markers)) else ""
     m = re.match(r"^\*([^*]+)\*", rest)
     return m.group(1).strip() if m else ""
-
-
-def short_heading(text: str) -> str:
-    """A heading's key: the words before an em-dash (``Country Group B—Countries`` → ``Country Group B``)."""
-    return _short(re.split(r"\s*—\s*", plain(text), maxsplit=1)[0])
-
-
-def _short(text: str, limit: int = 80) -> str:
-    s = plain(text)
-    return s if len(s) <= limit else s[:limit].rstrip() + "…"
 
 
 def _block(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
@@ -239,39 +209,10 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
     cur.add(f"{parent} {label}", parent=parent, kind="note", text=text, heading=hed_text)
 
 
-def _cells(row: etree._Element) -> list[str]:
-    return [inline_text(c) for c in row if isinstance(c.tag, str) and c.tag in ("TD", "TH", "ENT", "CHED")]
-
-
 def _tables(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
-    """Each table of a ``TABLE``, ``GPOTABLE`` or ``DIV``; a ``DIV`` without one is unmarked text."""
-    tables = [el] if el.tag in ("TABLE", "GPOTABLE") else list(el.iter("TABLE", "GPOTABLE"))
-    if not tables:
+    """Each table of a ``TABLE``, ``GPOTABLE`` or ``DIV`` (:mod:`tracker.parse.tables`); else unmarked text."""
+    if not key_tables(cur.b, el, part=cur.part, unit=cur.unit, context=cur.context):
         _other(cur, el, pieces)
-    for table in tables:
-        _table(cur, table)
-
-
-def _table(cur: _Cursor, table: etree._Element) -> None:
-    """A record for the caption and header, then one record per row keyed by its first cell."""
-    caption_el = table.find("CAPTION") if table.tag == "TABLE" else table.find("TTITLE")
-    caption = inline_text(caption_el) if caption_el is not None else ""
-    head_rows = table.findall("THEAD/TR") if table.tag == "TABLE" else table.findall("BOXHD")
-    header = " | ".join(" | ".join(_cells(r)) for r in head_rows)
-    context = cur.context
-    if caption:
-        key = f"{cur.unit}, {short_heading(caption)}"
-    else:
-        key = f"{context} Table {cur.b.next_number(f'table:{context}')}"
-    table_key = cur.add(key, parent=context, kind="table", text=normalise_ws(f"{caption} {header}"),
-                        heading=plain(caption))
-    body_rows = table.findall("TBODY/TR") + table.findall("TR") if table.tag == "TABLE" else table.findall("ROW")
-    for row in body_rows:
-        cells = _cells(row)
-        cur.add(f"{table_key} [{_short(cells[0]) if cells and cells[0] else '—'}]", parent=table_key, kind="row",
-                text=" | ".join(cells))
-    for i, row in enumerate(table.findall("TFOOT/TR"), 1):
-        cur.add(f"{table_key} Footnote {i}", parent=table_key, kind="note", text=" | ".join(_cells(row)))
 
 
 _HANDLERS: dict[str, Callable[[_Cursor, etree._Element, list[_Piece]], None]] = {

@@ -25,7 +25,6 @@ from lxml import etree
 
 from tracker.citations import ECCN, ITEM
 from tracker.model import Paragraph, ParagraphKind
-from tracker.parse.body import short_heading
 from tracker.parse.ccl_shapes import (
     BLOCKS,
     NOTE_LABEL,
@@ -39,6 +38,7 @@ from tracker.parse.ccl_shapes import (
     joined,
     split_label,
 )
+from tracker.parse.keytext import short_heading
 from tracker.parse.records import Records
 from tracker.xmltext import SKIP_TAGS, inline_text, plain
 
