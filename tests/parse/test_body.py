@@ -102,3 +102,23 @@ def test_a_supplement_body_keys_designations_after_its_name() -> None:
         ("Supplement No. 2 to Part 740 (a)", "Supplement No. 2 to Part 740"),
         ("Supplement No. 2 to Part 740 (a) ¶1", "Supplement No. 2 to Part 740 (a)"),
     ]
+
+
+def test_a_heading_that_opens_with_a_designation_is_that_paragraph() -> None:
+    xml = """<DIV9 N="Supplement No. 6 to Part 774"><HEAD>Supplement No. 6 to Part 774—Sensitive List</HEAD>
+<HD2>(1) Category 1</HD2><P>(i) 1C001.</P><P>(ii) 1C007.c.</P>
+<HD2>(2) Category 2</HD2><P>(i) 2D001—“Software”:</P><P>(A) Specified by 2B001.a.</P><P>(B) Or 2B003.</P>
+<HD1>Other words</HD1><P>Loose.</P></DIV9>"""
+    sup = "Supplement No. 6 to Part 774"
+    got = [(p.citation, p.parent, p.kind, p.heading) for p in _records(xml)][1:]
+    assert got == [
+        (f"{sup} (1)", sup, "heading", "Category 1"),
+        (f"{sup} (1)(i)", f"{sup} (1)", "paragraph", ""),
+        (f"{sup} (1)(ii)", f"{sup} (1)", "paragraph", ""),
+        (f"{sup} (2)", sup, "heading", "Category 2"),
+        (f"{sup} (2)(i)", f"{sup} (2)", "paragraph", ""),
+        (f"{sup} (2)(i)(A)", f"{sup} (2)(i)", "paragraph", ""),
+        (f"{sup} (2)(i)(B)", f"{sup} (2)(i)", "paragraph", ""),
+        (f"{sup}, Other words", sup, "heading", "Other words"),
+        (f"{sup}, Other words ¶1", f"{sup}, Other words", "text", ""),
+    ]

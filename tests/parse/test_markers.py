@@ -39,6 +39,21 @@ def _labels(raws: list[str]) -> list[str]:
             ["(a)", "(1)", "(i)", "(A)", "*(1)*", "*(2)*", "(*i*)", "(*ii*)", "(B)"],
             ["A@3", "1@4", "2@4", "i@5", "ii@5", "B@3"],
         ),
+        # A plain (1) under (B) is the italic level the eCFR left unitalicised (real 740.20(b)(2)(viii)(B)(1)),
+        # not a return to the arabic level: (C) and (ix) then follow where they belong.
+        (
+            ["(b)", "(1)", "(2)", "(viii)", "(A)", "(B)", "(1)", "(2)", "(C)", "(ix)", "(3)"],
+            ["A@3", "B@3", "1@4", "2@4", "C@3", "ix@2", "3@1"],
+        ),
+        # A plain (i) under an italic (1) is italic too.
+        (["(a)", "(1)", "(i)", "(A)", "*(1)*", "(i)", "(ii)", "*(2)*", "(B)"], ["1@4", "i@5", "ii@5", "2@4", "B@3"]),
+        # ... but a plain (2) that continues the arabic level stays there.
+        (["(a)", "(1)", "(i)", "(A)", "(B)", "(2)", "(b)"], ["A@3", "B@3", "2@1", "b@0"]),
+        # A body that opens at (1) has (i) right below it, then (A): no level is skipped twice.
+        (
+            ["(1)", "(i)", "(A)", "(1)", "(2)", "(B)", "(ii)", "(2)", "(i)"],
+            ["A@2", "1@3", "2@3", "B@2", "ii@1", "2@0", "i@1"],
+        ),
     ],
 )
 def test_ambiguous_markers_are_resolved_from_their_sequence(raws, expected):

@@ -224,3 +224,47 @@ def test_the_whole_real_ccl_has_no_zero_width_characters_and_every_supplement():
     appendices = [r.citation for r in records if r.kind == "appendix"]
     assert appendices == [f"Supplement No. {n} to Part 774" for n in range(1, 8)]
     assert {r.part for r in records} == {"774"}
+
+
+#: A repeat suffix followed by further designations (``740.20(b)(2) 2(C)``): a paragraph keyed under a repeated key,
+#: which only happens when the marker levels went wrong. Row labels in brackets are words, not designations.
+_REPEAT_THEN_DESIGNATION = re.compile(r"\S \d+\(")
+
+
+@pytest.mark.parametrize("path", REAL_XML + BULK_XML, ids=lambda p: p.name)
+def test_no_real_key_continues_a_repeated_key_with_designations(path):
+    keys = [re.sub(r" \[.*\]", "", r.citation) for r in parse_bytes(path.read_bytes(), path.name)]
+    assert [k for k in keys if _REPEAT_THEN_DESIGNATION.search(k)] == []
+
+
+def test_740_20_a_plain_1_under_a_capital_is_the_next_level_not_a_restart():
+    records = {r.citation: r for r in parse_bytes(PART_740.read_bytes())}
+    b2viii = "740.20(b)(2)(viii)"
+    assert records[f"{b2viii}(B)(1)"].text.startswith("(1) Components of engines controlled by ECCN 9A001")
+    assert records[f"{b2viii}(B)(2)"].text == "(2) Equipment controlled by 9B001."
+    assert [records[f"{b2viii}({x})"].parent for x in "CDE"] == [b2viii] * 3
+    assert records["740.20(b)(2)(ix)"].text == "(ix) [Reserved]"
+    assert records["740.20(b)(2)(xi)"].parent == "740.20(b)(2)"
+    assert not [k for k in records if re.match(r"740\.20\(b\)\(\d\) \d", k)]
+
+
+@pytest.fixture(scope="module")
+def part_774():
+    data = require(ECFR_API / "full-2026-09-01-title-15-part-774.xml").read_bytes()
+    return {r.citation: r for r in parse_bytes(data)}
+
+
+def test_sensitive_lists_key_items_under_their_category_heading(part_774):
+    six, seven = "Supplement No. 6 to Part 774", "Supplement No. 7 to Part 774"
+    heading = part_774[f"{six} (2)"]
+    assert (heading.kind, heading.heading, heading.parent) == ("heading", "Category 2", six)
+    assert part_774[f"{six} (2)(i)"].text.startswith("(i) 2D001—“Software”")
+    assert part_774[f"{six} (2)(i)(A)"].parent == f"{six} (2)(i)"
+    assert part_774[f"{six} (2)(ii)(C)"].text == "(C) “Software” specified by 2D001 of this Supplement;"
+    assert part_774[f"{six} (6)(i)(F)(2)"].text.startswith("(2) Incorporating other than lead zirconate")
+    assert part_774[f"{seven} (2)"].heading == "Category 5—Part 1"
+    assert part_774[f"{seven} (2)(ii)"].text == "(ii) 5A001.h."
+    assert part_774[f"{seven} (3)(xii)"].parent == f"{seven} (3)"
+    in_lists = [k for k in part_774 if k.startswith((six, seven))]
+    assert len(in_lists) == 228
+    assert not [k for k in in_lists if re.search(r"\) \d+", k)], "a repeated key in the Sensitive Lists"

@@ -30,6 +30,7 @@ from tracker.parse.tables import key_tables
 from tracker.xmltext import inline_text, plain
 
 _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
+_HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)
 _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _NOTE_TARGET = re.compile(r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+)")
@@ -103,7 +104,9 @@ def _plan(
             if definitions and defined_term(text) is not None:
                 segments.append([])
             pieces = [_Piece(m, t) for m, t in split_markers(text)]
-            segments[-1].extend(p for p in pieces if p.markers)
+        elif el.tag in _HEADING_TAGS:
+            pieces = [_Piece(m, t) for m, t in split_markers(inline_text(el)) if m]
+        segments[-1].extend(p for p in pieces if p.markers)
         plan.append((el, pieces))
     for seg in segments:
         resolved = iter(resolve_levels([raw for piece in seg for raw in piece.markers]) if seg else ())
@@ -136,7 +139,7 @@ def _defined_term(cur: _Cursor, text: str) -> bool:
     return True
 
 
-def _designated(cur: _Cursor, piece: _Piece) -> None:
+def _designated(cur: _Cursor, piece: _Piece, kind: ParagraphKind = "paragraph") -> None:
     """``(g)(1)(i) The …``: one record per marker (the outer ones empty unless already keyed), text on the last."""
     marks = piece.levels
     for i, mk in enumerate(marks):
@@ -144,8 +147,9 @@ def _designated(cur: _Cursor, piece: _Piece) -> None:
         up = cur.stack[-1] if cur.stack else cur.base_parent
         key = f"{cur.stack[-1] if cur.stack else cur.base}({mk.label})"
         if i == len(marks) - 1:
-            cit = cur.add(key, parent=up, kind="paragraph", marker="".join(m.raw for m in marks), text=piece.text,
-                          heading=_italic_heading(piece.text, piece.markers))
+            heading = _after_markers(piece) if kind == "heading" else _italic_heading(piece.text, piece.markers)
+            cit = cur.add(key, parent=up, kind=kind, marker="".join(m.raw for m in marks), text=piece.text,
+                          heading=heading)
         elif key in cur.b.keys:
             cit = key
         else:
@@ -155,7 +159,12 @@ def _designated(cur: _Cursor, piece: _Piece) -> None:
 
 
 def _heading(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
-    """``HD1``…``HD5``: ``<unit>, <heading>``; what follows attaches to it."""
+    """``HD1``…``HD5``: ``<unit>, <heading>``; what follows attaches to it. A heading that opens with a designation
+    (``(2) Category 2`` in Supplements No. 6 and 7 to Part 774) is that designated paragraph: ``… (2)``."""
+    if pieces:
+        for piece in pieces:
+            _designated(cur, piece, kind="heading")
+        return
     text = inline_text(el)
     cur.context = cur.add(f"{cur.unit}, {short_heading(text)}", parent=cur.parent, kind="heading", text=text,
                           heading=text)
@@ -173,6 +182,11 @@ def _other(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     text = inline_text(el)
     if text:
         cur.add_text(text)
+
+
+def _after_markers(piece: _Piece) -> str:
+    """A marked heading's words (``(2) Category 2`` → ``Category 2``)."""
+    return plain(piece.text[len("".join(piece.markers)) :]).strip()
 
 
 def _italic_heading(text: str, markers: tuple[str, ...]) -> str:
@@ -218,7 +232,7 @@ def _tables(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
 _HANDLERS: dict[str, Callable[[_Cursor, etree._Element, list[_Piece]], None]] = {
     **dict.fromkeys(_TEXT_TAGS, _text),
     **dict.fromkeys(("NOTE", "EDNOTE", "EXTRACT", "EXAMPLE", "CITA"), _block),
-    **dict.fromkeys(("HD1", "HD2", "HD3", "HD4", "HD5"), _heading),
+    **dict.fromkeys(_HEADING_TAGS, _heading),
     **dict.fromkeys(("SCOL2", "LI", "UL", "OL"), _list),
     **dict.fromkeys(("GPOTABLE", "DIV", "TABLE"), _tables),
 }

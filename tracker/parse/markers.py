@@ -38,6 +38,9 @@ CHILD_NOT_FIRST = 4.0
 SKIPPED_LEVEL = 6.0
 #: A marker no reading can place: the level's chain restarts at its top.
 RESTART = 20.0
+#: A marker written plain at an italic level: ``(1)`` under ``(B)`` is italic ``(1)`` the eCFR left unitalicised
+#: (740.20(b)(2)(viii)(B)(1)), cheaper than going back to an arabic level already open.
+UNITALICISED = 2.0
 #: Per level closed that held a single child, a list of one (the regulations-parser's ``prefer_multiple_children``).
 PREFER_MULTIPLE_CHILDREN = 0.6
 #: Readings kept after each marker.
@@ -100,29 +103,23 @@ def marker_label(raw: str) -> tuple[str, bool]:
 
 
 @lru_cache(maxsize=4096)
-def candidates(raw: str) -> tuple[tuple[int, int], ...]:
-    """Every (level, index) a marker could stand for (cached: a Part repeats the same few hundred markers)."""
+def candidates(raw: str) -> tuple[tuple[int, int, float], ...]:
+    """Every (level, index, cost) a marker could stand for: ``cost`` is what the reading itself costs (a plain
+    numeral read at an italic level, :data:`UNITALICISED`). Cached: a Part repeats the same few hundred markers."""
     label, italic = marker_label(raw)
-    out: list[tuple[int, int]] = []
-    if label.isdigit():
-        out.append((ITALIC_ARABIC if italic else ARABIC, int(label)))
-        return tuple(out)
-    if italic:
-        r = _roman_value(label)
-        if r:
-            out.append((ITALIC_ROMAN, r))
-        return tuple(out)
-    if label.isupper():
-        v = _letter_value(label)
-        if v:
-            out.append((UPPER, v))
-        return tuple(out)
-    v = _letter_value(label)
-    if v:
-        out.append((LOWER, v))
     r = _roman_value(label)
+    if italic:
+        if label.isdigit():
+            return ((ITALIC_ARABIC, int(label), 0.0),)
+        return ((ITALIC_ROMAN, r, 0.0),) if r else ()
+    if label.isdigit():
+        return (ARABIC, int(label), 0.0), (ITALIC_ARABIC, int(label), UNITALICISED)
+    v = _letter_value(label)
+    if label.isupper():
+        return ((UPPER, v, 0.0),) if v else ()
+    out = [(LOWER, v, 0.0)] if v else []
     if r:
-        out.append((ROMAN, r))
+        out += [(ROMAN, r, 0.0), (ITALIC_ROMAN, r, UNITALICISED)]
     return tuple(out)
 
 
@@ -166,19 +163,20 @@ class _State:
 
 
 def _step(stack: _Stack, level: int, index: int) -> tuple[_Stack, float, int] | None:
-    """Place (level, index) on the stack: returns (new stack, cost, depth) or None if impossible."""
+    """Place (level, index) on the stack: returns (new stack, cost, depth) or None if impossible.
+
+    A new level is expected right below the innermost open one (a body that opens at (1) has (i) below it).
+    """
     for depth, (lv, idx) in enumerate(stack):
         if lv == level:
             cost = 0.0 if index == idx + 1 else (SIBLING_GAP if index > idx else SIBLING_BACKWARDS)
             cost += _single_children(stack[depth + 1 :])
             return stack[:depth] + ((level, index),), cost, depth
-    depth = len(stack)
-    expected = LEVEL_ORDER[depth] if depth < len(LEVEL_ORDER) else None
-    if level == expected:
-        return stack + ((level, index),), (0.0 if index == 1 else CHILD_NOT_FIRST), depth
-    if level in LEVEL_ORDER[depth:]:
-        return stack + ((level, index),), SKIPPED_LEVEL + (0.0 if index == 1 else CHILD_NOT_FIRST), depth
-    return None
+    below = LEVEL_ORDER.index(stack[-1][0]) + 1 if stack else 0
+    if level not in LEVEL_ORDER[below:]:
+        return None
+    cost = (0.0 if level == LEVEL_ORDER[below] else SKIPPED_LEVEL) + (0.0 if index == 1 else CHILD_NOT_FIRST)
+    return stack + ((level, index),), cost, len(stack)
 
 
 def _single_children(closed: tuple[tuple[int, int], ...]) -> float:
@@ -196,14 +194,14 @@ def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
     for raw in raws:
         nxt: dict[_Stack, _State] = {}
         for st in states:
-            for level, index in candidates(raw):
+            for level, index, reading in candidates(raw):
                 placed = _step(st.stack, level, index)
                 if placed is None:
                     # Out of order beyond repair: restart at the top of this level's chain.
                     depth = LEVEL_ORDER.index(level)
                     placed = (st.stack[:depth] + ((level, index),), RESTART, min(depth, len(st.stack)))
                 stack, cost, depth = placed
-                new = _State(stack, st.cost + cost, st.path + ((level, index, depth),))
+                new = _State(stack, st.cost + reading + cost, st.path + ((level, index, depth),))
                 old = nxt.get(stack)
                 if old is None or new.cost < old.cost:
                     nxt[stack] = new
