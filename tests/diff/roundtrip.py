@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from tracker.citations import part_sort_key
-from tracker.diff import DiffError, _regulatory_by_part
+from tracker.diff.changes import DiffError, regulatory_by_part
 from tracker.model import Change, Paragraph
 
 
@@ -19,7 +19,7 @@ def apply(old: list[Paragraph], changes: Iterable[Change]) -> list[Paragraph]:
     ``kind``, ``marker`` and ``parent`` come from the old paragraph of that citation (empty for
     added, restored and redesignated citations) and ``refs`` are left empty.
     """
-    olds = _regulatory_by_part(old)
+    olds = regulatory_by_part(old)
     by_part: dict[str, list[Change]] = defaultdict(list)
     for c in changes:
         by_part[c.part].append(c)

@@ -14,6 +14,7 @@ from pathlib import Path
 from tests.support import EAR_MARKDOWN, ECFR_API, PART_740, SHARED, markdown_to_xml, require
 from tracker.model import Paragraph
 from tracker.parse import parse_bytes
+from tracker.parse.refs import extract_refs
 
 EXCERPT_3A = "excerpt-{}-title-15-part-774-3A001-3A090-4A090.xml"
 EXCERPT_9A = "excerpt-{}-title-15-part-774-9A010-to-9A018.xml"
@@ -23,11 +24,13 @@ CCL_HISTORY = SHARED / "data" / "ccl-history" / "history"
 
 def para(citation: str, text: str, *, heading: str = "", kind: str = "paragraph", marker: str | None = None,
          unit: str = "1.1", part: str = "1", order: int = 0) -> Paragraph:
-    """A hand-made paragraph; the marker defaults to the text's leading ``(x)`` or ``x.``."""
+    """A hand-made paragraph with the references the parser would find; the marker defaults to the text's
+    leading ``(x)`` or ``x.``."""
     if marker is None:
         first = text.split(" ", 1)[0]
         marker = first if first.startswith("(") or first.endswith(".") else ""
-    return Paragraph(citation, part, unit, unit, marker, kind, heading, text, order)
+    return Paragraph(citation, part, unit, unit, marker, kind, heading, text, order,
+                     extract_refs(text, unit=unit, part=part))
 
 
 def numbered(paragraphs: list[Paragraph]) -> list[Paragraph]:

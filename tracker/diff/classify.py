@@ -1,0 +1,114 @@
+"""What kind of change one paragraph underwent, given its old and new versions.
+
+Kinds, in the order they are tested for a citation present on both sides:
+
+- ``reserved``: the new text is "[Reserved]" and the old was not;
+- ``editorial``: only punctuation, whitespace, capitalisation, dash or quote characters or emphasis
+  changed, in the text or the heading (numbers such as ``1.5`` → ``15`` are words, not punctuation);
+- ``heading``: only the heading changed (the text differs at most by that heading);
+- ``reference-only``: the only differences are cross-references, as the parser found them
+  (:attr:`tracker.model.Paragraph.refs`: ``§ 740.10(a)(3)(v)``, ``paragraph (b)(4) of this section``,
+  ``3B001.j``, ``Country Group E:1``); ``reference_pairs`` holds their ``(old target, new target)``;
+- ``modified``: anything else, with a word-level ``redline``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tracker.citations import DASHES
+from tracker.diff.redline import redline
+from tracker.model import Change, ChangeKind, Paragraph
+from tracker.xmltext import plain
+
+_RESERVED = re.compile(r"(?:§+\s*[\d.]+\s*)?\[?\s*reserved\s*\]?\.?", re.I)
+_WORD = re.compile(r"[^\W_]+(?:[.,:/][^\W_]*\d[^\W_]*)*")
+_MASK = "\x00"
+
+
+def is_reserved(p: Paragraph) -> bool:
+    """Whether the paragraph's body is only "[Reserved]"."""
+    return bool(_RESERVED.fullmatch(plain(p.body).strip()))
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text with case, punctuation, dashes, quotes and emphasis ignored."""
+    return _WORD.findall(plain(text).translate(DASHES).casefold())
+
+
+def masked_references(p: Paragraph) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
+    """The paragraph's plain text with every reference the parser found masked, and each masked
+    occurrence in order as ``(words as written, targets)`` (one written list may name several targets)."""
+    text = plain(p.text)
+    targets: dict[str, tuple[str, ...]] = {}
+    for r in p.refs:
+        targets[r.text] = (*targets.get(r.text, ()), r.target)
+    if not targets:
+        return text, []
+    found: list[tuple[str, tuple[str, ...]]] = []
+
+    def mask(m: re.Match[str]) -> str:
+        found.append((m.group(0), targets[m.group(0)]))
+        return _MASK
+
+    written = sorted(targets, key=len, reverse=True)  # the longest first: "§§ 1.1 and 1.2" before "1.2"
+    return re.sub("|".join(map(re.escape, written)), mask, text), found
+
+
+def reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ...] | None:
+    """``(old target, new target)`` of every changed reference when nothing else of the paragraph
+    changed (text outside the references, heading), else None."""
+    masked_old, refs_old = masked_references(old)
+    masked_new, refs_new = masked_references(new)
+    if masked_old != masked_new or old.heading != new.heading:
+        return None
+    pairs: list[tuple[str, str]] = []
+    for (a, targets_a), (b, targets_b) in zip(refs_old, refs_new, strict=True):
+        if a == b:
+            continue
+        if len(targets_a) != len(targets_b):
+            return None  # a target added to or dropped from a list is a change of substance
+        pairs.extend(p for p in zip(targets_a, targets_b, strict=True) if p not in pairs)
+    return tuple(pairs) or None
+
+
+def change(kind: ChangeKind, old: Paragraph | None, new: Paragraph | None, order: int, **extra: Any) -> Change:
+    """A :class:`~tracker.model.Change` carrying the texts and headings of the sides it has."""
+    key = new or old
+    assert key is not None
+    return Change(
+        kind=kind,
+        citation=key.citation,
+        part=key.part,
+        unit=key.unit,
+        order=order,
+        old_text=old.text if old else None,
+        new_text=new.text if new else None,
+        old_heading=old.heading if old else None,
+        new_heading=new.heading if new else None,
+        **extra,
+    )
+
+
+def _is_heading_only(old: Paragraph, new: Paragraph) -> bool:
+    if old.heading == new.heading:
+        return False
+    return old.text == new.text or bool(old.heading and old.text.replace(old.heading, new.heading, 1) == new.text)
+
+
+def classify(old: Paragraph, new: Paragraph, order: int) -> Change | None:
+    """The change of one citation present in both versions, or None if its words are the same."""
+    if old.text == new.text and old.heading == new.heading:
+        return None
+    lines = redline(old.text, new.text) if old.text != new.text else ()
+    if is_reserved(new) and not is_reserved(old):
+        return change("reserved", old, new, order, redline=lines)
+    if _words(old.text) == _words(new.text) and _words(old.heading) == _words(new.heading):
+        return change("editorial", old, new, order, redline=lines)
+    if _is_heading_only(old, new):
+        return change("heading", old, new, order, redline=lines)
+    pairs = reference_pairs(old, new)
+    if pairs:
+        return change("reference-only", old, new, order, redline=lines, reference_pairs=pairs)
+    return change("modified", old, new, order, redline=lines)

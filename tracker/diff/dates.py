@@ -1,0 +1,135 @@
+"""Diffs between stored dates: the versions in force on two dates, read from the store and compared."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tracker.citations import is_eccn
+from tracker.dates import is_date
+from tracker.diff.changes import DiffError, compare_delta
+from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change
+
+if TYPE_CHECKING:
+    from tracker.store import Store
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """The changes between two requested dates, with the stored versions that were compared.
+
+    Data only: :func:`tracker.report.text.diff_text` renders it as text.
+    """
+
+    date_a: str
+    date_b: str
+    versions: dict[str, tuple[str, str]]
+    changes: list[Change]
+    part: str | None = None
+    eccn: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Number of changes of every kind (zeros included), in :data:`CHANGE_KINDS` order."""
+        counts: dict[str, int] = dict.fromkeys(CHANGE_KINDS, 0)
+        for c in self.changes:
+            counts[c.kind] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": "tracker.diff/1",
+            "from": self.date_a,
+            "to": self.date_b,
+            "part": self.part,
+            "eccn": self.eccn,
+            "versions": {p: {"from": a, "to": b} for p, (a, b) in self.versions.items()},
+            "notes": list(self.notes),
+            "counts": self.counts(),
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+    def to_json(self) -> str:
+        """The documented JSON form (see the module docstring), indented, keys in a fixed order."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+def _resolve(store: Store, part: str, date: str, notes: list[str]) -> str:
+    version = store.version_on(part, date)
+    if version is None:
+        raise DiffError(f"{date} is before the first stored version of part {part} ({store.dates(part)[0]})")
+    if version != date:
+        notes.append(f"part {part}: {date} resolved to the version of {version} (the one in force)")
+    return version
+
+
+def _parts(store: Store, date_a: str, part: str | None, eccn: str | None, notes: list[str]) -> list[str]:
+    """The Parts to compare: the one asked for (Part 774 for an ECCN), else every stored Part in force
+    on ``date_a`` (the others are named in a note)."""
+    stored = store.parts()
+    wanted = part or ("774" if eccn else None)
+    if wanted is not None:
+        if wanted not in stored:
+            raise DiffError(f"no stored versions of part {wanted}; run `tracker ingest` first")
+        return [wanted]
+    if not stored:
+        raise DiffError("no stored versions of any part; run `tracker ingest` first")
+    ready = [p for p in stored if store.version_on(p, date_a) is not None]
+    if not ready:
+        first = min(store.dates())
+        raise DiffError(f"{date_a} is before the first stored version of any part ({first})")
+    for p in stored:
+        if p not in ready:
+            notes.append(f"part {p}: not compared, its first stored version is {store.dates(p)[0]}")
+    return ready
+
+
+def _checked(date_a: str, date_b: str, eccn: str | None) -> str | None:
+    """The ECCN upper-cased, after checking the dates and the ECCN (:class:`DiffError` when one is wrong)."""
+    for d in (date_a, date_b):
+        if not is_date(d):
+            raise DiffError(f"{d!r} is not a date (YYYY-MM-DD)")
+    if date_a > date_b:
+        raise DiffError(f"{date_a} is after {date_b}: give the earlier date first")
+    if eccn is not None:
+        eccn = eccn.upper()
+        if not is_eccn(eccn):
+            raise DiffError(f"{eccn!r} is not an ECCN (digit, letter A-E, three digits: 3A090)")
+    return eccn
+
+
+def _part_changes(store: Store, part: str, va: str, vb: str) -> list[Change]:
+    """The classified changes of one Part between two stored versions."""
+    delta = store.delta(part, va, vb, ignore=NON_REGULATORY_KINDS)
+    olds = {q.citation for q in delta.old}
+    arrived = [q.citation for q in delta.new if q.citation not in olds]
+    return compare_delta(delta, store.earlier_texts(part, va, arrived) if arrived else {})
+
+
+def diff_dates(
+    store: Store, date_a: str, date_b: str, *, part: str | None = None, eccn: str | None = None
+) -> DiffResult:
+    """Compare the versions in force on two dates (optionally one Part, or one ECCN's paragraphs).
+
+    Without ``part``, every stored Part with a version in force on ``date_a`` is compared (Part 774
+    alone with ``eccn``). Raises :class:`DiffError` for a date that is not YYYY-MM-DD, ``date_a``
+    after ``date_b``, a date before the first stored version, a Part with no stored versions, or
+    an ECCN that is in neither version.
+    """
+    eccn = _checked(date_a, date_b, eccn)
+    notes: list[str] = []
+    versions: dict[str, tuple[str, str]] = {}
+    changes: list[Change] = []
+    seen_eccn = False
+    for p in _parts(store, date_a, part, eccn, notes):
+        va, vb = _resolve(store, p, date_a, notes), _resolve(store, p, date_b, notes)
+        versions[p] = (va, vb)
+        found = _part_changes(store, p, va, vb)
+        if eccn is not None:
+            seen_eccn = seen_eccn or store.has_unit(p, eccn, va) or store.has_unit(p, eccn, vb)
+            found = [c for c in found if c.unit == eccn]
+        changes.extend(found)
+    if eccn is not None and not seen_eccn:
+        raise DiffError(f"ECCN {eccn} is in neither version compared")
+    return DiffResult(date_a, date_b, versions, changes, part=part, eccn=eccn, notes=notes)
