@@ -161,6 +161,38 @@ def nearest_keys(store: Store, key: str, part: str | None, n: int = 5) -> list[s
     return difflib.get_close_matches(key, store.citations(part), n=n, cutoff=0.5)
 
 
+def _joined(paragraphs: list[Paragraph]) -> str:
+    return "\n".join(p.text for p in paragraphs)
+
+
+def _touched(old: dict[str, Span], new: dict[str, Span]) -> set[str]:
+    """The citations whose text differs between two versions (or that one of them lacks)."""
+    return {c for c in old.keys() | new.keys() if (old.get(c) and old[c].hash) != (new.get(c) and new[c].hash)}
+
+
+def _entry(store: Store, part: str, rows: list[Span], date: str, with_text: bool) -> Entry | None:
+    """The changes under the key on ``date`` against the version before it (None when nothing changed)."""
+    previous = store.version_before(part, date)
+    if previous is None:
+        return None
+    old = {r.citation: r for r in rows if r.live_on(previous)}
+    new = {r.citation: r for r in rows if r.live_on(date)}
+    touched = _touched(old, new)
+    if not touched:
+        return None
+    earlier = {r.citation: r.text for r in sorted(rows, key=lambda r: r.valid_from) if r.valid_from < previous}
+    changes = compare(
+        ordered([r for c, r in old.items() if c in touched]),
+        ordered([r for c, r in new.items() if c in touched]),
+        earlier=earlier,
+    )
+    if not changes:
+        return None
+    rules = rules_on(store, part, date)
+    text = _joined(ordered(list(new.values()))) if with_text else None
+    return Entry(date, previous, tuple(replace(c, rules=rules) for c in changes), rules, text)
+
+
 def history(store: Store, key: str, *, with_text: bool = False, part: str | None = None) -> History:
     """Every version date on which ``key`` or anything under it changed, newest first.
 
@@ -168,35 +200,13 @@ def history(store: Store, key: str, *, with_text: bool = False, part: str | None
     Raises :class:`HistoryError` for a key never stored (naming the nearest known keys).
     """
     part, rows = _known_rows(store, key, part)
-    key = normalise_key(key)
     first_stored = store.dates(part)[0]
     candidates = sorted({r.valid_from for r in rows} | {r.valid_to for r in rows if r.valid_to} - {first_stored})
-    entries: list[Entry] = []
-    for date in candidates:
-        previous = store.version_before(part, date)
-        if previous is None:
-            continue
-        old = {r.citation: r for r in rows if r.live_on(previous)}
-        new = {r.citation: r for r in rows if r.live_on(date)}
-        touched = {c for c in old.keys() | new.keys() if (old.get(c) and old[c].hash) != (new.get(c) and new[c].hash)}
-        if not touched:
-            continue
-        earlier = {r.citation: r.text for r in sorted(rows, key=lambda r: r.valid_from) if r.valid_from < previous}
-        changes = compare(
-            ordered([r for c, r in old.items() if c in touched]),
-            ordered([r for c, r in new.items() if c in touched]),
-            earlier=earlier,
-        )
-        if not changes:
-            continue
-        rules = rules_on(store, part, date)
-        text = "\n".join(p.text for p in ordered(list(new.values()))) if with_text else None
-        entries.append(Entry(date, previous, tuple(replace(c, rules=rules) for c in changes), rules, text))
+    entries = [e for e in (_entry(store, part, rows, date, with_text) for date in candidates) if e is not None]
     first_seen = min(r.valid_from for r in rows)
-    first_text = None
-    if with_text:
-        first_text = "\n".join(p.text for p in ordered([r for r in rows if r.live_on(first_seen)]))
-    return History(key, part, first_stored, first_seen, tuple(reversed(entries)), first_text, _removed_on(rows))
+    first_text = _joined(ordered([r for r in rows if r.live_on(first_seen)])) if with_text else None
+    return History(normalise_key(key), part, first_stored, first_seen, tuple(reversed(entries)), first_text,
+                   _removed_on(rows))
 
 
 def _removed_on(rows: list[Span]) -> str | None:
