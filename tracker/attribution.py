@@ -111,8 +111,9 @@ def attribute(
 ) -> list[Change]:
     """``changes`` with ``rules`` filled in (see module docs); the input list is not modified.
 
-    ``rules`` are stored rule rows (:meth:`tracker.store.Store.rules`) or Federal Register API
-    records; ``amendments`` maps document numbers to their parsed instructions, where known.
+    ``rules`` are Federal Register API records, or stored rules as records
+    (:meth:`tracker.store.StoredRule.record`); ``amendments`` maps document numbers to their parsed
+    instructions, where known.
     """
     amendments = amendments or {}
     in_force = [r for r in rules if r.get("effective_on") and date_from < str(r["effective_on"]) <= date_to]

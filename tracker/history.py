@@ -66,21 +66,10 @@ def ordered(rows: list[Span]) -> list[Paragraph]:
 
 def rules_on(store: Store, part: str, date: str) -> tuple[Rule, ...]:
     """Rules effective on ``date`` (else published that day) that touch ``part`` or name no Part."""
-    rows = [r for r in store.rules_of_date(date) if not r["parts"] or part in r["parts"]]
-    effective = [r for r in rows if r["effective_on"] == date]
-    chosen = effective or [r for r in rows if not r["effective_on"]] or rows
-    return tuple(
-        Rule(
-            document_number=r["document_number"],
-            citation=r["citation"] or "",
-            title=r["title"] or "",
-            action=r["action"] or "",
-            publication_date=r["publication_date"] or "",
-            effective_on=r["effective_on"],
-            html_url=r["html_url"] or "",
-        )
-        for r in chosen
-    )
+    rows = [r for r in store.rules_of_date(date) if not r.parts or part in r.parts]
+    effective = [r for r in rows if r.effective_on == date]
+    chosen = effective or [r for r in rows if not r.effective_on] or rows
+    return tuple(r.rule() for r in chosen)
 
 
 @dataclass(frozen=True)

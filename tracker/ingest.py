@@ -87,7 +87,7 @@ def ingest_file(
     data = _read(p)
     digest = _sha256(data).hexdigest()
     known = store.snapshot(part, date) if is_date(date) else None
-    if known and known["sha256"] == digest:
+    if known and known.sha256 == digest:
         return False  # stored from these very bytes: nothing to parse
     paragraphs = parse_bytes(data, str(p))
     if not excerpt:

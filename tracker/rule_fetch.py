@@ -85,7 +85,7 @@ class RuleFetch:
                 record = found.setdefault(doc["document_number"], {**doc, "parts": set()})
                 refs = doc["cfr_references"]
                 record["parts"] |= {part} | {str(r.get("part")) for r in refs if str(r.get("title")) == "15"}
-        known = {r["document_number"] for r in self.store.rules()}
+        known = {r.document_number for r in self.store.rules()}
         records = [{**r, "parts": sorted(r["parts"], key=part_sort_key)} for r in found.values()]
         for record in records:
             write_json(federal_register_path(self.root, record["document_number"], "json"), record)

@@ -86,8 +86,9 @@ def _attribute(
 ) -> list[Change]:
     """The changes with the Federal Register rules behind them (stored rules, their stored full texts)."""
     rules = store.rules(part)
-    amendments = stored_amendments(config.snapshots_dir, [r["document_number"] for r in rules])
-    return attribute(changes, rules, date_from=date_from, date_to=date_to, amendments=amendments)
+    amendments = stored_amendments(config.snapshots_dir, [r.document_number for r in rules])
+    records = [r.record() for r in rules]
+    return attribute(changes, records, date_from=date_from, date_to=date_to, amendments=amendments)
 
 
 def _made(store: Store, check: RefCheck, date: str) -> Ref | None:

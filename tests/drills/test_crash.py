@@ -64,7 +64,7 @@ def _assert_only_whole_versions(db: Path) -> int:
     conn.close()
     with Store(db) as store:
         for snap in store.snapshots("734"):
-            assert len(store.paragraphs_on("734", snap["date"])) == snap["paragraphs"]
+            assert len(store.paragraphs_on("734", snap.date)) == snap.paragraphs
         return len(store.snapshots("734"))
 
 

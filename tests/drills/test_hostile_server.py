@@ -447,7 +447,7 @@ def test_a_badly_typed_rule_record_is_skipped_with_a_warning_and_the_versions_ar
     assert f": {field} has the wrong type" in result.stderr
     store = Store(config.database)
     assert store.dates("774") == [OLD, NEW]
-    assert [r["document_number"] for r in store.rules()] == ["2025-18992"]
+    assert [r.document_number for r in store.rules()] == ["2025-18992"]
 
 
 def test_a_next_page_url_that_is_an_object_is_one_line(server, tmp_path):

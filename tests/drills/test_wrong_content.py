@@ -149,7 +149,7 @@ def test_the_federal_register_down_still_stores_reports_and_mails_the_change_and
 
     assert again.exit_code == 0 and again.new_versions == [], drill.log
     store = drill.store()
-    assert [r["citation"] for r in store.rules("774")] == ["89 FR 23876"]
+    assert [r.citation for r in store.rules("774")] == ["89 FR 23876"]
     store.close()
     assert drill.state()["federal_register_due"] is None and drill.state()["federal_register_until"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import sqlite3
 from dataclasses import replace
@@ -18,9 +19,9 @@ import tracker.store.versions as versions_module
 from tests.diff.samples import EXCERPT_3A, ccl_history, numbered, para, parsed
 from tests.diff.test_store_delta import _ingest as ingest_versions
 from tests.diff.test_store_delta import _small_versions, _versions
-from tests.support import ECFR_API, PART_740
+from tests.support import ECFR_API, PART_740, SHARED
 from tracker.ingest import find_snapshots, infer_part_date, ingest_file
-from tracker.model import Paragraph
+from tracker.model import Paragraph, Rule
 from tracker.store import (
     MIGRATIONS,
     MIN_JUDGED,
@@ -253,7 +254,12 @@ def test_ingest_file_takes_part_and_date_from_the_snapshot_layout(tmp_path):
     store = Store(":memory:")
     assert ingest_file(store, folder / "2026-09-01.xml") is True
     (row,) = store.snapshots()
-    assert (row["part"], row["date"], row["size"], row["paragraphs"]) == ("740", "2026-09-01", 404157, 1765)
+    assert (row.part, row.date, row.size, row.paragraphs) == ("740", "2026-09-01", 404157, 1765)
+    assert (row.source, row.url, row.issue_date, row.fetched_at, row.excerpt) == (
+        str(folder / "2026-09-01.xml"), None, None, None, False
+    )
+    assert store.snapshot("740", "2026-09-01") == row and store.snapshot("740", "2026-09-02") is None
+    assert store.snapshots("774") == [] and store.snapshots("740") == [row]
     assert infer_part_date("elsewhere/file.xml") == (None, None)
     with pytest.raises(StoreError, match="cannot tell the Part and date"):
         ingest_file(store, PART_740)
@@ -352,7 +358,7 @@ def test_removing_any_version_leaves_exactly_the_store_that_never_had_it(drawn, 
     ingest_versions(store, versions, order)
     ingest_versions(never, versions, [d for d in order if d != gone])
     removal = store.remove_version("1", gone)
-    assert removal.snapshot["date"] == gone
+    assert removal.snapshot.date == gone
     assert removal.next_date == next((d for d in sorted(versions) if d > gone), None)
     _assert_same_store(store, never, "1")
 
@@ -540,6 +546,30 @@ def test_a_locked_database_is_refused_after_the_busy_timeout_in_one_line(tmp_pat
         holder.close()
 
 
+# -- rules ----------------------------------------------------------------------------------------------------
+
+
+def test_stored_rules_come_back_typed_with_parts_and_the_record_decoded():
+    real = json.loads((SHARED / "data" / "federal-register-api" / "document-single.json").read_text())
+    bis = {
+        "document_number": "2024-07004", "citation": "89 FR 23876", "title": "Export Administration Regulations",
+        "publication_date": "2024-04-04", "effective_on": "2024-04-04",
+        "cfr_references": [{"title": 15, "part": "774"}, {"title": 48, "part": "52"}, {"title": 15, "part": "740"}],
+    }
+    store = Store(":memory:")
+    assert store.add_rules([real, bis]) == 2
+    first, second = store.rules()
+    assert (first.document_number, first.parts, first.raw) == ("2024-07004", ("740", "774"), bis)
+    assert (first.action, first.html_url) == (None, None)
+    assert (second.document_number, second.citation, second.parts) == ("2026-19895", "91 FR 61426", ())
+    assert second.raw == real
+    assert first.rule() == Rule("2024-07004", "89 FR 23876", "Export Administration Regulations", "", "2024-04-04",
+                                "2024-04-04", "")
+    assert first.record() == {**bis, "parts": ["740", "774"]}
+    assert store.rules("774") == [first] and store.rules("734") == []
+    assert store.rules_of_date("2026-09-29") == [second]
+
+
 # -- ingest_file: excerpts and the size cap ----------------------------------------------------------------
 
 
@@ -550,13 +580,13 @@ def test_a_file_holding_one_section_is_refused_unless_it_is_said_to_be_an_excerp
         ingest_file(store, section, part="740", date="2026-09-01")
     assert store.parts() == []
     assert ingest_file(store, section, part="740", date="2026-09-01", excerpt=True)
-    assert store.snapshot("740", "2026-09-01")["excerpt"] == 1
+    assert store.snapshot("740", "2026-09-01").excerpt is True
 
 
 def test_a_part_root_with_omitted_stretches_is_a_whole_part_file():
     store = Store(":memory:")
     assert ingest_file(store, ECFR_API / EXCERPT_3A.format("2026-09-01"), part="774", date="2026-09-01")
-    assert store.snapshot("774", "2026-09-01")["excerpt"] == 0
+    assert store.snapshot("774", "2026-09-01").excerpt is False
 
 
 def test_a_file_over_the_size_limit_is_refused_from_its_size_before_it_is_read(tmp_path, monkeypatch):

@@ -42,8 +42,8 @@ def test_first_run_stores_the_latest_version_of_each_part(ear, config, store):
         "ecfr/title-15/state.json",
     ]
     for row in store.snapshots():
-        data = ecfr_path(config.snapshots_dir, row["part"], row["date"]).read_bytes()
-        assert row["sha256"] == hashlib.sha256(data).hexdigest() and row["size"] == len(data)
+        data = ecfr_path(config.snapshots_dir, row.part, row.date).read_bytes()
+        assert row.sha256 == hashlib.sha256(data).hexdigest() and row.size == len(data)
     assert len(store.paragraphs_on("740", "2026-09-01")) == 1765
     assert result.rules_added == 0  # a first run has nothing to attribute
 
@@ -60,7 +60,7 @@ def test_backfill_fetches_every_date_since_then_only_what_is_missing(ear, config
     result = sync(config, store, since="2026-01-01", log=quiet)
     assert result.new_versions == [("740", "2026-09-01"), ("774", "2026-06-25"), ("774", "2026-09-01")]
     assert result.rules_added == 1
-    assert store.rules("774")[0]["citation"] == "89 FR 23876"
+    assert store.rules("774")[0].citation == "89 FR 23876"
     assert federal_register_path(config.snapshots_dir, "2024-07004", "json").is_file()
     downloads = len(ear.requests_to("/full/"))
     again = sync(config, store, since="2026-01-01", log=quiet)
@@ -76,7 +76,7 @@ def test_a_new_version_is_fetched_with_its_rules_and_nothing_else(ear, config, s
     assert result.new_versions == [("774", "2026-09-01")]
     full = [(r.path, r.args["part"]) for r in ear.requests_to("/full/")]
     assert full.count(("/api/versioner/v1/full/2026-09-01/title-15.xml", "774")) == 1
-    assert store.rules("774")[0]["document_number"] == "2024-07004"
+    assert store.rules("774")[0].document_number == "2024-07004"
     versions = [query(r) for r in ear.requests_to("/versions/")]
     assert [q["issue_date[gte]"] for q in versions[-2:]] == [["2026-06-25"], ["2026-06-25"]]
 
@@ -199,7 +199,7 @@ def test_the_source_url_of_each_version_is_recorded_also_when_resumed_from_disk(
     path.write_bytes(PART_740_FULL.read_bytes())
     sync(config, store, log=quiet)
     for part in ("740", "774"):
-        url = store.snapshot(part, "2026-09-01")["url"]
+        url = store.snapshot(part, "2026-09-01").url
         assert url == f"{ear.base}/api/versioner/v1/full/2026-09-01/title-15.xml?part={part}"
 
 
@@ -231,6 +231,6 @@ def test_malformed_rule_records_are_skipped_and_the_good_one_is_kept(ear, config
     ear.add_rule("774", ear.rule("2025-02655", publication_date=None))
     lines: list[str] = []
     result = sync(config, store, since="2026-01-01", log=lines.append)
-    assert result.errors == [] and [r["document_number"] for r in store.rules()] == ["2024-07004"]
+    assert result.errors == [] and [r.document_number for r in store.rules()] == ["2024-07004"]
     skipped = [line for line in lines if "skipped document" in line]
     assert all(any(number in line for line in skipped) for number in ("2024-08446", "2025-02655"))

@@ -64,15 +64,15 @@ def rules_command(parts: tuple[str, ...], as_json: bool) -> None:
     store = click.get_current_context().with_resource(open_store())
     chosen = _parts(parts)
     rows = store.rules() if not chosen else [r for p in chosen for r in store.rules(p)]
-    rows = list({r["document_number"]: r for r in rows}.values())
-    rows.sort(key=lambda r: (r["publication_date"] or "", r["document_number"]))
+    rows = list({r.document_number: r for r in rows}.values())
+    rows.sort(key=lambda r: (r.publication_date or "", r.document_number))
     if as_json:
-        click.echo(json.dumps([r["raw"] for r in rows], ensure_ascii=False, indent=1))
+        click.echo(json.dumps([r.raw for r in rows], ensure_ascii=False, indent=1))
         return
     for r in rows:
         click.echo(
-            f"{r['publication_date']}  {r['citation']}  {r['document_number']}  "
-            f"effective {r['effective_on'] or '?'}  parts {','.join(r['parts'])}  {r['title']}"
+            f"{r.publication_date}  {r.citation}  {r.document_number}  "
+            f"effective {r.effective_on or '?'}  parts {','.join(r.parts)}  {r.title}"
         )
     if not rows:
         click.echo("no rules stored (run `tracker fetch`)", err=True)

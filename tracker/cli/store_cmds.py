@@ -26,10 +26,10 @@ def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, ex
     except StoreError as exc:  # a file the store refuses is bad input (exit 2), not a store failure
         raise InputError(str(exc)) from None
     if added:
-        row = max((r for r in store.snapshots() if r["source"] == str(path)), key=lambda r: r["id"])
+        row = max((r for r in store.snapshots() if r.source == str(path)), key=lambda r: r.id)
         new = store.counts()["texts"] - texts
         kind = " as an excerpt" if excerpt else ""
-        click.echo(f"ingested part {row['part']} on {row['date']}{kind}: {row['paragraphs']} paragraphs, "
+        click.echo(f"ingested part {row.part} on {row.date}{kind}: {row.paragraphs} paragraphs, "
                    f"{new} new texts ({path})")
     else:
         click.echo(f"already stored, nothing to do: {path}")
@@ -151,7 +151,7 @@ def _remove(store: Store, reports_dir: Path, snapshots_dir: Path, part: str, dat
     reports = [d for d in (date, nxt) if d is not None and (reports_dir / f"{d}.json").exists()]
     if not yes:
         also = f" and withdraw the report(s) of {', '.join(reports)}" if reports else ""
-        click.confirm(f"Remove part {part} on {date} ({row['paragraphs']:,} paragraphs from {row['source']}){also}?",
+        click.confirm(f"Remove part {part} on {date} ({row.paragraphs:,} paragraphs from {row.source}){also}?",
                       abort=True)
     moves = _withdraw(reports_dir, reports, f"part-{part}-{date}")
     try:
@@ -159,12 +159,12 @@ def _remove(store: Store, reports_dir: Path, snapshots_dir: Path, part: str, dat
     except BaseException:
         _put_back(moves)
         raise
-    click.echo(f"removed part {part} on {date} ({row['paragraphs']:,} paragraphs, stored {row['ingested_at']})")
-    aside = _set_snapshot_aside(snapshots_dir, part, date, row["sha256"])
+    click.echo(f"removed part {part} on {date} ({row.paragraphs:,} paragraphs, stored {row.ingested_at})")
+    aside = _set_snapshot_aside(snapshots_dir, part, date, row.sha256)
     if aside:
         click.echo(f"its snapshot is set aside as {aside} (the next `tracker run` downloads that date again)")
     else:
-        click.echo(f"the file it was stored from is left as it is: {row['source']}")
+        click.echo(f"the file it was stored from is left as it is: {row.source}")
     if moves:
         write_index(reports_dir)
         click.echo(f"withdrew the report(s) of {', '.join(reports)} to {moves[0][1].parent}/;"

@@ -31,7 +31,7 @@ from tracker.store.connection import BUSY_TIMEOUT, DEFAULT_DB, describe
 from tracker.store.deliveries import Deliveries, Delivery
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.index import Index
-from tracker.store.rows import Match, Ref, Span
+from tracker.store.rows import Match, Ref, Span, StoredRule, StoredVersion
 from tracker.store.rules import Rules
 from tracker.store.schema import MIGRATIONS
 from tracker.store.versions import MIN_JUDGED, Removal, Versions, text_hash
@@ -48,6 +48,8 @@ __all__ = [
     "Span",
     "Store",
     "StoreError",
+    "StoredRule",
+    "StoredVersion",
     "SuspectVersionError",
     "describe",
     "text_hash",

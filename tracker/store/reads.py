@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tracker.citations import part_sort_key
 from tracker.model import Delta, Paragraph, ParagraphKind
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
-from tracker.store.rows import in_force, refs_load
+from tracker.store.rows import StoredVersion, in_force, refs_load
 
 
 class _Link(NamedTuple):
@@ -64,15 +64,16 @@ class Reads(Connection):
     def has_snapshot(self, part: str, date: str) -> bool:
         return self.snapshot(part, date) is not None
 
-    def snapshots(self, part: str | None = None) -> list[dict[str, Any]]:
-        """Snapshot metadata rows, by part then date."""
+    def snapshots(self, part: str | None = None) -> list[StoredVersion]:
+        """The metadata of the stored versions (of one Part, or of every Part), by part then date."""
         where, args = ("WHERE part = ?", (part,)) if part else ("", ())
-        return list(self.db.query(f"SELECT * FROM snapshots {where} ORDER BY part, date", args))
+        rows = self.db.query(f"SELECT * FROM snapshots {where} ORDER BY part, date", args)
+        return [StoredVersion.from_row(r) for r in rows]
 
-    def snapshot(self, part: str, date: str) -> dict[str, Any] | None:
-        """The metadata row of one stored version (None if not stored)."""
-        rows = list(self.db.query("SELECT * FROM snapshots WHERE part = ? AND date = ?", (part, date)))
-        return rows[0] if rows else None
+    def snapshot(self, part: str, date: str) -> StoredVersion | None:
+        """The metadata of one stored version (None if not stored)."""
+        rows = self.db.query("SELECT * FROM snapshots WHERE part = ? AND date = ?", (part, date))
+        return next((StoredVersion.from_row(r) for r in rows), None)
 
     def version_on(self, part: str, date: str) -> str | None:
         """The latest stored version date of ``part`` on or before ``date`` (the version in force)."""

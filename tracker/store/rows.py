@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
-from tracker.model import Paragraph, ParagraphKind, Reference, ReferenceKind
+from tracker.model import Paragraph, ParagraphKind, Reference, ReferenceKind, Rule
 
 
 def in_force(alias: str = "") -> str:
@@ -87,3 +87,61 @@ class Match(NamedTuple):
     valid_from: str
     valid_to: str | None
     snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """The metadata of one stored version (a row of ``snapshots``): where it came from, its bytes, its size."""
+
+    id: int
+    part: str
+    date: str
+    issue_date: str | None
+    source: str
+    sha256: str
+    size: int
+    fetched_at: str | None
+    ingested_at: str
+    paragraphs: int
+    url: str | None
+    excerpt: bool
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> StoredVersion:
+        return cls(**{**row, "excerpt": bool(row["excerpt"])})
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRule:
+    """One stored Federal Register rule (a row of ``rules``), its JSON columns decoded: ``parts`` (of Title 15,
+    in Part order) and ``raw``, the API record as stored."""
+
+    document_number: str
+    citation: str | None
+    title: str | None
+    action: str | None
+    publication_date: str | None
+    effective_on: str | None
+    html_url: str | None
+    parts: tuple[str, ...]
+    raw: dict[str, Any]
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> StoredRule:
+        return cls(**{**row, "parts": tuple(json.loads(row["parts"])), "raw": json.loads(row["raw"])})
+
+    def record(self) -> dict[str, Any]:
+        """The API record with the stored ``parts``: what :func:`tracker.attribution.attribute` reads."""
+        return {**self.raw, "parts": list(self.parts)}
+
+    def rule(self) -> Rule:
+        """The rule as the model passes it between layers (absent text fields empty)."""
+        return Rule(
+            document_number=self.document_number,
+            citation=self.citation or "",
+            title=self.title or "",
+            action=self.action or "",
+            publication_date=self.publication_date or "",
+            effective_on=self.effective_on,
+            html_url=self.html_url or "",
+        )

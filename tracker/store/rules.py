@@ -9,6 +9,7 @@ from typing import Any
 from tracker.citations import part_sort_key
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
+from tracker.store.rows import StoredRule
 
 
 def _rule_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -48,7 +49,7 @@ class Rules(Connection):
             )
         return len(rows)
 
-    def rules(self, part: str | None = None) -> list[dict[str, Any]]:
+    def rules(self, part: str | None = None) -> list[StoredRule]:
         """Stored rules (optionally those touching ``part``), by publication date; JSON columns decoded."""
         if part is None:
             return self._rules("ORDER BY publication_date, document_number")
@@ -58,12 +59,9 @@ class Rules(Connection):
             (part,),
         )
 
-    def rules_of_date(self, date: str) -> list[dict[str, Any]]:
+    def rules_of_date(self, date: str) -> list[StoredRule]:
         """Stored rules effective or published on ``date``, by document number; JSON columns decoded."""
         return self._rules("WHERE effective_on = ? OR publication_date = ? ORDER BY document_number", (date, date))
 
-    def _rules(self, tail: str, args: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        return [
-            {**r, "parts": json.loads(r["parts"]), "raw": json.loads(r["raw"])}
-            for r in self.db.query(f"SELECT * FROM rules {tail}", args)
-        ]
+    def _rules(self, tail: str, args: tuple[str, ...] = ()) -> list[StoredRule]:
+        return [StoredRule.from_row(r) for r in self.db.query(f"SELECT * FROM rules {tail}", args)]

@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from tracker.dates import is_date
 from tracker.model import Paragraph, sha256_text
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.reads import Reads
-from tracker.store.rows import in_force, refs_json
+from tracker.store.rows import StoredVersion, in_force, refs_json
 from tracker.store.schema import now
 
 #: The plausibility gate judges a new version only against a stored one of at least this many paragraphs.
@@ -62,7 +62,7 @@ class Removal:
     (whose report compared against it; None if it was the latest), and the deliveries of those two report
     dates deleted (never sent) and kept (sent, or being sent)."""
 
-    snapshot: dict[str, Any]
+    snapshot: StoredVersion
     next_date: str | None
     deliveries_deleted: int
     deliveries_kept: int
@@ -193,10 +193,10 @@ class Versions(Reads):
         with self._transaction("ingest") as c:
             known = self.snapshot(part, date)
             if known:
-                if known["sha256"] == sha256:
+                if known.sha256 == sha256:
                     return False
                 raise StoreError(
-                    f"part {part} on {date} is already stored from {known['source']} (sha256 {known['sha256'][:12]}…); "
+                    f"part {part} on {date} is already stored from {known.source} (sha256 {known.sha256[:12]}…); "
                     f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
                 )
             if not (excerpt or accept_suspect):
@@ -229,6 +229,6 @@ class Versions(Reads):
                 raise StoreError(f"part {part} has no stored version on {date}; nothing removed")
             nxt = self.version_after(part, date)
             _unplace_version(c, part, date, nxt)
-            c.execute("DELETE FROM snapshots WHERE id = ?", (row["id"],))
+            c.execute("DELETE FROM snapshots WHERE id = ?", (row.id,))
             dropped, kept = drop_unsent(c, [d for d in (date, nxt) if d is not None])
         return Removal(row, nxt, dropped, kept)
