@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -77,12 +77,6 @@ class Config:
     mail: dict[str, Any] = field(default_factory=dict)
 
 
-_PATH_KEYS = frozenset({"snapshots_dir", "database", "reports_dir"})
-_FLOAT_KEYS = frozenset(
-    {"rate_limit", "full_text_rate_limit", "timeout", "connect_timeout", "deadline", "backoff_max", "retry_after_max",
-     "stale_lock_hours"}
-)
-_STR_KEYS = frozenset({"ecfr_url", "federal_register_url", "user_agent", "contact"})
 KEYS = tuple(f.name for f in fields(Config))
 
 
@@ -98,43 +92,80 @@ def parse_parts(value: Any, source: str = "parts") -> tuple[str, ...]:
     return tuple(dict.fromkeys(parts))
 
 
+#: A converter: the file's value, where it is (``source: key``), the folder relative paths start from.
+_Convert = Callable[[Any, str, Path], Any]
+
+
+def _text(raw: Any, where: str, base: Path) -> str:
+    if not isinstance(raw, str):
+        raise ConfigError(f"{where}: expected a string")
+    return raw
+
+
+def _url(raw: Any, where: str, base: Path) -> str:
+    text = _text(raw, where, base)
+    if not re.match(r"https?://[^/\s]+", text):
+        raise ConfigError(f"{where}: {text!r} is not an http(s) URL")
+    return text.rstrip("/")
+
+
+def _path(raw: Any, where: str, base: Path) -> Path:
+    if not isinstance(raw, str) or not raw:
+        raise ConfigError(f"{where}: expected a path")
+    path = Path(raw).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _number(kind: type[int] | type[float], expected: str, *, zero: bool) -> _Convert:
+    """A converter for positive numbers of ``kind`` (a float may be written whole), and zero if ``zero``."""
+    accepted = int | float if kind is float else int
+
+    def convert(raw: Any, where: str, base: Path) -> int | float:
+        if isinstance(raw, bool) or not isinstance(raw, accepted) or raw < 0 or (raw == 0 and not zero):
+            raise ConfigError(f"{where}: expected {expected}")
+        return kind(raw)
+
+    return convert
+
+
+def _parts(raw: Any, where: str, base: Path) -> tuple[str, ...]:
+    return parse_parts(raw, where)
+
+
+#: The converter of every key but ``mail``.
+_CONVERTERS: dict[str, _Convert] = {
+    "ecfr_url": _url,
+    "federal_register_url": _url,
+    "user_agent": _text,
+    "contact": _text,
+    "snapshots_dir": _path,
+    "database": _path,
+    "reports_dir": _path,
+    "parts": _parts,
+    "retries": _number(int, "a whole number ≥ 0", zero=True),
+    "backoff_factor": _number(float, "a number ≥ 0", zero=True),
+    **dict.fromkeys(
+        ("rate_limit", "full_text_rate_limit", "timeout", "connect_timeout", "deadline", "backoff_max",
+         "retry_after_max", "stale_lock_hours"),
+        _number(float, "a positive number", zero=False),
+    ),
+}
+
+
+def _mail(raw: Any, source: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [mail] must be a table")
+    secret = sorted(SECRET_KEYS & {k.lower() for k in raw})
+    if secret:
+        raise ConfigError(f"{source}: [mail] {secret[0]} is a secret: set it in the environment, not the file")
+    return dict(raw)
+
+
 def _value(key: str, raw: Any, source: str, base: Path) -> Any:
-    where = f"{source}: {key}"
-    if key in _STR_KEYS:
-        if not isinstance(raw, str):
-            raise ConfigError(f"{where}: expected a string")
-        if key.endswith("_url"):
-            if not re.match(r"https?://[^/\s]+", raw):
-                raise ConfigError(f"{where}: {raw!r} is not an http(s) URL")
-            return raw.rstrip("/")
-        return raw
-    if key in _PATH_KEYS:
-        if not isinstance(raw, str) or not raw:
-            raise ConfigError(f"{where}: expected a path")
-        path = Path(raw).expanduser()
-        return path if path.is_absolute() else base / path
-    if key in _FLOAT_KEYS:
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
-            raise ConfigError(f"{where}: expected a positive number")
-        return float(raw)
-    if key == "backoff_factor":
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
-            raise ConfigError(f"{where}: expected a number ≥ 0")
-        return float(raw)
-    if key == "retries":
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-            raise ConfigError(f"{where}: expected a whole number ≥ 0")
-        return raw
-    if key == "parts":
-        return parse_parts(raw, where)
+    """The setting ``key`` from its value in the file; :class:`ConfigError` names ``source`` and the key."""
     if key == "mail":
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{source}: [mail] must be a table")
-        secret = sorted(SECRET_KEYS & {k.lower() for k in raw})
-        if secret:
-            raise ConfigError(f"{source}: [mail] {secret[0]} is a secret: set it in the environment, not the file")
-        return dict(raw)
-    raise ConfigError(f"{source}: unknown key {key!r}")  # pragma: no cover - KEYS is checked first
+        return _mail(raw, source)
+    return _CONVERTERS[key](raw, f"{source}: {key}", base)
 
 
 def build_config(

@@ -59,3 +59,44 @@ def test_the_deadline_defaults_to_ten_minutes_and_must_be_positive():
     assert load_config_text("deadline = 30", "tracker.toml", env={}).deadline == 30.0
     with pytest.raises(ConfigError, match="^tracker.toml: deadline: expected a positive number$"):
         load_config_text("deadline = 0", "tracker.toml", env={})
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("user_agent = 1", "user_agent: expected a string"),
+        ("ecfr_url = 1", "ecfr_url: expected a string"),
+        ('federal_register_url = "www.federalregister.gov"', "federal_register_url: 'www.federalregister.gov' is not"
+         " an http(s) URL"),
+        ('database = ""', "database: expected a path"),
+        ("reports_dir = 3", "reports_dir: expected a path"),
+        ("timeout = -1.5", "timeout: expected a positive number"),
+        ("stale_lock_hours = true", "stale_lock_hours: expected a positive number"),
+        ('rate_limit = "2"', "rate_limit: expected a positive number"),
+        ("backoff_factor = -1", "backoff_factor: expected a number ≥ 0"),
+        ("retries = 1.5", "retries: expected a whole number ≥ 0"),
+        ("retries = -1", "retries: expected a whole number ≥ 0"),
+        ("parts = []", "parts: expected a list of CFR part numbers such as [740, 774]"),
+        ("mail = 1", "[mail] must be a table"),
+        ('[mail]\nAPI_KEY = "x"', "[mail] api_key is a secret: set it in the environment, not the file"),
+    ],
+)
+def test_each_kind_of_setting_is_checked_with_its_own_one_line_message(line, message):
+    with pytest.raises(ConfigError) as err:
+        load_config_text(line, "tracker.toml", env={})
+    assert str(err.value) == f"tracker.toml: {message}"
+
+
+def test_good_values_of_each_kind_are_converted(tmp_path):
+    text = (
+        'ecfr_url = "http://127.0.0.1:8/"\nparts = "774,740,774"\nretries = 0\nbackoff_factor = 0\ntimeout = 2\n'
+        'reports_dir = "/srv/reports"\nuser_agent = "me"\n[mail]\nhost = "smtp.example"\n'
+    )
+    cfg = load_config_text(text, "tracker.toml", base=tmp_path, env={"TRACKER_DB": "/tmp/t.db"})
+    assert (cfg.ecfr_url, cfg.parts, cfg.retries, cfg.backoff_factor, cfg.timeout) == (
+        "http://127.0.0.1:8", ("774", "740"), 0, 0.0, 2.0
+    )
+    assert isinstance(cfg.timeout, float) and isinstance(cfg.retries, int)
+    assert (cfg.reports_dir, cfg.database, cfg.user_agent, cfg.mail) == (
+        Path("/srv/reports"), Path("/tmp/t.db"), "me", {"host": "smtp.example"}
+    )
