@@ -33,9 +33,13 @@ _KNOWN_LABELS = frozenset({"Items", "Reason for Control", "Related Controls", "R
 
 # An item path alternates letter and number: a, a.1, a.1.a, a.5.b.2.a.1; trailing dot optional.
 _PATH = r"[a-z](?:\.\d{1,2}(?:\.[a-z](?=[.\s]|$))?)*\.?"
-_ITEM = re.compile(rf"(?P<m>{_PATH}|\d{{1,2}}\.)(?=\s|$)")
+# A marker ends at a space, or right after its dot where the words start at once ("a.1.a.1.c.'Sounding
+# resolution'"); a doubled dot ("b.2.a.. Automatically") is still the marker.
+_END = r"\.?(?:(?=\s|$)|(?<=\.)(?=['‘“\"A-Z]))"
+_ITEM = re.compile(rf"(?P<m>(?:{_PATH}|\d{{1,2}}\.){_END})")
 _ITALIC_ITEM = re.compile(rf"(?P<e>\*{{1,2}})(?P<m>{_PATH}|\d{{1,2}}\.)(?P=e)(?=\s|$)")
-RANGE = re.compile(rf"(?P<a>{_PATH})\s+(?:through|to)\s+(?P<b>{_PATH})(?=\s|$)")
+#: A range of items: "j. through y.", "a to c", "b.-d." (3A611), "c.-d." (9A610).
+RANGE = re.compile(rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)")
 NOTE_LABEL = re.compile(
     r"(?P<kind>License Requirements Notes?|Technical Notes?|Notes?|N\.\s?B\.|Nota Bene)\s*(?P<num>\d+)?"
 )
@@ -102,14 +106,36 @@ def item_marker(text: str) -> tuple[str, str] | None:
     return None
 
 
-def item_path(marker: str, current: str | None) -> list[str]:
-    """The full item path of a marker; a bare ``1.`` or ``b.`` is placed relative to the current item."""
+def item_key(marker: str, current: str | None, written: str) -> list[str]:
+    """The item path a marker stands for, after the ``current`` item key whose marker was ``written``.
+
+    A range (``i. through w.``, ``b.-d.``) is one item whose last segment names it (``i-w``).
+
+    >>> item_key("c.", "1C002.b.5.b", "b.5.b."), item_key("b.-d.", "3A611.a", "a.")
+    (['c'], ['b-d'])
+    """
+    if m := RANGE.match(marker):
+        start = item_path(m["a"], current, written)
+        return [*start[:-1], f"{start[-1]}-{m['b'].rstrip('.')}"]
+    return item_path(marker, current, written)
+
+
+def item_path(marker: str, current: str | None, written: str = "") -> list[str]:
+    """The full item path of a marker, after the ``current`` item key whose marker was ``written``.
+
+    The eCFR writes items below the top level with their full path (``b.5.b.``) and top-level items bare
+    (``c.``): a bare letter after an item written with its path is the entry's next top-level item. Only
+    after a bare marker (an entry written ``a.``, ``1.``, ``2.``, as 7A101 is) is a bare ``1.`` or ``b.``
+    placed relative to the current item.
+    """
     segs = marker.rstrip(".").split(".")
     cur = current.split(".")[1:] if current else []
     if len(segs) > 1 or not cur or "-" in cur[-1]:
         return segs
     seg = segs[0]
     want_digit = seg.isdigit()
+    if not want_digit and "." in written.rstrip("."):
+        return segs
     for depth in range(len(cur), 0, -1):
         last = cur[depth - 1]
         if last.isdigit() == want_digit and _follows(last, seg):
