@@ -8,9 +8,8 @@ was asked for (an HTML maintenance page with status 200, broken or too deeply ne
 and never held whole.
 
 Each download has a total deadline (``Config.deadline``) over every attempt: connecting, the status
-line, the headers, the body and the waits between retries. A watchdog shuts the download's sockets
-down when it passes, which wakes a read however slowly the server trickles. Redirects are followed
-only within the origin (scheme, host, port) of the URL asked for.
+line, the headers, the body and the waits between retries (:mod:`tracker.fetch.deadline`). Redirects
+are followed only within the origin (scheme, host, port) of the URL asked for.
 
 >>> client = HttpClient(Config())                                    # doctest: +SKIP
 >>> client.get_json("https://www.ecfr.gov/api/versioner/v1/titles.json")["titles"][14]["number"]  # doctest: +SKIP
@@ -19,11 +18,9 @@ only within the origin (scheme, host, port) of the URL asked for.
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import random
-import socket
 import threading
 import time
 from collections import Counter
@@ -31,15 +28,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, ProxyManager
-from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError, ReadTimeoutError
-from urllib3.response import BaseHTTPResponse
-from urllib3.util.retry import Retry
 
 from tracker.config import Config
 from tracker.errors import SourceError
+from tracker.fetch.deadline import Deadline, DeadlineAdapter, DeadlineRetry, Expired
 from tracker.xmltext import MAX_XML_BYTES
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -76,146 +69,6 @@ class Throttle:
             time.sleep(start - now)
 
 
-class _Expired(Exception):
-    """The download's deadline passed (internal: :meth:`HttpClient.get` turns it into a FetchError)."""
-
-
-class _Deadline:
-    """The watchdog of one download: when ``seconds`` have passed it shuts down every socket used.
-
-    A shut-down socket wakes any read blocked in it (status line, headers or body), so a server
-    trickling a byte a second is cut. :attr:`expired` says afterwards whether the cut happened, so a
-    download that then fails, or seems to end early, is reported as over its deadline. Connections
-    find the deadline of the download running in their thread with :meth:`active`.
-    """
-
-    _local = threading.local()
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = False
-        self._end = time.monotonic() + seconds
-        self._done = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self.expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Deadline:
-        self._local.current = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._done = True
-        self._timer.cancel()
-        self._timer.join()  # no watchdog outlives its download
-        self._local.current = None
-
-    @classmethod
-    def active(cls) -> _Deadline | None:
-        """The deadline of the download running in this thread, if any."""
-        return getattr(cls._local, "current", None)
-
-    def expire(self) -> None:
-        """Mark the download as over its deadline and cut its sockets (a no-op once it has finished)."""
-        with self._lock:
-            if self._done:
-                return
-            self.expired = True
-            for sock in self._sockets:
-                _shut(sock)
-
-    def watch(self, sock: socket.socket) -> None:
-        """Cut ``sock`` at the deadline (at once if it has passed)."""
-        with self._lock:
-            self._sockets.append(sock)
-            if self.expired:
-                _shut(sock)
-
-    def remaining(self) -> float:
-        """Seconds left; :class:`_Expired` (after :meth:`expire`) if none are."""
-        left = self._end - time.monotonic()
-        if left <= 0 or self.expired:
-            self.expire()
-            raise _Expired
-        return left
-
-    def pause(self, seconds: float) -> None:
-        """Sleep ``seconds`` between attempts, or give up now if the deadline would pass first."""
-        if seconds >= self.remaining():
-            self.expire()
-            raise _Expired
-        if seconds > 0:
-            time.sleep(seconds)
-
-
-def _shut(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed
-        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket call, also under TLS
-
-
-class _Connection(HTTPConnection):
-    """A urllib3 connection that connects within, and whose socket is cut at, the active deadline."""
-
-    def _new_conn(self) -> socket.socket:
-        deadline = _Deadline.active()
-        if deadline is None:
-            return super()._new_conn()
-        left = deadline.remaining()
-        self.timeout = min(self.timeout, left) if isinstance(self.timeout, int | float) else left
-        sock = super()._new_conn()
-        deadline.watch(sock)
-        return sock
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        deadline = _Deadline.active()
-        if deadline is not None and self.sock is not None:  # a kept-alive connection used again
-            deadline.watch(self.sock)
-        super().request(*args, **kwargs)
-
-
-class _TlsConnection(_Connection, HTTPSConnection):
-    """:class:`_Connection` over TLS (the handshake is cut too: the socket is watched before it)."""
-
-
-class _Pool(HTTPConnectionPool):
-    ConnectionCls = _Connection
-
-
-class _TlsPool(HTTPSConnectionPool):
-    ConnectionCls = _TlsConnection
-
-
-_POOLS: dict[str, type[HTTPConnectionPool]] = {"http": _Pool, "https": _TlsPool}
-
-
-class _Adapter(HTTPAdapter):
-    """requests' adapter with pools of :class:`_Connection` (directly and through an HTTP proxy)."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOLS
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **kwargs)
-        if isinstance(manager, ProxyManager):  # a SOCKS manager keeps its own pools
-            manager.pool_classes_by_scheme = _POOLS
-        return manager
-
-
-class _Retry(Retry):
-    """urllib3's Retry whose waits (back-off, ``Retry-After``) end at the download's deadline."""
-
-    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-        deadline = _Deadline.active()
-        if deadline is None:
-            return super().sleep(response)
-        after = self.get_retry_after(response) if response is not None and self.respect_retry_after_header else None
-        deadline.pause(after or self.get_backoff_time())
-
-
 def origin(url: str) -> str:
     """``scheme://host:port`` of ``url`` (lower case, default port filled in); ``""`` if it has none.
 
@@ -241,7 +94,7 @@ class _TooLarge(Exception):
 
 #: What a download can raise once its deadline has cut its sockets: I/O errors (requests' are OSErrors too),
 #: the connection's protocol errors, our own refusal of what was read so far, and the deadline itself.
-_CUT_ERRORS = (OSError, HTTPError, http.client.HTTPException, FetchError, _Expired, _TooLarge)
+_CUT_ERRORS = (OSError, HTTPError, http.client.HTTPException, FetchError, Expired, _TooLarge)
 
 
 def _read_body(resp: requests.Response, limit: int) -> None:
@@ -284,7 +137,7 @@ class HttpClient:
         self.requests = 0
         self.bytes = 0
         self.by_host: Counter[str] = Counter()
-        retry = _Retry(
+        retry = DeadlineRetry(
             total=config.retries,
             connect=config.retries,
             read=config.retries,
@@ -302,7 +155,7 @@ class HttpClient:
         self.session.headers["User-Agent"] = config.user_agent
         if config.contact:
             self.session.headers["From"] = config.contact
-        adapter = _Adapter(max_retries=retry)
+        adapter = DeadlineAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -328,7 +181,7 @@ class HttpClient:
         host = urlsplit(url).netloc
         self.requests += 1
         self.by_host[host] += 1
-        deadline = _Deadline(self.config.deadline)
+        deadline = Deadline(self.config.deadline)
         try:
             with deadline:
                 resp = self._follow(url, params, accept, shown, deadline)
@@ -347,7 +200,7 @@ class HttpClient:
         return resp
 
     def _follow(
-        self, url: str, params: dict[str, Any] | None, accept: str, shown: str, deadline: _Deadline
+        self, url: str, params: dict[str, Any] | None, accept: str, shown: str, deadline: Deadline
     ) -> requests.Response:
         """The answer at ``url`` after at most :data:`MAX_REDIRECTS` redirects within its origin."""
         allowed = origin(url)
@@ -363,7 +216,7 @@ class HttpClient:
         raise FetchError(f"GET {shown}: more than {MAX_REDIRECTS} redirects")
 
     def _attempts(
-        self, url: str, params: dict[str, Any] | None, accept: str, shown: str, deadline: _Deadline
+        self, url: str, params: dict[str, Any] | None, accept: str, shown: str, deadline: Deadline
     ) -> requests.Response:
         """One GET of ``url`` with its retries: the response with its body read (a redirect's left unread)."""
         host = urlsplit(url).netloc
