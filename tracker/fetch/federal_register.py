@@ -88,7 +88,7 @@ class FederalRegisterClient:
         self.full_text_throttle = Throttle(full_text_rate)
         self.log = log
 
-    def query(self, part: str, since: str, until: str) -> dict[str, Any]:
+    def search_params(self, part: str, since: str, until: str) -> dict[str, Any]:
         """The query parameters for BIS rules amending ``part`` published in ``[since, until]``."""
         return {
             "conditions[agencies][]": AGENCY,
@@ -111,7 +111,7 @@ class FederalRegisterClient:
         """
         for lo, hi in year_slices(since, until):
             url: str | None = self.url
-            params: dict[str, Any] | None = self.query(part, lo, hi)
+            params: dict[str, Any] | None = self.search_params(part, lo, hi)
             seen: set[str] = set()
             results = 0
             while url:
