@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tests.support import ECFR_API, require
 from tracker.citations import (
     Citation,
+    appendix_name,
     country_group,
     eccn_item,
     is_eccn,
@@ -19,6 +20,7 @@ from tracker.citations import (
     normalise_key,
     part_of,
     part_sort_key,
+    section_number,
     section_paragraph,
     supplement,
     under_range,
@@ -88,7 +90,8 @@ def test_real_ccl_keys_follow_the_grammar():
 def test_repeated_keys_in_real_files_follow_the_one_rule():
     keys = [p.citation for p in _records(PART_740.name)]
     assert len(keys) == len(set(keys))
-    assert "740.20(b)(1) 2" in keys and "740.17(a)(1) Note 2" in keys
+    # The real 740.21 (2026-09-01) prints paragraph (b)(2) twice, word for word: the second is "(b)(2) 2".
+    assert "740.21(b)(2) 2" in keys and "740.17(a)(1) Note 2" in keys
     assert not [k for k in keys if re.search(r" \(\d+\)$", k)], "a repeated key reads like a designation"
     ccl = [p.citation for p in _records(CCL_EXCERPT.name)]
     assert "3A001.a.14.b.2 N.B. 2" in ccl  # the CCL's own form, unchanged
@@ -150,3 +153,41 @@ def test_the_under_range_holds_everything_under_a_key(c, tail):
     lo, hi = under_range(key)
     if is_under(key + tail, key):
         assert lo <= key + tail < hi
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        ("740.10", "740.10"),
+        ("744.21a", "744.21a"),
+        ("52.219-9", "52.219-9"),  # FAR: the hyphen is part of the number
+        ("252.204-7012", "252.204-7012"),  # DFARS
+        ("1.469-5T", "1.469-5T"),  # a temporary regulation's suffix
+        ("102.104-102.109", "102.104"),  # a range of sections (real Title 1 bulk), not a number
+        ("§§ 457.104-457.109", None),
+        ("Supplement No. 1 to Part 740", None),
+    ],
+)
+def test_section_numbers_keep_hyphens_and_suffixes(n, expected):
+    assert section_number(n) == expected
+
+
+def test_every_real_section_n_opens_with_its_section_number():
+    for path in sorted(require(ECFR_API).glob("*.xml")):
+        for n in re.findall(r'<DIV8 N="([^"]+)"', path.read_text(encoding="utf-8")):
+            number = section_number(n.replace("§", "").strip())
+            assert number and n.replace("§", "").strip().startswith(number), (path.name, n)
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        ("Supplement No. 3 to Part 742 -", "Supplement No. 3 to Part 742"),  # real Part 742
+        ("Supplement No. 1 to Part 774", "Supplement No. 1 to Part 774"),
+        ("Supplement No.2 to Part 740 —", "Supplement No. 2 to Part 740"),
+        ("Appendix I to Part 261", "Appendix I to Part 261"),
+        ("Appendix A to Part 101 -", "Appendix A to Part 101"),
+    ],
+)
+def test_appendix_names_are_normalised(n, expected):
+    assert appendix_name(n) == expected

@@ -6,7 +6,8 @@ Canonical forms (as the parsers write keys and :mod:`tracker.parse.refs` writes 
   entries (``9A515``) are ordinary ECCNs. ``9x515`` and ``0Ax01``-style forms name a *series* of ECCNs
   (:data:`ECCN_SERIES`): references keep them, nothing is keyed or checked under them;
 - ECCN item ``3A001.b.2``, ``3A001.z``: the ECCN, then ``.``-separated letters (1–2) and numbers (1–2);
-- section ``740.10`` and section paragraph ``740.10(a)(2)(iv)`` (the EAR's Parts have three digits);
+- section ``740.10`` and section paragraph ``740.10(a)(2)(iv)`` (the EAR's Parts have three digits); keys of other
+  titles keep the section number whole (FAR ``52.219-9(c)(1)``, :func:`section_number`);
 - ``Supplement No. 1 to Part 740``, ``Country Group E:1``, ``Part 744``.
 
 Keys of records that are not designated paragraphs add words after the unit, paragraph or item they sit in
@@ -41,8 +42,19 @@ ITEM = r"(?:\.(?:[a-z]{1,2}|\d{1,2}))*"
 LABEL = r"[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2}"
 #: One paragraph designation of a section (regex source): (a) (2) (iv) (A) (aa).
 DESIGNATION = rf"\((?:{LABEL})\)"
-#: A section number (regex source): 740.10, 744.21a.
-SECTION = r"\d{3}\.\d+[a-z]?"
+#: What follows a section number's Part (regex source): ``.10``, ``.21a``, ``.219-9``, ``.204-7012``, ``.469-5T``. A
+#: hyphen followed by another section is a range, not part of the number (``102.104-102.109`` is 102.104 to 102.109).
+SECTION_TAIL = r"\.\d+[a-z]?(?:-\d+[A-Z]?(?![\d.]))?"
+#: A section number of the EAR, whose Parts have three digits (regex source): 740.10, 744.21a.
+SECTION = rf"\d{{3}}{SECTION_TAIL}"
+#: A section number in any CFR title (regex source): 1.1, 740.10, FAR 52.219-9, DFARS 252.204-7012.
+SECTION_NUMBER = rf"\d{{1,4}}{SECTION_TAIL}"
+#: Between the items of a written list (regex source): ", ", " and ", ", or ", " and/or ".
+LIST_SEP = r"(?:\s*,\s*(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or)\s+)"
+#: Between the end points of a written range (regex source): " through ", " to ".
+RANGE_SEP = r"\s+(?:through|to)\s+"
+#: The longest range a reference is read as (end points further apart are read as two references).
+MAX_RANGE = 100
 
 #: Every dash and minus sign → ``-`` (a :meth:`str.translate` table): "Parts 23–49" and "23-49" are one key.
 DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
@@ -53,7 +65,8 @@ Kind = Literal["eccn", "section", "supplement", "country-group", "part"]
 
 _ECCN_RE = re.compile(ECCN)
 _LOOSE_ECCN = re.compile(r"^(\d[A-Ea-e]\d{3})((?:\.[A-Za-z0-9]{1,4})*)$")
-_LOOSE_SECTION = re.compile(r"^(\d{3})\.\d+[a-z]?(?:\([A-Za-z0-9]{1,5}\))*$")
+_LOOSE_SECTION = re.compile(rf"^(\d{{3}}){SECTION_TAIL}(?:\([A-Za-z0-9]{{1,5}}\))*$")
+_SECTION_NUMBER_RE = re.compile(SECTION_NUMBER)
 _LOOSE_PREFIX = re.compile(r"^(?:§+|ECCN)\s*")
 _PART_IN = re.compile(r"\b[Pp]art (\d{3})\b")
 _CHILD_SEP = frozenset(" .(,")
@@ -158,6 +171,34 @@ def supplement(number: str | int, part: str) -> str:
     return f"Supplement No. {number} to Part {part}"
 
 
+def supplement_paragraph(number: str | int, part: str, *designations: str) -> str:
+    """A designated paragraph of a supplement: the supplement, a space, the designations.
+
+    >>> supplement_paragraph(6, "742", "a"), supplement_paragraph(1, "740")
+    ('Supplement No. 6 to Part 742 (a)', 'Supplement No. 1 to Part 740')
+    """
+    head = supplement(number, part)
+    return f"{head} {section_paragraph('', *designations)}" if designations else head
+
+
+_LOOSE_SUPPLEMENT = re.compile(r"^Supplement\s+No\.?\s*(\d+[A-Z]?)\s+to\s+Part\s+(\d+)\W*$", re.I)
+
+
+def appendix_name(n: str) -> str:
+    """An appendix's ``N`` attribute as its key: a supplement in its canonical spelling, anything else without the
+    dashes and stops the eCFR sometimes leaves after it (real Part 742: ``N="Supplement No. 3 to Part 742 -"``).
+
+    >>> appendix_name("Supplement No. 3 to Part 742 -"), appendix_name("supplement no.2 to part 740")
+    ('Supplement No. 3 to Part 742', 'Supplement No. 2 to Part 740')
+    >>> appendix_name("Appendix I to Part 261 -"), appendix_name("Appendix A")
+    ('Appendix I to Part 261', 'Appendix A')
+    """
+    m = _LOOSE_SUPPLEMENT.match(n.strip())
+    if m:
+        return supplement(m.group(1), m.group(2))
+    return re.sub(r"[\s\-\u2010-\u2015.:;,]+$", "", n)
+
+
 def country_group(group: str, number: str | int) -> str:
     """A Country Group's citation.
 
@@ -219,6 +260,16 @@ def is_eccn_key(key: str) -> bool:
     return _LOOSE_ECCN.match(key) is not None
 
 
+def section_number(text: str) -> str | None:
+    """The section number ``text`` opens with (an eCFR ``N`` attribute or heading), hyphen and suffix kept.
+
+    >>> [section_number(n) for n in ["740.10", "52.219-9", "252.204-7012", "102.104-102.109", "744.21a", "Part 1"]]
+    ['740.10', '52.219-9', '252.204-7012', '102.104', '744.21a', None]
+    """
+    m = _SECTION_NUMBER_RE.match(text)
+    return m.group(0) if m else None
+
+
 def is_section_key(key: str) -> bool:
     """True for a section or section paragraph (``740.10``, ``740.10(a)(2)(iv)``).
 
@@ -258,6 +309,8 @@ def is_under(citation: str, key: str) -> bool:
 
     >>> is_under("3A090 License Requirements", "3A090"), is_under("740.10(a)", "740.1"), is_under("3A090.a", "3A09")
     (True, False, False)
+    >>> is_section_key("252.204-7012(b)(2)"), is_section_key("740.1-740.3")
+    (True, False)
     """
     return citation == key or (citation.startswith(key) and citation[len(key)] in _CHILD_SEP)
 

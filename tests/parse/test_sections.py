@@ -268,3 +268,72 @@ def test_sensitive_lists_key_items_under_their_category_heading(part_774):
     in_lists = [k for k in part_774 if k.startswith((six, seven))]
     assert len(in_lists) == 228
     assert not [k for k in in_lists if re.search(r"\) \d+", k)], "a repeated key in the Sensitive Lists"
+
+
+# Title 48 is not in ../shared: the FAR clause below is written in the eCFR's shape (a DIV8 whose prescription is
+# followed by the clause quoted whole in an EXTRACT, its title an HD1; an alternate's substitute paragraphs in a
+# second EXTRACT after the words naming it), next to an EAR-style unmarked quotation (real 740.9(c)(5), 740.20(d)(2)).
+FAR_PART = """<DIV5 N="52" TYPE="PART"><HEAD>PART 52—SOLICITATION PROVISIONS AND CONTRACT CLAUSES</HEAD>
+<DIV6 N="B" TYPE="SUBPART"><HEAD>Subpart 52.2—Text of Provisions and Clauses</HEAD>
+<DIV8 N="52.219-9" TYPE="SECTION"><HEAD>52.219-9 Small Business Subcontracting Plan.</HEAD>
+<P>As prescribed in 19.708(b), insert the following clause:</P>
+<EXTRACT>
+<HD1>Small Business Subcontracting Plan (SEP 2023)</HD1>
+<P>(a) This clause does not apply to small business concerns.</P>
+<P>(b) <I>Definitions.</I> As used in this clause&#x2014;</P>
+<P><I>Commercial plan</I> means a subcontracting plan (including goals) that covers the offeror's fiscal year.</P>
+<P>(c)(1) The Offeror, upon request by the Contracting Officer, shall submit and negotiate a subcontracting plan.</P>
+<P>(2) If the Offeror fails to negotiate a subcontracting plan, the Offeror will be ineligible for award.</P>
+<P>(d) The Offeror's subcontracting plan shall include the following:</P>
+<P>(1) Separate percentage goals for using small business concerns.</P>
+<P>(i) The Contractor shall not prohibit a subcontractor from discussing payment.</P>
+<P>(ii) [Reserved]</P>
+<P>(2) A statement of the total dollars planned to be subcontracted.</P>
+<P>(End of clause)</P>
+</EXTRACT>
+<P><I>Alternate I</I> (NOV 2016). As prescribed in 19.708(b)(1), substitute the following paragraphs (c) and (e) for
+paragraphs (c) and (e) of the basic clause:</P>
+<EXTRACT>
+<P>(c)(1) The apparently successful Offeror shall submit a subcontracting plan.</P>
+<P>(2) Failure to submit a plan makes the Offeror ineligible.</P>
+<P>(e) In order to effectively implement this plan, the Contractor shall&#x2014;</P>
+</EXTRACT>
+</DIV8>
+<DIV8 N="252.204-7012" TYPE="SECTION"><HEAD>252.204-7012 Safeguarding covered defense information.</HEAD>
+<P>(a) Certify as follows.</P>
+<EXTRACT><P>&#x201C;We certify that this software will only be used for testing (see (b)).&#x201D;</P></EXTRACT>
+<P>(1) After the quotation.</P><P>(b) Next.</P></DIV8>
+</DIV6></DIV5>"""
+
+
+def test_far_sections_keep_their_numbers_and_a_quoted_clause_is_keyed_under_its_section():
+    data = FAR_PART.encode()
+    records = parse_bytes(data)
+    by_key = {r.citation: r for r in records}
+    assert [r.citation for r in records if r.kind == "section"] == ["52.219-9", "252.204-7012"]
+    assert by_key["52.219-9"].heading == "Small Business Subcontracting Plan."
+    assert {r.part for r in records} == {"52"}
+    assert by_key["52.219-9(c)(1)"].text.startswith("(c)(1) The Offeror, upon request")
+    assert by_key["52.219-9(c)(1)"].parent == "52.219-9(c)"
+    assert by_key["52.219-9(d)(1)(ii)"].text == "(ii) [Reserved]"
+    assert by_key["52.219-9(d)(2)"].parent == "52.219-9(d)"
+    assert by_key["52.219-9, Small Business Subcontracting Plan (SEP 2023)"].kind == "heading"
+    alternate = by_key["52.219-9 Alternate I (c)(1)"]
+    assert alternate.text.startswith("(c)(1) The apparently successful Offeror")
+    assert by_key["52.219-9 Alternate I (e)"].parent == by_key["52.219-9 ¶2"].citation
+    assert by_key["52.219-9 ¶2"].text.startswith("*Alternate I* (NOV 2016).")
+    quote = by_key["252.204-7012(a) Extract"]
+    assert quote.kind == "extract" and quote.text.startswith("“We certify")
+    assert by_key["252.204-7012(a)(1)"].text == "(1) After the quotation."
+    assert not [r.citation for r in records if re.search(r"[)\]] \d+(\(|$)", r.citation)], "a repeated key"
+    _assert_whole(records, data)
+    _assert_keys_sound(records)
+
+
+def test_an_appendix_n_with_a_trailing_dash_is_keyed_by_its_name():
+    # Real Part 742 (2026) writes N="Supplement No. 3 to Part 742 -".
+    xml = """<DIV5 N="742" TYPE="PART"><HEAD>PART 742</HEAD>
+<DIV9 N="Supplement No. 3 to Part 742 -" TYPE="APPENDIX"><HEAD>Supplement No. 3 to Part 742&#x2014;High
+Performance Computers</HEAD><P>(a) First.</P></DIV9></DIV5>"""
+    keys = [r.citation for r in parse_bytes(xml.encode())]
+    assert keys == ["Part 742", "Supplement No. 3 to Part 742", "Supplement No. 3 to Part 742 (a)"]

@@ -33,6 +33,7 @@ _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
 _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)
 _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
+_ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
 _NOTE_TARGET = re.compile(r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+)")
 
 
@@ -204,10 +205,31 @@ def _block(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
         cur.add(f"{cur.unit} Source", parent=cur.unit, kind="source", text=text)
     elif tag == "EDNOTE":
         cur.add(f"{cur.unit} Editorial Note", parent=cur.unit, kind="ednote", text=text)
+    elif tag == "EXTRACT" and _quotes_designations(el):
+        _clause(cur, el)
     elif tag in ("EXTRACT", "EXAMPLE"):
         cur.add(f"{cur.context} {tag.title()}", parent=cur.context, kind="extract", text=text)
     else:
         _note(cur, el, text)
+
+
+def _quotes_designations(extract: etree._Element) -> bool:
+    """True for an ``EXTRACT`` that quotes designated paragraphs (a FAR clause), not a plain quotation."""
+    return any(
+        isinstance(child.tag, str) and child.tag in _TEXT_TAGS and split_markers(inline_text(child))[0][0]
+        for child in extract
+    )
+
+
+def _clause(cur: _Cursor, extract: etree._Element) -> None:
+    """An ``EXTRACT`` quoting a clause: its paragraphs are the section's (``52.219-9(c)(1)``), their markers resolved
+    on their own; an alternate's (the words before it name ``Alternate I``) go under ``52.219-9 Alternate I``."""
+    alternate = _ALTERNATE.search(plain(cur.b.records[-1].text)) if cur.b.records else None
+    base, parent = cur.base, cur.base_parent
+    if alternate:
+        base, parent = f"{cur.unit} {alternate.group(0)} ", cur.b.records[-1].citation
+    key_body(cur.b, [c for c in extract if isinstance(c.tag, str)], part=cur.part, unit=cur.unit, prefix=base,
+             parent=parent)
 
 
 def _note(cur: _Cursor, el: etree._Element, text: str) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tracker.citations import unify_dashes
+from tracker.citations import SECTION_NUMBER, appendix_name, section_number, unify_dashes
 from tracker.model import Paragraph
 from tracker.parse.body import key_body
 from tracker.parse.ccl import parse_ccl
@@ -33,7 +33,7 @@ from tracker.xmltext import SKIP_TAGS, inline_text, load_xml, load_xml_file, nor
 
 CCL_SUPPLEMENT = "Supplement No. 1 to Part 774"
 
-_SECTION_N = re.compile(r"(\d+\.\d+[a-z]?)")
+_SECTION_HEAD = re.compile(rf"^§*\s*{SECTION_NUMBER}\s*")
 _PART_OF_SUPPLEMENT = re.compile(r"\bPart\s+(\d+)\b", re.I)
 
 
@@ -119,9 +119,9 @@ def _part_of(el: etree._Element) -> str:
     n = _clean_n(el.get("N", ""))
     if el.tag == "DIV5":
         return n
-    m = _SECTION_N.match(n)
-    if m:
-        return m.group(1).split(".")[0]
+    section = section_number(n)
+    if section:
+        return section.split(".")[0]
     m = _PART_OF_SUPPLEMENT.search(n)
     if m:
         return m.group(1)
@@ -172,17 +172,16 @@ def _subpart(b: Records, div: etree._Element, part: str, parent: str | None) -> 
 
 def _section(b: Records, div8: etree._Element, part: str, parent: str | None) -> None:
     n = _clean_n(div8.get("N", ""))
-    m = _SECTION_N.match(n)
-    section = m.group(1) if m else n
+    section = section_number(n) or n
     head = _head(div8)
-    heading = normalise_ws(re.sub(r"^§+\s*[\d.]+[a-z]?\s*", "", plain(head)))
+    heading = normalise_ws(_SECTION_HEAD.sub("", plain(head)))
     b.add(section, part=part, unit=section, parent=parent, kind="section", text=head, heading=heading)
     key_body(b, _content(div8), part=part, unit=section, prefix=section, parent=section,
           definitions="definition" in heading.lower())
 
 
 def _appendix(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:
-    n = _clean_n(div9.get("N", "")) or _head(div9)
+    n = appendix_name(_clean_n(div9.get("N", ""))) or _head(div9)
     head = _head(div9)
     key = b.add(n, part=part, unit=n, parent=parent, kind="appendix", text=head, heading=head)
     if n.lower() == CCL_SUPPLEMENT.lower():
