@@ -29,12 +29,11 @@ from tracker.parse.ccl_shapes import (
     BLOCKS,
     NOTE_LABEL,
     PARAS,
-    RANGE,
     block_name,
     bold_lead,
     holds_item,
+    item_key,
     item_marker,
-    item_path,
     joined,
     split_label,
 )
@@ -67,6 +66,7 @@ class _State:
     eccn: str | None = None
     block: str | None = None
     item: str | None = None
+    written: str = ""  # the current item's marker as written ("b.5.b.", "c.", "1.")
     last: str | None = None  # the record undesignated text attaches to
     listing: bool = False  # a field ending in ":" opened a list of its own ("ECCN Controls: … the following:")
 
@@ -264,16 +264,12 @@ def _add_item(st: _State, text: str) -> bool:
     if not found or not st.eccn:
         return False
     marker, text = found
-    if m := RANGE.match(marker):
-        start = item_path(m["a"], st.item)
-        key_path = f"{'.'.join(start)}-{m['b'].rstrip('.')}"
-    else:
-        start = item_path(marker, st.item)
-        key_path = ".".join(start)
-    parent = _item_parent(st, start[:-1])
+    path = item_key(marker, st.item, st.written)
+    parent = _item_parent(st, path[:-1])
     st.item = st.last = st.add(
-        f"{st.eccn}.{key_path}", kind="item", parent=parent, text=text, marker=marker, heading=""
+        f"{st.eccn}.{'.'.join(path)}", kind="item", parent=parent, text=text, marker=marker, heading=""
     )
+    st.written = marker
     return True
 
 
