@@ -25,6 +25,7 @@ from tracker.model import Paragraph, Rule
 from tracker.store import (
     MIGRATIONS,
     MIN_JUDGED,
+    ChangedUnit,
     Store,
     StoreError,
     SuspectVersionError,
@@ -544,6 +545,15 @@ def test_a_locked_database_is_refused_after_the_busy_timeout_in_one_line(tmp_pat
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_changed_units_names_the_three_ccl_entries_the_real_pair_changes():
+    store = Store(":memory:")
+    for day in ("2026-06-25", "2026-09-01"):
+        ingest_file(store, ECFR_API / EXCERPT_3A.format(day), part="774", date=day)
+    units = sorted(store.changed_units())
+    assert units == [ChangedUnit("774", "3A001"), ChangedUnit("774", "3A090"), ChangedUnit("774", "4A090")]
+    assert [(u.part, u.unit) for u in units][0] == ("774", "3A001")
 
 
 # -- rules ----------------------------------------------------------------------------------------------------

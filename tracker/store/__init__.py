@@ -31,7 +31,7 @@ from tracker.store.connection import BUSY_TIMEOUT, DEFAULT_DB, describe
 from tracker.store.deliveries import Deliveries, Delivery
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.index import Index
-from tracker.store.rows import Match, Ref, Span, StoredRule, StoredVersion
+from tracker.store.rows import ChangedUnit, Match, Ref, Span, StoredRule, StoredVersion
 from tracker.store.rules import Rules
 from tracker.store.schema import MIGRATIONS
 from tracker.store.versions import MIN_JUDGED, Removal, Versions, text_hash
@@ -41,6 +41,7 @@ __all__ = [
     "DEFAULT_DB",
     "MIGRATIONS",
     "MIN_JUDGED",
+    "ChangedUnit",
     "Delivery",
     "Match",
     "Ref",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tracker.citations import under_range
 from tracker.store.reads import Reads
-from tracker.store.rows import Match, Ref, Span, in_force
+from tracker.store.rows import ChangedUnit, Match, Ref, Span, in_force
 
 _MATCHES = (
     "SELECT s.part, s.citation, s.valid_from, s.valid_to,"
@@ -49,13 +49,13 @@ class Index(Reads):
         )
         return [r[0] for r in rows]
 
-    def changed_units(self) -> list[tuple[str, str]]:
-        """``(part, unit)`` of every unit with a span that started after its Part's first version, or ended."""
+    def changed_units(self) -> list[ChangedUnit]:
+        """Every unit with a span that started after its Part's first version, or ended."""
         rows = self.db.execute(
             "SELECT DISTINCT s.part, s.unit FROM spans s"
             " WHERE s.valid_to IS NOT NULL OR s.valid_from > (SELECT min(date) FROM snapshots WHERE part = s.part)"
         ).fetchall()
-        return [(p, u) for p, u in rows]
+        return [ChangedUnit(*r) for r in rows]
 
     def refs_on(self, part: str, version: str, target: str | None = None) -> list[Ref]:
         """The references made in ``part`` in force in ``version`` (``target``: only those whose target starts

@@ -79,6 +79,14 @@ class Ref:
         return asdict(self)
 
 
+class ChangedUnit(NamedTuple):
+    """A unit (section, supplement or ECCN) of a Part with a span that started after the Part's first version,
+    or ended."""
+
+    part: str
+    unit: str
+
+
 class Match(NamedTuple):
     """A span whose text matches a full-text query, with the matching words in ``[ ]`` (markup as stored)."""
 
