@@ -37,9 +37,9 @@ REQUIRED_KEYS = {
         "3A090 License Requirements",
         "3A090 Reason for Control",
         "3A090 License Requirements table",
-        "3A090 License Requirements RS 1",
-        "3A090 License Requirements RS 2",
-        "3A090 License Requirements AT 1",
+        "3A090 License Requirements RS applies to 3A090.a",
+        "3A090 License Requirements RS applies to 3A090.b",
+        "3A090 License Requirements AT applies to entire entry",
         "3A090 List Based License Exceptions",
         "3A090 LVS",
         "3A090 NAC/ACA",
@@ -51,7 +51,9 @@ REQUIRED_KEYS = {
         "3A090.a.1",
         "3A090.c",
         "3A090.a Technical Note 1",
-        "3A090.b Note 2",
+        "3A090 Note 2",
+        "3A001.g Note 1",
+        "3A001 License Requirements RS applies to 3A001.z.1.b, z.2.b, z.3.b, z.4.b",
         "3A090.c Technical Note 1",
     ),
     "9A010-to-9A018": (
@@ -61,7 +63,9 @@ REQUIRED_KEYS = {
         "9A018",
         "9A010.a.2.c",
         "9A012.b.4",
-        "9A012 License Requirements NS 1",
+        "9A012 License Requirements NS applies to entire entry except 9A012.a.1",
+        "9A012 License Requirements MT for 9A120",
+        "9A012.a Technical Notes",
         "9A012 List Based License Exceptions",
         "9A012 Related Controls",
         "9A010.d Technical Note",
@@ -163,9 +167,11 @@ def test_real_3a090_entry_reads_as_in_the_ecfr():
     assert records["3A090"].parent == "Category 0, Group A"
     assert records["3A090.a.1"].parent == "3A090.a"
     assert records["3A090.a.1"].marker == "a.1."
-    assert records["3A090.b Note 2"].text.startswith("*Note 2 to 3A090.a and 3A090.b:*")
-    assert records["3A090 License Requirements RS 1"].parent == "3A090 License Requirements table"
-    assert records["3A090 License Requirements RS 1"].text.startswith("RS applies to 3A090.a | To or within")
+    assert records["3A090 Note 2"].text.startswith("*Note 2 to 3A090.a and 3A090.b:*")
+    assert records["3A090 Note 2"].heading == "Note 2 to 3A090.a, 3A090.b"
+    rs_a = records["3A090 License Requirements RS applies to 3A090.a"]
+    assert rs_a.parent == "3A090 License Requirements table"
+    assert rs_a.text.startswith("RS applies to 3A090.a | To or within")
     assert "3D001" in [ref.target for ref in records["3A090 Related Controls"].refs]
     # 3A001 opens directly with "Reason for Control:"; its License Requirements block is implied.
     assert records["3A001 Reason for Control"].parent == "3A001 License Requirements"
@@ -361,7 +367,7 @@ def test_note_with_hed_is_one_record_under_the_item_it_follows():
     assert recs["3A090.a.1 Note"].text == "*Note:* *First.*"
     assert recs["3A090.a.1 Note 2"].text == "*Note:* *Second.*"
     assert recs["3A090.a.1 N.B."].parent == "3A090.a.1"
-    assert recs["3A090.a.1 Note 2 2"].text == "*Note 2: 3A090 does not control* Note 3: nested"
+    assert recs["3A090 Note 2"].text == "*Note 2: 3A090 does not control* Note 3: nested"
 
 
 def test_notes_after_the_heading_and_in_the_license_exceptions_block():
@@ -389,8 +395,8 @@ def test_gpotable_reason_for_control_table():
         "<ROW><ENT>AT applies to entire entry</ENT><ENT>AT Column 1</ENT></ROW></GPOTABLE>"
     )
     assert recs["3E001 License Requirements table"].text == "Control(s) | Country Chart"
-    assert recs["3E001 License Requirements NS 2"].text == "NS applies to 3E001.b | NS Column 2"
-    assert recs["3E001 License Requirements AT 1"].parent == "3E001 License Requirements table"
+    assert recs["3E001 License Requirements NS applies to 3E001.b"].text == "NS applies to 3E001.b | NS Column 2"
+    assert recs["3E001 License Requirements AT applies to entire entry"].parent == "3E001 License Requirements table"
 
 
 def test_html_tables_with_and_without_thead():
@@ -407,7 +413,7 @@ def test_html_tables_with_and_without_thead():
     for table in (with_thead, gpotbl):
         recs = _shape(head + table)
         assert recs["3D001 License Requirements table"].text.startswith("Control(s) | Country Chart")
-        assert recs["3D001 License Requirements RS 1"].text == "RS applies to 3D001 | RS Column 1."
+        assert recs["3D001 License Requirements RS applies to 3D001"].text == "RS applies to 3D001 | RS Column 1."
 
 
 def test_other_shapes_become_keyed_text_records():

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from tracker.citations import ECCN, ITEM
+from tracker.citations import ECCN
 from tracker.model import Paragraph, ParagraphKind
+from tracker.parse.ccl_notes import common_parent, nearest, note_targets, row_scope
 from tracker.parse.ccl_shapes import (
     BLOCKS,
     NOTE_LABEL,
@@ -49,8 +50,6 @@ _TABLES = frozenset({"TABLE", "GPOTABLE"})
 
 #: Where a field belongs when no block heading precedes it (3A001 starts with "Reason for Control:").
 _FIELD_BLOCK = {"Reason for Control": "License Requirements"}
-_NOTE_TARGETS = re.compile(rf"\s*to\s+(?:ECCNs?\s+)?(?P<t>{ECCN}[^:]*)")
-_ECCN_REF = re.compile(ECCN + ITEM)
 _CONTROL_CODE = re.compile(r"([A-Z]{2,4})\b")
 
 
@@ -82,6 +81,11 @@ class _State:
     def context(self) -> str:
         """The record that headings, ECCNs and stray text outside an entry hang under."""
         return self.group or self.category or self.appendix
+
+    @property
+    def among_items(self) -> bool:
+        """In the entry's list of items (after ``Items:`` or ``List of Items Controlled``)."""
+        return self.item is not None or (self.block or "").startswith((f"{self.eccn} Items", f"{self.eccn} List of"))
 
     @property
     def note_anchor(self) -> str:
@@ -293,7 +297,8 @@ def _source(st: _State, el: etree._Element) -> None:
 
 
 def _note(st: _State, el: etree._Element) -> None:
-    """One record per NOTE, keyed by its label under the item (or block, ECCN) it follows.
+    """One record per NOTE, keyed by its label under what it names (:mod:`tracker.parse.ccl_notes`), else under
+    the item (or block, ECCN) it follows.
 
     The eCFR sometimes leaves a NOTE open over the entry's next items (1C001.b, 6A002.a.3 on 2026-09-01): from
     the first child that is or holds a plain item paragraph on, the children are the entry's own elements again.
@@ -304,32 +309,37 @@ def _note(st: _State, el: etree._Element) -> None:
     words = plain(text)
     m = NOTE_LABEL.match(words)
     label = "Note"
-    anchor = st.note_anchor
     if m:
         kind = m["kind"].replace(" ", "") if m["kind"].startswith("N.") else m["kind"]
         label = f"{kind} {m['num']}" if m["num"] else kind
-        if to := _NOTE_TARGETS.match(words[m.end() :]):
-            anchor = _note_target(st, _ECCN_REF.findall(to["t"])) or anchor
-    st.add(f"{anchor} {label}", kind="note", parent=anchor, text=text, heading=label)
+    anchor, heading = st.note_anchor, label
+    targets = note_targets(words, st.eccn, among_items=st.among_items) if st.eccn else ()
+    if targets:
+        anchor = nearest(common_parent(targets), st.keys)
+        heading = f"{label} to {', '.join(targets)}" if len(targets) > 1 else label
+    st.add(f"{anchor} {label}", kind="note", parent=anchor, text=text, heading=heading)
     for child in children[cut:]:
         _element(st, child)
-
-
-def _note_target(st: _State, targets: list[str]) -> str | None:
-    """The most specific named target enclosing the current item, else the first one that exists."""
-    here = st.item or st.eccn or ""
-    enclosing = [t for t in targets if here == t or here.startswith(f"{t}.")]
-    if enclosing:
-        return max(enclosing, key=len)
-    return next((t for t in targets if t in st.keys), None)
 
 
 def _cells(row: etree._Element, tags: tuple[str, ...]) -> list[str]:
     return [inline_text(c) for c in row if c.tag in tags]
 
 
+def _row_key(st: _State, base: str, cell: str) -> str:
+    """``<base> RS applies to 3A090.a``: a License Requirements row by its reason and the items it applies to
+    (:func:`tracker.parse.ccl_notes.row_scope`); ``<base> MT`` when it names none; other rows ``<base> row 3``."""
+    scope = row_scope(cell, st.eccn) if st.eccn else None
+    if scope is None:
+        m = _CONTROL_CODE.match(cell)
+        code = m[1] if m else "row"
+        return f"{base} {code} {st.out.next_number(f'{base} {code}')}"
+    code, applies = scope
+    return f"{base} {code} {applies}".rstrip()
+
+
 def _table(st: _State, el: etree._Element) -> None:
-    """A header record ``<base> table`` and one record per row, ``<base> RS 1`` by control code."""
+    """A header record ``<base> table`` and one record per row (:func:`_row_key`)."""
     base = st.block or st.last or st.context
     header: list[str] = []
     rows: list[list[str]] = []
@@ -353,10 +363,7 @@ def _table(st: _State, el: etree._Element) -> None:
     if header:
         table = st.add(f"{base} table", kind="table", parent=base, text=" | ".join(header))
     for cells in rows:
-        m = _CONTROL_CODE.match(plain(cells[0]) if cells else "")
-        code = m[1] if m else "row"
-        st.add(f"{base} {code} {st.out.next_number(f'{base} {code}')}", kind="row", parent=table,
-               text=" | ".join(cells))
+        st.add(_row_key(st, base, plain(cells[0]) if cells else ""), kind="row", parent=table, text=" | ".join(cells))
     st.last = table
     for text in extra:
         st.add_text(text)
