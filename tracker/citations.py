@@ -217,6 +217,35 @@ def part_citation(part: str) -> str:
     return f"Part {part}"
 
 
+def row(table: str, *labels: str) -> str:
+    """A table row or list entry keyed by what it names: the country, party or entity, each label in brackets.
+
+    >>> row("Supplement No. 1 to Part 740, Country Group A", "Albania")
+    'Supplement No. 1 to Part 740, Country Group A [Albania]'
+    >>> row("Supplement No. 4 to Part 744 Table 1", "AFGHANISTAN", "Abdul Satar Ghoura")
+    'Supplement No. 4 to Part 744 Table 1 [AFGHANISTAN] [Abdul Satar Ghoura]'
+    """
+    return " ".join((table, *(f"[{label}]" for label in labels)))
+
+
+def footnote(parent: str, number: str | int) -> str:
+    """A footnote keyed by its own number (``<SU>3</SU>`` is Footnote 3) under its section, supplement or table.
+
+    >>> footnote("740.13", 3)
+    '740.13 Footnote 3'
+    """
+    return f"{parent} Footnote {number}"
+
+
+def definition(section: str, term: str) -> str:
+    """A definition keyed by its defined term; its numbered paragraphs continue it (``772.1 "Bank"(a)``).
+
+    >>> definition("772.1", "Technology")
+    '772.1 "Technology"'
+    """
+    return f'{section} "{term}"'
+
+
 def repeated(key: str, n: int) -> str:
     """The ``n``-th record (n ≥ 2) keyed ``key`` in one version, by the one rule for repeated keys.
 

@@ -50,8 +50,8 @@ def test_every_element_kind_gets_its_own_record_key_and_parent() -> None:
         ("740.99, Rates [First entry]", "740.99, Rates", "row"),
         ("740.99, Rates [Second entry]", "740.99, Rates", "row"),
         ("740.99, Table A", "740.99, Rates", "table"),
-        ("740.99, Table A [Canada]", "740.99, Table A", "row"),
-        ("740.99, Table A [—]", "740.99, Table A", "row"),
+        ("740.99, Table A [Canada] [1]", "740.99, Table A", "row"),  # a grouped table: group, then what the row names
+        ("740.99, Table A [Canada] [2]", "740.99, Table A", "row"),
         ("740.99, Rates ¶2", "740.99, Rates", "text"),
         ("740.99(b)", "740.99", "paragraph"),
         ("740.99 Footnote 1", "740.99", "note"),
@@ -75,10 +75,10 @@ def test_a_definitions_section_restarts_designations_under_each_term() -> None:
     got = [(p.citation, p.parent) for p in _records(xml)]
     assert got == [
         ("772.1", None),
-        ("772.1 “Alpha”", "772.1"),
-        ("772.1 “Alpha”(b)", "772.1 “Alpha”"),
-        ("772.1 “Beta”", "772.1"),
-        ("772.1 “Beta”(1)", "772.1 “Beta”"),
+        ('772.1 "Alpha"', "772.1"),
+        ('772.1 "Alpha"(b)', '772.1 "Alpha"'),
+        ('772.1 "Beta"', "772.1"),
+        ('772.1 "Beta"(1)', '772.1 "Beta"'),
     ]
 
 
@@ -121,4 +121,23 @@ def test_a_heading_that_opens_with_a_designation_is_that_paragraph() -> None:
         (f"{sup} (2)(i)(B)", f"{sup} (2)(i)", "paragraph", ""),
         (f"{sup}, Other words", sup, "heading", "Other words"),
         (f"{sup}, Other words ¶1", f"{sup}, Other words", "text", ""),
+    ]
+
+
+def test_a_numbered_list_of_notes_is_one_record_per_note_and_note_to_paragraph_n_names_one() -> None:
+    xml = """<DIV8 N="740.99"><HEAD>§ 740.99 X.</HEAD><P>(a) A.</P><P>(1) One.</P>
+<NOTE><HED>Notes to paragraph (a):</HED><P>1. First note.</P><P>a. Its item.</P><P>2. Second note:</P>
+<P>(a) Its own list.</P></NOTE>
+<NOTE><HED>Note 1 to paragraph 2:</HED><P>On note 2.</P></NOTE>
+<NOTE><HED>Note 2 to paragraph 2:</HED><P>Also on note 2.</P></NOTE>
+<NOTE><HED>Notes to paragraph (a)(1):</HED><P>Only words, no numbers.</P></NOTE>
+<P>(2) Two.</P><NOTE><HED>Note 1 to paragraph 2:</HED><P>No list right before: where the walk is.</P></NOTE></DIV8>"""
+    got = [(p.citation, p.parent, p.text) for p in _records(xml) if p.kind == "note"]
+    assert got == [
+        ("740.99(a) Note 1", "740.99(a)", "Notes to paragraph (a): 1. First note. a. Its item."),
+        ("740.99(a) Note 2", "740.99(a)", "2. Second note: (a) Its own list."),
+        ("740.99(a) Note 2 Note 1", "740.99(a) Note 2", "Note 1 to paragraph 2: On note 2."),
+        ("740.99(a) Note 2 Note 2", "740.99(a) Note 2", "Note 2 to paragraph 2: Also on note 2."),
+        ("740.99(a)(1) Note", "740.99(a)(1)", "Notes to paragraph (a)(1): Only words, no numbers."),
+        ("740.99(a)(2) Note 1", "740.99(a)(2)", "Note 1 to paragraph 2: No list right before: where the walk is."),
     ]

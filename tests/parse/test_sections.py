@@ -337,3 +337,19 @@ def test_an_appendix_n_with_a_trailing_dash_is_keyed_by_its_name():
 Performance Computers</HEAD><P>(a) First.</P></DIV9></DIV5>"""
     keys = [r.citation for r in parse_bytes(xml.encode())]
     assert keys == ["Part 742", "Supplement No. 3 to Part 742", "Supplement No. 3 to Part 742 (a)"]
+
+
+def test_note_1_to_paragraph_2_is_a_note_to_the_listed_note_2():
+    # Real 740.17(b)(2)(i)(A): "Notes to paragraph (b)(2)(i)(A):" numbers two notes; the NOTEs after it are
+    # "Note 1 to paragraph 2:" and "Note 2 to paragraph 2:" — notes to that list's note 2, not to (A)(5)(ii).
+    records = {r.citation: r for r in parse_bytes(PART_740.read_bytes())}
+    a = "740.17(b)(2)(i)(A)"
+    assert records[f"{a} Note 1"].text.startswith("Notes to paragraph (**b**)(2)(**i**)(A): 1. The License Exception")
+    assert records[f"{a} Note 2"].text.startswith("2. 'Network infrastructure' (as applied to encryption items).")
+    assert records[f"{a} Note 2"].text.endswith("(g) Trunked.")
+    assert [records[f"{a} Note {n}"].parent for n in (1, 2)] == [a, a]
+    first, second = records[f"{a} Note 2 Note 1"], records[f"{a} Note 2 Note 2"]
+    assert first.text.startswith("Note 1 to paragraph 2: 'Network infrastructure' end items are typically")
+    assert second.text.startswith("Note 2 to paragraph 2: Commodities, software, and components")
+    assert first.parent == second.parent == f"{a} Note 2"
+    assert not [k for k in records if k.startswith(f"{a}(5)(ii) Note")]

@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from tracker.citations import definition, row
 from tracker.model import ParagraphKind
-from tracker.parse.definitions import defined_term, definition_key
+from tracker.parse.definitions import defined_term
 from tracker.parse.footnotes import key_footnote, unwrap_footnotes
 from tracker.parse.keytext import short, short_heading
+from tracker.parse.lists import list_entries, party_name
 from tracker.parse.markers import Marker, resolve_levels, split_markers
 from tracker.parse.records import Records
 from tracker.parse.tables import key_tables
@@ -34,6 +36,8 @@ _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)
 _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
+_NUMBERED_NOTE = re.compile(r"^(\d{1,2})\.\s")
+_LISTED_NOTE_TARGET = re.compile(r"\bto\s+paragraph\s+(\d{1,2})\s*:?\s*$")
 _NOTE_TARGET = re.compile(r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+)")
 
 
@@ -59,6 +63,7 @@ class _Cursor:
     context: str  # where notes, tables and unmarked text attach
     definitions: bool = False
     stack: list[str] = field(default_factory=list)  # citation per depth of the designated paragraphs now open
+    numbered: dict[str, str] = field(default_factory=dict)  # the last list of numbered notes: number → key
 
     def add(self, key: str, *, parent: str, kind: ParagraphKind, text: str, marker: str = "", heading: str = "") -> str:
         return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
@@ -87,8 +92,10 @@ def key_body(
     """
     elements, footnotes = unwrap_footnotes(elements)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
-    for el, pieces in _plan(elements, footnotes, definitions):
-        handler = _footnote if el in footnotes else _HANDLERS.get(el.tag, _other)
+    plan = _plan(elements, footnotes, definitions)
+    entries = list_entries([None if el in footnotes or any(p.markers for p in pieces) else el for el, pieces in plan])
+    for el, pieces in plan:
+        handler = _footnote if el in footnotes else _entry if el in entries else _HANDLERS.get(el.tag, _other)
         handler(cur, el, pieces)
 
 
@@ -120,6 +127,12 @@ def _footnote(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     key_footnote(cur.b, el, part=cur.part, unit=cur.unit)
 
 
+def _entry(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+    """One entry of a list of parties (:mod:`tracker.parse.lists`): ``<context> [<the party's name>]``."""
+    text = inline_text(el)
+    cur.add(row(cur.context, party_name(text)), parent=cur.context, kind="row", text=text)
+
+
 def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     """A ``P``-like element: designated paragraphs, defined terms, unmarked text."""
     for piece in pieces:
@@ -134,7 +147,7 @@ def _defined_term(cur: _Cursor, text: str) -> bool:
     defined = defined_term(text) if cur.definitions else None
     if defined is None:
         return False
-    term = cur.add(definition_key(cur.unit, defined), parent=cur.parent, kind="paragraph", text=text)
+    term = cur.add(definition(cur.unit, defined), parent=cur.parent, kind="paragraph", text=text)
     cur.base = cur.base_parent = cur.context = term
     cur.stack = []
     return True
@@ -176,7 +189,7 @@ def _list(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     """Each list entry: ``<context> [<its words>]``."""
     for li in el.iter("LI") if el.tag != "LI" else [el]:
         text = inline_text(li)
-        cur.add(f"{cur.context} [{short(text)}]", parent=cur.context, kind="row", text=text)
+        cur.add(row(cur.context, short(text)), parent=cur.context, kind="row", text=text)
 
 
 def _other(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
@@ -233,16 +246,55 @@ def _clause(cur: _Cursor, extract: etree._Element) -> None:
 
 
 def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
-    """A NOTE keyed by its label under the paragraph it follows, or the one it names (``Note to paragraph (b)``)."""
+    """A NOTE keyed by its label under the paragraph it follows, or the one it names (``Note to paragraph (b)``).
+
+    "Notes to paragraph (x):" that number their notes ``1.``, ``2.`` … is one record per note (``… Note 2``); a
+    "Note 1 to paragraph 2:" right after such a list is a note to that list's note 2 (real 740.17(b)(2)(i)(A)).
+    """
     hed = el.find("HED")
     hed_text = plain(inline_text(hed)) if hed is not None else ""
-    parent = cur.context
-    target = _NOTE_TARGET.search(hed_text)
-    if target and f"{cur.base.strip()}{target.group(1)}" in cur.b.keys:
-        parent = f"{cur.base.strip()}{target.group(1)}"
+    parent = _note_parent(cur, hed_text)
+    items = _numbered_notes(el) if hed_text.lower().startswith("notes") else []
+    if len(items) > 1:
+        cur.numbered = {n: cur.add(f"{parent} Note {n}", parent=parent, kind="note", text=t, heading=hed_text)
+                        for n, t in items}
+        return
     m = _NOTE_NUMBER.match(hed_text)
     label = f"{_NOTE_LABELS[m.group(1).lower()]} {m.group(2) or ''}".strip() if m else "Note"
     cur.add(f"{parent} {label}", parent=parent, kind="note", text=text, heading=hed_text)
+
+
+def _note_parent(cur: _Cursor, hed_text: str) -> str:
+    """What a note attaches to: the listed note it names, the paragraph it names, else where the walk is."""
+    item = _LISTED_NOTE_TARGET.search(hed_text)
+    last = cur.b.records[-1] if cur.b.records else None
+    after_list = last is not None and bool({last.citation, last.parent} & set(cur.numbered.values()))
+    if item and after_list and item.group(1) in cur.numbered:
+        return cur.numbered[item.group(1)]
+    target = _NOTE_TARGET.search(hed_text)
+    if target and f"{cur.base.strip()}{target.group(1)}" in cur.b.keys:
+        return f"{cur.base.strip()}{target.group(1)}"
+    return cur.context
+
+
+def _numbered_notes(note: etree._Element) -> list[tuple[str, str]]:
+    """The notes a NOTE numbers ``1.``, ``2.`` … in turn, each with the paragraphs after it (the heading and any
+    words before note 1 go with note 1); empty when it numbers none."""
+    items: list[tuple[str, list[str]]] = []
+    lead: list[str] = []
+    for child in note:
+        if not isinstance(child.tag, str):
+            continue
+        text = inline_text(child)
+        m = _NUMBERED_NOTE.match(plain(text)) if child.tag != "HED" else None
+        if m and m.group(1) == str(len(items) + 1):
+            items.append((m.group(1), [*lead, text]))
+            lead = []
+        elif items:
+            items[-1][1].append(text)
+        else:
+            lead.append(text)
+    return [(n, " ".join(parts)) for n, parts in items]
 
 
 def _tables(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:

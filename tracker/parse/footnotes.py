@@ -1,11 +1,14 @@
-"""Footnotes of a section or supplement body (``FTNT``): found among the body's elements and keyed."""
+"""Footnotes of a section or supplement body (``FTNT``): found among the body's elements and keyed by number."""
 
 from __future__ import annotations
 
 from lxml import etree
 
+from tracker.citations import footnote
 from tracker.parse.records import Records
-from tracker.xmltext import inline_text
+from tracker.xmltext import inline_text, plain
+
+_MARKS = ("SU", "sup")
 
 
 def unwrap_footnotes(elements: list[etree._Element]) -> tuple[list[etree._Element], set[etree._Element]]:
@@ -24,13 +27,20 @@ def unwrap_footnotes(elements: list[etree._Element]) -> tuple[list[etree._Elemen
             if not isinstance(child.tag, str):
                 continue
             out.append(child)
-            first = next(iter(child), None)
-            if not (child.text or "").strip() and first is not None and first.tag in ("SU", "sup"):
+            if _number(child) is not None:
                 notes.add(child)
     return out, notes
 
 
+def _number(el: etree._Element) -> str | None:
+    """The footnote number ``el`` opens with (``<P><SU>3</SU> …``), else None."""
+    first = next(iter(el), None)
+    if (el.text or "").strip() or first is None or first.tag not in _MARKS:
+        return None
+    return plain(inline_text(first))
+
+
 def key_footnote(b: Records, el: etree._Element, *, part: str, unit: str) -> None:
-    """One footnote paragraph: ``<unit> Footnote N``."""
-    num = b.next_number(f"footnote:{unit}")
-    b.add(f"{unit} Footnote {num}", part=part, unit=unit, parent=unit, kind="note", text=inline_text(el))
+    """One footnote paragraph, keyed by its own number: ``<SU>3</SU>`` is ``<unit> Footnote 3``."""
+    number = _number(el) or str(b.next_number(f"footnote:{unit}"))
+    b.add(footnote(unit, number), part=part, unit=unit, parent=unit, kind="note", text=inline_text(el))

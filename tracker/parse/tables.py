@@ -1,40 +1,99 @@
-"""Tables in a section or supplement body → a record for the caption and header, one per row and footnote."""
+"""Tables in a section or supplement body → a record for the caption and header, one per row and footnote.
+
+Rows are keyed by what they name, never by position: a Country Group row by its country (footnote marks
+stripped), a row of a grouped table — the Entity List, where the country is written only in the first row of
+its block — by its group and the party it names (:func:`tracker.parse.lists.party_name`). Footnotes are keyed by
+their own number; a footnote's continuation rows ((a), (b)) sit under it as its ``¶1``, ``¶2``.
+"""
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
-from tracker.parse.keytext import short, short_heading
+from tracker.citations import footnote, row
+from tracker.model import ParagraphKind
+from tracker.parse.keytext import short, short_heading, without_marks
+from tracker.parse.lists import party_name
 from tracker.parse.records import Records
 from tracker.xmltext import inline_text, normalise_ws, plain
+
+_FOOTNOTE_MARK = re.compile(r"^\^([^^\s]{1,4})\^")
 
 
 def key_tables(b: Records, el: etree._Element, *, part: str, unit: str, context: str) -> bool:
     """Key each table of a ``TABLE``, ``GPOTABLE`` or ``DIV`` under ``context``; False if ``el`` holds none."""
     tables = [el] if el.tag in ("TABLE", "GPOTABLE") else list(el.iter("TABLE", "GPOTABLE"))
     for table in tables:
-        _table(b, table, part=part, unit=unit, context=context)
+        _Table(b, part, unit).key(table, context)
     return bool(tables)
 
 
-def _cells(row: etree._Element) -> list[str]:
-    return [inline_text(c) for c in row if isinstance(c.tag, str) and c.tag in ("TD", "TH", "ENT", "CHED")]
+def _cells(tr: etree._Element) -> list[str]:
+    return [inline_text(c) for c in tr if isinstance(c.tag, str) and c.tag in ("TD", "TH", "ENT", "CHED")]
 
 
-def _table(b: Records, table: etree._Element, *, part: str, unit: str, context: str) -> None:
-    """A record for the caption and header, then one record per row keyed by its first cell."""
-    caption_el = table.find("CAPTION") if table.tag == "TABLE" else table.find("TTITLE")
-    caption = inline_text(caption_el) if caption_el is not None else ""
-    head_rows = table.findall("THEAD/TR") if table.tag == "TABLE" else table.findall("BOXHD")
-    header = " | ".join(" | ".join(_cells(r)) for r in head_rows)
-    key = f"{unit}, {short_heading(caption)}" if caption else f"{context} Table {b.next_number(f'table:{context}')}"
-    table_key = b.add(key, part=part, unit=unit, parent=context, kind="table",
-                      text=normalise_ws(f"{caption} {header}"), heading=plain(caption))
-    body_rows = table.findall("TBODY/TR") + table.findall("TR") if table.tag == "TABLE" else table.findall("ROW")
-    for row in body_rows:
-        cells = _cells(row)
-        b.add(f"{table_key} [{short(cells[0]) if cells and cells[0] else '—'}]", part=part, unit=unit,
-              parent=table_key, kind="row", text=" | ".join(cells))
-    for i, row in enumerate(table.findall("TFOOT/TR"), 1):
-        b.add(f"{table_key} Footnote {i}", part=part, unit=unit, parent=table_key, kind="note",
-              text=" | ".join(_cells(row)))
+def row_labels(rows: list[list[str]]) -> list[tuple[str, ...]]:
+    """What each body row names: its first cell, or — in a grouped table, where some row leaves the first cell
+    blank under the group a row above it named — the group and the party its second cell names.
+
+    >>> row_labels([["ARMENIA", "Aram Kocharyan, Aram Khachatrian 12"], [" ", "ARM-BEKAR LLC, Yerevan"]])
+    [('ARMENIA', 'Aram Kocharyan'), ('ARMENIA', 'ARM-BEKAR LLC')]
+    >>> row_labels([["Albania", "", "X"], ["Ukraine^4^", "X", ""]])
+    [('Albania',), ('Ukraine',)]
+    """
+    firsts = [short(without_marks(cells[0])) if cells else "" for cells in rows]
+    if not _grouped(firsts, rows):
+        return [(f or "—",) for f in firsts]
+    labels: list[tuple[str, ...]] = []
+    group = "—"
+    for first, cells in zip(firsts, rows, strict=True):
+        group = first or group
+        labels.append((group, party_name(cells[1]) if len(cells) > 1 and cells[1] else "—"))
+    return labels
+
+
+def _grouped(firsts: list[str], rows: list[list[str]]) -> bool:
+    """True if a row leaves its first cell blank (and has more) after a row that named a group there."""
+    named = False
+    for first, cells in zip(firsts, rows, strict=True):
+        if not first and named and len(cells) > 1:
+            return True
+        named = named or bool(first)
+    return False
+
+
+class _Table:
+    """Keys one table's records (the caption and header, rows, footnotes) into ``b``."""
+
+    def __init__(self, b: Records, part: str, unit: str) -> None:
+        self.b, self.part, self.unit = b, part, unit
+
+    def add(self, key: str, parent: str, kind: ParagraphKind, text: str, heading: str = "") -> str:
+        return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, heading=heading)
+
+    def key(self, table: etree._Element, context: str) -> None:
+        html = table.tag == "TABLE"
+        caption_el = table.find("CAPTION") if html else table.find("TTITLE")
+        caption = inline_text(caption_el) if caption_el is not None else ""
+        header = " | ".join(" | ".join(_cells(r)) for r in table.findall("THEAD/TR" if html else "BOXHD"))
+        name = short_heading(without_marks(caption)) if caption else ""
+        key = f"{self.unit}, {name}" if name else f"{context} Table {self.b.next_number(f'table:{context}')}"
+        table_key = self.add(key, context, "table", normalise_ws(f"{caption} {header}"), plain(caption))
+        trs = table.findall("TBODY/TR") + table.findall("TR") if html else table.findall("ROW")
+        body = [_cells(tr) for tr in trs]
+        for cells, labels in zip(body, row_labels(body), strict=True):
+            self.add(row(table_key, *labels), table_key, "row", " | ".join(cells))
+        self.footnotes(table_key, [" | ".join(_cells(tr)) for tr in table.findall("TFOOT/TR")])
+
+    def footnotes(self, table_key: str, texts: list[str]) -> None:
+        """Each footnote row by its own number; a row without one continues the footnote above it."""
+        current = ""
+        for text in texts:
+            number = _FOOTNOTE_MARK.match(text)
+            if number or not current:
+                current = self.add(footnote(table_key, number.group(1) if number else "").rstrip(), table_key,
+                                   "note", text)
+                continue
+            self.add(f"{current} ¶{self.b.next_number(f'text:{current}')}", current, "note", text)
