@@ -225,3 +225,26 @@ def test_inserting_an_item_into_the_whole_real_part_adds_exactly_it(part_774, be
     data, recs = part_774
     new = parse_bytes(_insert(data, before, paragraph), FULL_774.name)
     assert [(c.kind, c.citation) for c in compare(list(recs.values()), new)] == [("added", key)]
+
+
+def _without(data: bytes, line_start: str) -> bytes:
+    lines = data.split(b"\n")
+    hit = [i for i, line in enumerate(lines) if line.startswith(line_start.encode())]
+    assert len(hit) == 1 and lines[hit[0]].endswith(b"</P>"), line_start
+    return b"\n".join(lines[: hit[0]] + lines[hit[0] + 1 :])
+
+
+@pytest.mark.parametrize(
+    ("path", "line_start", "key"),
+    [
+        (EXCERPT, "<P>b.2.g. ", "3A001.b.2.g"),
+        (EXCERPT, "<P>b.11.c. ", "3A001.b.11.c"),
+        (FULL_774, "<P>d. Electrical discharge machines (EDM) of the non-wire type", "2B001.d"),
+        (FULL_774, "<P>c. Metal alloy powder or particulate", "1C002.c"),
+    ],
+)
+def test_a_real_item_put_back_into_its_entry_is_exactly_one_added(part_774, path, line_start, key):
+    data = part_774[0] if path == FULL_774 else require(path).read_bytes()
+    new = list(part_774[1].values()) if path == FULL_774 else parse_bytes(data, path.name)
+    old = parse_bytes(_without(data, line_start), path.name)
+    assert [(c.kind, c.citation) for c in compare(old, new)] == [("added", key)]
