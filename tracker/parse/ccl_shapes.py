@@ -5,8 +5,8 @@ decides, from where it is, what record each shape becomes.
 
 >>> item_marker("*a.* Chips;")
 ('a.', 'a. Chips;')
->>> item_path("2.", "3A090.a.1")
-['a', '2']
+>>> item_key("2.", "3A090.a.1", "1."), item_key("c.", "1C002.b.5.b", "b.5.b.")
+(['a', '2'], ['c'])
 """
 
 from __future__ import annotations
@@ -111,17 +111,17 @@ def item_key(marker: str, current: str | None, written: str) -> list[str]:
 
     A range (``i. through w.``, ``b.-d.``) is one item whose last segment names it (``i-w``).
 
-    >>> item_key("c.", "1C002.b.5.b", "b.5.b."), item_key("b.-d.", "3A611.a", "a.")
-    (['c'], ['b-d'])
+    >>> item_key("b.-d.", "3A611.a", "a."), item_key("y.2 through y.5.", "0A501.y.1", "y.1.")
+    (['b-d'], ['y', '2-y.5'])
     """
     if m := RANGE.match(marker):
-        start = item_path(m["a"], current, written)
+        start = _path(m["a"], current, written)
         return [*start[:-1], f"{start[-1]}-{m['b'].rstrip('.')}"]
-    return item_path(marker, current, written)
+    return _path(marker, current, written)
 
 
-def item_path(marker: str, current: str | None, written: str = "") -> list[str]:
-    """The full item path of a marker, after the ``current`` item key whose marker was ``written``.
+def _path(marker: str, current: str | None, written: str) -> list[str]:
+    """The full item path of one marker.
 
     The eCFR writes items below the top level with their full path (``b.5.b.``) and top-level items bare
     (``c.``): a bare letter after an item written with its path is the entry's next top-level item. Only
