@@ -91,7 +91,7 @@ def test_repeated_keys_in_real_files_follow_the_one_rule():
     keys = [p.citation for p in _records(PART_740.name)]
     assert len(keys) == len(set(keys))
     # The real 740.21 (2026-09-01) prints paragraph (b)(2) twice, word for word: the second is "(b)(2) 2".
-    assert "740.21(b)(2) 2" in keys and "740.17(a)(1) Note 2" in keys
+    assert "740.21(b)(2) 2" in keys
     assert not [k for k in keys if re.search(r" \(\d+\)$", k)], "a repeated key reads like a designation"
     ccl = [p.citation for p in _records(CCL_EXCERPT.name)]
     assert "3A001.a.14.b.2 N.B. 2" in ccl  # the CCL's own form, unchanged

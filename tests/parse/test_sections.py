@@ -353,3 +353,17 @@ def test_note_1_to_paragraph_2_is_a_note_to_the_listed_note_2():
     assert second.text.startswith("Note 2 to paragraph 2: Commodities, software, and components")
     assert first.parent == second.parent == f"{a} Note 2"
     assert not [k for k in records if k.startswith(f"{a}(5)(ii) Note")]
+
+
+def test_a_note_to_several_paragraphs_attaches_to_their_common_parent():
+    # Every such note in the real Parts 734 and 740, including the short form "(b)(2) and (3)".
+    records = {r.citation: r for path in (PART_740, ECFR_API / "full-2026-09-01-title-15-part-734.xml")
+               for r in parse_bytes(require(path).read_bytes())}
+    for key, words in [
+        ("734.3(b) Note", "Note to paragraphs (**b**)(2) and (**b**)(3):"),
+        ("740.17(a) Note", "Note to paragraphs (**a**)(1) and (2):"),
+        ("740.20(b) Note 1", "Note 1 to paragraphs (**b**)(2) and (**b**)(3):"),
+        ("740.23(b) Note 1", "Note 1 to paragraphs (**b**)(2) and (3):"),
+    ]:
+        assert records[key].text.startswith(words), key
+        assert records[key].parent == key.rsplit(" Note", 1)[0]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tracker.citations import definition, row
+from tracker.citations import definition, row, section_paragraph
 from tracker.model import ParagraphKind
 from tracker.parse.definitions import defined_term
 from tracker.parse.footnotes import key_footnote, unwrap_footnotes
@@ -38,7 +38,9 @@ _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B
 _ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
 _NUMBERED_NOTE = re.compile(r"^(\d{1,2})\.\s")
 _LISTED_NOTE_TARGET = re.compile(r"\bto\s+paragraph\s+(\d{1,2})\s*:?\s*$")
-_NOTE_TARGET = re.compile(r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+)")
+_NOTE_TARGET = re.compile(
+    r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+(?:(?:\s*,\s*|\s*,?\s*(?:and|or|through)\s+)(?:\([^)\s]{1,6}\))+)*)"
+)
 
 
 @dataclass
@@ -271,10 +273,23 @@ def _note_parent(cur: _Cursor, hed_text: str) -> str:
     after_list = last is not None and bool({last.citation, last.parent} & set(cur.numbered.values()))
     if item and after_list and item.group(1) in cur.numbered:
         return cur.numbered[item.group(1)]
+    named = _named_paragraph(cur, hed_text)
+    return named or cur.context
+
+
+def _named_paragraph(cur: _Cursor, hed_text: str) -> str | None:
+    """The paragraph a note's heading names (``Note to paragraph (b)(4)``); for several (``… paragraphs (b)(2) and
+    (3)``, a short one continuing the first's parent), their common parent. None if that is no paragraph keyed."""
     target = _NOTE_TARGET.search(hed_text)
-    if target and f"{cur.base.strip()}{target.group(1)}" in cur.b.keys:
-        return f"{cur.base.strip()}{target.group(1)}"
-    return cur.context
+    if not target:
+        return None
+    groups = [re.findall(r"\(([^)\s]{1,6})\)", g) for g in re.findall(r"(?:\([^)\s]{1,6}\))+", target.group(1))]
+    first = groups[0]
+    full = [first[: len(first) - len(g)] + g if len(g) < len(first) else g for g in groups]
+    shared = (i for i, labels in enumerate(zip(*full, strict=False)) if len(set(labels)) > 1)
+    common = first[: next(shared, min(map(len, full)))]
+    key = section_paragraph(cur.base.strip(), *common)
+    return key if common and key in cur.b.keys else None
 
 
 def _numbered_notes(note: etree._Element) -> list[tuple[str, str]]:
