@@ -35,7 +35,7 @@ _ITEM_RE = re.compile(ITEM)
 # "z.2.b", or a bare "b" that ends the list or is followed by another entry of it ("paragraphs a and b:"; in
 # "For the purposes of 3A001.g, a 'thyristor module' …" the "a" is a word).
 _TOKEN = re.compile(
-    rf"(?:(?P<full>{ECCN}{ITEM})|(?P<entry>this (?:entry|ECCN))"
+    rf"(?:(?P<full>{ECCN}{ITEM})|(?P<entry>[Tt]his (?:entry|ECCN))"
     r"|(?P<rel>\.[a-z][a-z0-9.]*|[a-z]{1,2}\.[a-z0-9][a-z0-9.]*|[a-z]{1,2}(?=\.?(?:\s*[,;:)]|\s+(?:and|or)\s|\s*$))))"
     r"\.?(?![\w-])"
 )
