@@ -576,7 +576,7 @@ def test_stored_rules_come_back_typed_with_parts_and_the_record_decoded():
     assert first.rule() == Rule("2024-07004", "89 FR 23876", "Export Administration Regulations", "", "2024-04-04",
                                 "2024-04-04", "")
     assert first.record() == {**bis, "parts": ["740", "774"]}
-    assert store.rules("774") == [first] and store.rules("734") == []
+    assert store.rules("774") == [first] and store.rules("734") == [] and {first, second} == set(store.rules())
     assert store.rules_of_date("2026-09-29") == [second]
 
 

@@ -11,7 +11,7 @@ force in the latest version) or after ``D``: :func:`in_force` writes that condit
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 from tracker.model import Paragraph, ParagraphKind, Reference, ReferenceKind, Rule
@@ -132,7 +132,7 @@ class StoredRule:
     effective_on: str | None
     html_url: str | None
     parts: tuple[str, ...]
-    raw: dict[str, Any]
+    raw: dict[str, Any] = field(hash=False)  # a rule hashes by its columns
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> StoredRule:
