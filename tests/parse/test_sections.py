@@ -367,3 +367,15 @@ def test_a_note_to_several_paragraphs_attaches_to_their_common_parent():
     ]:
         assert records[key].text.startswith(words), key
         assert records[key].parent == key.rsplit(" Note", 1)[0]
+
+
+def test_a_paragraph_opening_with_a_note_label_is_a_note_and_supplement_notes_find_what_they_name():
+    data = require(ECFR_API / "full-2026-09-01-title-15-part-734.xml").read_bytes()
+    part_734 = {r.citation: r for r in parse_bytes(data)}
+    part_740 = {r.citation: r for r in parse_bytes(PART_740.read_bytes())}
+    one, two = "Supplement No. 1 to Part 734", "Supplement No. 2 to Part 734"
+    note = part_734[f"{one} (b) Note 1"]  # <P><E T="04">Note 1 to paragraph (b):</E> When multiple consignees …
+    assert (note.kind, note.parent, note.heading) == ("note", f"{one} (b)", "Note 1 to paragraph (b):")
+    assert part_734[f"{two} (a)(3) Note"].text.startswith("Note to paragraph (**a**)(3): Regardless")
+    for n in (6, 7):
+        assert part_740[f"Supplement No. {n} to Part 740 Note"].text == "*Note:* *See Note 1 to ECCN 3A090.a.*"

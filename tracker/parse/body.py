@@ -36,6 +36,9 @@ _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)
 _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
+#: A paragraph that opens with an emphasised note label is a note, as a NOTE element is (real Supplement No. 1 to
+#: Part 734: ``<P><E T="04">Note 1 to paragraph (b):</E> When …``).
+_NOTE_LABEL = re.compile(r"^\*{1,2}(?:Note|Technical Note|N\.B\.)s?\b[^*:]{0,80}:\*{1,2}")
 _NUMBERED_NOTE = re.compile(r"^(\d{1,2})\.\s")
 _LISTED_NOTE_TARGET = re.compile(r"\bto\s+paragraph\s+(\d{1,2})\s*:?\s*$")
 _NOTE_TARGET = re.compile(
@@ -140,6 +143,8 @@ def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     for piece in pieces:
         if piece.markers:
             _designated(cur, piece)
+        elif label := _NOTE_LABEL.match(piece.text):
+            _add_note(cur, plain(label.group(0)), piece.text)
         elif not _defined_term(cur, piece.text) and piece.text:
             cur.add_text(piece.text)
 
@@ -261,6 +266,12 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
         cur.numbered = {n: cur.add(f"{parent} Note {n}", parent=parent, kind="note", text=t, heading=hed_text)
                         for n, t in items}
         return
+    _add_note(cur, hed_text, text, parent)
+
+
+def _add_note(cur: _Cursor, hed_text: str, text: str, parent: str | None = None) -> None:
+    """One note record: ``<what it attaches to> <its label>`` (``740.10(b)(4) Note 1``)."""
+    parent = parent or _note_parent(cur, hed_text)
     m = _NOTE_NUMBER.match(hed_text)
     label = f"{_NOTE_LABELS[m.group(1).lower()]} {m.group(2) or ''}".strip() if m else "Note"
     cur.add(f"{parent} {label}", parent=parent, kind="note", text=text, heading=hed_text)
@@ -288,7 +299,7 @@ def _named_paragraph(cur: _Cursor, hed_text: str) -> str | None:
     full = [first[: len(first) - len(g)] + g if len(g) < len(first) else g for g in groups]
     shared = (i for i, labels in enumerate(zip(*full, strict=False)) if len(set(labels)) > 1)
     common = first[: next(shared, min(map(len, full)))]
-    key = section_paragraph(cur.base.strip(), *common)
+    key = cur.base + section_paragraph("", *common)
     return key if common and key in cur.b.keys else None
 
 
