@@ -5,8 +5,9 @@ Each history file holds one item (``4A090.a``) as the eCFR showed it on each dat
 and breadcrumbs naming the ECCN heading and parent items. :func:`snapshot_xml` writes the items of
 one date back into a ``DIV5``/``DIV9`` Part 774 file, entry by entry: an ``FP-2``/``B`` ECCN heading,
 the ``List of Items Controlled`` block with ``Items:``, then ``<P>z.1.a. …</P>`` items carrying their
-full path, as the real CCL writes them. Parent items that have no record of their own that day
-(``3A001.z`` once it was split into ``.z.1``–``.z.4``) are written from the breadcrumbs. Only
+full path, as the real CCL writes them. Every text comes from the peer: parent items that have no record
+of their own that day (``3A001.z`` once it was split into ``.z.1``–``.z.4``) are written from the words
+the breadcrumbs hold, and not at all where a breadcrumb holds only the parent's key. Only
 Supplement No. 1 item records are used (the peer also scraped ECCN mentions from Supplement No. 6,
 and whole-entry records flattened from tables).
 """
@@ -93,9 +94,14 @@ def _element(piece: dict) -> str:
 
 
 def _ancestors(r: PeerItem) -> list[tuple[str, str]]:
-    """Parent items named only in the breadcrumbs (``3A001.z`` above ``3A001.z.1``), outermost first."""
+    """Parent items whose words only the breadcrumbs hold (``3A001.z`` above ``3A001.z.1``), outermost first.
+
+    From 2025-01-16 the peer's breadcrumb of some parents is just their key (``3A001.z.1``), not their words:
+    those parents are not written (the eCFR never had a paragraph ``z.1. 3A001.z.1``); their items then hang
+    under the nearest parent that is.
+    """
     pairs = list(zip(reversed(r.ancestors), reversed(r.breadcrumbs), strict=False))
-    return [(k, words) for k, words in reversed(pairs) if _ECCN_ITEM.match(k)]
+    return [(k, words) for k, words in reversed(pairs) if _ECCN_ITEM.match(k) and words.strip() != k]
 
 
 def snapshot_xml(items: dict[str, list[PeerItem]], date: str) -> bytes:
