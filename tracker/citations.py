@@ -309,11 +309,15 @@ def is_section_key(key: str) -> bool:
 
 
 def normalise_key(key: str) -> str:
-    """The stored spelling of a key: ECCN upper case, item letters lower case, no ``§`` or ``ECCN`` in front.
+    """The stored spelling of a key: a citation as :func:`typed_citation` reads it; else ECCN upper case, item
+    letters lower case, no ``§`` or ``ECCN`` in front.
 
     >>> normalise_key(" § 740.10(a)(2) "), normalise_key("3a001.Z.1"), normalise_key("ECCN 4A090")
     ('740.10(a)(2)', '3A001.z.1', '4A090')
     """
+    typed = typed_citation(key)
+    if typed is not None:
+        return str(typed)
     key = _LOOSE_PREFIX.sub("", key.strip())
     m = _LOOSE_ECCN.match(key)
     if m:
@@ -374,3 +378,78 @@ def unify_dashes(text: str) -> str:
     """
     return text.translate(DASHES)
 
+
+# --- what people type, and ranges of designations --------------------------------------------------------------
+
+_TYPED_PREFIX = re.compile(r"^(?:15\s*C\.?F\.?R\.?\s*|§+\s*|ECCN\s+|sec(?:tion|\.)\s*)+", re.I)
+_TYPED = (
+    (re.compile(r"(?:country\s+group\s+)?([a-e]):\s*(\d)", re.I), lambda m: country_group(m[1].upper(), m[2])),
+    (re.compile(r"supp(?:lement|\.)?\s*(?:no\.?\s*)?(\d+[a-z]?)\s+to\s+part\s+(\d{3})", re.I),
+     lambda m: supplement(m[1].upper(), m[2])),
+    (re.compile(r"part\s+(\d{3})", re.I), lambda m: part_citation(m[1])),
+    (_LOOSE_ECCN, lambda m: m[1].upper() + m[2].lower()),
+    (re.compile(rf"({SECTION})((?:\s*\(\s*(?:{LABEL})\s*\))*)"), lambda m: m[1] + re.sub(r"\s+", "", m[2])),
+)
+
+
+def typed_citation(text: str) -> Citation | None:
+    """The citation someone typed, in any of the ways people write one; None if it is not one.
+
+    >>> [str(typed_citation(t)) for t in ("country group e:1", "15 CFR 740.10", "§ 740.10 (a)(3)(v)",
+    ...                                    "supplement no. 1 to part 740", "3a090.A", "ECCN 4A090", "part 744")]
+    ['Country Group E:1', '740.10', '740.10(a)(3)(v)', 'Supplement No. 1 to Part 740', '3A090.a', '4A090', 'Part 744']
+    >>> typed_citation("740.10(a) and more"), typed_citation("3A090 Note")
+    (None, None)
+    """
+    text = _TYPED_PREFIX.sub("", " ".join(unify_dashes(text).split()))
+    for pattern, canonical in _TYPED:
+        m = pattern.fullmatch(text)
+        if m:
+            return Citation.parse(canonical(m))
+    return None
+
+
+_RANGE_KEY = (
+    re.compile(rf"({ECCN}{ITEM})\.([a-z]{{1,2}}|\d{{1,2}})-(?:[a-z0-9.]*\.)?([a-z]{{1,2}}|\d{{1,2}})"),
+    re.compile(rf"({SECTION}(?:{DESIGNATION})*)\(({LABEL})\)\s*-\s*\(({LABEL})\)"),
+)
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+def range_key(key: str) -> tuple[str, str, str] | None:
+    """``(parent, first, last)`` of a key that names a range of designations (``9A610.k-s``, the CCL's
+    "k. through s. [Reserved]"), else None.
+
+    >>> range_key("9A610.k-s"), range_key("0A501.y.2-y.5"), range_key("740.9(c)-(e)"), range_key("9A610.k")
+    (('9A610', 'k', 's'), ('0A501.y', '2', '5'), ('740.9', 'c', 'e'), None)
+    """
+    for pattern in _RANGE_KEY:
+        m = pattern.fullmatch(key)
+        if m:
+            return m[1], m[2], m[3]
+    return None
+
+
+def label_rank(label: str, *, roman: bool = False) -> int:
+    """Where a designation falls among its siblings: ``b`` → 2, ``aa`` → 27, ``12`` → 12, ``iv`` → 4 (``roman``).
+
+    >>> [label_rank(x) for x in ("b", "z", "aa", "12", "B")], label_rank("iv", roman=True), label_rank("ix", roman=True)
+    ([2, 26, 27, 12, 2], 4, 9)
+    """
+    if label.isdigit():
+        return int(label)
+    if roman and all(c in _ROMAN for c in label):
+        values = [_ROMAN[c] for c in label]
+        return sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
+    letter = ord(label[0].lower()) - ord("a") + 1
+    return letter + 26 * (len(label) - 1)
+
+
+def is_roman_level(citation: Citation, depth: int) -> bool:
+    """True where a section paragraph's designation at ``depth`` (0 for the first) is roman: (a)(1)(i)(A)(1)(i).
+
+    >>> c = Citation.parse("740.10(a)(2)(iv)")
+    >>> [is_roman_level(c, d) for d in range(3)], is_roman_level(Citation.parse("3A001.i"), 0)
+    ([False, False, True], False)
+    """
+    return citation.kind == "section" and depth % 3 == 2

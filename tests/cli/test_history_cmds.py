@@ -56,7 +56,7 @@ def test_bad_date_and_missing_database_are_input_errors(db, tmp_path):
 def test_refs_check_refs_and_search_commands(db):
     assert "740.2(a)(8)(i)" in run(db, "refs", "740.10(a)(3)(v)").output
     out = run(db, "check-refs", "--on", "2024-05-01")
-    assert out.exit_code == 0 and "740.11(b)(iii)" in out.output
+    assert out.exit_code == 1 and "740.11(b)(iii)" in out.output  # broken references found: exit 1
     assert "740.10(a)(2)(ii)  2024-02-01 → still there" in run(db, "search", "like-for-like", "--all-dates").output
     assert "no text contains" in run(db, "search", "like-for-like", "--on", "2024-01-02").output
 
@@ -84,4 +84,61 @@ def test_on_before_the_first_stored_version_is_one_line_exit_2(db, derived_versi
     out = CliRunner().invoke(main, [*command, "--on", "2017-01-01"], env={"TRACKER_DB": str(db)})
     assert out.exit_code == 2
     assert out.stderr.strip() == f"Error: --on 2017-01-01 is before the first stored version ({first})"
-    assert run(db, *command, "--on", first).exit_code == 0
+    assert run(db, *command, "--on", first).exit_code == (1 if command == ["check-refs"] else 0)  # 1: broken found
+
+
+@pytest.mark.parametrize(
+    "typed", ["§ 740.10(a)(3)(v)", "15 CFR 740.10(a)(3)(v)", "740.10(a)(3)(v)", "§740.10 (a)(3)(v)"]
+)
+def test_refs_reads_a_paragraph_as_people_type_it(db, typed):
+    out = run(db, "refs", typed, "--on", "2024-01-15")
+    assert out.exit_code == 0 and out.output.startswith("740.2(a)(8)(i)  →  740.10(a)(3)(v)")
+
+
+@pytest.mark.parametrize("typed", ["country group e:1", "Country Group E:1", "E:1"])
+def test_refs_reads_a_country_group_as_people_type_it(db, typed):
+    out = run(db, "refs", typed, "--on", "2024-01-15")
+    assert out.exit_code == 0 and "→  Country Group E:1" in out.output
+
+
+def test_refs_reads_a_supplement_as_people_type_it(db):
+    out = run(db, "refs", "supplement no. 1 to part 740", "--on", "2024-01-15")
+    assert out.exit_code == 0 and "→  Supplement No. 1 to Part 740" in out.output
+
+
+def test_refs_to_a_paragraph_that_does_not_exist_is_exit_2(db):
+    out = CliRunner().invoke(main, ["refs", "740.10(a)(2)(iv)", "--on", "2024-01-15"], env={"TRACKER_DB": str(db)})
+    assert out.exit_code == 2
+    assert out.stderr.strip() == (
+        "Error: no such paragraph on 2024-01-15: 740.10(a)(2)(iv) does not exist in Part 740 as of 2024-01-02")
+    on_later = run(db, "refs", "740.10(a)(2)(iv)", "--on", "2024-04-04")  # derived version 3 adds it
+    assert on_later.exit_code == 0 and on_later.output.startswith("no references to 740.10(a)(2)(iv)")
+    assert CliRunner().invoke(main, ["refs", "hello"], env={"TRACKER_DB": str(db)}).exit_code == 2
+
+
+def test_refs_into_a_part_not_stored_lists_what_is_there(db):
+    out = run(db, "refs", "3a090.A", "--on", "2024-01-15")
+    assert out.exit_code == 0 and "→  3A090.a" in out.output
+    assert run(db, "refs", "3Z999", "--on", "2024-01-15").exit_code == 2  # not a citation at all
+
+
+def test_check_refs_json_counts_every_status_and_lists_the_broken(db):
+    out = run(db, "check-refs", "--on", "2024-05-01", "--format", "json")
+    data = json.loads(out.output)
+    assert out.exit_code == 1 and set(data["counts"]) == {"ok", "reserved", "historical", "broken", "unverifiable"}
+    assert {r["status"] for r in data["references"]} == {"broken"}
+    assert len(data["references"]) == data["counts"]["broken"]
+    shown = json.loads(run(db, "check-refs", "--on", "2024-05-01", "--format", "json", "--show", "unverifiable").output)
+    assert {r["status"] for r in shown["references"]} == {"broken", "unverifiable"}
+
+
+def test_check_refs_since_lists_only_what_became_broken_after_the_date(db):
+    # derived version 2024-04-04 adds 740.10(a)(2)(iv), made by 740.2(a)(8)(i)'s edit; nothing new breaks after it
+    out = run(db, "check-refs", "--since", "2024-01-02", "--format", "json")
+    data = json.loads(out.output)
+    assert data["since"] == "2024-01-02"
+    assert all(r["broken_since"] > "2024-01-02" for r in data["broken"])
+    assert out.exit_code == (1 if data["broken"] else 0)
+    latest = run(db, "check-refs", "--since", "2030-01-01")
+    assert latest.exit_code == 0 and latest.output == "0 reference(s) became broken after 2030-01-01\n"
+    assert run(db, "check-refs", "--since", "2024-13-01").exit_code == 2

@@ -7,9 +7,10 @@ from dataclasses import replace
 import pytest
 
 from tests.history.conftest import edit, ingest
-from tracker.model import Reference
+from tracker.model import Paragraph, Reference
+from tracker.ref_status import PartVersion
 from tracker.store import Store
-from tracker.xref import broken_and_repaired, check_refs, refs_to
+from tracker.xref import broken_and_repaired, check_refs, newly_broken, refs_to
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +44,11 @@ def test_elliptical_relative_reference_is_read_against_the_citing_paragraph(real
     assert c.status == "ok" and "740.20(d)(2)(viii)" in c.reason
 
 
-def test_untracked_parts_are_external_not_broken(real740):
+def test_parts_not_stored_are_unverifiable_not_broken(real740):
     by_target = {c.target: c.status for c in check_refs(real740)}
-    assert by_target["Part 762"] == "external"
-    assert by_target["2A983"] == "external"  # Part 774 is not stored here
+    assert by_target["Part 762"] == "unverifiable"
+    assert by_target["2A983"] == "unverifiable"  # Part 774 is not stored here
+    assert by_target["22 CFR 121.1"] == "unverifiable"  # another title
     assert by_target["Country Group E:1"] == "ok"
     assert by_target["Supplement No. 1 to Part 740"] == "ok"
 
@@ -86,6 +88,46 @@ def test_removing_a_target_breaks_the_references_to_it(part740):
 
 
 def test_ccl_item_implied_by_its_sub_items_exists(excerpt_store):
-    checks = {(c.from_citation, c.target): c for c in check_refs(excerpt_store)}
-    c = checks[("3A001 License Requirements MT 1", "3A001.z.2")]
+    (c,) = [c for c in check_refs(excerpt_store)
+            if c.target == "3A001.z.2" and c.from_citation.startswith("3A001 License Requirements MT")]
     assert c.status == "ok" and "sub-items" in c.reason
+
+
+D_TABLE = "Supplement No. 1 to Part 740, Country Group D"
+
+
+def test_mutation_a_list_whose_second_item_is_removed_breaks_then_is_repaired(part740):
+    # 740.9(a)(1): "Country Groups D:4 and D:5"; the mutation drops the column [D: 5] from the real table.
+    cited = [r.target for p in part740 if p.citation == "740.9(a)(1)" for r in p.refs if "D:4 and D:5" in r.text]
+    assert cited == ["Country Group D:4", "Country Group D:5"]
+    store = Store(":memory:")
+    without = edit(part740, D_TABLE, " | [D: 5] U.S. Arms Embargoed Countries^1^", "")
+    for date, version in (("2024-03-01", part740), ("2024-04-04", without), ("2024-05-01", part740)):
+        ingest(store, version, "740", date)
+    pair = ("740.9(a)(1)", "Country Group D:5")
+    assert pair not in broken(store, "2024-03-01") and pair in broken(store, "2024-04-04")
+    assert ("740.9(a)(1)", "Country Group D:4") not in broken(store, "2024-04-04")
+    broke, _ = broken_and_repaired(store, "740", "2024-03-01", "2024-04-04")
+    assert pair in {c.key for c in broke}
+    _, repaired = broken_and_repaired(store, "740", "2024-04-04", "2024-05-01")
+    assert pair in {c.key for c in repaired} and pair not in broken(store, "2024-05-01")
+
+
+def test_newly_broken_lists_only_what_broke_after_the_date_with_its_first_date(part740):
+    store = Store(":memory:")
+    gone = [p for p in part740 if p.citation != "740.10(a)(3)(v)"]
+    for date, version in (("2024-01-02", part740), ("2024-02-01", gone), ("2024-03-01", gone)):
+        ingest(store, version, "740", date)
+    fresh = [(c.key, d) for c, d in newly_broken(store, "2024-01-02")]
+    assert fresh == [(("740.2(a)(8)(i)", "740.10(a)(3)(v)"), "2024-02-01")]
+    assert newly_broken(store, "2024-02-01") == []
+
+
+def test_a_reserved_range_holds_the_items_it_names():
+    held = PartVersion.of("2026-09-01", True, [
+        Paragraph("9A610.k-s", "774", "9A610", "9A610", "k.", "item", "", "k. through s. [Reserved]", 1),
+        Paragraph("740.9(c)-(e)", "740", "740.9", "740.9", "(c)", "paragraph", "", "(c)-(e) [Reserved]", 2),
+    ])
+    assert [held.range_of(t) for t in ("9A610.r", "9A610.r.1", "9A610.t", "9A610.j")] == ["9A610.k-s", "9A610.k-s",
+                                                                                        None, None]
+    assert [held.range_of(t) for t in ("740.9(d)", "740.9(d)(1)", "740.9(f)")] == ["740.9(c)-(e)"] * 2 + [None]

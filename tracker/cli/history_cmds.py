@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tracker.citations import typed_citation
 from tracker.cli.base import DATE, get_config, main, open_store
 from tracker.errors import InputError, TrackerError
 from tracker.history import history, text_on
@@ -14,7 +15,7 @@ from tracker.report.text import history_text
 from tracker.search import Hit, Presence, search, search_all_dates
 from tracker.store import Store
 from tracker.xmltext import unescape
-from tracker.xref import check_refs, refs_to
+from tracker.xref import STATUSES, check_refs, newly_broken, refs_to, target_status
 
 ON = click.option("--on", type=DATE, help="Use the versions in force on DATE (YYYY-MM-DD).")
 FORMAT = click.option(
@@ -76,43 +77,71 @@ def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None
 def refs_command(citation: str, on: str | None, fmt: str) -> None:
     """List the paragraphs that refer to CITATION (or to anything under it).
 
-    CITATION is a paragraph (740.10(a)(2)(iv)), section (740.10), ECCN or item (3B001.j),
-    "Country Group E:1" or "Supplement No. 1 to Part 740". Uses the latest stored versions,
-    or those in force on --on DATE.
+    CITATION is a paragraph (740.10(a)(2)(iv), § 740.10(a)(3)(v), 15 CFR 740.10), ECCN or item
+    (3B001.j, 3a090.A), Country Group (country group e:1) or supplement (supplement no. 1 to part 740).
+    Uses the latest stored versions, or those in force on --on DATE. A CITATION that does not exist
+    then in its stored Part is an input error (exit 2): "no such paragraph".
     """
-    found = refs_to(_store(on), citation, on=on)
+    typed = typed_citation(citation)
+    if typed is None:
+        raise InputError(f"not a citation: {citation!r} (try 740.10(a)(2), 3A090.a, Country Group E:1, "
+                         "Supplement No. 1 to Part 740, Part 744)")
+    store, key = _store(on), str(typed)
+    status, reason = target_status(store, key, on=on)
+    day = on or max(store.dates(typed.part) or store.dates() or ["today"])
+    if status in ("broken", "historical"):
+        raise InputError(f"no such paragraph on {day}: {reason}")
+    found = refs_to(store, key, on=on)
     if fmt == "json":
         _json([r.to_dict() for r in found])
         return
     if not found:
-        click.echo(f"no references to {citation}")
+        click.echo(f"no references to {key} on {day}" + (f" ({reason})" if status == "unverifiable" else ""))
     for r in found:
         click.echo(f"{r.from_citation}  →  {r.target}   (written: {r.written}; in force since {r.valid_from})")
 
 
 @main.command("check-refs")
 @ON
+@click.option("--since", type=DATE, help="Only references that became broken in versions stored after DATE.")
 @click.option("--part", "parts", multiple=True, help="Only references made in this Part (repeatable).")
-@click.option("--external", is_flag=True, help="Also list references to Parts and titles that are not tracked.")
+@click.option("--show", multiple=True, type=click.Choice([s for s in STATUSES if s != "broken"]),
+              help="Also list the references with this status (repeatable).")
 @FORMAT
-def check_refs_command(on: str | None, parts: tuple[str, ...], external: bool, fmt: str) -> None:
-    """Find references whose target does not exist.
+def check_refs_command(on: str | None, since: str | None, parts: tuple[str, ...], show: tuple[str, ...],
+                       fmt: str) -> None:
+    """Check every cross-reference; list the broken ones. Exit 1 if there are any (0 if none).
 
-    Checks every cross-reference in the stored text (latest versions, or those in force on
-    --on DATE): the paragraph, ECCN or item, supplement or Country Group column it names must
-    exist in that day's version of its Part. References into Parts that are not tracked are
-    counted as external, never as broken. Relative references ("paragraph (b)(3) of this
-    section") are resolved against the citing section first.
+    Each reference in the stored text (latest versions, or those in force on --on DATE) gets a status:
+    ok (its target exists), reserved (a [Reserved] paragraph, or inside a reserved range such as
+    "k. through s. [Reserved]"), historical (the regulation itself says it is gone: "formerly listed",
+    "were classified under", another agency's), broken (missing from its Part, stored whole) or
+    unverifiable (its Part is not stored, or only an excerpt; another CFR title). Relative references
+    ("paragraph (b)(3) of this section") are resolved against the citing section first.
+
+    With --since DATE, lists only the references broken now that were not broken on DATE, with the
+    version date from which each has been broken: for a daily cron job that reports each once.
     """
-    checks = check_refs(_store(on), on, parts=list(parts) or None)
-    shown = [c for c in checks if c.status == "broken" or (external and c.status == "external")]
+    store, only = _store(on), list(parts) or None
+    if since is not None:
+        fresh = newly_broken(store, since, on, parts=only)
+        if fmt == "json":
+            _json({"since": since, "broken": [{**c.to_dict(), "broken_since": d} for c, d in fresh]})
+        else:
+            click.echo(f"{len(fresh)} reference(s) became broken after {since}")
+            for c, d in fresh:
+                click.echo(f"BROKEN since {d}  {c.from_citation}  →  {c.target}   (written: {c.written}) {c.reason}")
+        click.get_current_context().exit(1 if fresh else 0)
+    checks = check_refs(store, on, parts=only)
+    shown = [c for c in checks if c.status == "broken" or c.status in show]
+    counts = {s: sum(c.status == s for c in checks) for s in STATUSES}
     if fmt == "json":
-        _json([c.to_dict() for c in shown])
-        return
-    counts = {s: sum(c.status == s for c in checks) for s in ("ok", "broken", "external", "unchecked")}
-    click.echo(", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {len(checks)} references")
-    for c in shown:
-        click.echo(f"{c.status.upper():8}  {c.from_citation}  →  {c.target}   (written: {c.written}) {c.reason}")
+        _json({"on": on, "counts": counts, "references": [c.to_dict() for c in shown]})
+    else:
+        click.echo(", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {len(checks)} references")
+        for c in shown:
+            click.echo(f"{c.status.upper():12}  {c.from_citation}  →  {c.target}   (written: {c.written}) {c.reason}")
+    click.get_current_context().exit(1 if counts["broken"] else 0)
 
 
 @main.command("search")
