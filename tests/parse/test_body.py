@@ -50,8 +50,9 @@ def test_every_element_kind_gets_its_own_record_key_and_parent() -> None:
         ("740.99, Rates [First entry]", "740.99, Rates", "row"),
         ("740.99, Rates [Second entry]", "740.99, Rates", "row"),
         ("740.99, Table A", "740.99, Rates", "table"),
-        ("740.99, Table A [Canada] [1]", "740.99, Table A", "row"),  # a grouped table: group, then what the row names
-        ("740.99, Table A [Canada] [2]", "740.99, Table A", "row"),
+        ("740.99, Table A [Canada]", "740.99, Table A", "heading"),  # a grouped table: the group's name,
+        ("740.99, Table A [Canada] [1]", "740.99, Table A [Canada]", "row"),  # then each row by what it names
+        ("740.99, Table A [Canada] [2]", "740.99, Table A [Canada]", "row"),
         ("740.99, Rates ¶2", "740.99, Rates", "text"),
         ("740.99(b)", "740.99", "paragraph"),
         ("740.99 Footnote 1", "740.99", "note"),

@@ -25,6 +25,7 @@ _NAME_END = re.compile(r",?\s+(?:a\.k\.a\.|f\.k\.a\.)|;|\s\(See\b|,\s+the follow
 _LEGAL_FORM = re.compile(
     r"(?:Inc|Ltd|Co|Corp|LLC|L\.L\.C|LLP|LP|PLC|Plc|Limited|Corporation|Company|JSC|CJSC|OJSC|PJSC|GmbH|AG|"
     r"S\.A|SA|S\.R\.L|SRL|S\.p\.A|B\.V|BV|N\.V|NV|EOOD|Pty|Pte|Bhd|Berhad|Sdn\. Bhd|A/S|AB|Oy|KG|Kft)\b\.?"
+    r"(?:\s+\([^()]{1,20}\))?"  # and the short name after it: "Powertech Technology, Inc. (PTI)"
 )
 #: A new sentence inside a paragraph (``Vit. This abbreviation can …``): an explanation, not a list entry.
 _SENTENCE = re.compile(r"[.:]\s+[A-Z][a-z]*\s+[a-z]")
@@ -41,6 +42,8 @@ def party_name(text: str) -> str:
     'Emal Bilal Construction Company (EBCC)'
     >>> party_name("Texas Instruments; *and*"), party_name("United Microelectronics Corporation (UMC).")
     ('Texas Instruments', 'United Microelectronics Corporation (UMC)')
+    >>> party_name("Powertech Technology, Inc. (PTI);")
+    'Powertech Technology, Inc. (PTI)'
     """
     words = _NAME_END.split(without_marks(text), maxsplit=1)[0].strip()
     first, *rest = words.split(", ")

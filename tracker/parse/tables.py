@@ -2,7 +2,8 @@
 
 Rows are keyed by what they name, never by position: a Country Group row by its country (footnote marks
 stripped), a row of a grouped table — the Entity List, where the country is written only in the first row of
-its block — by its group and the party it names (:func:`tracker.parse.lists.party_name`). Footnotes are keyed by
+its block — by its group and the party it names (:func:`tracker.parse.lists.party_name`), under a record of the
+group's own name (``Supplement No. 4 to Part 744 Table 1 [AFGHANISTAN]``). Footnotes are keyed by
 their own number; a footnote's continuation rows ((a), (b)) sit under it as its ``¶1``, ``¶2``.
 """
 
@@ -82,10 +83,20 @@ class _Table:
         key = f"{self.unit}, {name}" if name else f"{context} Table {self.b.next_number(f'table:{context}')}"
         table_key = self.add(key, context, "table", normalise_ws(f"{caption} {header}"), plain(caption))
         trs = table.findall("TBODY/TR") + table.findall("TR") if html else table.findall("ROW")
-        body = [_cells(tr) for tr in trs]
-        for cells, labels in zip(body, row_labels(body), strict=True):
-            self.add(row(table_key, *labels), table_key, "row", " | ".join(cells))
+        self.rows(table_key, [_cells(tr) for tr in trs])
         self.footnotes(table_key, [" | ".join(_cells(tr)) for tr in table.findall("TFOOT/TR")])
+
+    def rows(self, table_key: str, body: list[list[str]]) -> None:
+        """One record per row; in a grouped table, one more for each group's name (the cell that opens its block),
+        with the group's rows under it — so a row that comes to open the block changes nothing but itself."""
+        group = table_key
+        for cells, labels in zip(body, row_labels(body), strict=True):
+            if len(labels) == 1:
+                self.add(row(table_key, *labels), table_key, "row", " | ".join(cells))
+                continue
+            if cells[0].strip():
+                group = self.add(row(table_key, labels[0]), table_key, "heading", cells[0], labels[0])
+            self.add(row(table_key, *labels), group, "row", " | ".join(cells[1:]))
 
     def footnotes(self, table_key: str, texts: list[str]) -> None:
         """Each footnote row by its own number; a row without one continues the footnote above it."""

@@ -1,0 +1,131 @@
+"""Definitions keyed by their defined term (``772.1 "Technology"``), numbered paragraphs under their term.
+
+Real text: the first 16,000 characters of § 772.1 in ../shared (cut mid-paragraph; its open tags are closed here),
+and the definitions sections of the whole real Title 1 (GovInfo bulk). Before this rule only the two quoted terms
+of the excerpt ("APP", "Authentication") were keyed by term, and 20 of its 33 definitions were keyed as ``¶`` text
+under an unrelated earlier definition or paragraph (``772.1(3)(iii) ¶4`` for "Agricultural commodities").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.parse.cut_xml import closed
+from tests.support import ECFR_API, SHARED, require
+from tracker.diff import compare
+from tracker.model import Paragraph
+from tracker.parse import parse_bytes
+from tracker.parse.definitions import defined_term
+
+EXCERPT = ECFR_API / "excerpt-title-15-section-772.1-first-16000-chars.xml.part"
+TITLE_1 = SHARED / "data" / "ecfr-bulk" / "ECFR-title1-after-March-2024.xml"
+
+#: Every definition of the excerpt, in order, as § 772.1 writes its term.
+TERMS = [
+    "16/14 nanometer node (16/14 nm node)", "600 series", "600 Series Major Defense Equipment", "Access information",
+    "Accessories", "Accuracy", "Active flight control systems", "Active pixel", "Adaptive control",
+    "Adjusted Peak Performance (APP)", "Advanced-Node Integrated Circuits (Advanced-Node IC)",
+    "Advisory Committee on Export Policy (ACEP)", "AES", "Aggregated approximated transistor count",
+    "Agricultural commodities", "Aircraft", "Airline", "Airship", "All compensations available",
+    "Allocated by the ITU", "Angle random walk", "Angular position deviation", "APP",
+    "Applicable advanced logic integrated circuits", "Applicant", "Asymmetric algorithm", "Attachments",
+    "Australia Group", "Australian airline", "Authentication", "Automated Export System (AES)",
+    "Average Output Power", "Bank",
+]
+NODE_IC = '772.1 "Advanced-Node Integrated Circuits (Advanced-Node IC)"'
+
+
+@pytest.fixture(scope="module")
+def excerpt() -> tuple[bytes, dict[str, Paragraph]]:
+    data = closed(require(EXCERPT))
+    return data, {r.citation: r for r in parse_bytes(data, EXCERPT.name)}
+
+
+def test_every_definition_is_keyed_by_its_term(excerpt):
+    _, records = excerpt
+    assert [k for k, r in records.items() if r.parent == "772.1" and r.kind == "paragraph"] == [
+        f'772.1 "{t}"' for t in TERMS
+    ]
+    assert records['772.1 "Accuracy"'].text.startswith("*Accuracy.* (Cat 2, 3, 6, 7 and 8)—“Accuracy” is usually")
+    assert records['772.1 "Authentication"'].text.startswith("“*Authentication*”. (Cat 5P2) Verifying")
+
+
+def test_numbered_paragraphs_and_notes_sit_under_their_own_definition(excerpt):
+    _, records = excerpt
+    under = {k: r.parent for k, r in records.items() if r.parent and r.parent.startswith('772.1 "')}
+    assert under == {
+        '772.1 "600 Series Major Defense Equipment" Note': '772.1 "600 Series Major Defense Equipment"',
+        f"{NODE_IC}(1)": NODE_IC,
+        f"{NODE_IC}(2)": NODE_IC,
+        f"{NODE_IC}(3)": NODE_IC,
+        f"{NODE_IC}(3)(i)": f"{NODE_IC}(3)",
+        f"{NODE_IC}(3)(ii)": f"{NODE_IC}(3)",
+        f"{NODE_IC}(3)(iii)": f"{NODE_IC}(3)",
+        f"{NODE_IC}(3)(iii) Note 1": f"{NODE_IC}(3)(iii)",  # "Note 1 to definition of …": where the walk is
+        f"{NODE_IC}(3)(iii) Note 2": f"{NODE_IC}(3)(iii)",
+        '772.1 "Agricultural commodities" Note 1': '772.1 "Agricultural commodities"',
+        '772.1 "Agricultural commodities" Note 2': '772.1 "Agricultural commodities"',
+        '772.1 "Agricultural commodities" Note 3': '772.1 "Agricultural commodities"',
+        '772.1 "Allocated by the ITU" N.B.': '772.1 "Allocated by the ITU"',
+        '772.1 "Asymmetric algorithm" Technical Note': '772.1 "Asymmetric algorithm"',
+        '772.1 "Australian airline"(1)': '772.1 "Australian airline"',
+        '772.1 "Australian airline"(2)': '772.1 "Australian airline"',
+        '772.1 "Australian airline"(3)': '772.1 "Australian airline"',
+        '772.1 "Bank"(a)': '772.1 "Bank"',
+        '772.1 "Bank"(b)': '772.1 "Bank"',
+    }
+    assert [k for k, r in records.items() if r.kind == "text"] == ["772.1 ¶1"]  # only the introduction is loose
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("*Agency* means each authority", "Agency"),
+        ("*600 Series Major Defense Equipment* or *MDE.* Any item", "600 Series Major Defense Equipment"),
+        ("*“APP”* See “Adjusted Peak Performance.”", "APP"),
+        ("“*Authentication*”. (Cat 5P2) Verifying", "Authentication"),
+        ("“Alpha” means one", "Alpha"),
+        ("*You, your,* or other references to the reader", "You, your"),
+        ("*Note:* For the purposes of this definition", None),  # a label, not a term
+        ("**Bold** words", None),
+        ("As used in this chapter—", None),
+    ],
+)
+def test_the_defined_term_is_the_opening_italic_or_quoted_words(text, term):
+    assert defined_term(text) == term
+
+
+def test_title_1_definitions_sections_key_their_terms_and_nest_their_paragraphs():
+    records = {r.citation: r for r in parse_bytes(require(TITLE_1).read_bytes(), TITLE_1.name)}
+    assert [k for k, r in records.items() if r.parent == "1.1" and r.kind == "paragraph"] == [
+        '1.1 "Administrative Committee"', '1.1 "Agency"', '1.1 "Document"',
+        '1.1 "Document having general applicability and legal effect"', '1.1 "Filing"', '1.1 "Regulation"',
+    ]
+    person = '457.103 "Handicapped person"'
+    assert records[f"{person}(4)(iii)"].parent == f"{person}(4)"
+    assert records['457.103 "Qualified handicapped person"(1)'].parent == '457.103 "Qualified handicapped person"'
+    assert not [k for k in records if k.startswith("457.103(")]  # nothing keyed outside its definition
+
+
+# --- insertions: exactly one added -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "term"),
+    [
+        ("<P><I>16/14 nanometer node", "10/7 nanometer node"),  # first of all
+        ("<P><I>Advanced-Node Integrated Circuits", "Advanced logic"),  # before a definition with paragraphs
+        ("<P><I>Advisory Committee on Export Policy", "Advanced packaging"),  # after its notes
+        ("<P><I>Aircraft.</I>", "Agricultural machinery"),  # after a definition's notes
+        ("<P>“<I>Authentication</I>”.", "Authenticated channel"),  # after numbered paragraphs
+        ("<P><I>Bank.</I>", "Ballistic missile"),  # before the cut
+    ],
+)
+def test_inserting_a_definition_adds_exactly_it(excerpt, before, term):
+    data, records = excerpt
+    anchor = before.encode()
+    assert data.count(anchor) == 1, before
+    new = data.replace(anchor, f"<P><I>{term}.</I> (Cat 3) A term defined for this test.</P>\n".encode() + anchor)
+    changes = compare(list(records.values()), parse_bytes(new, EXCERPT.name))
+    assert [(c.kind, c.citation) for c in changes] == [("added", f'772.1 "{term}"')]
+
