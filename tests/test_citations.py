@@ -163,6 +163,8 @@ def test_the_under_range_holds_everything_under_a_key(c, tail):
         ("52.219-9", "52.219-9"),  # FAR: the hyphen is part of the number
         ("252.204-7012", "252.204-7012"),  # DFARS
         ("1.469-5T", "1.469-5T"),  # a temporary regulation's suffix
+        ("1.401(a)(9)-6", "1.401(a)(9)-6"),  # 26 CFR: designations inside the number
+        ("1.401(a)", "1.401"),  # ... but a paragraph of 1.401 is not a section
         ("102.104-102.109", "102.104"),  # a range of sections (real Title 1 bulk), not a number
         ("§§ 457.104-457.109", None),
         ("Supplement No. 1 to Part 740", None),

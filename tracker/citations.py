@@ -42,9 +42,10 @@ ITEM = r"(?:\.(?:[a-z]{1,2}|\d{1,2}))*"
 LABEL = r"[a-z]{1,2}|[ivx]{1,6}|\d{1,3}|[A-Z]{1,2}"
 #: One paragraph designation of a section (regex source): (a) (2) (iv) (A) (aa).
 DESIGNATION = rf"\((?:{LABEL})\)"
-#: What follows a section number's Part (regex source): ``.10``, ``.21a``, ``.219-9``, ``.204-7012``, ``.469-5T``. A
-#: hyphen followed by another section is a range, not part of the number (``102.104-102.109`` is 102.104 to 102.109).
-SECTION_TAIL = r"\.\d+[a-z]?(?:-\d+[A-Z]?(?![\d.]))?"
+#: What follows a section number's Part (regex source): ``.10``, ``.21a``, ``.219-9``, ``.204-7012``, ``.469-5T``,
+#: ``.401(a)(9)-6`` (26 CFR: designations inside the number, before its hyphen). A hyphen followed by another section
+#: is a range, not part of the number (``102.104-102.109`` is 102.104 to 102.109).
+SECTION_TAIL = r"\.\d+[a-z]?(?:(?:\([a-z0-9]{1,4}\))*-\d+[A-Z]?(?![\d.]))?"
 #: A section number of the EAR, whose Parts have three digits (regex source): 740.10, 744.21a.
 SECTION = rf"\d{{3}}{SECTION_TAIL}"
 #: A section number in any CFR title (regex source): 1.1, 740.10, FAR 52.219-9, DFARS 252.204-7012.
