@@ -31,7 +31,7 @@ def test_run_fetches_a_new_version_reports_and_mails_it_once(config, smtp, ecfr:
     [msg] = smtp.messages
     assert msg["Subject"] == f"EAR changes {NEW}: 3 paragraphs in 774"
     assert msg.get_content_type() == "multipart/alternative"
-    assert "3A090 License Requirements RS 2" in msg.get_body(("plain",)).get_content()
+    assert "3A090 License Requirements RS applies to 3A090.b" in msg.get_body(("plain",)).get_content()
     assert (config.reports_dir / f"{NEW}.html").exists()
     fetched = [r.path for r in ecfr.requests_to("/full/")]
     assert fetched == [f"{API}/full/{OLD}/title-15.xml", f"{API}/full/{NEW}/title-15.xml"]

@@ -19,7 +19,11 @@ from tracker.run import run
 from tracker.runlock import RunLock
 from tracker.store import Store
 
-CHANGED = ("3A001 License Requirements RS 3", "3A090 License Requirements RS 2", "4A090 License Requirements RS 2")
+CHANGED = (
+    "3A001 License Requirements RS applies to 3A001.z.1.b, z.2.b, z.3.b, z.4.b",
+    "3A090 License Requirements RS applies to 3A090.b",
+    "4A090 License Requirements RS applies to 4A090.b",
+)
 
 
 def deliveries(config) -> list[dict]:
@@ -148,7 +152,8 @@ def test_watchlist_recipient_gets_only_the_changes_on_their_list(pair, smtp):
     assert msg["To"] == "chips@example.com"
     assert msg["Subject"] == f"EAR changes {NEW}: 1 paragraph in 774"
     text = msg.get_body(("plain",)).get_content()
-    assert "3A090 License Requirements RS 2" in text and "3A001 License" not in text and "4A090 License" not in text
+    assert "3A090 License Requirements RS applies to 3A090.b" in text
+    assert "3A001 License" not in text and "4A090 License" not in text
     assert "Filtered to your watchlist: 3A090." in text
     assert [r["recipient"] for r in deliveries(config)] == ["chips@example.com"]
 
