@@ -165,3 +165,30 @@ def test_inserting_a_party_adds_exactly_its_entry(part_740, before, name):
     data, records = part_740
     new = _insert(data, before, f"<FP-1>{name};\n</FP-1>\n", after="Approved Integrated Circuit Designers")
     assert _changes(list(records.values()), new) == [("added", f"{SUP6} [{name}]")]
+
+
+# --- a table whose one-cell rows head groups (Supplement No. 5 to Part 774) ------------------------------------
+
+PART_774 = SHARED / "data" / "ecfr-api" / "full-2026-09-01-title-15-part-774.xml"
+SUP5 = "Supplement No. 5 to Part 774 Table 1"
+
+
+def test_rows_under_a_spanning_heading_are_keyed_by_its_eccn_and_their_number():
+    data = require(PART_774).read_bytes()
+    at = data.index(b'<DIV9 N="Supplement No. 5 to Part 774"')
+    div9 = data[at : data.index(b"</DIV9>", at) + len(b"</DIV9>")]
+    records = parse_bytes(b'<DIV5 N="774" TYPE="PART">' + div9 + b"</DIV5>")
+    got = [(r.citation.removeprefix(f"{SUP5} "), r.kind) for r in records if r.citation.startswith(f"{SUP5} ")]
+    assert got == [
+        ("[0A521]", "heading"), ("[0A521] [No. 1]", "row"),
+        ("[0B521]", "heading"), ("[0B521] [[Reserved]]", "row"),  # the group's only content, not a new group
+        ("[0C521]", "heading"), ("[0C521] [No. 1]", "row"), ("[0C521] [No. 2]", "row"),
+        ("[0D521]", "heading"), ("[0D521] [No. 1]", "row"),
+        ("[0E521]", "heading"), ("[0E521] [No. 1]", "row"),  # was "[No. 1 [Reserved]] 2", a repeat of 0A521's
+    ]
+    assert next(r for r in records if r.citation == f"{SUP5} [0C521] [No. 1]").text.startswith("*No. 1* XBS Epoxy")
+    anchor = b'<TR>\n<TD colspan="4" class="center border-bottom-single"><strong class="minor-caps">0D521.'
+    assert div9.count(anchor) == 1
+    new_row = b"<TR><TD><E T='03'>No. 3</E> A new material</TD><TD>May 1, 2026 (ID)</TD><TD/><TD/></TR>\n"
+    new = parse_bytes(b'<DIV5 N="774" TYPE="PART">' + div9.replace(anchor, new_row + anchor) + b"</DIV5>")
+    assert [(c.kind, c.citation) for c in compare(records, new)] == [("added", f"{SUP5} [0C521] [No. 3]")]

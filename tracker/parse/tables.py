@@ -21,6 +21,12 @@ from tracker.parse.records import Records
 from tracker.xmltext import inline_text, normalise_ws, plain
 
 _FOOTNOTE_MARK = re.compile(r"^\^([^^\s]{1,4})\^")
+#: A spanning row that is a group's only content, not a new group (Supplement No. 5 to Part 774 under 0B521).
+_RESERVED = re.compile(r"\[Reserved\]\.?")
+#: A group heading's designation: ``0A521. Systems, Equipment and Components`` → ``0A521``.
+_GROUP_DESIGNATION = re.compile(r"^(\S*\d\S*?)\.?(?:\s|$)")
+#: A numbered row: ``No. 1 XBS Epoxy system …`` → ``No. 1``.
+_ROW_NUMBER = re.compile(r"^(No\.\s*\d+[A-Za-z]?)\b")
 
 
 def key_tables(b: Records, el: etree._Element, *, part: str, unit: str, context: str) -> bool:
@@ -89,6 +95,9 @@ class _Table:
     def rows(self, table_key: str, body: list[list[str]]) -> None:
         """One record per row; in a grouped table, one more for each group's name (the cell that opens its block),
         with the group's rows under it — so a row that comes to open the block changes nothing but itself."""
+        if len(body) > 1 and any(len(cells) == 1 for cells in body) and max(map(len, body)) > 1:
+            self.spanned_rows(table_key, body)
+            return
         group = table_key
         for cells, labels in zip(body, row_labels(body), strict=True):
             if len(labels) == 1:
@@ -97,6 +106,21 @@ class _Table:
             if cells[0].strip():
                 group = self.add(row(table_key, labels[0]), table_key, "heading", cells[0], labels[0])
             self.add(row(table_key, *labels), group, "row", " | ".join(cells[1:]))
+
+    def spanned_rows(self, table_key: str, body: list[list[str]]) -> None:
+        """A table whose one-cell rows span it as group headings (``0A521. Systems, Equipment and Components``):
+        each heading keyed by its designation, the rows after it by their number under it (``[0A521] [No. 1]``)."""
+        group, group_key = "", table_key
+        for cells in body:
+            words = without_marks(cells[0]) if cells else ""
+            if len(cells) == 1 and not _RESERVED.fullmatch(words):
+                designation = _GROUP_DESIGNATION.match(words)
+                group = designation.group(1) if designation else short(cells[0])
+                group_key = self.add(row(table_key, group), table_key, "heading", cells[0], words)
+                continue
+            number = _ROW_NUMBER.match(words)
+            label = number.group(1) if number else short(cells[0]) if words else "—"
+            self.add(row(table_key, *([group] if group else []), label), group_key, "row", " | ".join(cells))
 
     def footnotes(self, table_key: str, texts: list[str]) -> None:
         """Each footnote row by its own number; a row without one continues the footnote above it."""
