@@ -302,7 +302,9 @@ paragraphs (c) and (e) of the basic clause:</P>
 <DIV8 N="252.204-7012" TYPE="SECTION"><HEAD>252.204-7012 Safeguarding covered defense information.</HEAD>
 <P>(a) Certify as follows.</P>
 <EXTRACT><P>&#x201C;We certify that this software will only be used for testing (see (b)).&#x201D;</P></EXTRACT>
-<P>(1) After the quotation.</P><P>(b) Next.</P></DIV8>
+<P>(1) After the quotation.</P><P>(b) Next, quoting a list.</P>
+<EXTRACT><P>&#x201C;I certify that:</P><P>(1) The items are for testing; and</P><P>(2) Will be returned.&#x201D;</P>
+</EXTRACT><P>(c) Last.</P></DIV8>
 </DIV6></DIV5>"""
 
 
@@ -317,14 +319,18 @@ def test_far_sections_keep_their_numbers_and_a_quoted_clause_is_keyed_under_its_
     assert by_key["52.219-9(c)(1)"].parent == "52.219-9(c)"
     assert by_key["52.219-9(d)(1)(ii)"].text == "(ii) [Reserved]"
     assert by_key["52.219-9(d)(2)"].parent == "52.219-9(d)"
+    assert by_key["52.219-9 ¶2"].text == "(End of clause)"  # it closes the clause, not (d)(2)
     assert by_key["52.219-9, Small Business Subcontracting Plan (SEP 2023)"].kind == "heading"
     alternate = by_key["52.219-9 Alternate I (c)(1)"]
     assert alternate.text.startswith("(c)(1) The apparently successful Offeror")
-    assert by_key["52.219-9 Alternate I (e)"].parent == by_key["52.219-9 ¶2"].citation
-    assert by_key["52.219-9 ¶2"].text.startswith("*Alternate I* (NOV 2016).")
+    assert by_key["52.219-9 Alternate I (e)"].parent == "52.219-9 ¶3"
+    assert by_key["52.219-9 ¶3"].text.startswith("*Alternate I* (NOV 2016).")
     quote = by_key["252.204-7012(a) Extract"]
     assert quote.kind == "extract" and quote.text.startswith("“We certify")
     assert by_key["252.204-7012(a)(1)"].text == "(1) After the quotation."
+    # a quotation inside a designated paragraph stays one record of it, even with numbered lines of its own
+    assert by_key["252.204-7012(b) Extract"].text.startswith("“I certify that: (1) The items are for testing")
+    assert by_key["252.204-7012(c)"].parent == "252.204-7012"
     assert not [r.citation for r in records if re.search(r"[)\]] \d+(\(|$)", r.citation)], "a repeated key"
     _assert_whole(records, data)
     _assert_keys_sound(records)

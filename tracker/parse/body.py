@@ -36,6 +36,7 @@ _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(\d+)?", re.I)
 _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
+_END_OF_CLAUSE = re.compile(r"^\(End of (?:clause|provision)\)$", re.I)
 #: A paragraph that opens with an emphasised note label is a note, as a NOTE element is (real Supplement No. 1 to
 #: Part 734: ``<P><E T="04">Note 1 to paragraph (b):</E> When …``).
 _NOTE_LABEL = re.compile(r"^\*{1,2}(?:Note|Technical Note|N\.B\.)s?\b[^*:]{0,80}:\*{1,2}")
@@ -225,7 +226,7 @@ def _block(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
         cur.add(f"{cur.unit} Source", parent=cur.unit, kind="source", text=text)
     elif tag == "EDNOTE":
         cur.add(f"{cur.unit} Editorial Note", parent=cur.unit, kind="ednote", text=text)
-    elif tag == "EXTRACT" and _quotes_designations(el):
+    elif tag == "EXTRACT" and not cur.stack and _quotes_designations(el):
         _clause(cur, el)
     elif tag in ("EXTRACT", "EXAMPLE"):
         cur.add(f"{cur.context} {tag.title()}", parent=cur.context, kind="extract", text=text)
@@ -234,7 +235,8 @@ def _block(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
 
 
 def _quotes_designations(extract: etree._Element) -> bool:
-    """True for an ``EXTRACT`` that quotes designated paragraphs (a FAR clause), not a plain quotation."""
+    """True for an ``EXTRACT`` that quotes designated paragraphs (a FAR clause), not a plain quotation. (The caller
+    asks only outside a designated paragraph: a quotation inside one stays one record of it, whatever it holds.)"""
     return any(
         isinstance(child.tag, str) and child.tag in _TEXT_TAGS and split_markers(inline_text(child))[0][0]
         for child in extract
@@ -248,8 +250,13 @@ def _clause(cur: _Cursor, extract: etree._Element) -> None:
     base, parent = cur.base, cur.base_parent
     if alternate:
         base, parent = f"{cur.unit} {alternate.group(0)} ", cur.b.records[-1].citation
-    key_body(cur.b, [c for c in extract if isinstance(c.tag, str)], part=cur.part, unit=cur.unit, prefix=base,
-             parent=parent)
+    children = [c for c in extract if isinstance(c.tag, str)]
+    end = len(children)
+    while end and _END_OF_CLAUSE.match(plain(inline_text(children[end - 1]))):
+        end -= 1  # "(End of clause)" closes the clause, not its last paragraph
+    key_body(cur.b, children[:end], part=cur.part, unit=cur.unit, prefix=base, parent=parent)
+    for closing in children[end:]:
+        cur.add_text(inline_text(closing))
 
 
 def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
