@@ -16,7 +16,7 @@ from tracker.citations import ECCN, ITEM
 from tracker.diff import compare
 from tracker.model import Paragraph
 from tracker.parse import parse_bytes
-from tracker.parse.ccl_notes import common_parent, note_targets, row_scope
+from tracker.parse.ccl_notes import common_parent, note_label, note_targets, row_scope
 
 FULL_774 = ECFR_API / "full-2026-09-01-title-15-part-774.xml"
 EXCERPT = ECFR_API / "excerpt-{}-title-15-part-774-3A001-3A090-4A090.xml"
@@ -76,6 +76,23 @@ def _names_its_parent(r: Paragraph, keys: set[str]) -> bool:
 )
 def test_what_a_note_names(words, eccn, targets):
     assert note_targets(words, eccn, among_items=True) == targets
+
+
+@pytest.mark.parametrize(
+    ("words", "label"),
+    [
+        ("Note 1: 3A001.g. includes:", "Note 1"),
+        ("Technical Notes: 1. For the purposes of 9A012.a", "Technical Notes"),
+        ("N. B.: See 3A991.", "N.B."),
+        ("Note to ECCN 0A982. This ECCN applies", "Note"),
+        ("Heading Note: Certain “software”", "Note"),
+        ("Technical Note 2 to 3A090.a and 3A090.b: 1. 'Total processing performance'", "Technical Note 2"),
+        ("Technical Note to paragraph b. of Note 2: For the purposes of 5A002.a Note 2.b",
+         "Technical Note to paragraph b. of Note 2"),
+    ],
+)
+def test_what_a_note_is_called(words, label):
+    assert note_label(words) == label
 
 
 def test_a_note_outside_the_items_is_named_only_by_its_label():
@@ -252,11 +269,11 @@ def test_whole_real_ccl_notes_sit_under_the_one_item_they_name(part_774):
     one = [r for r in notes if len({
         m for m in _NAMED.findall(r.text) if m.startswith(f"{r.unit}.") and m in keys
     }) == 1]
-    # 260 of 470 before. The other 64 are right by the rule: the label names another level ("Note 1 to paragraph b"
+    # 260 of 470 before. The other 61 are right by the rule: the label names another level ("Note 1 to paragraph b"
     # over 0A606.b.1, "Note 3 to 0A505"), the text points elsewhere ("see 3A001.a.14"), the note belongs to a
     # License Requirements or License Exceptions block, the second item of a list is written without its ECCN
     # ("4A090.a and .b"), or the note comes before the item it names (2A001.a).
-    assert (sum(_names_its_parent(r, keys) for r in one), len(one)) == (406, 470)
+    assert (sum(_names_its_parent(r, keys) for r in one), len(one)) == (409, 470)
 
 
 def test_whole_real_ccl_license_requirements_rows_keyed_by_scope(part_774):
@@ -268,6 +285,16 @@ def test_whole_real_ccl_license_requirements_rows_keyed_by_scope(part_774):
     nine = ", ".join(f"z.{n}.a" for n in range(2, 10))
     assert f"5D002 License Requirements RS applies to 5D002.z.1.a, {nine}" in rows
     assert "3E001 License Requirements RS for 3A090" in rows
+
+
+def test_whole_real_ccl_notes_to_paragraphs_of_a_note_keep_that_in_their_key(part_774):
+    _, records = part_774
+    keys = [r.citation for r in records if r.kind == "note" and r.unit == "5A002" and "of Note 2" in r.citation]
+    assert keys == [
+        "5A002.a Technical Note to paragraph a.1.b.1 of Note 2",
+        "5A002.a Technical Note to paragraph a.2 of Note 2",
+        "5A002.a Technical Note to paragraph b. of Note 2",
+    ]  # were 5A002.a.4.b Technical Note 2, 3 and 4
 
 
 def test_whole_real_ccl_items_inside_a_note_element_are_items(part_774):

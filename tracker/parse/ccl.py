@@ -25,7 +25,7 @@ from lxml import etree
 
 from tracker.citations import ECCN
 from tracker.model import Paragraph, ParagraphKind
-from tracker.parse.ccl_notes import common_parent, nearest, note_targets, row_scope
+from tracker.parse.ccl_notes import common_parent, nearest, note_label, note_targets, row_scope
 from tracker.parse.ccl_shapes import (
     BLOCKS,
     NOTE_LABEL,
@@ -307,11 +307,7 @@ def _note(st: _State, el: etree._Element) -> None:
     cut = next((i for i, c in enumerate(children) if holds_item(c)), len(children))
     text = joined(el, children[:cut])
     words = plain(text)
-    m = NOTE_LABEL.match(words)
-    label = "Note"
-    if m:
-        kind = m["kind"].replace(" ", "") if m["kind"].startswith("N.") else m["kind"]
-        label = f"{kind} {m['num']}" if m["num"] else kind
+    label = note_label(words)
     anchor, heading = st.note_anchor, label
     targets = note_targets(words, st.eccn, among_items=st.among_items) if st.eccn else ()
     if targets:

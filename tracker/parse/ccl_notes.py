@@ -44,6 +44,7 @@ _NAMED = re.compile(rf"(?<![\w.])(?:(?P<full>{ECCN}{ITEM})|(?P<entry>[Tt]his (?:
 _SEE = re.compile(r"\b(?:[Ss]ee|[Ss]ee also|[Cc]f\.)\s+(?:ECCNs?\s+)?$")
 # The label names a paragraph of a note, not an item: "Technical Note to paragraph a.2 of Note 2:"
 _OF_NOTE = re.compile(r"\s+of\s+(?:the\s+)?Note\b")
+_TO_NOTE_PARAGRAPH = re.compile(r"\s*(?P<p>to\s+paragraphs?\s+[^:]{1,20}?\s+of\s+(?:the\s+)?Note\s+\d+)\s*:")
 # What joins the targets of a list: "3A090.a and 3A090.b", "0A506.a and .b", "a, c, and d", "paragraphs a and b".
 _SEP = re.compile(r"\s*(?:,\s*(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or)\s+)(?:paragraphs?\s+|ECCNs?\s+)?")
 # Up to two words before a separator ("1C008.a.2 thermoplastic materials, 1C008.a.4 materials, and 1C008.f").
@@ -54,6 +55,24 @@ _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|Nos?|etc|cf|vs)\.|\d\.\d")
 _SENTENCE_END = re.compile(r"[.;:](?=\s|$)")
 _ENTIRE = re.compile(r"entire entry(?P<x>,?\s+except\s+(?:for\s+)?)?")
 _APPLIES = re.compile(r"(?P<code>[A-Z]{2,4}) appl(?:y|ies)\b(?:\s+to\b)?\s*")
+
+
+def note_label(words: str) -> str:
+    """What a note's key calls it: ``Note 2``, ``Technical Notes``, ``N.B.``; ``Note`` when it opens otherwise.
+
+    A note to a paragraph of another note keeps that in its label (real 5A002: three technical notes to
+    paragraphs of "Note 2" follow one another).
+
+    >>> note_label("N. B.: See 3A991."), note_label("Technical Note to paragraph a.2 of Note 2: 'For the purposes")
+    ('N.B.', 'Technical Note to paragraph a.2 of Note 2')
+    """
+    m = NOTE_LABEL.match(words)
+    if not m:
+        return "Note"
+    kind = m["kind"].replace(" ", "") if m["kind"].startswith("N.") else m["kind"]
+    label = f"{kind} {m['num']}" if m["num"] else kind
+    to = _TO_NOTE_PARAGRAPH.match(words, m.end())
+    return f"{label} {to['p']}" if to else label
 
 
 def note_targets(words: str, eccn: str, *, among_items: bool) -> tuple[str, ...]:
@@ -72,6 +91,7 @@ def note_targets(words: str, eccn: str, *, among_items: bool) -> tuple[str, ...]
         named, end = _list_at(rest, to.end(), eccn, relative_first=bool(to["p"]), gaps=False)
         if (own := _own(named, eccn)) and not _OF_NOTE.match(rest, end):
             return own
+        rest = rest.partition(":")[2] or rest  # the body after a label that names no item of the entry
     return _lead_targets(rest, eccn) if among_items else ()
 
 
