@@ -87,6 +87,9 @@ def test_numbered_paragraphs_and_notes_sit_under_their_own_definition(excerpt):
         ("“Alpha” means one", "Alpha"),
         ("*You, your,* or other references to the reader", "You, your"),
         ("*Note:* For the purposes of this definition", None),  # a label, not a term
+        ("*N.B.* Additional and alternative allocations are not included.", None),
+        ("*Technical Note 1* A common use", None),
+        ("*Notebook computer.* A portable computer", "Notebook computer"),
         ("**Bold** words", None),
         ("As used in this chapter—", None),
     ],
