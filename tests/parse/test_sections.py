@@ -265,6 +265,11 @@ def test_sensitive_lists_key_items_under_their_category_heading(part_774):
     assert part_774[f"{seven} (2)"].heading == "Category 5—Part 1"
     assert part_774[f"{seven} (2)(ii)"].text == "(ii) 5A001.h."
     assert part_774[f"{seven} (3)(xii)"].parent == f"{seven} (3)"
+    # "(A.1.)" under (A) is its paragraph (1), not loose text
+    a1 = part_774[f"{six} (3)(i)(A)(1)"]
+    assert (a1.parent, a1.kind) == (f"{six} (3)(i)(A)", "paragraph") and a1.text.startswith("(A.1.) A peak saturated")
+    assert part_774[f"{six} (3)(ii)(B)(2)"].text.startswith("(B.2.) A peak saturated power output")
+    assert not [k for k in part_774 if k.startswith(f"{six} (3)") and "¶" in k]
     in_lists = [k for k in part_774 if k.startswith((six, seven))]
     assert len(in_lists) == 228
     assert not [k for k in in_lists if re.search(r"\) \d+", k)], "a repeated key in the Sensitive Lists"

@@ -35,6 +35,8 @@ _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
 _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
 #: A note's label and number; the number may stray after "to" (real 734.9: "Note to 6 paragraph (h)(2)(ii)" is Note 6,
 #: so the key holds when the eCFR puts it right).
+#: A designation that repeats its parent's: ``(A.1.)``, ``(B.2)`` (sub-item 1 of (A), 2 of (B)).
+_COMPOUND = re.compile(r"^\(([A-Z])\.(\d{1,2})\.?\)(?=\s)")
 _NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(?:to\s+(?=\d+\s+paragraph))?(\d+)?", re.I)
 _NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
@@ -146,10 +148,23 @@ def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     for piece in pieces:
         if piece.markers:
             _designated(cur, piece)
+        elif _compound(cur, piece.text):
+            pass
         elif label := _NOTE_LABEL.match(piece.text):
             _add_note(cur, plain(label.group(0)), piece.text)
         elif not _defined_term(cur, piece.text) and piece.text:
             cur.add_text(piece.text)
+
+
+def _compound(cur: _Cursor, text: str) -> bool:
+    """``(A.1.) A peak saturated power …`` right under ``(A)`` is its paragraph (1): real Supplement No. 6 to Part 774
+    writes the sub-items of ``(3)(i)(A)`` so. What follows unmarked attaches to it."""
+    m = _COMPOUND.match(text)
+    parent = cur.stack[-1] if cur.stack else None
+    if not (m and parent and parent.endswith(f"({m.group(1)})")):
+        return False
+    cur.context = cur.add(f"{parent}({m.group(2)})", parent=parent, kind="paragraph", marker=m.group(0), text=text)
+    return True
 
 
 def _defined_term(cur: _Cursor, text: str) -> bool:
