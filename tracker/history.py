@@ -174,6 +174,7 @@ def _entry(store: Store, part: str, rows: list[Span], date: str, with_text: bool
         ordered([r for c, r in old.items() if c in touched]),
         ordered([r for c, r in new.items() if c in touched]),
         earlier=earlier,
+        old_keys=old.keys(),
     )
     if not changes:
         return None

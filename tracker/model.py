@@ -112,6 +112,7 @@ ChangeKind = Literal[
     "modified",
     "reserved",
     "redesignated",
+    "restructured",
     "restored",
     "reference-only",
     "editorial",
@@ -140,8 +141,11 @@ class Change:
     ``citation`` is the key in the new version (the old key for ``removed``); ``old_citation``
     differs from it only for ``redesignated``. ``redline`` is a sequence of
     ``(op, text)`` runs with op in ``equal``/``insert``/``delete``; ``reference_pairs`` holds
-    ``(old target, new target)`` for ``reference-only`` changes. ``rules`` names the Federal
-    Register documents behind the change (empty: source not identified).
+    ``(old target, new target)`` for ``reference-only`` changes, and for a ``redesignated`` paragraph
+    whose references were updated with it (its other words unchanged). ``parts`` holds, for
+    ``restructured`` only, the new sub-paragraphs a paragraph was split into, each an ``added``
+    change (``old_text`` is the paragraph before the split, ``new_text`` its own new words).
+    ``rules`` names the Federal Register documents behind the change (empty: source not identified).
     """
 
     kind: ChangeKind
@@ -157,12 +161,17 @@ class Change:
     redline: tuple[tuple[str, str], ...] = ()
     reference_pairs: tuple[tuple[str, str], ...] = ()
     rules: tuple[Rule, ...] = ()
+    parts: tuple[Change, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields; ``parts`` appears only when there are some (``restructured``)."""
         d = asdict(self)
         d["redline"] = [list(r) for r in self.redline]
         d["reference_pairs"] = [list(r) for r in self.reference_pairs]
         d["rules"] = [asdict(r) for r in self.rules]
+        d.pop("parts")
+        if self.parts:
+            d["parts"] = [c.to_dict() for c in self.parts]
         return d
 
 

@@ -31,7 +31,7 @@ def apply(old: list[Paragraph], changes: Iterable[Change]) -> list[Paragraph]:
 
 def _apply_part(old: list[Paragraph], changes: list[Change]) -> list[Paragraph]:
     old_by = {p.citation: p for p in old}
-    placed = [c for c in changes if c.kind != "removed"]
+    placed = [c for c in changes if c.kind != "removed"] + [part for c in changes for part in c.parts]
     touched = {c.citation for c in changes} | {c.old_citation for c in changes if c.old_citation}
     unchanged = deque(p for p in old if p.citation not in touched)
     slots: list[Paragraph | None] = [None] * (len(unchanged) + len(placed))

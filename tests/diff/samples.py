@@ -6,6 +6,7 @@ Used by the differ's tests and the store's tests.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import replace
 from functools import cache
@@ -100,3 +101,17 @@ def move_line(xml: str, line_start: str, after_start: str, new_line_start: str) 
     out = [line for i, line in enumerate(lines) if i != src]
     out.insert(dst + 1 if dst < src else dst, moved)
     return "\n".join(out)
+
+
+Z_BEFORE = "z. Any commodity described in 3A001 that meets or exceeds the performance parameters in 3A090."
+
+
+def merged_3a001_z(xml: str) -> str:
+    """The 3A001 excerpt as it read before 3A001.z was split into sub-paragraphs: one z., no z.1.a-z.4.b."""
+    lines = xml.split("\n")
+    z = [i for i, line in enumerate(lines) if line.startswith("<P>z. Any commodity described in 3A001")]
+    assert len(z) == 1
+    parts = [i for i, line in enumerate(lines) if re.match(r"<P>z\.\d", line)]
+    assert parts == list(range(z[0] + 1, z[0] + 9))
+    lines[z[0]] = f"<P>{Z_BEFORE}</P>"
+    return "\n".join(line for i, line in enumerate(lines) if i not in parts)

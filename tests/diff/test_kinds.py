@@ -76,9 +76,9 @@ def test_an_eccn_item_moved_from_a_to_b_is_redesignated_like_a_paragraph():
     moved = item("3A090.b", "b. Integrated circuits designed for use in datacenters.")
     changes = compare(numbered([head, old_a]), numbered([head, new_a, moved]))
     assert [(c.kind, c.citation, c.old_citation) for c in changes] == [
-        ("modified", "3A090.a", None),
-        ("added", "3A090.b", None),
-    ]  # .a keeps its key with new words; a text moving to .b whose old key survives is not a move
+        ("added", "3A090.a", None),
+        ("redesignated", "3A090.b", "3A090.a"),
+    ]  # a new .a inserted before the old one, which moves to .b: matched by its words, not by its old key
     changes = compare(numbered([head, old_a]), numbered([head, moved]))
     assert [(c.kind, c.citation, c.old_citation) for c in changes] == [("redesignated", "3A090.b", "3A090.a")]
 

@@ -89,8 +89,12 @@ def test_real_changes_from_the_domain_notes(peer_store):
     a1 = next(e for e in history(peer_store, "3A090.a.1").entries if e.date == "2024-04-04")
     assert [c.kind for c in a1.changes] == ["editorial"]
     z = next(e for e in history(peer_store, "3A001.z").entries if e.date == "2024-04-04")
-    added = [c.citation for c in z.changes if c.kind == "added"]
-    assert added == ["3A001.z.1", "3A001.z.2", "3A001.z.3", "3A001.z.4"]
+    (split,) = z.changes  # 3A001.z split into .z.1-.z.4 (89 FR 23876): one restructuring, not 4 additions
+    assert (split.kind, split.citation) == ("restructured", "3A001.z")
+    assert split.old_text == (
+        "z. Any commodity described in 3A001 that meets or exceeds the performance parameters in 3A090.")
+    assert [(c.kind, c.citation) for c in split.parts] == [
+        ("added", "3A001.z.1"), ("added", "3A001.z.2"), ("added", "3A001.z.3"), ("added", "3A001.z.4")]
 
 
 def test_the_snapshots_hold_only_the_peers_own_words(peer):

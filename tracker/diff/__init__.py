@@ -7,10 +7,20 @@ two dates from the store and compares them. A citation present on both sides is 
 ``reference_pairs`` holds ``(old, new)`` targets of the references the parser found
 (:attr:`tracker.model.Paragraph.refs`).
 
-Citations on one side only: an added paragraph whose body (text without marker) equals a removed
-paragraph's body, of the same kind, is ``redesignated`` (``old_citation`` → ``citation``; ECCN item
-moves .a → .b alike); an added citation present at an earlier date (``earlier``, from the store) is
-``restored``; the rest are ``added`` / ``removed``.
+Paragraphs are paired across the versions by content first and by citation last
+(:mod:`tracker.diff.match`): the same body (text without marker), the same body with its references
+masked, similar words at the same citation, similar words elsewhere in the unit, then the same
+citation whatever the text. A paragraph continued under another citation is ``redesignated``
+(``old_citation`` → ``citation``, ECCN item moves .a → .b alike), with the ``redline`` of its text
+and, when its only other changes are references updated with it ("paragraph (b)(4)" → "(b)(5)"),
+their ``reference_pairs``: one change, never removed + added. So renumbering (b)(3)–(5) as (b)(4)–(6)
+and inserting a new (b)(3) is 1 ``added`` and one ``redesignated`` per renumbered paragraph.
+
+A paragraph that had nothing under it, changed, and gained new sub-paragraphs (3A001.z split into
+.z.1–.z.4) is one ``restructured`` change: ``old_text`` is the paragraph before, ``new_text`` its own
+new words and ``parts`` the new sub-paragraphs, each an ``added`` change in document order. A new
+paragraph whose citation was absent from the old version but present at an earlier date
+(``earlier``, from the store) is ``restored``; the rest are ``added`` / ``removed``.
 
 Paragraphs of kind ``ednote`` (eCFR editorial notes, :data:`tracker.model.NON_REGULATORY_KINDS`)
 are not regulatory text and are never reported. Changes come ordered by Part, then document
@@ -35,7 +45,8 @@ be added)::
          "old_heading": "...", "new_heading": "...",
          "redline": [["equal", "..."], ["delete", "..."], ["insert", "..."]],
          "reference_pairs": [["740.10(a)(3)(v)", "740.10(a)(2)(iv)"]],
-         "rules": [{"document_number": "2024-07004", "citation": "89 FR 23876", ...}]}
+         "rules": [{"document_number": "2024-07004", "citation": "89 FR 23876", ...}],
+         "parts": [{"kind": "added", "citation": "3A001.z.1", ...}]}   # only for restructured
       ]
     }
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import replace
 
-from tracker.citations import part_sort_key
-from tracker.diff.classify import change, classify, is_reserved
+from tracker.citations import is_under, part_sort_key, under_range
+from tracker.diff.classify import change, classify, reference_pairs
+from tracker.diff.match import match
 from tracker.diff.redline import redline
 from tracker.errors import InputError
 from tracker.model import NON_REGULATORY_KINDS, Change, Delta, Paragraph
@@ -27,17 +29,24 @@ def regulatory_by_part(paragraphs: Iterable[Paragraph]) -> dict[str, list[Paragr
 
 
 def compare(
-    old: list[Paragraph], new: list[Paragraph], *, earlier: Mapping[str, str] | None = None
+    old: list[Paragraph],
+    new: list[Paragraph],
+    *,
+    earlier: Mapping[str, str] | None = None,
+    old_keys: Iterable[str] | None = None,
 ) -> list[Change]:
     """Classified changes from ``old`` to ``new`` (see :mod:`tracker.diff` for the kinds).
 
     ``earlier`` maps citations present at some date before ``old`` to their text then (as
     :meth:`tracker.store.Store.earlier_texts` gives); it makes re-added citations ``restored``.
+    ``old_keys``: every citation of the old version, when ``old`` holds only some of its paragraphs.
     """
     olds, news = regulatory_by_part(old), regulatory_by_part(new)
+    keys = None if old_keys is None else frozenset(old_keys)
     changes: list[Change] = []
     for part in sorted(olds.keys() | news.keys(), key=part_sort_key):
-        changes.extend(compare_delta(_delta(olds.get(part, []), news.get(part, [])), earlier or {}))
+        delta = _delta(olds.get(part, []), news.get(part, []))
+        changes.extend(compare_delta(delta, earlier or {}, old_keys=keys))
     return changes
 
 
@@ -59,58 +68,79 @@ def _delta(old: list[Paragraph], new: list[Paragraph]) -> Delta:
     )
 
 
-def _gone_by_body(delta: Delta, position: Mapping[str, int]) -> dict[tuple[str, str], deque[Paragraph]]:
-    """Old paragraphs whose citation is gone, by (kind, body): the candidates of a redesignation."""
-    gone: dict[tuple[str, str], deque[Paragraph]] = defaultdict(deque)
-    for p in delta.old:
-        if p.citation not in position and p.body and not is_reserved(p):
-            gone[(p.kind, p.body)].append(p)
-    return gone
-
-
-def _arrived(p: Paragraph, i: int, gone: dict[tuple[str, str], deque[Paragraph]],
-             earlier: Mapping[str, str]) -> Change:
-    """The change of a citation only the new version has: redesignated, restored or added."""
-    if gone.get((p.kind, p.body)):
-        src = gone[(p.kind, p.body)].popleft()
-        return change("redesignated", src, p, i, old_citation=src.citation, redline=redline(src.text, p.text))
-    if p.citation in earlier:
+def _arrived(p: Paragraph, i: int, earlier: Mapping[str, str], old_keys: Container[str]) -> Change:
+    """The change of a paragraph no old one continues: restored (its citation was not in the old version but
+    was there before) or added."""
+    if p.citation in earlier and p.citation not in old_keys:
         was = earlier[p.citation]
         restored = change("restored", None, p, i, redline=redline(was, p.text) if was != p.text else ())
         return replace(restored, old_text=was)
     return change("added", None, p, i)
 
 
+def _paired(old: Paragraph, new: Paragraph, i: int) -> Change | None:
+    """The change from ``old`` to the paragraph ``new`` that continues it: classified at the same citation,
+    else redesignated (with the reference pairs when only its references changed besides the marker)."""
+    if old.citation == new.citation:
+        return classify(old, new, i)
+    return change("redesignated", old, new, i, old_citation=old.citation, redline=redline(old.text, new.text),
+                  reference_pairs=reference_pairs(old, new) or ())
+
+
+class _Under:
+    """Citations sorted, to find those strictly under a key (``3A001.z.1`` under ``3A001.z``) fast."""
+
+    def __init__(self, citations: Iterable[str]) -> None:
+        self.sorted = sorted(citations)
+
+    def of(self, key: str) -> list[str]:
+        low, high = under_range(key)
+        found = self.sorted[bisect_left(self.sorted, low) : bisect_left(self.sorted, high)]
+        return [c for c in found if c != key and is_under(c, key)]
+
+
+def _restructured(found: Change, added: dict[str, Change], new_under: _Under, old_under: _Under) -> Change:
+    """``found`` as one ``restructured`` change when its paragraph had nothing under it and now has new
+    sub-paragraphs (taken out of ``added``), else ``found`` unchanged."""
+    if found.old_citation or found.kind == "removed" or old_under.of(found.citation):
+        return found
+    parts = [added.pop(c) for c in new_under.of(found.citation) if c in added and added[c].kind == "added"]
+    if not parts:
+        return found
+    parts.sort(key=lambda c: c.order)
+    return replace(found, kind="restructured", reference_pairs=(), parts=tuple(parts))
+
+
 def _removed_slots(delta: Delta, position: Mapping[str, int], removed: list[Paragraph]) -> dict[str, int]:
     """Where each removed paragraph stands: just after the last paragraph before it that is also in the new
-    version."""
+    version (at its citation, if a paragraph that continues another one holds it now)."""
     at, wanted, slot = 0, {p.citation for p in removed}, {}
     for citation in delta.old_order if removed else ():
-        if citation in position:
-            at = position[citation] + 1
-        elif citation in wanted:
-            slot[citation] = at
+        if citation in wanted:
+            slot[citation] = position.get(citation, at)
             if len(slot) == len(wanted):
                 break
+        if citation in position:
+            at = position[citation] + 1
     return slot
 
 
-def compare_delta(delta: Delta, earlier: Mapping[str, str]) -> list[Change]:
+def compare_delta(delta: Delta, earlier: Mapping[str, str], *, old_keys: Iterable[str] | None = None) -> list[Change]:
     """Classified changes within one Part, in document order, from the paragraphs that differ
-    (:meth:`tracker.store.Store.delta` with ``ignore=NON_REGULATORY_KINDS``, or :func:`compare`'s own)."""
+    (:meth:`tracker.store.Store.delta` with ``ignore=NON_REGULATORY_KINDS``, or :func:`compare`'s own).
+
+    ``old_keys`` are all citations of the old version when ``delta.old_order`` names only some (a history
+    compares the paragraphs under one key): a paragraph split into sub-paragraphs must have had none.
+    """
     position = {c: i for i, c in enumerate(delta.new_order)}
-    old_by = {p.citation: p for p in delta.old}
-    gone = _gone_by_body(delta, position)
-    ranked: list[tuple[int, int, Change]] = []
-    for p in delta.new:
-        i = position[p.citation]
-        before = old_by.get(p.citation)
-        found = classify(before, p, i) if before is not None else _arrived(p, i, gone, earlier)
-        if found:
-            ranked.append((i, 1, found))
-    moved = {c.old_citation for _, _, c in ranked if c.old_citation}
-    removed = [p for p in delta.old if p.citation not in position and p.citation not in moved]
-    slot = _removed_slots(delta, position, removed)
-    ranked.extend((slot[p.citation], 0, change("removed", p, None, slot[p.citation])) for p in removed)
+    olds = frozenset(delta.old_order if old_keys is None else old_keys)
+    pairing = match(delta)
+    added = {p.citation: _arrived(p, position[p.citation], earlier, olds) for p in pairing.added}
+    new_under, old_under = _Under(added), _Under(olds)
+    paired = [c for c in (_paired(a, b, position[b.citation]) for a, b in pairing.pairs) if c is not None]
+    ranked = [(c.order, 1, _restructured(c, added, new_under, old_under)) for c in paired]
+    ranked.extend((c.order, 1, c) for c in added.values())
+    slot = _removed_slots(delta, position, pairing.removed)
+    ranked.extend((slot[p.citation], 0, change("removed", p, None, slot[p.citation])) for p in pairing.removed)
     ranked.sort(key=lambda r: (r[0], r[1]))
     return [c for _, _, c in ranked]

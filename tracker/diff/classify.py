@@ -56,12 +56,22 @@ def masked_references(p: Paragraph) -> tuple[str, list[tuple[str, tuple[str, ...
     return re.sub("|".join(map(re.escape, written)), mask, text), found
 
 
+def masked_body(p: Paragraph) -> str:
+    """The paragraph's plain text, its references masked, without its leading marker."""
+    return _unmarked(p, masked_references(p)[0])
+
+
+def _unmarked(p: Paragraph, text: str) -> str:
+    marker = plain(p.marker)
+    return text[len(marker) :].lstrip() if marker and text.startswith(marker) else text
+
+
 def reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ...] | None:
     """``(old target, new target)`` of every changed reference when nothing else of the paragraph
-    changed (text outside the references, heading), else None."""
+    changed (words outside the references and the marker, heading), else None."""
     masked_old, refs_old = masked_references(old)
     masked_new, refs_new = masked_references(new)
-    if masked_old != masked_new or old.heading != new.heading:
+    if _unmarked(old, masked_old) != _unmarked(new, masked_new) or old.heading != new.heading:
         return None
     pairs: list[tuple[str, str]] = []
     for (a, targets_a), (b, targets_b) in zip(refs_old, refs_new, strict=True):

@@ -27,6 +27,7 @@ KIND_LEGEND = {
     "modified": "the wording changed",
     "reserved": "the paragraph was emptied and marked [Reserved]",
     "redesignated": "the paragraph moved to a new designation (old → new)",
+    "restructured": "the paragraph was split into sub-paragraphs (its old text beside the new parts)",
     "restored": "a paragraph that had been removed came back",
     "reference-only": "only a cross-reference changed (old target → new target)",
     "editorial": "punctuation, capitals or spacing only; no change in meaning",

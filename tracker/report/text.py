@@ -27,6 +27,11 @@ def change_head(c: Change) -> str:
     return head
 
 
+def _part_lines(c: Change, indent: str) -> list[str]:
+    """The new sub-paragraphs of a ``restructured`` change, one line each."""
+    return [f"{indent}+ {p.citation}: {unescape(p.new_text or '')}" for p in c.parts]
+
+
 def diff_text(result: DiffResult) -> str:
     """A diff grouped Part → section/ECCN → paragraph, counts per kind at the top."""
     lines = [f"Changes from {result.date_a} to {result.date_b}"]
@@ -57,7 +62,7 @@ def _diff_change_lines(c: Change) -> list[str]:
         lines.append(f"      {unescape(c.new_text or '')}")
     elif c.kind == "removed":
         lines.append(f"      {unescape(c.old_text or '')}")
-    return lines
+    return lines + _part_lines(c, "      ")
 
 
 def rule_label(r: Rule) -> str:
@@ -88,4 +93,4 @@ def _history_change_lines(c: Change) -> list[str]:
     """The head and the redline, else the paragraph's text (its new text, or the old one if removed)."""
     text = c.new_text if c.new_text is not None else c.old_text
     body = runs_to_text(c.redline) if c.redline else unescape(text or "")
-    return [f"  {change_head(c)}", f"      {body}"] if body else [f"  {change_head(c)}"]
+    return ([f"  {change_head(c)}", f"      {body}"] if body else [f"  {change_head(c)}"]) + _part_lines(c, "      ")

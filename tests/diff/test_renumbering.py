@@ -1,0 +1,173 @@
+"""Paragraphs matched by content, on versions derived from the real Part 740 and 3A001 XML.
+
+A renumbering is redesignations (each old → new) plus what was really added, never removed + added; with
+the conforming edits a rule makes (self-references updated) each renumbered paragraph is still one
+``redesignated`` change, carrying the reference pairs; a paragraph split into sub-paragraphs is one
+``restructured`` change. Inserting a paragraph under a free designation is exactly one ``added``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.diff.roundtrip import apply
+from tests.diff.samples import EXCERPT_3A, Z_BEFORE, merged_3a001_z, part_740_xml, replace_once
+from tests.support import ECFR_API, require
+from tracker.diff import compare
+from tracker.model import Change, Paragraph
+from tracker.parse import parse_bytes
+
+SECTION_START, SECTION_END = '<DIV8 N="740.9"', '<DIV8 N="740.10"'
+#: The first words of 740.9(b)(1)-(5) after the marker.
+B_TITLES = ("Items moving", "Items imported", "Return of foreign-origin", "Return of shipments", "Exports of firearms")
+NOTE_1 = '<HED>Note 1 to paragraph (<E T="01">b</E>)({}):'
+NEW_B = "<P>({}) <I>Aircraft parts in transit.</I> Parts of aircraft registered in Country Group B may go.</P>"
+
+
+def _in_740_9(xml: str, edit) -> str:
+    start, end = xml.index(SECTION_START), xml.index(SECTION_END)
+    return xml[:start] + edit(xml[start:end]) + xml[end:]
+
+
+def insert_b(xml: str, k: int) -> str:
+    """740.9 with a new paragraph (b)(k) and the old (b)(k)-(b)(5) renumbered (b)(k+1)-(b)(6): markers and the
+    heading of "Note 1 to paragraph (b)(5)" (its own designation), nothing else."""
+
+    def edit(s: str) -> str:
+        for n in range(5, k - 1, -1):
+            s = replace_once(s, f"<P>({n}) <I>{B_TITLES[n - 1]}", f"<P>({n + 1}) <I>{B_TITLES[n - 1]}")
+        if k <= 5:
+            s = replace_once(s, NOTE_1.format(5), NOTE_1.format(6))
+            at = f"<P>({k + 1}) <I>{B_TITLES[k - 1]}"
+            return replace_once(s, at, NEW_B.format(k) + "\n" + at)
+        at = "<NOTE>\n" + NOTE_1.format(5)
+        return replace_once(s, at, NEW_B.format(k) + "\n" + at)
+
+    return _in_740_9(xml, edit)
+
+
+def conforming(xml: str) -> str:
+    """The conforming edits of the (b)(3) insertion: 740.9's references to (b)(3)-(5) and 740.1(d)'s to (b)(3)."""
+
+    def edit(s: str) -> str:
+        s = s.replace("paragraph (b)(5)", "paragraph (b)(6)").replace("740.9(b)(5)", "740.9(b)(6)")
+        return replace_once(s, "(b)(3), (4), or (5)", "(b)(4), (5), or (6)")
+
+    return replace_once(_in_740_9(xml, edit), "&#xA7; 740.9(b)(3), are", "&#xA7; 740.9(b)(4), are")
+
+
+def _changes(old_xml: str, new_xml: str) -> tuple[list[Paragraph], list[Change]]:
+    old, new = parse_bytes(old_xml.encode()), parse_bytes(new_xml.encode())
+    changes = compare(old, new)
+    assert [(p.citation, p.text) for p in apply(old, changes) if p.kind != "ednote"] == [
+        (p.citation, p.text) for p in new if p.kind != "ednote"
+    ]
+    return old, changes
+
+
+def _moved(citation: str, k: int) -> str | None:
+    """The citation a paragraph of 740.9 has once (b)(k) is inserted, or None when it keeps its own."""
+    m = re.match(r"740\.9\(b\)\((\d)\)", citation)
+    if m is None or int(m.group(1)) < k:
+        return None
+    return f"740.9(b)({int(m.group(1)) + 1}){citation[m.end():]}"
+
+
+B3_RENUMBERED = [
+    ("added", None, "740.9(b)(3)"),
+    ("redesignated", "740.9(b)(3)", "740.9(b)(4)"),
+    ("redesignated", "740.9(b)(4)", "740.9(b)(5)"),
+    ("redesignated", "740.9(b)(4)(i)", "740.9(b)(5)(i)"),
+    ("redesignated", "740.9(b)(4)(ii)", "740.9(b)(5)(ii)"),
+    ("redesignated", "740.9(b)(5)", "740.9(b)(6)"),
+    ("redesignated", "740.9(b)(5)(i)", "740.9(b)(6)(i)"),
+    ("redesignated", "740.9(b)(5)(ii)", "740.9(b)(6)(ii)"),
+    ("redesignated", "740.9(b)(5)(iii)", "740.9(b)(6)(iii)"),
+    ("redesignated", "740.9(b)(5)(iv)", "740.9(b)(6)(iv)"),
+    ("redesignated", "740.9(b)(5)(iv)(A)", "740.9(b)(6)(iv)(A)"),
+    ("redesignated", "740.9(b)(5)(iv)(B)", "740.9(b)(6)(iv)(B)"),
+    ("redesignated", "740.9(b)(5)(iv)(C)", "740.9(b)(6)(iv)(C)"),
+    ("redesignated", "740.9(b)(5)(v)", "740.9(b)(6)(v)"),
+    ("redesignated", "740.9(b)(5) Note 1", "740.9(b)(6) Note 1"),
+]
+
+
+def test_renumbering_b_3_to_5_as_b_4_to_6_with_a_new_b_3_is_one_added_and_redesignations():
+    xml = part_740_xml()
+    _, changes = _changes(xml, insert_b(xml, 3))
+    assert [(c.kind, c.old_citation, c.citation) for c in changes] == B3_RENUMBERED
+    assert all(c.reference_pairs == () for c in changes)
+
+
+def _targets(paragraphs: list[Paragraph], citation: str) -> set[str]:
+    return {r.target for p in paragraphs if p.citation == citation for r in p.refs}
+
+
+def test_with_the_conforming_edits_each_renumbered_paragraph_is_one_redesignation_carrying_its_reference_pairs():
+    xml = part_740_xml()
+    old, changes = _changes(xml, conforming(insert_b(xml, 3)))
+    # 740.9(b) reads "other than paragraph (b)(3), (4), or (5)": reference-only once the parser extracts that list
+    b_kind = "reference-only" if "740.9(b)(4)" in _targets(old, "740.9(b)") else "modified"
+    assert [(c.kind, c.old_citation, c.citation) for c in changes] == [
+        ("reference-only", None, "740.1(d)"),
+        ("reference-only", None, "740.9(a)"),
+        (b_kind, None, "740.9(b)"),
+        *B3_RENUMBERED,
+    ]
+    pairs = {c.citation: c.reference_pairs for c in changes if c.reference_pairs}
+    assert pairs["740.1(d)"] == (("740.9(b)(3)", "740.9(b)(4)"),)
+    assert pairs["740.9(a)"] == (("740.9(b)(5)", "740.9(b)(6)"),)
+    assert pairs["740.9(b)(6)(iv)(A)"] == (("740.9(b)(5)", "740.9(b)(6)"),)  # "(15 CFR 740.9(b)(5))"
+    assert pairs["740.9(b)(6)(v)"] == (("740.9(b)(5)(iv)(B)", "740.9(b)(6)(iv)(B)"),)
+    # "This paragraph (b)(5) authorizes": its pair once the parser reads "This paragraph" at a sentence start
+    found = "740.9(b)(5)" in _targets(old, "740.9(b)(5)")
+    assert pairs.get("740.9(b)(6)") == ((("740.9(b)(5)", "740.9(b)(6)"),) if found else None)
+    redesignated = [c for c in changes if c.kind == "redesignated"]
+    assert all(c.redline for c in redesignated)  # the marker's run, and the reference's where it changed
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5, 6])
+def test_inserting_b_k_renumbers_every_later_paragraph_of_b_and_nothing_else(k):
+    xml = part_740_xml()
+    old, changes = _changes(xml, insert_b(xml, k))
+    moved = [(p.citation, _moved(p.citation, k)) for p in old if p.unit == "740.9" and _moved(p.citation, k)]
+    assert [(c.kind, c.old_citation, c.citation) for c in changes] == [
+        ("added", None, f"740.9(b)({k})"),
+        *(("redesignated", a, b) for a, b in moved),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("after", "line", "citation"),
+    [
+        ("<P>(iv) The authorization to export in paragraph (b)(1)", "<P>(v) Items in transit may not be stored.</P>",
+         "740.9(b)(1)(v)"),
+        ("<P>(C) Exports to Country Groups D:1", "<P>(D) Exports of items imported from Cuba.</P>",
+         "740.9(b)(2)(ii)(D)"),
+        ("<P>(v) In addition to the export clearance", "<P>(vi) The firearms must leave within one year.</P>",
+         "740.9(b)(5)(vi)"),
+        ("<P>(iii) <I>Authorization to retain item abroad", "<P>(iv) <I>Loss.</I> Items lost abroad are reported.</P>",
+         "740.9(a)(14)(iv)"),
+    ],
+)
+def test_inserting_a_paragraph_under_a_free_designation_is_exactly_one_added(after, line, citation):
+    xml = part_740_xml()
+    end = xml.index("\n", xml.index(after))
+    _, changes = _changes(xml, xml[:end] + "\n" + line + xml[end:])
+    assert [(c.kind, c.citation) for c in changes] == [("added", citation)]
+
+
+def test_a_paragraph_split_into_sub_paragraphs_is_one_restructuring_with_the_old_text_and_the_new_parts():
+    xml = require(ECFR_API / EXCERPT_3A.format("2026-09-01")).read_text("utf-8")
+    old, changes = _changes(merged_3a001_z(xml), xml)
+    (change,) = changes
+    assert (change.kind, change.citation) == ("restructured", "3A001.z")
+    assert change.old_text == Z_BEFORE
+    assert change.new_text.endswith("in 3A090, as follows:")
+    new = parse_bytes(xml.encode())
+    under = [p.citation for p in new if p.citation.startswith("3A001.z.")]
+    assert len(under) == 8
+    assert [(c.kind, c.citation) for c in change.parts] == [("added", c) for c in under]
+    assert change.to_dict()["parts"][0]["citation"] == under[0]

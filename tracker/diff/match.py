@@ -1,0 +1,145 @@
+"""Which old paragraph each new one continues: matched by content first, by citation last.
+
+A renumbering moves texts to new citations, so matching by citation alone pairs unrelated texts
+(the old (b)(4) with the new (b)(4), which is the old (b)(3)). :func:`match` pairs the paragraphs
+of a :class:`~tracker.model.Delta` in tiers, the strongest first, each tier greedy in a fixed order:
+
+1. the same body (text without its marker), of the same kind;
+2. the same body once the references the parser found are masked (a renumbered paragraph whose
+   self-references were updated with it: "paragraph (b)(4)" → "paragraph (b)(5)"), same unit and kind;
+3. the same citation, when the texts share :data:`EDITED` or more of their words (the paragraph edited);
+4. another citation, when the texts share :data:`SIMILAR` or more of their words (moved and edited),
+   same unit and kind;
+5. the same citation, whatever the text.
+
+Within a tier a pair at the same citation comes first, then one in the same unit, then the nearest
+in document order. Tiers 1–4 skip bodies that are empty or "[Reserved]". Word shares are difflib
+ratios over word tokens, pre-filtered by length bounds and the quick ratio; tier 4 is skipped for a
+unit with more than :data:`MAX_PAIRS` candidate pairs, so the cost stays near-linear in the
+paragraphs that differ.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from tracker.diff.classify import is_reserved, masked_body
+from tracker.model import Delta, Paragraph
+from tracker.xmltext import plain
+
+#: The share of words the texts at one citation must have in common to be the same paragraph edited (tier 3).
+EDITED = 0.5
+#: The share of words two texts at different citations must have in common to be one paragraph moved (tier 4).
+SIMILAR = 0.8
+#: Tier 4 compares at most this many (old, new) pairs within one unit and kind.
+MAX_PAIRS = 2500
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """The outcome of :func:`match`: ``pairs`` (old, new) in the new version's document order, and the
+    paragraphs left without a partner on each side."""
+
+    pairs: list[tuple[Paragraph, Paragraph]]
+    added: list[Paragraph]
+    removed: list[Paragraph]
+
+
+def _matchable(p: Paragraph) -> bool:
+    return bool(p.body) and not is_reserved(p)
+
+
+def _by_body(paragraphs: list[Paragraph], masked: bool) -> dict[tuple[str, ...], list[int]]:
+    """Indexes of the matchable paragraphs by (kind, body) — by (kind, unit, masked body) if ``masked``."""
+    out: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, p in enumerate(paragraphs):
+        if _matchable(p):
+            out[(p.kind, p.unit, masked_body(p)) if masked else (p.kind, p.body)].append(i)
+    return out
+
+
+def _equal_pairs(old: list[Paragraph], new: list[Paragraph], masked: bool) -> Iterator[tuple[int, int]]:
+    """Candidate pairs (old index, new index) of tier 1 (``masked`` False) or tier 2."""
+    olds = _by_body(old, masked)
+    for key, news in _by_body(new, masked).items():
+        for j in news:
+            for i in olds.get(key, ()):
+                yield i, j
+
+
+def _tokens(p: Paragraph) -> list[str]:
+    return plain(p.body).split()
+
+
+def _share(a: list[str], b: list[str], least: float) -> bool:
+    """Whether the token lists share ``least`` or more of their words (difflib ratio), cheap bounds first."""
+    if min(len(a), len(b)) < least * max(len(a), len(b)):
+        return False
+    m = SequenceMatcher(None, a, b, autojunk=False)
+    return m.quick_ratio() >= least and m.ratio() >= least
+
+
+def _edited_pairs(old: list[Paragraph], new: list[Paragraph]) -> Iterator[tuple[int, int]]:
+    """Candidate pairs of tier 3: one citation, :data:`EDITED` or more of the words in common."""
+    olds = {p.citation: i for i, p in enumerate(old) if _matchable(p)}
+    for j, p in enumerate(new):
+        i = olds.get(p.citation)
+        if i is not None and _matchable(p) and _share(_tokens(old[i]), _tokens(p), EDITED):
+            yield i, j
+
+
+def _similar_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool],
+                   taken_new: list[bool]) -> Iterator[tuple[int, int]]:
+    """Candidate pairs of tier 4 among the paragraphs not yet taken: same unit and kind, :data:`SIMILAR`
+    or more of the words in common."""
+    groups: dict[tuple[str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i, p in enumerate(old):
+        if not taken_old[i] and _matchable(p):
+            groups[(p.unit, p.kind)][0].append(i)
+    for j, p in enumerate(new):
+        if not taken_new[j] and _matchable(p):
+            groups[(p.unit, p.kind)][1].append(j)
+    for olds, news in groups.values():
+        if len(olds) * len(news) > MAX_PAIRS:
+            continue
+        old_tokens = {i: _tokens(old[i]) for i in olds}
+        for j in news:
+            b = _tokens(new[j])
+            yield from ((i, j) for i in olds if _share(old_tokens[i], b, SIMILAR))
+
+
+def match(delta: Delta) -> Pairing:
+    """Pair the old and new paragraphs of ``delta`` (see the module docstring); deterministic."""
+    old, new = delta.old, delta.new
+    old_at = {c: i for i, c in enumerate(delta.old_order)}
+    new_at = {c: i for i, c in enumerate(delta.new_order)}
+    old_of, new_of = [False] * len(old), [False] * len(new)
+    chosen: list[tuple[int, int]] = []
+
+    def rank(pair: tuple[int, int]) -> tuple[bool, bool, int, int, int]:
+        a, b = old[pair[0]], new[pair[1]]
+        distance = abs(old_at.get(a.citation, 0) - new_at.get(b.citation, 0))
+        return a.citation != b.citation, a.unit != b.unit, distance, pair[1], pair[0]
+
+    def take(candidates: Iterable[tuple[int, int]]) -> None:
+        for i, j in sorted(candidates, key=rank):
+            if not old_of[i] and not new_of[j]:
+                old_of[i] = new_of[j] = True
+                chosen.append((i, j))
+
+    take(_equal_pairs(old, new, masked=False))
+    take(_equal_pairs(old, new, masked=True))
+    take(_edited_pairs(old, new))
+    take(_similar_pairs(old, new, old_of, new_of))
+    olds = {p.citation: i for i, p in enumerate(old)}
+    take((olds[p.citation], j) for j, p in enumerate(new) if p.citation in olds)
+    chosen.sort(key=lambda pair: pair[1])
+    return Pairing(
+        [(old[i], new[j]) for i, j in chosen],
+        [p for p, taken in zip(new, new_of, strict=True) if not taken],
+        [p for p, taken in zip(old, old_of, strict=True) if not taken],
+    )
+
