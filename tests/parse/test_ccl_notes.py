@@ -269,11 +269,11 @@ def test_whole_real_ccl_notes_sit_under_the_one_item_they_name(part_774):
     one = [r for r in notes if len({
         m for m in _NAMED.findall(r.text) if m.startswith(f"{r.unit}.") and m in keys
     }) == 1]
-    # 260 of 470 before. The other 61 are right by the rule: the label names another level ("Note 1 to paragraph b"
+    # 260 of 470 before. The other 62 are right by the rule: the label names another level ("Note 1 to paragraph b"
     # over 0A606.b.1, "Note 3 to 0A505"), the text points elsewhere ("see 3A001.a.14"), the note belongs to a
     # License Requirements or License Exceptions block, the second item of a list is written without its ECCN
     # ("4A090.a and .b"), or the note comes before the item it names (2A001.a).
-    assert (sum(_names_its_parent(r, keys) for r in one), len(one)) == (409, 470)
+    assert (sum(_names_its_parent(r, keys) for r in one), len(one)) == (409, 471)
 
 
 def test_whole_real_ccl_license_requirements_rows_keyed_by_scope(part_774):
@@ -303,12 +303,17 @@ def test_whole_real_ccl_items_inside_a_note_element_are_items(part_774):
     for key, parent, words in [
         ("1C001.b", "1C001 Items", "b. Materials not transparent to visible light"),
         ("1C001.c", "1C001 Items", "c. Intrinsically conductive polymeric materials"),
-        ("6A002.a.3", "6A002.a", "a.3. Non-“space-qualified” “focal plane arrays”"),
+        ("6A002.a.3", "6A002.a", "a.3. Non-“space-qualified” “focal plane arrays” as follows"),
     ]:
         assert (by[key].kind, by[key].parent) == ("item", parent)
         assert by[key].text.startswith(words)
         assert not [r.citation for r in records if r.kind == "note" and words in r.text]
     assert by["1C001.b Note"].parent == "1C001.b"
+    # the italic N.B. after 6A002.a.3 inside that same NOTE element is a note of a.3 (was the field '6A002 N.B.')
+    nb = by["6A002.a.3 N.B."]
+    assert (nb.kind, nb.parent) == ("note", "6A002.a.3")
+    assert nb.text.startswith("*N.B.:* *'Microbolometer' non-“space-qualified” “focal plane arrays” are only")
+    assert "6A002 N.B." not in by
     assert by["6A002.a.3 Note 1"].text == (
         "*Note 1:* *6A002.a.3 includes photoconductive arrays and photovoltaic arrays.*"
     )

@@ -301,11 +301,25 @@ def _note(st: _State, el: etree._Element) -> None:
     the item (or block, ECCN) it follows.
 
     The eCFR sometimes leaves a NOTE open over the entry's next items (1C001.b, 6A002.a.3 on 2026-09-01): from
-    the first child that is or holds a plain item paragraph on, the children are the entry's own elements again.
+    the first child that is or holds a plain item paragraph on, the children are the entry's own elements again,
+    and the note text after such an item (6A002.a.3's "*N.B.:* *'Microbolometer' …*") a note of its own.
     """
     children = list(el)
     cut = next((i for i, c in enumerate(children) if holds_item(c)), len(children))
-    text = joined(el, children[:cut])
+    _add_note(st, joined(el, children[:cut]))
+    run: list[etree._Element] = []
+    for child in [*children[cut:], None]:
+        if child is not None and not holds_item(child):
+            run.append(child)
+            continue
+        if run:
+            _add_note(st, joined(etree.Element("NOTE"), run))
+            run = []
+        if child is not None:
+            _element(st, child)
+
+
+def _add_note(st: _State, text: str) -> None:
     words = plain(text)
     label = note_label(words)
     anchor, heading = st.note_anchor, label
@@ -314,8 +328,6 @@ def _note(st: _State, el: etree._Element) -> None:
         anchor = nearest(common_parent(targets), st.keys)
         heading = f"{label} to {', '.join(targets)}" if len(targets) > 1 else label
     st.add(f"{anchor} {label}", kind="note", parent=anchor, text=text, heading=heading)
-    for child in children[cut:]:
-        _element(st, child)
 
 
 def _cells(row: etree._Element, tags: tuple[str, ...]) -> list[str]:
