@@ -259,6 +259,20 @@ def test_inserting_an_item_before_the_real_9a012_technical_notes_adds_exactly_it
     assert _one_insertion(path, before, xml) == [("added", "9A012.a.6")]
 
 
+@pytest.mark.parametrize(
+    ("before", "xml", "key"),
+    [
+        ("<NOTE>\n<HED><I>Note:</I></HED>\n<P><I>1C001.c does not apply", "<P>c.6. Polyacetylene.</P>\n", "1C001.c.6"),
+        ("<P>a.3.a. Non-", "<NOTE><HED><I>Note 3:</I></HED><P><I>6A002.a.3 does not control toys.</I></P></NOTE>\n",
+         "6A002.a.3 Note 3"),
+    ],
+)
+def test_inserting_into_the_whole_real_part_adds_exactly_one_record(part_774, before, xml, key):
+    data, records = part_774
+    new = parse_bytes(_insert(data, before, xml), FULL_774.name)
+    assert [(c.kind, c.citation) for c in compare(records, new)] == [("added", key)]
+
+
 # --- the whole real Part 774 ---------------------------------------------------------------------------------
 
 
