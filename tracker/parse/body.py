@@ -27,28 +27,17 @@ from tracker.parse.footnotes import key_footnote, unwrap_footnotes
 from tracker.parse.keytext import short, short_heading
 from tracker.parse.lists import list_entries, party_name
 from tracker.parse.markers import Marker, resolve_levels, split_markers
+from tracker.parse.notes import label_in_text, listed_note, named_designations, note_label, numbered_notes
 from tracker.parse.records import Records
 from tracker.parse.tables import key_tables
 from tracker.xmltext import inline_text, plain
 
 _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
 _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
-#: A note's label and number; the number may stray after "to" (real 734.9: "Note to 6 paragraph (h)(2)(ii)" is Note 6,
-#: so the key holds when the eCFR puts it right).
 #: A designation that repeats its parent's: ``(A.1.)``, ``(B.2)`` (sub-item 1 of (A), 2 of (B)).
 _COMPOUND = re.compile(r"^\(([A-Z])\.(\d{1,2})\.?\)(?=\s)")
-_NOTE_NUMBER = re.compile(r"^\W*(Note|Technical Note|N\.B\.)s?\s*(?:to\s+(?=\d+\s+paragraph))?(\d+)?", re.I)
-_NOTE_LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
 _END_OF_CLAUSE = re.compile(r"^\(End of (?:clause|provision)\)$", re.I)
-#: A paragraph that opens with an emphasised note label is a note, as a NOTE element is (real Supplement No. 1 to
-#: Part 734: ``<P><E T="04">Note 1 to paragraph (b):</E> When …``).
-_NOTE_LABEL = re.compile(r"^\*{1,2}(?:Note|Technical Note|N\.B\.)s?\b[^*:]{0,80}:\*{1,2}")
-_NUMBERED_NOTE = re.compile(r"^(\d{1,2})\.\s")
-_LISTED_NOTE_TARGET = re.compile(r"\bto\s+paragraph\s+(\d{1,2})\s*:?\s*$")
-_NOTE_TARGET = re.compile(
-    r"\bto\s+paragraphs?\s+((?:\([^)\s]{1,6}\))+(?:(?:\s*,\s*|\s*,?\s*(?:and|or|through)\s+)(?:\([^)\s]{1,6}\))+)*)"
-)
 
 
 @dataclass
@@ -150,8 +139,8 @@ def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
             _designated(cur, piece)
         elif _compound(cur, piece.text):
             pass
-        elif label := _NOTE_LABEL.match(piece.text):
-            _add_note(cur, plain(label.group(0)), piece.text)
+        elif label := label_in_text(piece.text):
+            _add_note(cur, label, piece.text)
         elif not _defined_term(cur, piece.text) and piece.text:
             cur.add_text(piece.text)
 
@@ -277,7 +266,7 @@ def _clause(cur: _Cursor, extract: etree._Element) -> None:
 
 
 def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
-    """A NOTE keyed by its label under the paragraph it follows, or the one it names (``Note to paragraph (b)``).
+    """A NOTE keyed by its label under what it names (:mod:`tracker.parse.notes`), else the paragraph it follows.
 
     "Notes to paragraph (x):" that number their notes ``1.``, ``2.`` … is one record per note (``… Note 2``); a
     "Note 1 to paragraph 2:" right after such a list is a note to that list's note 2 (real 740.17(b)(2)(i)(A)).
@@ -285,8 +274,8 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
     hed = el.find("HED")
     hed_text = plain(inline_text(hed)) if hed is not None else ""
     parent = _note_parent(cur, hed_text)
-    items = _numbered_notes(el) if hed_text.lower().startswith("notes") else []
-    if len(items) > 1:
+    items = numbered_notes(el)
+    if items:
         cur.numbered = {n: cur.add(f"{parent} Note {n}", parent=parent, kind="note", text=t, heading=hed_text)
                         for n, t in items}
         return
@@ -296,55 +285,20 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
 def _add_note(cur: _Cursor, hed_text: str, text: str, parent: str | None = None) -> None:
     """One note record: ``<what it attaches to> <its label>`` (``740.10(b)(4) Note 1``)."""
     parent = parent or _note_parent(cur, hed_text)
-    m = _NOTE_NUMBER.match(hed_text)
-    label = f"{_NOTE_LABELS[m.group(1).lower()]} {m.group(2) or ''}".strip() if m else "Note"
-    cur.add(f"{parent} {label}", parent=parent, kind="note", text=text, heading=hed_text)
+    cur.add(f"{parent} {note_label(hed_text)}", parent=parent, kind="note", text=text, heading=hed_text)
 
 
 def _note_parent(cur: _Cursor, hed_text: str) -> str:
-    """What a note attaches to: the listed note it names, the paragraph it names, else where the walk is."""
-    item = _LISTED_NOTE_TARGET.search(hed_text)
+    """What a note attaches to: the listed note it names right after the list, the paragraph it names (when keyed),
+    else where the walk is."""
+    listed = listed_note(hed_text)
     last = cur.b.records[-1] if cur.b.records else None
     after_list = last is not None and bool({last.citation, last.parent} & set(cur.numbered.values()))
-    if item and after_list and item.group(1) in cur.numbered:
-        return cur.numbered[item.group(1)]
-    named = _named_paragraph(cur, hed_text)
-    return named or cur.context
-
-
-def _named_paragraph(cur: _Cursor, hed_text: str) -> str | None:
-    """The paragraph a note's heading names (``Note to paragraph (b)(4)``); for several (``… paragraphs (b)(2) and
-    (3)``, a short one continuing the first's parent), their common parent. None if that is no paragraph keyed."""
-    target = _NOTE_TARGET.search(hed_text)
-    if not target:
-        return None
-    groups = [re.findall(r"\(([^)\s]{1,6})\)", g) for g in re.findall(r"(?:\([^)\s]{1,6}\))+", target.group(1))]
-    first = groups[0]
-    full = [first[: len(first) - len(g)] + g if len(g) < len(first) else g for g in groups]
-    shared = (i for i, labels in enumerate(zip(*full, strict=False)) if len(set(labels)) > 1)
-    common = first[: next(shared, min(map(len, full)))]
-    key = cur.base + section_paragraph("", *common)
-    return key if common and key in cur.b.keys else None
-
-
-def _numbered_notes(note: etree._Element) -> list[tuple[str, str]]:
-    """The notes a NOTE numbers ``1.``, ``2.`` … in turn, each with the paragraphs after it (the heading and any
-    words before note 1 go with note 1); empty when it numbers none."""
-    items: list[tuple[str, list[str]]] = []
-    lead: list[str] = []
-    for child in note:
-        if not isinstance(child.tag, str):
-            continue
-        text = inline_text(child)
-        m = _NUMBERED_NOTE.match(plain(text)) if child.tag != "HED" else None
-        if m and m.group(1) == str(len(items) + 1):
-            items.append((m.group(1), [*lead, text]))
-            lead = []
-        elif items:
-            items[-1][1].append(text)
-        else:
-            lead.append(text)
-    return [(n, " ".join(parts)) for n, parts in items]
+    if listed and after_list and listed in cur.numbered:
+        return cur.numbered[listed]
+    named = named_designations(hed_text)
+    key = cur.base + section_paragraph("", *named) if named else None
+    return key if key and key in cur.b.keys else cur.context
 
 
 def _tables(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
