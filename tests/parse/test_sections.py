@@ -226,9 +226,10 @@ def test_the_whole_real_ccl_has_no_zero_width_characters_and_every_supplement():
     assert {r.part for r in records} == {"774"}
 
 
-#: A repeat suffix followed by further designations (``740.20(b)(2) 2(C)``): a paragraph keyed under a repeated key,
-#: which only happens when the marker levels went wrong. Row labels in brackets are words, not designations.
-_REPEAT_THEN_DESIGNATION = re.compile(r"\S \d+\(")
+#: A repeat suffix followed by further designations (``740.20(b)(2) 2(C)``), or a designation, a space and another
+#: (``… (i) (2)(ii)``): a paragraph keyed under a repeated key, which only happens when the marker levels went wrong.
+#: Row labels in brackets are words, not designations.
+_REPEAT_THEN_DESIGNATION = re.compile(r"\S \d+\(|\) \(")
 
 
 @pytest.mark.parametrize("path", REAL_XML + BULK_XML, ids=lambda p: p.name)
