@@ -91,9 +91,12 @@ class _Under:
     """Citations sorted, to find those strictly under a key (``3A001.z.1`` under ``3A001.z``) fast."""
 
     def __init__(self, citations: Iterable[str]) -> None:
-        self.sorted = sorted(citations)
+        self.citations = citations
+        self.sorted: list[str] | None = None  # sorted on first use: most diffs never ask
 
     def of(self, key: str) -> list[str]:
+        if self.sorted is None:
+            self.sorted = sorted(self.citations)
         low, high = under_range(key)
         found = self.sorted[bisect_left(self.sorted, low) : bisect_left(self.sorted, high)]
         return [c for c in found if c != key and is_under(c, key)]
@@ -102,11 +105,12 @@ class _Under:
 def _restructured(found: Change, added: dict[str, Change], new_under: _Under, old_under: _Under) -> Change:
     """``found`` as one ``restructured`` change when its paragraph had nothing under it and now has new
     sub-paragraphs (taken out of ``added``), else ``found`` unchanged."""
-    if found.old_citation or found.kind == "removed" or old_under.of(found.citation):
+    if found.old_citation or not added:
         return found
-    parts = [added.pop(c) for c in new_under.of(found.citation) if c in added and added[c].kind == "added"]
-    if not parts:
+    new_parts = [c for c in new_under.of(found.citation) if c in added and added[c].kind == "added"]
+    if not new_parts or old_under.of(found.citation):
         return found
+    parts = [added.pop(c) for c in new_parts]
     parts.sort(key=lambda c: c.order)
     return replace(found, kind="restructured", reference_pairs=(), parts=tuple(parts))
 

@@ -15,6 +15,7 @@ Kinds, in the order they are tested for a citation present on both sides:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from tracker.citations import DASHES
@@ -37,23 +38,30 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(plain(text).translate(DASHES).casefold())
 
 
-def masked_references(p: Paragraph) -> tuple[str, list[tuple[str, tuple[str, ...]]]]:
+@lru_cache(maxsize=8192)
+def masked_references(p: Paragraph) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
     """The paragraph's plain text with every reference the parser found masked, and each masked
-    occurrence in order as ``(words as written, targets)`` (one written list may name several targets)."""
+    occurrence in order as ``(words as written, targets)`` (one written list may name several targets).
+    The longest written forms are masked first ("§§ 1.1 and 1.2" before "1.2")."""
     text = plain(p.text)
     targets: dict[str, tuple[str, ...]] = {}
     for r in p.refs:
-        targets[r.text] = (*targets.get(r.text, ()), r.target)
-    if not targets:
-        return text, []
-    found: list[tuple[str, tuple[str, ...]]] = []
-
-    def mask(m: re.Match[str]) -> str:
-        found.append((m.group(0), targets[m.group(0)]))
-        return _MASK
-
-    written = sorted(targets, key=len, reverse=True)  # the longest first: "§§ 1.1 and 1.2" before "1.2"
-    return re.sub("|".join(map(re.escape, written)), mask, text), found
+        if r.text:
+            targets[r.text] = (*targets.get(r.text, ()), r.target)
+    spans: list[tuple[int, int, str]] = []
+    for written in sorted(targets, key=len, reverse=True):
+        start = text.find(written)
+        while start != -1:
+            end = start + len(written)
+            if all(end <= a or start >= b for a, b, _ in spans):
+                spans.append((start, end, written))
+            start = text.find(written, end)
+    spans.sort()
+    pieces, at = [], 0
+    for start, end, _ in spans:
+        pieces += [text[at:start], _MASK]
+        at = end
+    return "".join(pieces) + text[at:], tuple((w, targets[w]) for _, _, w in spans)
 
 
 def masked_body(p: Paragraph) -> str:

@@ -7,13 +7,14 @@ of a :class:`~tracker.model.Delta` in tiers, the strongest first, each tier gree
 1. the same body (text without its marker), of the same kind;
 2. the same body once the references the parser found are masked (a renumbered paragraph whose
    self-references were updated with it: "paragraph (b)(4)" → "paragraph (b)(5)"), same unit and kind;
-3. the same citation, when the texts share :data:`EDITED` or more of their words (the paragraph edited);
+3. the same citation, when the texts share :data:`EDITED` or more of their words, in any order (the
+   paragraph edited);
 4. another citation, when the texts share :data:`SIMILAR` or more of their words (moved and edited),
    same unit and kind;
 5. the same citation, whatever the text.
 
 Within a tier a pair at the same citation comes first, then one in the same unit, then the nearest
-in document order. Tiers 1–4 skip bodies that are empty or "[Reserved]". Word shares are difflib
+in document order (``Paragraph.order``). Tiers 1–4 skip bodies that are empty or "[Reserved]". Word shares are difflib
 ratios over word tokens, pre-filtered by length bounds and the quick ratio; tier 4 is skipped for a
 unit with more than :data:`MAX_PAIRS` candidate pairs, so the cost stays near-linear in the
 paragraphs that differ.
@@ -25,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from tracker.diff.classify import is_reserved, masked_body
 from tracker.model import Delta, Paragraph
@@ -70,24 +72,26 @@ def _equal_pairs(old: list[Paragraph], new: list[Paragraph], masked: bool) -> It
                 yield i, j
 
 
-def _tokens(p: Paragraph) -> list[str]:
-    return plain(p.body).split()
+@lru_cache(maxsize=8192)
+def _tokens(p: Paragraph) -> tuple[str, ...]:
+    return tuple(plain(p.body).split())
 
 
-def _share(a: list[str], b: list[str], least: float) -> bool:
-    """Whether the token lists share ``least`` or more of their words (difflib ratio), cheap bounds first."""
+def _share(a: tuple[str, ...], b: tuple[str, ...], least: float, *, in_order: bool = True) -> bool:
+    """Whether the token lists share ``least`` or more of their words (difflib ratio: in order, else as
+    bags of words), cheap bounds first."""
     if min(len(a), len(b)) < least * max(len(a), len(b)):
         return False
     m = SequenceMatcher(None, a, b, autojunk=False)
-    return m.quick_ratio() >= least and m.ratio() >= least
+    return m.quick_ratio() >= least and (not in_order or m.ratio() >= least)
 
 
 def _edited_pairs(old: list[Paragraph], new: list[Paragraph]) -> Iterator[tuple[int, int]]:
-    """Candidate pairs of tier 3: one citation, :data:`EDITED` or more of the words in common."""
+    """Candidate pairs of tier 3: one citation, :data:`EDITED` or more of the words in common (as bags)."""
     olds = {p.citation: i for i, p in enumerate(old) if _matchable(p)}
     for j, p in enumerate(new):
         i = olds.get(p.citation)
-        if i is not None and _matchable(p) and _share(_tokens(old[i]), _tokens(p), EDITED):
+        if i is not None and _matchable(p) and _share(_tokens(old[i]), _tokens(p), EDITED, in_order=False):
             yield i, j
 
 
@@ -114,15 +118,12 @@ def _similar_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[b
 def match(delta: Delta) -> Pairing:
     """Pair the old and new paragraphs of ``delta`` (see the module docstring); deterministic."""
     old, new = delta.old, delta.new
-    old_at = {c: i for i, c in enumerate(delta.old_order)}
-    new_at = {c: i for i, c in enumerate(delta.new_order)}
     old_of, new_of = [False] * len(old), [False] * len(new)
     chosen: list[tuple[int, int]] = []
 
     def rank(pair: tuple[int, int]) -> tuple[bool, bool, int, int, int]:
         a, b = old[pair[0]], new[pair[1]]
-        distance = abs(old_at.get(a.citation, 0) - new_at.get(b.citation, 0))
-        return a.citation != b.citation, a.unit != b.unit, distance, pair[1], pair[0]
+        return a.citation != b.citation, a.unit != b.unit, abs(a.order - b.order), pair[1], pair[0]
 
     def take(candidates: Iterable[tuple[int, int]]) -> None:
         for i, j in sorted(candidates, key=rank):
