@@ -57,12 +57,21 @@ class Reference:
     ``target`` is the normalised citation it points at (``740.10(a)(2)(iv)``, ``3B001.j``,
     ``Country Group E:1``, ``Supplement No. 1 to Part 740``, ``Part 744``); ``kind`` is one of
     ``section``, ``eccn``, ``country-group``, ``supplement``, ``part``, ``external``;
-    ``text`` is the words as written.
+    ``text`` is the words as written (the whole list or range for each target it names).
+    ``through`` is set when the reference opens a range ("paragraphs (b)(1) through (8)": ``740.19(b)(1)``
+    through ``740.19(b)(8)``); the range's end is also a reference of its own. Which citations lie between
+    depends on what exists: :func:`tracker.parse.refs.expand` reads a range against a set of keys.
     """
 
     target: str
     kind: ReferenceKind
     text: str
+    through: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        """``target``, ``kind``, ``text``, and ``through`` only when the reference opens a range."""
+        d = {"target": self.target, "kind": self.kind, "text": self.text}
+        return d if self.through is None else {**d, "through": self.through}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +110,7 @@ class Paragraph:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["sha256"] = self.sha256
-        d["refs"] = [asdict(r) for r in self.refs]
+        d["refs"] = [r.to_dict() for r in self.refs]
         return d
 
 

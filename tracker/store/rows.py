@@ -24,8 +24,10 @@ def in_force(alias: str = "") -> str:
 
 
 def refs_json(refs: tuple[Reference, ...]) -> str:
-    """References as stored in ``texts.refs``: ``[[target, kind, written], …]``."""
-    return json.dumps([[r.target, r.kind, r.text] for r in refs], ensure_ascii=False)
+    """References as stored in ``texts.refs``: ``[[target, kind, written], …]``; a reference that opens a range
+    has its end as a fourth item (``[target, kind, written, through]``), so rows stored before ranges read alike."""
+    rows = [[r.target, r.kind, r.text] + ([r.through] if r.through else []) for r in refs]
+    return json.dumps(rows, ensure_ascii=False)
 
 
 def refs_load(raw: str) -> tuple[Reference, ...]:
