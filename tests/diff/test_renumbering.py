@@ -15,9 +15,10 @@ import pytest
 from tests.diff.roundtrip import apply
 from tests.diff.samples import EXCERPT_3A, Z_BEFORE, merged_3a001_z, part_740_xml, replace_once
 from tests.support import ECFR_API, require
-from tracker.diff import compare
+from tracker.diff import compare, diff_dates
 from tracker.model import Change, Paragraph
 from tracker.parse import parse_bytes
+from tracker.store import Store
 
 SECTION_START, SECTION_END = '<DIV8 N="740.9"', '<DIV8 N="740.10"'
 #: The first words of 740.9(b)(1)-(5) after the marker.
@@ -171,3 +172,12 @@ def test_a_paragraph_split_into_sub_paragraphs_is_one_restructuring_with_the_old
     assert len(under) == 8
     assert [(c.kind, c.citation) for c in change.parts] == [("added", c) for c in under]
     assert change.to_dict()["parts"][0]["citation"] == under[0]
+
+
+def test_the_renumbering_diffed_between_stored_dates_is_the_same_as_comparing_the_versions():
+    xml = part_740_xml()
+    old, new = parse_bytes(xml.encode()), parse_bytes(conforming(insert_b(xml, 3)).encode())
+    store = Store(":memory:")
+    for day, paragraphs in (("2026-09-01", old), ("2026-10-01", new)):
+        store.ingest(paragraphs, part="740", date=day, source=day, sha256=day, size=1)
+    assert diff_dates(store, "2026-09-01", "2026-10-01").changes == compare(old, new)
