@@ -9,10 +9,13 @@ from tests.diff.samples import EXCERPT_3A, merged_3a001_z
 from tests.report.sample import april_2024_report
 from tests.support import ECFR_API, require
 from tracker.diff import DiffResult, compare
+from tracker.history import history
 from tracker.parse import parse_bytes
 from tracker.report.data import KIND_LEGEND
+from tracker.report.history_pages import write_history_pages
 from tracker.report.render import render_html, render_json, render_text
 from tracker.report.text import diff_text
+from tracker.store import Store
 
 
 def _split():
@@ -51,3 +54,16 @@ def test_json_report_carries_the_parts_as_added_changes():
     assert (c["kind"], c["citation"], c["old_text"]) == ("restructured", "3A001.z", change.old_text)
     assert [(p["kind"], p["citation"]) for p in c["parts"]] == [("added", p.citation) for p in change.parts]
     assert data["summary"]["by_kind"] == {"restructured": 1}
+
+
+def test_history_page_shows_the_restructuring_with_its_parts(tmp_path):
+    xml = require(ECFR_API / EXCERPT_3A.format("2026-09-01")).read_text("utf-8")
+    store = Store(":memory:")
+    for day, text in (("2026-06-25", merged_3a001_z(xml)), ("2026-09-01", xml)):
+        store.ingest(parse_bytes(text.encode()), part="774", date=day, source=day, sha256=day, size=1)
+    (entry,) = history(store, "3A001").entries
+    assert [(c.kind, c.citation, len(c.parts)) for c in entry.changes] == [("restructured", "3A001.z", 8)]
+    write_history_pages(store, tmp_path, ["3A001"])
+    page = (tmp_path / "eccn" / "3A001.html").read_text(encoding="utf-8")
+    assert "<strong>3A001.z</strong> <span class=\"kind\">restructured</span>" in page
+    assert all(f'<p class="redline">{p.citation} <ins>' in page for p in entry.changes[0].parts)
