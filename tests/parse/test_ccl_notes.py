@@ -66,6 +66,8 @@ def _names_its_parent(r: Paragraph, keys: set[str]) -> bool:
         ("Technical Notes: 1. For the purposes of 1C008.a.2 thermoplastic materials, 1C008.a.4 materials, and "
          "1C008.f materials, the 'glass transition temperature'", "1C008", ("1C008.a.2", "1C008.a.4", "1C008.f")),
         ("Technical Note: For the purposes of 7A003.b, this entry refers to systems", "7A003", ("7A003.b",)),
+        ("Note 1: The control status of a transistor in 3A001.b.3.a through 3A001.b.3.e, whose", "3A001",
+         ("3A001.b.3.a", "3A001.b.3.e")),
         # pointers elsewhere, other entries, the second sentence, a paragraph of a note: nothing named
         ("N.B.: For waveform digitizers and transient recorders, see 3A002.h.", "3A002", ()),
         ("N.B.: See 3A901 for integrated circuits.", "3A001", ()),
@@ -146,8 +148,13 @@ def test_real_3a001_notes_sit_under_the_item_they_name(excerpt):
     assert excerpt["3A001.b.11 Technical Note"].parent == "3A001.b.11"  # after b.11.g, "For the purposes of 3A001.b.11"
     notes = [r for r in excerpt.values() if r.kind == "note" and r.unit == "3A001"]
     keys = set(excerpt)
-    # 14 of 53 before; the other 12 name nothing as their subject (N.B. pointers "see 3A001.a.7", "[Reserved]")
-    assert (sum(_names_its_parent(r, keys) for r in notes), len(notes)) == (41, 53)
+    # 14 of 53 before; 12 name nothing as their subject (N.B. pointers "see 3A001.a.7", "[Reserved]"), 3 a range
+    assert (sum(_names_its_parent(r, keys) for r in notes), len(notes)) == (38, 53)
+    ranged = excerpt["3A001.b.2 Note 2"]  # "… as defined by 3A001.b.2.a through 3A001.b.2.h …", after b.2.h
+    assert (ranged.parent, ranged.heading) == ("3A001.b.2", "Note 2 to 3A001.b.2.a, 3A001.b.2.h")
+    assert [k for k in excerpt if k.startswith(("3A001.b.3 Note", "3A001.b.4 Note"))] == [
+        "3A001.b.3 Note 1", "3A001.b.3 Note 2", "3A001.b.4 Note 2",
+    ]
 
 
 def test_a_note_naming_several_items_sits_under_their_parent_and_records_them(excerpt):

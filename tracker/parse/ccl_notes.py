@@ -45,8 +45,11 @@ _SEE = re.compile(r"\b(?:[Ss]ee|[Ss]ee also|[Cc]f\.)\s+(?:ECCNs?\s+)?$")
 # The label names a paragraph of a note, not an item: "Technical Note to paragraph a.2 of Note 2:"
 _OF_NOTE = re.compile(r"\s+of\s+(?:the\s+)?Note\b")
 _TO_NOTE_PARAGRAPH = re.compile(r"\s*(?P<p>to\s+paragraphs?\s+[^:]{1,20}?\s+of\s+(?:the\s+)?Note\s+\d+)\s*:")
-# What joins the targets of a list: "3A090.a and 3A090.b", "0A506.a and .b", "a, c, and d", "paragraphs a and b".
-_SEP = re.compile(r"\s*(?:,\s*(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or)\s+)(?:paragraphs?\s+|ECCNs?\s+)?")
+# What joins the targets of a list: "3A090.a and 3A090.b", "0A506.a and .b", "a, c, and d", "paragraphs a and b",
+# and the ends of a range: "3A001.b.2.a through 3A001.b.2.h".
+_SEP = re.compile(
+    r"\s*(?:,\s*(?:and/or\s+|and\s+|or\s+)?|\s+(?:and/or|and|or|through|to)\s+)(?:paragraphs?\s+|ECCNs?\s+)?"
+)
 # Up to two words before a separator ("1C008.a.2 thermoplastic materials, 1C008.a.4 materials, and 1C008.f").
 _GAP = re.compile(r"(?:\s+[^\s,;:.]+){1,2}(?=\s*,|\s+(?:and|or)\s)")
 _LABEL_TO = re.compile(r"\s*(?:to|for)\s+(?:the\s+)?(?P<p>paragraphs?\s+)?(?:ECCNs?\s+)?")
