@@ -83,6 +83,20 @@ def test_an_eccn_item_moved_from_a_to_b_is_redesignated_like_a_paragraph():
     assert [(c.kind, c.citation, c.old_citation) for c in changes] == [("redesignated", "3A090.b", "3A090.a")]
 
 
+def test_texts_of_one_template_told_apart_by_their_references_keep_their_keys():
+    def item(citation: str, target: str):
+        text = f"{citation[-1]}. Software that is described in {target} and that also meets ECCN 3A090."
+        return para(citation, text, kind="item", unit="5D002", part="774")
+
+    old = [item("5D002.z.1", "5D002.a.1"), item("5D002.z.2", "5D002.a.2")]
+    new = [item("5D002.z.1", "5D002.a.3"), item("5D002.z.2", "5D002.b")]
+    changes = compare(numbered(old), numbered(new))
+    assert [(c.kind, c.old_citation, c.citation, c.reference_pairs) for c in changes] == [
+        ("reference-only", None, "5D002.z.1", (("5D002.a.1", "5D002.a.3"),)),
+        ("reference-only", None, "5D002.z.2", (("5D002.a.2", "5D002.b"),)),
+    ]  # masked, all four read alike: no move is inferred from them
+
+
 def test_a_citation_present_at_an_earlier_date_comes_back_restored():
     change = _one([A, C], [A, B, C], earlier={B.citation: B.text})
     assert (change.kind, change.citation, change.old_text, change.new_text) == ("restored", "1.1(b)", B.text, B.text)

@@ -6,15 +6,18 @@ of a :class:`~tracker.model.Delta` in tiers, the strongest first, each tier gree
 
 1. the same body (text without its marker), of the same kind;
 2. the same body once the references the parser found are masked (a renumbered paragraph whose
-   self-references were updated with it: "paragraph (b)(4)" → "paragraph (b)(5)"), same unit and kind;
+   self-references were updated with it: "paragraph (b)(4)" → "paragraph (b)(5)"), same unit and kind,
+   when no other paragraph of either side has that masked body;
 3. the same citation, when the texts share :data:`EDITED` or more of their words, in any order (the
    paragraph edited);
-4. another citation, when the texts share :data:`SIMILAR` or more of their words (moved and edited),
-   same unit and kind;
+4. another citation, when the texts share :data:`SIMILAR` or more of their words (moved and edited) and
+   differ in more than their references, same unit and kind, when neither has another such candidate;
 5. the same citation, whatever the text.
 
-Within a tier a pair at the same citation comes first, then one in the same unit, then the nearest
-in document order (``Paragraph.order``). Tiers 1–4 skip bodies that are empty or "[Reserved]". Word shares are difflib
+Texts of one template told apart only by their references ("Software described in 5D002.a.1 …",
+"… in 5D002.b …") are thus never matched across citations by tiers 2 and 4. Within a tier a pair at
+the same citation comes first, then one in the same unit, then the nearest in document order
+(``Paragraph.order``). Tiers 1–4 skip bodies that are empty or "[Reserved]". Word shares are difflib
 ratios over word tokens, pre-filtered by length bounds and the quick ratio; tier 4 is skipped for a
 unit with more than :data:`MAX_PAIRS` candidate pairs, so the cost stays near-linear in the
 paragraphs that differ.
@@ -22,7 +25,7 @@ paragraphs that differ.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -54,19 +57,24 @@ def _matchable(p: Paragraph) -> bool:
     return bool(p.body) and not is_reserved(p)
 
 
-def _by_body(paragraphs: list[Paragraph], masked: bool) -> dict[tuple[str, ...], list[int]]:
-    """Indexes of the matchable paragraphs by (kind, body) — by (kind, unit, masked body) if ``masked``."""
+def _by_body(paragraphs: list[Paragraph], taken: list[bool], masked: bool) -> dict[tuple[str, ...], list[int]]:
+    """Indexes of the matchable paragraphs not taken, by (kind, body) — by (kind, unit, masked body) if
+    ``masked``."""
     out: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, p in enumerate(paragraphs):
-        if _matchable(p):
+        if not taken[i] and _matchable(p):
             out[(p.kind, p.unit, masked_body(p)) if masked else (p.kind, p.body)].append(i)
     return out
 
 
-def _equal_pairs(old: list[Paragraph], new: list[Paragraph], masked: bool) -> Iterator[tuple[int, int]]:
-    """Candidate pairs (old index, new index) of tier 1 (``masked`` False) or tier 2."""
-    olds = _by_body(old, masked)
-    for key, news in _by_body(new, masked).items():
+def _equal_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool], taken_new: list[bool],
+                 masked: bool) -> Iterator[tuple[int, int]]:
+    """Candidate pairs (old index, new index) of tier 1 (``masked`` False) or tier 2. A masked body that more
+    than one paragraph of a side has (texts of one template, told apart only by their references) pairs none."""
+    olds = _by_body(old, taken_old, masked)
+    for key, news in _by_body(new, taken_new, masked).items():
+        if masked and (len(news) > 1 or len(olds.get(key, ())) > 1):
+            continue
         for j in news:
             for i in olds.get(key, ()):
                 yield i, j
@@ -107,12 +115,21 @@ def _similar_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[b
         if not taken_new[j] and _matchable(p):
             groups[(p.unit, p.kind)][1].append(j)
     for olds, news in groups.values():
-        if len(olds) * len(news) > MAX_PAIRS:
-            continue
-        old_tokens = {i: _tokens(old[i]) for i in olds}
-        for j in news:
-            b = _tokens(new[j])
-            yield from ((i, j) for i in olds if _share(old_tokens[i], b, SIMILAR))
+        if len(olds) * len(news) <= MAX_PAIRS:
+            similar = [(i, j) for j in news for i in olds if _moved_and_edited(old[i], new[j])]
+            yield from _unique(similar)
+
+
+def _moved_and_edited(a: Paragraph, b: Paragraph) -> bool:
+    """Similar words, and not only their references told apart (that is tier 2's, which found it ambiguous)."""
+    return _share(_tokens(a), _tokens(b), SIMILAR) and masked_body(a) != masked_body(b)
+
+
+def _unique(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pairs whose old and new paragraph have no other candidate (similar texts of one template are
+    ambiguous: none of them is a move)."""
+    olds, news = Counter(i for i, _ in pairs), Counter(j for _, j in pairs)
+    return [(i, j) for i, j in pairs if olds[i] == 1 and news[j] == 1]
 
 
 def match(delta: Delta) -> Pairing:
@@ -131,8 +148,8 @@ def match(delta: Delta) -> Pairing:
                 old_of[i] = new_of[j] = True
                 chosen.append((i, j))
 
-    take(_equal_pairs(old, new, masked=False))
-    take(_equal_pairs(old, new, masked=True))
+    take(_equal_pairs(old, new, old_of, new_of, masked=False))
+    take(_equal_pairs(old, new, old_of, new_of, masked=True))
     take(_edited_pairs(old, new))
     take(_similar_pairs(old, new, old_of, new_of))
     olds = {p.citation: i for i, p in enumerate(old)}
