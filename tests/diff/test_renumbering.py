@@ -140,6 +140,36 @@ def test_inserting_b_k_renumbers_every_later_paragraph_of_b_and_nothing_else(k):
     ]
 
 
+def remove_b(xml: str, k: int) -> str:
+    """740.9 without (b)(k) and what is under it (Note 1 to paragraph (b)(5) with (b)(5)), and (b)(k+1)-(b)(5)
+    renumbered (b)(k)-(b)(4): markers and the heading of Note 1, nothing else."""
+
+    def edit(s: str) -> str:
+        start = s.index(f"<P>({k}) <I>{B_TITLES[k - 1]}")
+        end = s.index(f"<P>({k + 1}) <I>{B_TITLES[k]}") if k < 5 else s.index("</NOTE>", s.index(NOTE_1.format(5))) + 8
+        s = s[:start] + s[end:]
+        for n in range(k + 1, 6):
+            s = replace_once(s, f"<P>({n}) <I>{B_TITLES[n - 1]}", f"<P>({n - 1}) <I>{B_TITLES[n - 1]}")
+        return replace_once(s, NOTE_1.format(5), NOTE_1.format(4)) if k < 5 else s
+
+    return _in_740_9(xml, edit)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 4, 5])
+def test_removing_b_k_is_its_removals_and_every_later_paragraph_of_b_redesignated(k):
+    xml = part_740_xml()
+    old, changes = _changes(xml, remove_b(xml, k))
+    under_k = re.compile(rf"740\.9\(b\)\({k}\)(?![\d])")
+    gone = [p.citation for p in old if under_k.match(p.citation)]
+    moved = []
+    for p in old:
+        m = re.match(r"740\.9\(b\)\((\d)\)", p.citation)
+        if m and int(m.group(1)) > k:
+            moved.append((p.citation, f"740.9(b)({int(m.group(1)) - 1}){p.citation[m.end():]}"))
+    assert [(c.kind, c.old_citation, c.citation) for c in changes] == [
+        *(("removed", None, c) for c in gone), *(("redesignated", a, b) for a, b in moved)]
+
+
 @pytest.mark.parametrize(
     ("after", "line", "citation"),
     [

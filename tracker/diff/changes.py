@@ -115,17 +115,21 @@ def _restructured(found: Change, added: dict[str, Change], new_under: _Under, ol
     return replace(found, kind="restructured", reference_pairs=(), parts=tuple(parts))
 
 
-def _removed_slots(delta: Delta, position: Mapping[str, int], removed: list[Paragraph]) -> dict[str, int]:
-    """Where each removed paragraph stands: just after the last paragraph before it that is also in the new
-    version (at its citation, if a paragraph that continues another one holds it now)."""
+def _removed_slots(delta: Delta, position: Mapping[str, int], removed: list[Paragraph],
+                   continued: Mapping[str, str]) -> dict[str, int]:
+    """Where each removed paragraph stands: just after the new place of the last paragraph before it that
+    continues in the new version (unchanged, or ``continued`` under the new citation it maps to)."""
+    changed = {p.citation for p in delta.old}
     at, wanted, slot = 0, {p.citation for p in removed}, {}
     for citation in delta.old_order if removed else ():
         if citation in wanted:
-            slot[citation] = position.get(citation, at)
+            slot[citation] = at
             if len(slot) == len(wanted):
                 break
-        if citation in position:
-            at = position[citation] + 1
+            continue
+        now = continued.get(citation, "") if citation in changed else citation
+        if now in position:
+            at = position[now] + 1
     return slot
 
 
@@ -144,7 +148,8 @@ def compare_delta(delta: Delta, earlier: Mapping[str, str], *, old_keys: Iterabl
     paired = [c for c in (_paired(a, b, position[b.citation]) for a, b in pairing.pairs) if c is not None]
     ranked = [(c.order, 1, _restructured(c, added, new_under, old_under)) for c in paired]
     ranked.extend((c.order, 1, c) for c in added.values())
-    slot = _removed_slots(delta, position, pairing.removed)
+    continued = {a.citation: b.citation for a, b in pairing.pairs}
+    slot = _removed_slots(delta, position, pairing.removed, continued)
     ranked.extend((slot[p.citation], 0, change("removed", p, None, slot[p.citation])) for p in pairing.removed)
     ranked.sort(key=lambda r: (r[0], r[1]))
     return [c for _, _, c in ranked]
