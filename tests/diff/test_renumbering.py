@@ -68,12 +68,13 @@ def _changes(old_xml: str, new_xml: str) -> tuple[list[Paragraph], list[Change]]
     return old, changes
 
 
-def _moved(citation: str, k: int) -> str | None:
-    """The citation a paragraph of 740.9 has once (b)(k) is inserted, or None when it keeps its own."""
+def _renumbered(citation: str, first: int, by: int) -> str | None:
+    """The citation a paragraph of 740.9 has once (b)(first) and the paragraphs after it move ``by`` places, or
+    None when it keeps its own."""
     m = re.match(r"740\.9\(b\)\((\d)\)", citation)
-    if m is None or int(m.group(1)) < k:
+    if m is None or int(m.group(1)) < first:
         return None
-    return f"740.9(b)({int(m.group(1)) + 1}){citation[m.end():]}"
+    return f"740.9(b)({int(m.group(1)) + by}){citation[m.end():]}"
 
 
 B3_RENUMBERED = [
@@ -133,7 +134,7 @@ def test_with_the_conforming_edits_each_renumbered_paragraph_is_one_redesignatio
 def test_inserting_b_k_renumbers_every_later_paragraph_of_b_and_nothing_else(k):
     xml = part_740_xml()
     old, changes = _changes(xml, insert_b(xml, k))
-    moved = [(p.citation, _moved(p.citation, k)) for p in old if p.unit == "740.9" and _moved(p.citation, k)]
+    moved = [(p.citation, _renumbered(p.citation, k, 1)) for p in old if _renumbered(p.citation, k, 1)]
     assert [(c.kind, c.old_citation, c.citation) for c in changes] == [
         ("added", None, f"740.9(b)({k})"),
         *(("redesignated", a, b) for a, b in moved),
@@ -161,11 +162,7 @@ def test_removing_b_k_is_its_removals_and_every_later_paragraph_of_b_redesignate
     old, changes = _changes(xml, remove_b(xml, k))
     under_k = re.compile(rf"740\.9\(b\)\({k}\)(?![\d])")
     gone = [p.citation for p in old if under_k.match(p.citation)]
-    moved = []
-    for p in old:
-        m = re.match(r"740\.9\(b\)\((\d)\)", p.citation)
-        if m and int(m.group(1)) > k:
-            moved.append((p.citation, f"740.9(b)({int(m.group(1)) - 1}){p.citation[m.end():]}"))
+    moved = [(p.citation, _renumbered(p.citation, k + 1, -1)) for p in old if _renumbered(p.citation, k + 1, -1)]
     assert [(c.kind, c.old_citation, c.citation) for c in changes] == [
         *(("removed", None, c) for c in gone), *(("redesignated", a, b) for a, b in moved)]
 
