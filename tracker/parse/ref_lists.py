@@ -68,7 +68,7 @@ def _kinds(label: str) -> frozenset[str]:
 
 def can_be_top_level(label: str) -> bool:
     """True for a label a section's first level can have: a letter, once or twice (``b``, ``i``, ``aa``)."""
-    return "letter" in _kinds(label)
+    return _DOUBLED.fullmatch(label) is not None
 
 
 def carry_designations(prev: tuple[str, ...], item: tuple[str, ...]) -> tuple[str, ...]:

@@ -86,6 +86,8 @@ _OF = re.compile(
 )
 _OF_OTHER = re.compile(r"\s+of\s")
 _SENTENCE_END = re.compile(r"[.;]\s+(?=[A-Z(])")
+#: How far back a sentence is read for another unit's name (characters).
+_SENTENCE_MAX = 400
 
 
 _Where = tuple[int, Callable[[Link], str], ReferenceKind]
@@ -95,8 +97,9 @@ def _after_other_unit(s: str, pos: int) -> bool:
     """True when the sentence before ``pos`` names another section, supplement or CFR unit: a bare "paragraph (w)"
     there is that unit's ("see supplement no. 2 to part 748, paragraph (w)"; "§ 740.15(b) (… excluding
     paragraph (b)(2)(ii))")."""
-    starts = [m.end() for m in _SENTENCE_END.finditer(s, 0, pos)]
-    sentence = s[starts[-1] if starts else 0 : pos]
+    window = max(0, pos - _SENTENCE_MAX)
+    starts = [m.end() for m in _SENTENCE_END.finditer(s, window, pos)]
+    sentence = s[starts[-1] if starts else window : pos]
     return "§" in sentence or "upplement" in sentence or "CFR" in sentence
 
 
