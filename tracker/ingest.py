@@ -72,7 +72,8 @@ def ingest_file(
     """Parse an eCFR XML file and ingest it; part/date default to the snapshot layout.
 
     A file that holds only part of the Part (a section or supplement, no Part root) is refused
-    unless ``excerpt`` says so; ``accept_suspect`` passes the plausibility gate. Raises
+    unless ``excerpt`` says so. A file whose own comments say text was omitted (:func:`says_excerpt`) is stored
+    as an excerpt, still judged by the plausibility gate; ``accept_suspect`` passes the gate. Raises
     :class:`tracker.xmltext.ParseError` for malformed XML, :class:`StoreError` when part or
     date cannot be known, the file is over the size limit (checked before reading) or an unmarked
     excerpt, or the version conflicts with a stored one (:class:`SuspectVersionError` for the gate).
@@ -90,12 +91,28 @@ def ingest_file(
     if known and known.sha256 == digest:
         return False  # stored from these very bytes: nothing to parse
     paragraphs = parse_bytes(data, str(p))
-    if not excerpt:
+    detected = not excerpt and says_excerpt(data)
+    if not (excerpt or detected):
         _refuse_unmarked_excerpt(paragraphs, part, str(p))
     return store.ingest(
         paragraphs, part=part, date=date, source=str(p), sha256=digest, size=len(data),
-        excerpt=excerpt, accept_suspect=accept_suspect,
+        excerpt=excerpt or detected, accept_suspect=accept_suspect, judge_excerpt=detected,
     )
+
+
+_EXCERPT_NOTE = re.compile(rb"<!--(?:(?!-->).)*?\b(?:excerpt|omitted|elided|truncated|not a complete)\b", re.S | re.I)
+
+
+def says_excerpt(data: bytes) -> bool:
+    """True for XML whose own comments say text was left out: the eCFR's responses carry no comments, so one
+    saying "omitted" or "EXCERPT" was written by whoever cut the file.
+
+    >>> says_excerpt(b"<DIV5><!-- EXCERPT: entries between 3A001 and 3A090 are omitted here. --></DIV5>")
+    True
+    >>> says_excerpt(b"<DIV5><!-- fetched 2024-04-04 --><P>(a) omitted words</P></DIV5>")
+    False
+    """
+    return _EXCERPT_NOTE.search(data) is not None
 
 
 def _refuse_unmarked_excerpt(paragraphs: list[Paragraph], part: str, source: str) -> None:

@@ -32,6 +32,7 @@ from tracker.citations import (
     range_key,
 )
 from tracker.model import Paragraph, Reference
+from tracker.parse.refs import expand
 from tracker.ref_history import marked
 from tracker.store import Store
 
@@ -172,6 +173,13 @@ class Catalog:
         if found is not None:
             return found
         return self._missing(ref, citing, held, part)
+
+    def span(self, ref: Reference) -> str:
+        """What a range reference takes in, read against the keys of its Part (its end is a reference of its own)."""
+        part = part_of(ref.target)
+        held = self.parts.get(part) if part else None
+        found = expand(ref, held.keys if held else frozenset())
+        return f"a range through {ref.through}: {len(found.targets)} citation(s) exist in it"
 
     def _missing(self, ref: Reference, citing: Paragraph, held: PartVersion, part: str) -> tuple[Status, str]:
         cue = marked(citing.text, ref.text)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tracker.citations import is_under, normalise_key, part_of, part_sort_key
+from tracker.citations import Citation, is_under, normalise_key, part_of, part_sort_key, range_members
 from tracker.model import Paragraph, Reference, ReferenceKind
 from tracker.ref_status import STATUSES, Catalog, Status
 from tracker.store import Ref, Store
@@ -61,13 +61,30 @@ def versions_on(store: Store, date: str | None) -> dict[str, str]:
 
 
 def refs_to(store: Store, citation: str, *, on: str | None = None) -> list[Ref]:
-    """References in force on ``on`` (latest versions when None) to ``citation`` or anything under it."""
+    """References in force on ``on`` (latest versions when None) to ``citation`` or anything under it, and the
+    ranges that take it in ("paragraphs (b)(1) through (8)" refers to ``(b)(5)`` too)."""
     citation = normalise_key(citation)
     out: list[Ref] = []
     for part, version in versions_on(store, on).items():
         found = store.refs_on(part, version, citation)
         out.extend(r for r in found if is_under(r.target, citation))
-    return sorted(out, key=lambda r: (part_sort_key(r.part), r.from_citation, r.target))
+        out.extend(_ranges_over(store, part, version, citation))
+    return sorted(set(out), key=lambda r: (part_sort_key(r.part), r.from_citation, r.target))
+
+
+def _ranges_over(store: Store, part: str, version: str, citation: str) -> list[Ref]:
+    """The range references made in ``part`` whose span holds ``citation`` (their stored rows, by start)."""
+    cited = Citation.parse(citation)
+    if cited is None or cited.kind not in ("eccn", "section"):
+        return []
+    siblings = str(Citation(cited.kind, cited.base, cited.path[:-1])) if cited.path else citation[:2]
+    starts = [r for r in store.refs_on(part, version, siblings) if r.target != citation]
+    if not starts:
+        return []
+    citing = {r.from_citation for r in starts}
+    opened = {(p.citation, ref.target) for p in store.paragraphs_on(part, version) if p.citation in citing
+              for ref in p.refs if ref.through and citation in (range_members(ref.target, ref.through) or ())}
+    return [r for r in starts if (r.from_citation, r.target) in opened]
 
 
 def check_refs(store: Store, on: str | None = None, *, parts: list[str] | None = None) -> list[RefCheck]:
@@ -83,6 +100,8 @@ def check_refs(store: Store, on: str | None = None, *, parts: list[str] | None =
         for p in paragraphs:
             for ref in p.refs:
                 status, reason = catalog.check(ref, p)
+                if ref.through and status == "ok":
+                    reason = catalog.span(ref)
                 out.append(RefCheck(part, p.citation, ref.target, ref.kind, ref.text, status, reason))
     out.sort(key=lambda c: (part_sort_key(c.part), c.from_citation, c.target))
     return out

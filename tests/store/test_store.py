@@ -593,10 +593,12 @@ def test_a_file_holding_one_section_is_refused_unless_it_is_said_to_be_an_excerp
     assert store.snapshot("740", "2026-09-01").excerpt is True
 
 
-def test_a_part_root_with_omitted_stretches_is_a_whole_part_file():
+def test_a_part_root_whose_comments_say_stretches_are_omitted_is_stored_as_an_excerpt():
     store = Store(":memory:")
     assert ingest_file(store, ECFR_API / EXCERPT_3A.format("2026-09-01"), part="774", date="2026-09-01")
-    assert store.snapshot("774", "2026-09-01").excerpt is False
+    assert store.snapshot("774", "2026-09-01").excerpt is True  # "<!-- EXCERPT: … are omitted here. -->"
+    whole = ECFR_API / "full-2026-09-01-title-15-part-734.xml"  # a real response: no comments
+    assert ingest_file(store, whole, part="734", date="2026-09-01") and not store.snapshot("734", "2026-09-01").excerpt
 
 
 def test_a_file_over_the_size_limit_is_refused_from_its_size_before_it_is_read(tmp_path, monkeypatch):

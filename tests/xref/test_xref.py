@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from tests.history.conftest import edit, ingest
+from tracker.citations import is_under
 from tracker.model import Paragraph, Reference
 from tracker.ref_status import PartVersion
 from tracker.store import Store
@@ -131,3 +132,40 @@ def test_a_reserved_range_holds_the_items_it_names():
     assert [held.range_of(t) for t in ("9A610.r", "9A610.r.1", "9A610.t", "9A610.j")] == ["9A610.k-s", "9A610.k-s",
                                                                                         None, None]
     assert [held.range_of(t) for t in ("740.9(d)", "740.9(d)(1)", "740.9(f)")] == ["740.9(c)-(e)"] * 2 + [None]
+
+
+def _without(paragraphs, citation):
+    return [p for p in paragraphs if not is_under(p.citation, citation)]
+
+
+def test_mutation_a_paragraph_list_whose_second_item_is_removed_breaks_then_is_repaired(part740):
+    # 740.9(a)(14): "paragraphs (a)(8) and (11) of this section"; the mutation takes out (a)(11) and all under it.
+    cited = [r.target for p in part740 if p.citation == "740.9(a)(14)" for r in p.refs]
+    assert cited == ["740.9(a)(8)", "740.9(a)(11)"]
+    store = Store(":memory:")
+    for date, version in (("2024-03-01", part740), ("2024-04-04", _without(part740, "740.9(a)(11)")),
+                          ("2024-05-01", part740)):
+        ingest(store, version, "740", date)
+    pair = ("740.9(a)(14)", "740.9(a)(11)")
+    assert pair in broken(store, "2024-04-04") and ("740.9(a)(14)", "740.9(a)(8)") not in broken(store, "2024-04-04")
+    assert pair in {c.key for c in broken_and_repaired(store, "740", "2024-03-01", "2024-04-04")[0]}
+    assert pair in {c.key for c in broken_and_repaired(store, "740", "2024-04-04", "2024-05-01")[1]}
+
+
+def test_mutation_a_range_whose_end_point_disappears_is_flagged(part740):
+    # 740.17(a): "paragraphs (a)(1) through (3) of this section"; the mutation takes out (a)(3).
+    store = Store(":memory:")
+    ingest(store, part740, "740", "2024-03-01")
+    ingest(store, _without(part740, "740.17(a)(3)"), "740", "2024-04-04")
+    checks = {c.key: c for c in check_refs(store, "2024-04-04") if c.from_citation == "740.17(a)"}
+    assert checks[("740.17(a)", "740.17(a)(3)")].status == "broken"
+    assert checks[("740.17(a)", "740.17(a)(1)")].reason == "a range through 740.17(a)(3): 2 citation(s) exist in it"
+    before = {c.key: c for c in check_refs(store, "2024-03-01") if c.from_citation == "740.17(a)"}
+    assert before[("740.17(a)", "740.17(a)(1)")].reason == "a range through 740.17(a)(3): 3 citation(s) exist in it"
+
+
+def test_refs_finds_the_ranges_that_take_a_paragraph_in(real740):
+    refs = {(r.from_citation, r.target) for r in refs_to(real740, "740.19(b)(5)")}
+    assert ("740.19(b)", "740.19(b)(1)") in refs  # "paragraphs (b)(1) through (8) of this section"
+    assert ("740.19(b)(6)", "740.19(b)(1)") in refs  # "(b)(1) through (5)"
+    assert ("740.19(b)", "740.19(b)(9)") not in refs  # "(b)(9) through (18)"

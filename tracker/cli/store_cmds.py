@@ -28,7 +28,7 @@ def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, ex
     if added:
         row = max((r for r in store.snapshots() if r.source == str(path)), key=lambda r: r.id)
         new = store.counts()["texts"] - texts
-        kind = " as an excerpt" if excerpt else ""
+        kind = " as an excerpt" if row.excerpt else ""
         click.echo(f"ingested part {row.part} on {row.date}{kind}: {row.paragraphs} paragraphs, "
                    f"{new} new texts ({path})")
     else:

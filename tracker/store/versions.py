@@ -4,7 +4,9 @@ The plausibility gate: a whole (not excerpt) version of a Part is refused (:clas
 when it has fewer than half the paragraphs, or fewer than half the characters of paragraph text, of the
 nearest earlier stored whole version of that Part (for a version older than all stored ones: the
 nearest later one), unless that version is too small to judge (under :data:`MIN_JUDGED` paragraphs)
-or the caller accepts it (``accept_suspect=True``). An excerpt is partial by declaration and not judged.
+or the caller accepts it (``accept_suspect=True``). An excerpt is partial by declaration and not judged; one
+found by its own words (``judge_excerpt``: its comments say text was omitted) is judged against the nearest
+stored version of either kind.
 """
 
 from __future__ import annotations
@@ -89,9 +91,13 @@ def _rows(paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> 
     return rows
 
 
-def _check_plausible(c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> None:
-    """Raise :class:`SuspectVersionError` if ``paragraphs`` lose most of ``part`` (the gate in the module docs)."""
-    nearest = "SELECT date, paragraphs FROM snapshots WHERE part = ? AND NOT excerpt AND date {} ? ORDER BY date {}"
+def _check_plausible(
+    c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str, whole: bool = True
+) -> None:
+    """Raise :class:`SuspectVersionError` if ``paragraphs`` lose most of ``part`` (the gate in the module docs),
+    judged against the nearest ``whole`` version (or the nearest of either kind)."""
+    kind = "AND NOT excerpt" if whole else ""
+    nearest = f"SELECT date, paragraphs FROM snapshots WHERE part = ? {kind} AND date {{}} ? ORDER BY date {{}}"
     ref = (c.execute(nearest.format("<", "DESC"), (part, date)).fetchone()
            or c.execute(nearest.format(">", "ASC"), (part, date)).fetchone())
     ref_date, ref_count = ref or (None, 0)
@@ -180,14 +186,15 @@ class Versions(Reads):
         url: str | None = None,
         excerpt: bool = False,
         accept_suspect: bool = False,
+        judge_excerpt: bool = False,
     ) -> bool:
         """Store one version of a Part in one transaction; False if it is already stored.
 
         Raises :class:`StoreError` if ``(part, date)`` is stored from different bytes, or if the
         paragraphs are empty, belong to another Part or repeat a citation, and
         :class:`SuspectVersionError` if a whole version (not an ``excerpt``) would lose most of the Part
-        (the gate in the module docs) and ``accept_suspect`` is not set. Dates may arrive out of
-        order (backfill).
+        (the gate in the module docs; an excerpt too with ``judge_excerpt``) and ``accept_suspect`` is not
+        set. Dates may arrive out of order (backfill).
         """
         rows = _rows(paragraphs, part=part, date=date, source=source)
         with self._transaction("ingest") as c:
@@ -199,8 +206,8 @@ class Versions(Reads):
                     f"part {part} on {date} is already stored from {known.source} (sha256 {known.sha256[:12]}…); "
                     f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
                 )
-            if not (excerpt or accept_suspect):
-                _check_plausible(c, paragraphs, part=part, date=date, source=source)
+            if not accept_suspect and (judge_excerpt or not excerpt):
+                _check_plausible(c, paragraphs, part=part, date=date, source=source, whole=not excerpt)
             c.executemany(
                 "INSERT OR IGNORE INTO texts VALUES (?, ?, ?, ?, ?, ?)",
                 ((rows[p.citation].hash, p.kind, p.marker, p.heading, p.text, refs_json(p.refs)) for p in paragraphs),
