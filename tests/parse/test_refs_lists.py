@@ -13,12 +13,15 @@ from functools import cache
 import pytest
 
 from tests.support import ECFR_API, require
-from tracker.citations import range_members
+from tracker.citations import is_under, range_members
 from tracker.model import Paragraph, Reference
 from tracker.parse import parse_file
 from tracker.parse.ref_lists import carry_designations, carry_item
 from tracker.parse.ref_passes import PASSES, Found
 from tracker.parse.refs import expand, extract_refs
+from tracker.store import Store
+from tracker.store.rows import refs_json, refs_load
+from tracker.xref import broken_and_repaired
 
 DATE = "2026-09-01"
 
@@ -274,10 +277,41 @@ def test_item_paths_carry_their_eccn_levels():
 
 
 def test_a_stored_range_reads_back_and_old_rows_read_alike():
-    from tracker.store.rows import refs_json, refs_load
-
     refs = (Reference("740.9(a)(3)", "section", "(a)(3) through (8)", "740.9(a)(8)"),
             Reference("740.9(a)(8)", "section", "(a)(3) through (8)"))
     assert refs_load(refs_json(refs)) == refs
     assert refs_json(refs[1:]) == '[["740.9(a)(8)", "section", "(a)(3) through (8)"]]'
     assert refs[0].to_dict()["through"] == "740.9(a)(8)" and "through" not in refs[1].to_dict()
+
+
+# --- mutations of the real Part 740, stored and checked --------------------------------------------------------
+
+
+def _without(records: dict[str, Paragraph], key: str) -> list[Paragraph]:
+    return [p for c, p in records.items() if not is_under(c, key)]
+
+
+def test_a_real_list_item_removed_is_broken_by_that_change_and_repaired_when_restored():
+    whole = _records("740")
+    store = Store(":memory:")
+    for date, paragraphs in [("2026-09-01", list(whole.values())), ("2026-09-02", _without(whole, "740.9(a)(11)")),
+                             ("2026-09-03", list(whole.values()))]:
+        store.ingest(paragraphs, part="740", date=date, source="test", sha256=date, size=1)
+    broken, _ = broken_and_repaired(store, "740", "2026-09-01", "2026-09-02")
+    assert {(c.from_citation, c.target, c.written) for c in broken} == {
+        ("740.9(a)(14)", "740.9(a)(11)", "paragraphs (a)(8) and (11) of this section"),  # the list's second item
+        ("740.2(a)(12)(ii)", "740.9(a)(11)", "§ 740.9(a)(11)"),  # found before lists were read too
+    }
+    _, repaired = broken_and_repaired(store, "740", "2026-09-02", "2026-09-03")
+    assert {(c.from_citation, c.target) for c in repaired} == {("740.9(a)(14)", "740.9(a)(11)"),
+                                                                ("740.2(a)(12)(ii)", "740.9(a)(11)")}
+
+
+def test_a_real_range_whose_end_point_is_removed_is_broken_at_that_end():
+    whole = _records("740")
+    store = Store(":memory:")
+    store.ingest(list(whole.values()), part="740", date="2026-09-01", source="test", sha256="a", size=1)
+    store.ingest(_without(whole, "740.19(b)(18)"), part="740", date="2026-09-02", source="test", sha256="b", size=1)
+    broken, _ = broken_and_repaired(store, "740", "2026-09-01", "2026-09-02")
+    assert {(c.from_citation, c.target, c.written) for c in broken} == {
+        ("740.19(b)", "740.19(b)(18)", "paragraphs (b)(9) through (18) of this section")}
