@@ -106,7 +106,7 @@ def test_the_country_groups_of_a_real_list_are_each_a_target():
     assert [r.target for r in refs if r.kind == "country-group"] == ["Country Group D:4", "Country Group D:5"]
 
 
-@pytest.mark.parametrize(("part", "ranges", "lists"), [("734", 7, 54), ("740", 20, 187)])
+@pytest.mark.parametrize(("part", "ranges", "lists"), [("734", 7, 54), ("740", 20, 190)])
 def test_counts_of_ranges_and_lists_in_the_real_parts(part, ranges, lists):
     """Ranges (a reference naming its end) and written lists naming two targets or more, over the whole Part."""
     refs = [(p.citation, r) for p in _records(part).values() for r in p.refs]
@@ -223,6 +223,10 @@ def test_country_group_supplement_and_part_passes():
     assert [t for t, _, _ in _pass("supplements", "supplement no. 1 to this part", part="774")] == [
         "Supplement No. 1 to Part 774"]
     assert [t for t, _, _ in _pass("parts", "part 744 and 15 CFR part 746")] == ["Part 744"]
+    assert _pass("parts", "parts 740 and 746 as applicable") == [
+        ("Part 740", "parts 740 and 746", None), ("Part 746", "parts 740 and 746", None)]
+    assert [(t, th) for t, _, th in _pass("parts", "parts 730 through 774 of the EAR")] == [
+        ("Part 730", "Part 774"), ("Part 774", None)]
 
 
 @pytest.mark.parametrize(

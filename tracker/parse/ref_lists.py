@@ -52,7 +52,8 @@ def labels(written: str) -> tuple[str, ...]:
     return tuple(_LABELS.findall(written))
 
 
-def _is_range(sep: str) -> bool:
+def is_range(sep: str) -> bool:
+    """True for the words between the two end points of a range (" through ", " to ", a dash)."""
     return sep.split()[-1:] in (["through"], ["to"]) or sep.strip() in ("-", "\u2013")
 
 
@@ -126,14 +127,14 @@ def section_links(
         prev = links[-1]
         item = labels(written)
         carried = item if section else carry_designations(prev.path, item)
-        links.append(Link(section or prev.base, carried, _is_range(m[1])))
+        links.append(Link(section or prev.base, carried, is_range(m[1])))
         pos = m.end()
     return pos, links
 
 
 def _eccn_link(s: str, m: re.Match[str], prev: Link) -> Link | None:
     """The item one step of an ECCN list names, or None where the list ends."""
-    ranged = _is_range(m[1])
+    ranged = is_range(m[1])
     if m[2]:  # a whole ECCN: only as a range's end ("2B119 to 2B122"); a listed one is a reference of its own
         return Link(m[2], tuple(m[3].split(".")[1:]), True) if ranged else None
     if m[1].strip() in ("-", "\u2013"):

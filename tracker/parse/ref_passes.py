@@ -17,6 +17,7 @@ from tracker.citations import (
     ECCN_SERIES,
     ITEM,
     LIST_SEP,
+    RANGE_SEP,
     SECTION,
     Citation,
     country_group,
@@ -29,7 +30,7 @@ from tracker.citations import (
     supplement_paragraph,
 )
 from tracker.model import Reference, ReferenceKind
-from tracker.parse.ref_lists import Link, can_be_top_level, eccn_links, labels, section_links, targets
+from tracker.parse.ref_lists import Link, can_be_top_level, eccn_links, is_range, labels, section_links, targets
 
 
 class Found:
@@ -191,17 +192,24 @@ def supplements(s: str, found: Found) -> None:
         found.add(s, start, m.end(), "supplement", [(supplement(n, part), None) for n in numbers])
 
 
-_PART = re.compile(r"art\s+(7\d\d)\b(?!\.\d)")
+_EAR_PART = r"7\d\d\b(?!\.\d)"
+_PART = re.compile(rf"arts?\s+({_EAR_PART})((?:(?:{LIST_SEP}|{RANGE_SEP}){_EAR_PART})*)")
+_PART_STEP = re.compile(rf"({LIST_SEP}|{RANGE_SEP})(7\d\d)")
+
+
+def _part(link: Link) -> str:
+    return part_citation(link.base)
 
 
 def parts(s: str, found: Found) -> None:
-    """``part 744`` (Parts of the EAR, 7xx), where no other reference read the words."""
+    """``part 744``, ``parts 740 and 746`` (Parts of the EAR, 7xx), where no other reference read the words."""
     for m in _PART.finditer(s):
         start = m.start() - 1
         if start < 0 or s[start] not in "Pp" or not _starts_word(s, start):
             continue
         if found.free(start, m.end()) and not s.endswith("CFR ", 0, start):
-            found.add(s, start, m.end(), "part", [(part_citation(m[1]), None)])
+            links = [Link(m[1], (), False), *(Link(n, (), is_range(sep)) for sep, n in _PART_STEP.findall(m[2]))]
+            found.add(s, start, m.end(), "part", targets(links, _part))
 
 
 _ECCN = re.compile(rf"({ECCN}|{ECCN_SERIES})({ITEM})(?![\w])")
