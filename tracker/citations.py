@@ -388,7 +388,7 @@ def unify_dashes(text: str) -> str:
 
 _TYPED_PREFIX = re.compile(r"^(?:15\s*C\.?F\.?R\.?\s*|§+\s*|ECCN\s+|sec(?:tion|\.)\s*)+", re.I)
 _TYPED = (
-    (re.compile(r"(?:country\s+group\s+)?([a-e]):\s*(\d)", re.I), lambda m: country_group(m[1].upper(), m[2])),
+    (re.compile(r"(?:country\s+groups?\s+)?([a-e]):\s*(\d)", re.I), lambda m: country_group(m[1].upper(), m[2])),
     (re.compile(r"supp(?:lement|\.)?\s*(?:no\.?\s*)?(\d+[a-z]?)\s+to\s+part\s+(\d{3})", re.I),
      lambda m: supplement(m[1].upper(), m[2])),
     (re.compile(r"part\s+(\d{3})", re.I), lambda m: part_citation(m[1])),
