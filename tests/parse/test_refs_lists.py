@@ -319,3 +319,28 @@ def test_a_real_range_whose_end_point_is_removed_is_broken_at_that_end():
     broken, _ = broken_and_repaired(store, "740", "2026-09-01", "2026-09-02")
     assert {(c.from_citation, c.target, c.written) for c in broken} == {
         ("740.19(b)", "740.19(b)(18)", "paragraphs (b)(9) through (18) of this section")}
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "targets"),
+    [
+        ("paragraph .y of this ECCN", "0A501", [("0A501.y", None)]),
+        ("paragraphs .a through .c of this entry", "0A501", [("0A501.a", "0A501.c"), ("0A501.c", None)]),
+        ("paragraphs a. through c. of this entry", "9A610", [("9A610.a", "9A610.c"), ("9A610.c", None)]),
+        ("paragraph a.1 of ECCN 0A501 and", "0B501", [("0A501.a.1", None)]),
+        ("paragraph .g, .h, .y.15 or .y.16 of this entry", "3A611",
+         [("3A611.g", None), ("3A611.h", None), ("3A611.y.15", None), ("3A611.y.16", None)]),
+        ("paragraph a. of Note 1", "3A001", []),  # a paragraph of the note, not an item
+        ("paragraph .a or .b", "740.9", []),  # outside an ECCN, which ECCN is not said
+    ],
+)
+def test_item_paragraph_pass_reads_the_ccls_paragraph_references(text, unit, targets):
+    assert [(t, th) for t, _, th in _pass("item_paragraphs", text, unit=unit, part="774")] == targets
+
+
+def test_real_ccl_paragraph_lists_name_every_item():
+    ccl = {p.citation: p for p in parse_file(require(ECFR_API / f"full-{DATE}-title-15-part-774.xml"))}
+    written = "paragraphs .a, .b, .c, .d, .e, .g, and .i of this entry"
+    (citing,) = {p.citation for p in ccl.values() if p.unit == "0A504" and any(r.text == written for r in p.refs)}
+    assert [(r.target, r.through) for r in ccl[citing].refs if r.text == written] == [
+        (f"0A504.{x}", None) for x in "abcdegi"]

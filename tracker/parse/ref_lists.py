@@ -106,7 +106,7 @@ def carry_item(prev: tuple[str, ...], item: tuple[str, ...], *, dotted: bool) ->
     return None
 
 
-def _alternates(path: tuple[str, ...]) -> bool:
+def is_item_path(path: tuple[str, ...]) -> bool:
     """True for an item path whose levels alternate letters and numbers, a letter written once or twice (b.3,
     z.1.a, aa; not e.g, i.e, "to")."""
     return all(seg.isdigit() == (i % 2 == 1) and (seg.isdigit() or bool(_DOUBLED.fullmatch(seg)))
@@ -141,7 +141,7 @@ def _eccn_link(s: str, m: re.Match[str], prev: Link) -> Link | None:
         return None
     item = tuple(m[5].split("."))
     dotted = bool(m[4])
-    if not _alternates(item) and not item[0].isdigit():
+    if not is_item_path(item) and not item[0].isdigit():
         return None
     if not dotted and len(item) == 1 and (item[0].isdigit() or not _BARE_END.match(s, m.end())):
         return None

@@ -30,7 +30,16 @@ from tracker.citations import (
     supplement_paragraph,
 )
 from tracker.model import Reference, ReferenceKind
-from tracker.parse.ref_lists import Link, can_be_top_level, eccn_links, is_range, labels, section_links, targets
+from tracker.parse.ref_lists import (
+    Link,
+    can_be_top_level,
+    eccn_links,
+    is_item_path,
+    is_range,
+    labels,
+    section_links,
+    targets,
+)
 
 
 class Found:
@@ -236,14 +245,36 @@ def eccns(s: str, found: Found) -> None:
         found.add(s, start, end, "eccn", targets(links, _eccn))
 
 
+_ITEM_PARAGRAPH = re.compile(r"paragraphs?\s+(\.?)([a-z]{1,2}(?:\.(?:[a-z]{1,2}|\d{1,2}))*)(?![\w-])")
+_ITEM_OF = re.compile(r"\s+(?:of|in)\s+(?:this\s+(?:ECCN|entry)|(?:ECCN\s+)?(\d[A-E]\d{3})(?![\w.]))")
+
+
+def item_paragraphs(s: str, found: Found) -> None:
+    """In the CCL: ``paragraph .y of this ECCN``, ``paragraphs .a through .c``, ``paragraph a.1 of ECCN 0A501``
+    (without "of …", the enclosing ECCN's); not "paragraph a. of Note 1"."""
+    for m in _ITEM_PARAGRAPH.finditer(s):
+        path = tuple(m[2].split("."))
+        if not (_starts_word(s, m.start()) and found.free(m.start(), m.end()) and is_item_path(path)):
+            continue
+        pos = m.end() + 1 if s.startswith(". ", m.end()) else m.end()  # "paragraphs a. through c."
+        end, links = eccn_links(s, pos, "", path)
+        tail = _ITEM_OF.match(s, end + 1 if s.startswith(". ", end) else end)
+        eccn = tail[1] if tail and tail[1] else found.unit
+        if (tail is None and _OF_OTHER.match(s, end)) or not (eccn and is_eccn(eccn)):
+            continue
+        cited = [link._replace(base=eccn) if not link.base else link for link in links]
+        found.add(s, m.start(), tail.end() if tail else end, "eccn", targets(cited, _eccn))
+
+
 _THIS_ECCN = re.compile(r"\bthis\s+ECCN\b")
 
 
 def this_eccn(s: str, found: Found) -> None:
-    """``this ECCN`` inside an ECCN."""
+    """``this ECCN`` inside an ECCN, where no other reference read the words."""
     if found.unit and is_eccn(found.unit):
         for m in _THIS_ECCN.finditer(s):
-            found.add(s, m.start(), m.end(), "eccn", [(found.unit, None)])
+            if found.free(m.start(), m.end()):  # not "paragraph .y of this ECCN" (read as its item)
+                found.add(s, m.start(), m.end(), "eccn", [(found.unit, None)])
 
 
 #: The passes in the order they claim text (a section reference's "CFR" or "paragraph … of" before its "§"), each
@@ -255,6 +286,7 @@ PASSES: tuple[tuple[Callable[[str, Found], None], tuple[str, ...]], ...] = (
     (country_groups, ("Country",)),
     (supplements, ("upplement", "UPPLEMENT")),
     (parts, ("art ",)),
+    (item_paragraphs, ("aragraph",)),
     (eccns, ("",)),
     (this_eccn, ("ECCN",)),
 )
