@@ -208,3 +208,44 @@ def test_the_renumbering_diffed_between_stored_dates_is_the_same_as_comparing_th
     for day, paragraphs in (("2026-09-01", old), ("2026-10-01", new)):
         store.ingest(paragraphs, part="740", date=day, source=day, sha256=day, size=1)
     assert diff_dates(store, "2026-09-01", "2026-10-01").changes == compare(old, new)
+
+
+ITEM_4A090 = ("<P>{}. Computers, &#x201C;electronic assemblies,&#x201D; and &#x201C;components&#x201D; containing "
+              "integrated circuits, any of which meets or exceeds the limits in 3A090.{}.</P>")
+
+
+def insert_4a090_a(xml: str, conforming: bool) -> str:
+    """4A090 with a new item a. (the limits in 3A090.c), the old a. and b. renumbered b. and c.; with the
+    conforming edits, the entry's own references to its items follow them (rows, AIA, LPP, Technical Note)."""
+    start = xml.index("<FP-2><B>4A090 ")
+    s = replace_once(xml[start:], ITEM_4A090.format("b", "b"), ITEM_4A090.format("c", "b"))
+    s = replace_once(s, ITEM_4A090.format("a", "a"), ITEM_4A090.format("a", "c") + "\n" + ITEM_4A090.format("b", "a"))
+    if conforming:
+        s = s.replace("4A090.b", "4A090.c").replace("4A090.a and .b", "4A090.b and .c").replace("4A090.a", "4A090.b")
+    return xml[:start] + s
+
+
+@pytest.mark.parametrize("conforming_edits", [False, True])
+def test_a_new_ccl_item_a_renumbers_a_and_b_as_b_and_c(conforming_edits):
+    xml = require(ECFR_API / EXCERPT_3A.format("2026-09-01")).read_text("utf-8")
+    old, changes = _changes(xml, insert_4a090_a(xml, conforming_edits))
+    items = [("added", None, "4A090.a", ()), ("redesignated", "4A090.a", "4A090.b", ()),
+             ("redesignated", "4A090.b", "4A090.c", ())]
+    got = [(c.kind, c.old_citation, c.citation, c.reference_pairs) for c in changes]
+    if not conforming_edits:
+        assert got == items
+        return
+    rows = "4A090 License Requirements RS applies to 4A090.{}"
+    # "For purposes of 4A090.a and .b": reference-only once the parser reads the ".b" of that list
+    note_pairs = (("4A090.a", "4A090.b"), ("4A090.b", "4A090.c"))
+    note = ("reference-only", None, "4A090 Technical Note", note_pairs)
+    if "4A090.b" not in _targets(old, "4A090 Technical Note"):
+        note = ("modified", None, "4A090 Technical Note", ())
+    assert got == [
+        ("redesignated", rows.format("a"), rows.format("b"), (("4A090.a", "4A090.b"),)),
+        ("redesignated", rows.format("b"), rows.format("c"), (("4A090.b", "4A090.c"),)),
+        ("reference-only", None, "4A090 AIA", (("4A090.a", "4A090.b"),)),
+        ("reference-only", None, "4A090 LPP", (("4A090.a", "4A090.b"),)),
+        *items,
+        note,
+    ]

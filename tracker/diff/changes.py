@@ -50,15 +50,20 @@ def compare(
     return changes
 
 
+def _content(p: Paragraph) -> tuple[object, ...]:
+    return p.kind, p.marker, p.heading, p.text, p.refs
+
+
 def _delta(old: list[Paragraph], new: list[Paragraph]) -> Delta:
-    """Two paragraph lists of one Part as a :class:`~tracker.model.Delta` (paragraphs whose text or heading
-    differ, or whose citation is on one side only, and the citations of each side in order)."""
+    """Two paragraph lists of one Part as a :class:`~tracker.model.Delta` (paragraphs whose content — kind,
+    marker, heading, text, refs, as :meth:`tracker.store.Store.delta` compares — differs, or whose citation is
+    on one side only, and the citations of each side in order)."""
     old_by, new_by = {p.citation: p for p in old}, {p.citation: p for p in new}
     if len(old_by) != len(old) or len(new_by) != len(new):
         raise DiffError("a citation occurs twice in one version; keys must be unique to compare")
 
     def differs(p: Paragraph, other: Paragraph | None) -> bool:
-        return other is None or other.text != p.text or other.heading != p.heading
+        return other is None or _content(other) != _content(p)
 
     return Delta(
         [p for p in old if differs(p, new_by.get(p.citation))],

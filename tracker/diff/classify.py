@@ -76,10 +76,10 @@ def _unmarked(p: Paragraph, text: str) -> str:
 
 def reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ...] | None:
     """``(old target, new target)`` of every changed reference when nothing else of the paragraph
-    changed (words outside the references and the marker, heading), else None."""
+    changed (words outside the references and the marker; the heading, but for those targets), else None."""
     masked_old, refs_old = masked_references(old)
     masked_new, refs_new = masked_references(new)
-    if _unmarked(old, masked_old) != _unmarked(new, masked_new) or old.heading != new.heading:
+    if _unmarked(old, masked_old) != _unmarked(new, masked_new):
         return None
     pairs: list[tuple[str, str]] = []
     for (a, targets_a), (b, targets_b) in zip(refs_old, refs_new, strict=True):
@@ -88,7 +88,17 @@ def reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ..
         if len(targets_a) != len(targets_b):
             return None  # a target added to or dropped from a list is a change of substance
         pairs.extend(p for p in zip(targets_a, targets_b, strict=True) if p not in pairs)
-    return tuple(pairs) or None
+    if not pairs or (old.heading != new.heading and _retargeted(old.heading, pairs) != new.heading):
+        return None
+    return tuple(pairs)
+
+
+def _retargeted(text: str, pairs: list[tuple[str, str]]) -> str:
+    """``text`` with every old target of ``pairs`` replaced by its new one, all at once (a heading the parser
+    made from the references it names: "Technical Note to 4A090.a, 4A090.b")."""
+    new = dict(pairs)
+    pattern = "|".join(re.escape(a) for a in sorted(new, key=len, reverse=True))
+    return re.sub(rf"(?:{pattern})(?!\.?\w|\()", lambda m: new[m.group(0)], text)
 
 
 def change(kind: ChangeKind, old: Paragraph | None, new: Paragraph | None, order: int, **extra: Any) -> Change:

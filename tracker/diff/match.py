@@ -17,10 +17,10 @@ of a :class:`~tracker.model.Delta` in tiers, the strongest first, each tier gree
 Texts of one template told apart only by their references ("Software described in 5D002.a.1 …",
 "… in 5D002.b …") are thus never matched across citations by tiers 2 and 4. Within a tier a pair at
 the same citation comes first, then one in the same unit, then the nearest in document order
-(``Paragraph.order``). Tiers 1–4 skip bodies that are empty or "[Reserved]". Word shares are difflib
-ratios over word tokens, pre-filtered by length bounds and the quick ratio; tier 4 is skipped for a
-unit with more than :data:`MAX_PAIRS` candidate pairs, so the cost stays near-linear in the
-paragraphs that differ.
+(positions in ``Delta.old_order`` and ``new_order``). Tiers 1–4 skip bodies that are empty or
+"[Reserved]". Word shares are difflib ratios over word tokens, pre-filtered by length bounds and the
+quick ratio; tier 4 is skipped for a unit with more than :data:`MAX_PAIRS` candidate pairs, so the
+cost stays near-linear in the paragraphs that differ.
 """
 
 from __future__ import annotations
@@ -135,12 +135,15 @@ def _unique(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def match(delta: Delta) -> Pairing:
     """Pair the old and new paragraphs of ``delta`` (see the module docstring); deterministic."""
     old, new = delta.old, delta.new
+    old_at = {c: i for i, c in enumerate(delta.old_order)}
+    new_at = {c: i for i, c in enumerate(delta.new_order)}
     old_of, new_of = [False] * len(old), [False] * len(new)
     chosen: list[tuple[int, int]] = []
 
     def rank(pair: tuple[int, int]) -> tuple[bool, bool, int, int, int]:
         a, b = old[pair[0]], new[pair[1]]
-        return a.citation != b.citation, a.unit != b.unit, abs(a.order - b.order), pair[1], pair[0]
+        distance = abs(old_at[a.citation] - new_at[b.citation])
+        return a.citation != b.citation, a.unit != b.unit, distance, pair[1], pair[0]
 
     def take(candidates: Iterable[tuple[int, int]]) -> None:
         for i, j in sorted(candidates, key=rank):
