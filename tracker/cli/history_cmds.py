@@ -87,8 +87,10 @@ def refs_command(citation: str, on: str | None, fmt: str) -> None:
         raise InputError(f"not a citation: {citation!r} (try 740.10(a)(2), 3A090.a, Country Group E:1, "
                          "Supplement No. 1 to Part 740, Part 744)")
     store, key = _store(on), str(typed)
+    if not store.dates():
+        raise InputError("no version is stored yet")
     status, reason = target_status(store, key, on=on)
-    day = on or max(store.dates(typed.part) or store.dates() or ["today"])
+    day = on or max(store.dates(typed.part) or store.dates())
     if status in ("broken", "historical"):
         raise InputError(f"no such paragraph on {day}: {reason}")
     found = refs_to(store, key, on=on)
