@@ -50,20 +50,19 @@ def compare(
     return changes
 
 
-def _content(p: Paragraph) -> tuple[object, ...]:
-    return p.kind, p.marker, p.heading, p.text, p.refs
-
-
 def _delta(old: list[Paragraph], new: list[Paragraph]) -> Delta:
-    """Two paragraph lists of one Part as a :class:`~tracker.model.Delta` (paragraphs whose content — kind,
-    marker, heading, text, refs, as :meth:`tracker.store.Store.delta` compares — differs, or whose citation is
-    on one side only, and the citations of each side in order)."""
+    """Two paragraph lists of one Part as a :class:`~tracker.model.Delta` (paragraphs whose kind, marker,
+    heading or text differs — what :meth:`tracker.store.Store.delta` compares, but for the references, which
+    one parser derives from those — or whose citation is on one side only, and the citations of each side in
+    order)."""
     old_by, new_by = {p.citation: p for p in old}, {p.citation: p for p in new}
     if len(old_by) != len(old) or len(new_by) != len(new):
         raise DiffError("a citation occurs twice in one version; keys must be unique to compare")
 
     def differs(p: Paragraph, other: Paragraph | None) -> bool:
-        return other is None or _content(other) != _content(p)
+        return other is None or not (
+            other.text == p.text and other.heading == p.heading and other.kind == p.kind and other.marker == p.marker
+        )
 
     return Delta(
         [p for p in old if differs(p, new_by.get(p.citation))],

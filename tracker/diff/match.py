@@ -135,15 +135,17 @@ def _unique(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def match(delta: Delta) -> Pairing:
     """Pair the old and new paragraphs of ``delta`` (see the module docstring); deterministic."""
     old, new = delta.old, delta.new
-    old_at = {c: i for i, c in enumerate(delta.old_order)}
-    new_at = {c: i for i, c in enumerate(delta.new_order)}
     old_of, new_of = [False] * len(old), [False] * len(new)
     chosen: list[tuple[int, int]] = []
+    at: list[dict[str, int]] = []  # positions in each version, made when a pair across citations is ranked
 
     def rank(pair: tuple[int, int]) -> tuple[bool, bool, int, int, int]:
         a, b = old[pair[0]], new[pair[1]]
-        distance = abs(old_at[a.citation] - new_at[b.citation])
-        return a.citation != b.citation, a.unit != b.unit, distance, pair[1], pair[0]
+        if a.citation == b.citation:
+            return False, False, 0, pair[1], pair[0]
+        if not at:
+            at.extend({c: i for i, c in enumerate(order)} for order in (delta.old_order, delta.new_order))
+        return True, a.unit != b.unit, abs(at[0][a.citation] - at[1][b.citation]), pair[1], pair[0]
 
     def take(candidates: Iterable[tuple[int, int]]) -> None:
         for i, j in sorted(candidates, key=rank):
