@@ -51,7 +51,7 @@ def ccl_db(db: Path, tmp_path: Path) -> Path:
 def test_ingest_one_file_with_part_and_date(db):
     result = run(db, "ingest", str(PART_740), "--part", "740", "--date", "2026-09-01")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("ingested part 740 on 2026-09-01: 1765 paragraphs, 1695 new texts")
+    assert result.stdout.startswith("ingested part 740 on 2026-09-01: 1766 paragraphs, 1678 new texts")
     again = run(db, "ingest", str(PART_740), "--part", "740", "--date", "2026-09-01")
     assert (again.exit_code, again.stdout) == (0, f"already stored, nothing to do: {PART_740}\n")
     assert Store(db).dates("740") == ["2026-09-01"]
@@ -102,7 +102,7 @@ def test_ingesting_other_bytes_for_a_stored_date_is_refused(db):
     other = ECFR_API / "excerpt-2026-09-01-title-15-section-740.10.xml"
     result = run(db, "ingest", str(other), "--part", "740", "--date", "2026-09-01", "--excerpt")
     assert result.exit_code == 2 and "already stored" in result.stderr
-    assert Store(db).snapshots()[0].paragraphs == 1765
+    assert Store(db).snapshots()[0].paragraphs == 1766
 
 
 def test_diff_text_has_counts_on_top_then_part_eccn_paragraph(ccl_db):
@@ -198,7 +198,7 @@ def test_ingest_of_a_stub_after_a_whole_part_is_held_back_until_accepted(db):
     tree.write(str(small), encoding="utf-8")
     held = run(db, "ingest", str(small), "--part", "740", "--date", "2026-10-01")
     assert held.exit_code == 2 and len(held.stderr.strip().splitlines()) == 1
-    assert "against 1,765" in held.stderr and "it would lose most of the Part; nothing stored" in held.stderr
+    assert "against 1,766" in held.stderr and "it would lose most of the Part; nothing stored" in held.stderr
     assert f"tracker ingest {small} --part 740 --date 2026-10-01 --accept-suspect" in held.stderr
     assert Store(db).dates("740") == ["2026-09-01"]
     taken = run(db, "ingest", str(small), "--part", "740", "--date", "2026-10-01", "--accept-suspect")

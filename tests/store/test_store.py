@@ -255,7 +255,7 @@ def test_ingest_file_takes_part_and_date_from_the_snapshot_layout(tmp_path):
     store = Store(":memory:")
     assert ingest_file(store, folder / "2026-09-01.xml") is True
     (row,) = store.snapshots()
-    assert (row.part, row.date, row.size, row.paragraphs) == ("740", "2026-09-01", 404157, 1765)
+    assert (row.part, row.date, row.size, row.paragraphs) == ("740", "2026-09-01", 404157, 1766)
     assert (row.source, row.url, row.issue_date, row.fetched_at, row.excerpt) == (
         str(folder / "2026-09-01.xml"), None, None, None, False
     )
@@ -295,7 +295,7 @@ def _cut_texts(paragraphs: list[Paragraph], keep: float) -> list[Paragraph]:
 @pytest.mark.parametrize(
     ("version", "lost"),
     [
-        (lambda ps: ps[: len(ps) // 3], "1,765"),  # two thirds of the paragraphs gone
+        (lambda ps: ps[: len(ps) // 3], "1,766"),  # two thirds of the paragraphs gone
         (lambda ps: _cut_texts(ps, 0.3), "characters of text"),  # every paragraph there, most of the words gone
     ],
     ids=["paragraphs", "text"],
@@ -328,9 +328,9 @@ def test_the_gate_lets_through_half_the_part_a_first_version_an_excerpt_and_tiny
 def test_the_gate_compares_with_the_nearest_earlier_whole_version_or_for_the_oldest_the_next(part_740):
     store = _store_with(part_740, "2026-06-01", "2026-09-01")
     store.ingest(part_740[:10], part="740", date="2026-07-01", source="e", sha256="e", size=1, excerpt=True)
-    with pytest.raises(SuspectVersionError, match="against 1,765 .* on 2026-06-01"):  # not the excerpt between
+    with pytest.raises(SuspectVersionError, match="against 1,766 .* on 2026-06-01"):  # not the excerpt between
         _ingest(store, part_740[:100], "2026-08-01")
-    with pytest.raises(SuspectVersionError, match="against 1,765 .* on 2026-06-01"):  # a backfill: the next one
+    with pytest.raises(SuspectVersionError, match="against 1,766 .* on 2026-06-01"):  # a backfill: the next one
         _ingest(store, part_740[:100], "2026-01-01")
     assert store.dates("740") == ["2026-06-01", "2026-07-01", "2026-09-01"]
 
