@@ -123,6 +123,8 @@ def test_with_the_conforming_edits_each_renumbered_paragraph_is_one_redesignatio
     assert pairs["740.9(a)"] == (("740.9(b)(5)", "740.9(b)(6)"),)
     assert pairs["740.9(b)(6)(iv)(A)"] == (("740.9(b)(5)", "740.9(b)(6)"),)  # "(15 CFR 740.9(b)(5))"
     assert pairs["740.9(b)(6)(v)"] == (("740.9(b)(5)(iv)(B)", "740.9(b)(6)(iv)(B)"),)
+    # its label "Note 1 to paragraph (b)(5):" follows the pair its text's "paragraph (b)(5) of this section" gives
+    assert pairs["740.9(b)(6) Note 1"] == (("740.9(b)(5)", "740.9(b)(6)"),)
     # "This paragraph (b)(5) authorizes": its pair once the parser reads "This paragraph" at a sentence start
     found = "740.9(b)(5)" in _targets(old, "740.9(b)(5)")
     assert pairs.get("740.9(b)(6)") == ((("740.9(b)(5)", "740.9(b)(6)"),) if found else None)

@@ -18,7 +18,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from tracker.citations import DASHES
+from tracker.citations import DASHES, Citation, section_paragraph
 from tracker.diff.redline import redline
 from tracker.model import Change, ChangeKind, Paragraph
 from tracker.xmltext import plain
@@ -75,11 +75,12 @@ def _unmarked(p: Paragraph, text: str) -> str:
 
 
 def reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ...] | None:
-    """``(old target, new target)`` of every changed reference when nothing else of the paragraph
-    changed (words outside the references and the marker; the heading, but for those targets), else None."""
+    """``(old target, new target)`` of every changed reference when nothing else of the paragraph changed
+    (words outside the references and the marker, and the heading, but for those targets — also where the
+    section's own text names them as its designations, "Note 1 to paragraph (b)(5)"), else None."""
     masked_old, refs_old = masked_references(old)
     masked_new, refs_new = masked_references(new)
-    if _unmarked(old, masked_old) != _unmarked(new, masked_new):
+    if len(refs_old) != len(refs_new):
         return None
     pairs: list[tuple[str, str]] = []
     for (a, targets_a), (b, targets_b) in zip(refs_old, refs_new, strict=True):
@@ -88,17 +89,31 @@ def reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ..
         if len(targets_a) != len(targets_b):
             return None  # a target added to or dropped from a list is a change of substance
         pairs.extend(p for p in zip(targets_a, targets_b, strict=True) if p not in pairs)
-    if not pairs or (old.heading != new.heading and _retargeted(old.heading, pairs) != new.heading):
+    if not pairs:
         return None
+    for before, after in ((_unmarked(old, masked_old), _unmarked(new, masked_new)), (old.heading, new.heading)):
+        if before != after and _retargeted(before, pairs, old.unit) != after:
+            return None
     return tuple(pairs)
 
 
-def _retargeted(text: str, pairs: list[tuple[str, str]]) -> str:
-    """``text`` with every old target of ``pairs`` replaced by its new one, all at once (a heading the parser
-    made from the references it names: "Technical Note to 4A090.a, 4A090.b")."""
+def _relative(target: str, unit: str) -> str | None:
+    """A paragraph of section ``unit`` as the section's own text names it (``(b)(5)`` for ``740.9(b)(5)``)."""
+    c = Citation.parse(target)
+    return section_paragraph("", *c.path) if c and c.kind == "section" and c.base == unit and c.path else None
+
+
+def _retargeted(text: str, pairs: list[tuple[str, str]], unit: str) -> str:
+    """``text`` with every old target of ``pairs`` replaced by its new one, all at once, written in full or as
+    designations of ``unit`` (a heading the parser made from the references it names, "Technical Note to
+    4A090.a, 4A090.b"; a note's label, "Note 1 to paragraph (b)(5)")."""
     new = dict(pairs)
+    for a, b in pairs:
+        ra, rb = _relative(a, unit), _relative(b, unit)
+        if ra and rb:
+            new.setdefault(ra, rb)
     pattern = "|".join(re.escape(a) for a in sorted(new, key=len, reverse=True))
-    return re.sub(rf"(?:{pattern})(?!\.?\w|\()", lambda m: new[m.group(0)], text)
+    return re.sub(rf"(?<![\w).])(?:{pattern})(?!\.?\w|\()", lambda m: new[m.group(0)], text)
 
 
 def change(kind: ChangeKind, old: Paragraph | None, new: Paragraph | None, order: int, **extra: Any) -> Change:
