@@ -1,36 +1,20 @@
-"""Citations of the EAR: one grammar for the keys paragraphs are stored under and the targets references name.
-
-Canonical forms (as the parsers write keys and :mod:`tracker.parse.refs` writes targets):
-
-- ECCN ``3A090``: category digit, product group A–E, three digits; the 600 series (``0A501``) and the 9x515
-  entries (``9A515``) are ordinary ECCNs. ``9x515`` and ``0Ax01``-style forms name a *series* of ECCNs
-  (:data:`ECCN_SERIES`): references keep them, nothing is keyed or checked under them;
-- ECCN item ``3A001.b.2``, ``3A001.z``: the ECCN, then ``.``-separated letters (1–2) and numbers (1–2);
-- section ``740.10`` and section paragraph ``740.10(a)(2)(iv)`` (the EAR's Parts have three digits); keys of other
-  titles keep the section number whole (FAR ``52.219-9(c)(1)``, :func:`section_number`);
-- ``Supplement No. 1 to Part 740``, ``Country Group E:1``, ``Part 744``.
-
-Keys of records that are not designated paragraphs add words after the unit, paragraph or item they sit in
-(``3A090 License Requirements``, ``740.10(b)(4) Note 1``, ``Category 4, Technical Note``), so a key covers
-every citation that continues it with ``" "``, ``"."``, ``"("`` or ``","`` (:func:`is_under`).
-
-**Repeated keys.** When a key is already taken in a version, the next record gets ``key 2``, then ``key 3`` …
-(:func:`unique_key`, one rule for sections and the CCL). A space and a bare number never reads as a paragraph
-designation (``102.103(1) 2``, where ``102.103(1) (2)`` would look like paragraph (2)).
-
-Keys typed by people (``tracker history 3a001.Z``, watchlists) are read loosely by :func:`normalise_key`:
-any case, ``§`` or ``ECCN`` in front.
-
->>> str(Citation.parse("740.10(a)(2)(iv)")), Citation.parse("3A001.z").path, Citation.parse("E:1")
-('740.10(a)(2)(iv)', ('z',), None)
-"""
+"""The grammar of a citation: the patterns, the :class:`Citation` value type, and reading keys (ECCN or section,
+the Part, what a key covers, the Part order)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Literal
+
+from tracker.citations.keys import (
+    country_group,
+    eccn_item,
+    part_citation,
+    section_paragraph,
+    supplement,
+    supplement_paragraph,
+)
 
 #: An ECCN (regex source): 3A090, 0A501, 9A515.
 ECCN = r"\d[A-E]\d{3}"
@@ -146,133 +130,6 @@ class Citation:
         return self.base if self.kind in ("eccn", "section") else str(self)
 
 
-# --- key constructors ----------------------------------------------------------------------------------------
-
-
-def eccn_item(eccn: str, *path: str) -> str:
-    """``eccn_item("3A001", "b", "2")`` → ``'3A001.b.2'``.
-
-    >>> eccn_item("3A001", "b", "2"), eccn_item("0A501")
-    ('3A001.b.2', '0A501')
-    """
-    return ".".join((eccn, *path))
-
-
-def section_paragraph(section: str, *designations: str) -> str:
-    """``section_paragraph("740.10", "a", "2", "iv")`` → ``'740.10(a)(2)(iv)'``.
-
-    >>> section_paragraph("740.10", "a", "2", "iv"), section_paragraph("740.10")
-    ('740.10(a)(2)(iv)', '740.10')
-    """
-    return section + "".join(f"({d})" for d in designations)
-
-
-def supplement(number: str | int, part: str) -> str:
-    """A supplement's citation.
-
-    >>> supplement(1, "740")
-    'Supplement No. 1 to Part 740'
-    """
-    return f"Supplement No. {number} to Part {part}"
-
-
-def supplement_paragraph(number: str | int, part: str, *designations: str) -> str:
-    """A designated paragraph of a supplement: the supplement, a space, the designations.
-
-    >>> supplement_paragraph(6, "742", "a"), supplement_paragraph(1, "740")
-    ('Supplement No. 6 to Part 742 (a)', 'Supplement No. 1 to Part 740')
-    """
-    head = supplement(number, part)
-    return f"{head} {section_paragraph('', *designations)}" if designations else head
-
-
-_LOOSE_SUPPLEMENT = re.compile(r"^Supplement\s+No\.?\s*(\d+[A-Z]?)\s+to\s+Part\s+(\d+)\W*$", re.I)
-
-
-def appendix_name(n: str) -> str:
-    """An appendix's ``N`` attribute as its key: a supplement in its canonical spelling, anything else without the
-    dashes and stops the eCFR sometimes leaves after it (real Part 742: ``N="Supplement No. 3 to Part 742 -"``).
-
-    >>> appendix_name("Supplement No. 3 to Part 742 -"), appendix_name("supplement no.2 to part 740")
-    ('Supplement No. 3 to Part 742', 'Supplement No. 2 to Part 740')
-    >>> appendix_name("Appendix I to Part 261 -"), appendix_name("Appendix A")
-    ('Appendix I to Part 261', 'Appendix A')
-    """
-    m = _LOOSE_SUPPLEMENT.match(n.strip())
-    if m:
-        return supplement(m.group(1), m.group(2))
-    return re.sub(r"[\s\-\u2010-\u2015.:;,]+$", "", n)
-
-
-def country_group(group: str, number: str | int) -> str:
-    """A Country Group's citation.
-
-    >>> country_group("E", 1)
-    'Country Group E:1'
-    """
-    return f"Country Group {group}:{number}"
-
-
-def part_citation(part: str) -> str:
-    """A whole Part's citation.
-
-    >>> part_citation("744")
-    'Part 744'
-    """
-    return f"Part {part}"
-
-
-def row(table: str, *labels: str) -> str:
-    """A table row or list entry keyed by what it names: the country, party or entity, each label in brackets.
-
-    >>> row("Supplement No. 1 to Part 740, Country Group A", "Albania")
-    'Supplement No. 1 to Part 740, Country Group A [Albania]'
-    >>> row("Supplement No. 4 to Part 744 Table 1", "AFGHANISTAN", "Abdul Satar Ghoura")
-    'Supplement No. 4 to Part 744 Table 1 [AFGHANISTAN] [Abdul Satar Ghoura]'
-    """
-    return " ".join((table, *(f"[{label}]" for label in labels)))
-
-
-def footnote(parent: str, number: str | int) -> str:
-    """A footnote keyed by its own number (``<SU>3</SU>`` is Footnote 3) under its section, supplement or table.
-
-    >>> footnote("740.13", 3)
-    '740.13 Footnote 3'
-    """
-    return f"{parent} Footnote {number}"
-
-
-def definition(section: str, term: str) -> str:
-    """A definition keyed by its defined term; its numbered paragraphs continue it (``772.1 "Bank"(a)``).
-
-    >>> definition("772.1", "Technology")
-    '772.1 "Technology"'
-    """
-    return f'{section} "{term}"'
-
-
-def repeated(key: str, n: int) -> str:
-    """The ``n``-th record (n ≥ 2) keyed ``key`` in one version, by the one rule for repeated keys.
-
-    >>> repeated("740.20(b)(1)", 2), repeated("3A090.a.1 Note", 3)
-    ('740.20(b)(1) 2', '3A090.a.1 Note 3')
-    """
-    return f"{key} {n}"
-
-
-def unique_key(key: str, taken: Container[str]) -> str:
-    """``key`` if it is not ``taken``, else the first free :func:`repeated` form of it.
-
-    >>> unique_key("3A090 Note", set()), unique_key("3A090 Note", {"3A090 Note", "3A090 Note 2"})
-    ('3A090 Note', '3A090 Note 3')
-    """
-    unique, n = key, 1
-    while unique in taken:
-        n += 1
-        unique = repeated(key, n)
-    return unique
-
-
 # --- reading keys --------------------------------------------------------------------------------------------
 
 
@@ -309,6 +166,8 @@ def is_section_key(key: str) -> bool:
 
     >>> is_section_key("740.10(a)(2)(iv)"), is_section_key("740.10 Source"), is_section_key("1.1")
     (True, False, False)
+    >>> is_section_key("252.204-7012(b)(2)"), is_section_key("740.1-740.3")
+    (True, False)
     """
     return _LOOSE_SECTION.match(key) is not None
 
@@ -347,8 +206,6 @@ def is_under(citation: str, key: str) -> bool:
 
     >>> is_under("3A090 License Requirements", "3A090"), is_under("740.10(a)", "740.1"), is_under("3A090.a", "3A09")
     (True, False, False)
-    >>> is_section_key("252.204-7012(b)(2)"), is_section_key("740.1-740.3")
-    (True, False)
     """
     return citation == key or (citation.startswith(key) and citation[len(key)] in _CHILD_SEP)
 
@@ -458,71 +315,3 @@ def is_roman_level(citation: Citation, depth: int) -> bool:
     ([False, False, True], False)
     """
     return citation.kind == "section" and depth % 3 == 2
-
-
-# --- the citations a range names ---------------------------------------------------------------------------------
-
-_UNIT_NUMBER = re.compile(r"(\d[A-E]|\d{3}\.|)(\d+)")
-_ROMAN_DIGITS = ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-
-
-def label_at(rank: int, like: str, *, roman: bool = False) -> str:
-    """The designation of ``rank`` among its siblings, written as ``like`` is (:func:`label_rank` read back).
-
-    >>> label_at(3, "a"), label_at(27, "b"), label_at(4, "A"), label_at(12, "3"), label_at(14, "i", roman=True)
-    ('c', 'aa', 'D', '12', 'xiv')
-    """
-    if like.isdigit():
-        return str(rank)
-    if roman:
-        out = ""
-        for value, digits in _ROMAN_DIGITS:
-            count, rank = divmod(rank, value)
-            out += digits * count
-        return out
-    letter = chr(ord("a") + (rank - 1) % 26) * ((rank - 1) // 26 + 1)
-    return letter.upper() if like.isupper() else letter
-
-
-def _within(low: int, high: int, make: Callable[[int], str]) -> tuple[str, ...] | None:
-    return tuple(make(n) for n in range(low, high + 1)) if 0 < high - low < MAX_RANGE else None
-
-
-def _unit_range(a: Citation, b: Citation) -> tuple[str, ...] | None:
-    """ECCNs ``3C007``–``3C009``, sections ``734.2``–``734.5``, Parts ``730``–``774``: one number counts up."""
-    ma, mb = _UNIT_NUMBER.fullmatch(a.base), _UNIT_NUMBER.fullmatch(b.base)
-    if ma is None or mb is None or ma[1] != mb[1]:
-        return None
-    width = len(ma[2]) if a.kind == "eccn" else 0
-    return _within(int(ma[2]), int(mb[2]), lambda n: str(Citation(a.kind, f"{ma[1]}{n:0{width}d}")))
-
-
-def _label_range(a: Citation, b: Citation) -> tuple[str, ...] | None:
-    """Siblings: ``740.9(a)(3)``–``740.9(a)(8)``, ``3A001.b.1``–``3A001.b.3``, Country Groups ``D:1``–``D:5``."""
-    first, last = a.path[-1], b.path[-1]
-    if (first.isdigit(), first.isupper()) != (last.isdigit(), last.isupper()):
-        return None
-    designations = a.path[1:] if a.kind == "supplement" else a.path
-    roman = a.kind in ("section", "supplement") and bool(designations)
-    roman = roman and is_roman_level(Citation("section", a.base, designations), len(designations) - 1)
-    low, high = label_rank(first, roman=roman), label_rank(last, roman=roman)
-    return _within(low, high, lambda n: str(Citation(a.kind, a.base, (*a.path[:-1], label_at(n, first, roman=roman)))))
-
-
-def range_members(first: str, last: str) -> tuple[str, ...] | None:
-    """Every citation from ``first`` through ``last`` by the grammar (existing or not), in order; None when the
-    two do not bound one run of siblings (another parent or depth, backwards, over :data:`MAX_RANGE`).
-
-    >>> range_members("740.9(a)(3)", "740.9(a)(6)"), range_members("3C007", "3C009")
-    (('740.9(a)(3)', '740.9(a)(4)', '740.9(a)(5)', '740.9(a)(6)'), ('3C007', '3C008', '3C009'))
-    >>> range_members("740.17(b)(2)(i)", "740.17(b)(2)(iv)")[-1], range_members("740.9(a)", "740.9(b)(1)")
-    ('740.17(b)(2)(iv)', None)
-    """
-    a, b = Citation.parse(first), Citation.parse(last)
-    if a is None or b is None or a.kind != b.kind or len(a.path) != len(b.path):
-        return None
-    if not a.path:
-        return _unit_range(a, b)
-    if a.base != b.base or a.path[:-1] != b.path[:-1]:
-        return None
-    return _label_range(a, b)
