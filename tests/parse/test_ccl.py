@@ -64,7 +64,7 @@ REQUIRED_KEYS = {
         "9A010.a.2.c",
         "9A012.b.4",
         "9A012 License Requirements NS applies to entire entry except 9A012.a.1",
-        "9A012 License Requirements MT for 9A120",
+        "9A012 License Requirements MT",
         "9A012.a Technical Notes",
         "9A012 List Based License Exceptions",
         "9A012 Related Controls",

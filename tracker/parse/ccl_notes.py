@@ -56,7 +56,7 @@ _LABEL_TO = re.compile(r"\s*(?:to|for)\s+(?:the\s+)?(?P<p>paragraphs?\s+)?(?:ECC
 _BODY_START = re.compile(r"^[\s:.*]*(?:(?:\d{1,2}|[a-z])\.\s+)?")
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|Nos?|etc|cf|vs)\.|\d\.\d")
 _SENTENCE_END = re.compile(r"[.;:](?=\s|$)")
-_ENTIRE = re.compile(r"entire entry(?P<x>,?\s+except\s+(?:for\s+)?)?")
+_ENTIRE = re.compile(r"(?:the\s+)?entire entry(?P<x>,?\s+except\s+(?:for\s+)?)?")
 _APPLIES = re.compile(r"(?P<code>[A-Z]{2,4}) appl(?:y|ies)\b(?:\s+to\b)?\s*")
 
 
@@ -119,6 +119,10 @@ def nearest(key: str, keys: Container[str]) -> str:
     return key
 
 
+_FOR = re.compile(r"\bfor\b")
+_PARAGRAPHS = re.compile(r"paragraphs?\s+")  # "RS applies to paragraph .i", "paragraphs .a and .x"
+
+
 def row_scope(cell: str, eccn: str) -> tuple[str, str] | None:
     """(reason, scope) of a License Requirements row's plain first ``cell``, else None.
 
@@ -131,6 +135,11 @@ def row_scope(cell: str, eccn: str) -> tuple[str, str] | None:
     (('NS', 'applies to entire entry except 0A606.b, y'), ('NS', 'applies to entire entry except 9A012.a.1'))
     >>> row_scope("RS applies to “technology” for 3A090 and 4A090", "3E001"), row_scope("[Reserved]", "9A012")
     (('RS', 'for 3A090, 4A090'), None)
+    >>> row_scope("MT applies to UAVs of a range of at least 300 km and UAVs that meet the requirements of 9A120",
+    ...     "9A012")
+    ('MT', '')
+    >>> row_scope("RS applies to paragraphs .a and .x", "0B505"), row_scope("AT applies to the entire entry", "1E355")
+    (('RS', 'applies to 0B505.a, x'), ('AT', 'applies to entire entry'))
     """
     m = _APPLIES.match(cell)
     if not m:
@@ -140,10 +149,15 @@ def row_scope(cell: str, eccn: str) -> tuple[str, str] | None:
         excepted = _list_at(rest, entire.end(), eccn, relative_first=True, gaps=False)[0] if entire["x"] else []
         items = _short([*excepted, *_named_items(rest, eccn)])
         return m["code"], "applies to entire entry" + (f" except {items}" if items else "")
+    par = _PARAGRAPHS.match(rest)
+    if own := (_list_at(rest, par.end(), eccn, relative_first=True, gaps=False)[0] if par else []):
+        return m["code"], f"applies to {_short(own)}"
     if own := _named_items(rest, eccn):
         return m["code"], f"applies to {_short(own)}"
     others = [t for t in dict.fromkeys(_named_items(rest, None)) if _eccn_of(t) != eccn]
-    return m["code"], f"for {', '.join(others[:4])}" if others else ""
+    if not others or not _FOR.search(rest, 0, max(rest.find(others[0]), 0)):
+        return m["code"], ""  # other entries named, but not as what the row is for ("…the requirements of 9A120")
+    return m["code"], f"for {', '.join(others[:4])}"
 
 
 def _lead_targets(body: str, eccn: str) -> tuple[str, ...]:
