@@ -1,0 +1,103 @@
+"""The text a rule prints after its AMDPAR, keyed like the eCFR parser keys it: section paragraphs by their
+designations (levels told apart by sequence: ``(i)`` after ``(h)`` is a letter, after ``(2)`` a roman numeral),
+CCL items by ECCN and item path (``3A001.z.1``); "* * *" placeholders carry a key but no text.
+
+>>> keyed_paragraphs("740.10", ["(a) * * *", "(2) * * *", "(iv) Replacement parts.", "(b) New."])
+[('740.10(a)(2)(iv)', '(iv) Replacement parts.'), ('740.10(b)', '(b) New.')]
+>>> keyed_items(["**3A001 Electronic items as follows.**", "* * * * *", "z. Commodities.", "z.1. More."])
+[('3A001', '**3A001 Electronic items as follows.**'), ('3A001.z', 'z. Commodities.'), ('3A001.z.1', 'z.1. More.')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from tracker.citations import label_rank, section_number
+from tracker.instructions.targets import paragraph_key
+from tracker.xmltext import inline_text
+
+_MARKER = re.compile(r"^\s*\(\s*\*?([A-Za-z0-9]{1,4})\*?\s*\)\s*")
+_STARS = re.compile(r"^(?:\*\s*){3,}$")
+_LEVELS = ("letter", "number", "roman", "capital", "number", "roman")
+_ECCN_HEAD = re.compile(r"^\**\s*(\d[A-E]\d{3})\b")
+_ITEM = re.compile(r"^([a-z]{1,2}(?:\.\d{1,2}(?:\.[a-z]{1,2}(?:\.\d{1,2})*)?)?)\.\s")
+_FIRST = {"letter": "a", "number": "1", "roman": "i", "capital": "A"}
+
+
+def _fits(label: str, level: str) -> bool:
+    if level == "number":
+        return label.isdigit()
+    if level == "capital":
+        return label.isalpha() and label.isupper()
+    if level == "roman":
+        return re.fullmatch(r"[ivxl]+", label) is not None
+    return re.fullmatch(r"([a-z])\1?", label) is not None
+
+
+def _follows(prev: str, label: str, level: str) -> bool:
+    roman = level == "roman"
+    return label_rank(label, roman=roman) == label_rank(prev, roman=roman) + 1
+
+
+def _depth(path: list[str], label: str) -> int:
+    """The level of ``label`` after ``path``: the next sibling of a level in the path, else one level deeper."""
+    for depth in range(len(path) - 1, -1, -1):
+        if _fits(label, _LEVELS[depth]) and _follows(path[depth], label, _LEVELS[depth]):
+            return depth
+    if len(path) < len(_LEVELS) and _fits(label, _LEVELS[len(path)]):
+        return len(path)
+    return next((d for d in range(len(path)) if _fits(label, _LEVELS[d])), 0)
+
+
+def keyed_paragraphs(unit: str, texts: list[str]) -> list[tuple[str, str]]:
+    """(key, text) for each printed paragraph of ``unit`` that has text; placeholders only set the path; text
+    before the first designated paragraph is keyed ``740.10 ¶1`` like the parser's."""
+    path: list[str] = []
+    out: list[tuple[str, str]] = []
+    for text in texts:
+        if not path and not _MARKER.match(text) and not _STARS.match(text.strip()):
+            out.append((f"{unit} ¶{len(out) + 1}", text))
+            continue
+        rest, labels = text, []
+        while m := _MARKER.match(rest):
+            labels.append(m.group(1))
+            rest = rest[m.end():]
+        for k, label in enumerate(labels):
+            path = path[: _depth(path, label) if k == 0 else len(path)] + [label]
+        if labels and not _STARS.match(rest.strip()):
+            out.append((paragraph_key(unit, tuple(path)), text))
+    return out
+
+
+def keyed_items(texts: list[str]) -> list[tuple[str, str]]:
+    """(key, text) for printed CCL lines: ECCN headings and items written with their path."""
+    eccn, out = "", []
+    for text in texts:
+        if head := _ECCN_HEAD.match(text):
+            eccn = head.group(1)
+            out.append((eccn, text))
+        elif eccn and (item := _ITEM.match(text)):
+            out.append((f"{eccn}.{item.group(1)}", text))
+    return out
+
+
+def printed(elements: list[etree._Element]) -> list[tuple[str, str]]:
+    """The keyed paragraphs of the SECTION (or other printed text) elements after an AMDPAR."""
+    out: list[tuple[str, str]] = []
+    for el in elements:
+        if el.tag == "SECTION":
+            unit = section_number((el.findtext("SECTNO") or "").replace("§", "").strip()) or ""
+            texts = [inline_text(p) for p in el if p.tag in ("P", "FP")]
+            out += keyed_paragraphs(unit, texts) if unit else []
+        else:
+            texts = [inline_text(p) for p in el.iter("P", "FP", "FP-1", "FP-2")]
+            out += keyed_items(texts)
+    return out
+
+
+def table_rows(elements: list[etree._Element]) -> list[list[str]]:
+    """The cells of each row of the tables printed after an AMDPAR."""
+    rows = [r for el in elements for r in el.iter("ROW", "TR")]
+    return [[inline_text(c) for c in r if c.tag in ("ENT", "TD")] for r in rows]

@@ -1,0 +1,89 @@
+"""Instructions that change words, references, Entity List entries or Country Group rows rather than whole
+paragraphs: "removing “X” and adding in its place “Y”", "revise the reference to X to read Y", "adding the word
+“and” at the end of paragraph (a)(5)", "adding under CHINA, in alphabetical order, an entry for “…”".
+
+>>> special("revise the reference to “§ 740.10(a)(3)(v)” to read “§ 740.10(a)(2)(iv)”", ("740.2(a)(8)(i)",), "")
+Step(action='revise-reference', targets=('740.2(a)(8)(i)',), new_targets=(), old_words='§ 740.10(a)(3)(v)', \
+new_words='§ 740.10(a)(2)(iv)')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from tracker.citations import row
+from tracker.instructions.targets import quoted
+from tracker.instructions.types import InstructionAction
+
+ENTITY_LIST = "Supplement No. 4 to Part 744"
+_ENTITY_TABLE = f"{ENTITY_LIST} Table 1"
+_COUNTRY_GROUPS = "Supplement No. 1 to Part 740"
+_Q = r"[“\"]([^”\"]*)[”\"]"
+_REFERENCE = re.compile(rf"revis\w*\s+the\s+(?:reference|citation)s?\s+(?:to\s+)?{_Q}\s+to\s+read\s+{_Q}", re.I)
+_IN_PLACE = re.compile(
+    rf"remov\w*\s+(?:the\s+)?(?:(\w+)\s+)?{_Q}.*?\badd\w*\s+in\s+(?:its|their)\s+places?\s+(?:the\s+\w+\s+)?{_Q}",
+    re.I)
+_PUNCTUATION = re.compile(r"remov\w*\s+the\s+(\w+?)s?\s+at the ends?\b.*\badd\w*\s+(\w+?)s?\s+in\s+their\s+places?",
+                          re.I)
+_MARKS = {"semicolon": ";", "period": ".", "comma": ",", "colon": ":"}
+_ADD_WORDS = re.compile(rf"\badd\w*\s+(?:the\s+)?(?:word|words|phrase|sentence)s?\s+{_Q}", re.I)
+_REMOVE_WORDS = re.compile(
+    rf"\bremov\w*\s+(?:the\s+)?(?:(?:word|words|phrase|sentence|citation)s?\s+{_Q}|{_Q}"
+    r"|(?:\w+\s+)?sentences?\b)", re.I)
+_ENTITY_VERB = re.compile(r"\b(add|remov|revis)\w*", re.I)
+_UNDER = re.compile(r"\bunder\s+(?:the\s+destination\s+(?:of\s+)?)?([A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*)*)")
+_GROUP = re.compile(r"\bCountry\s+Group\s+([A-E])\b", re.I)
+_ACTIONS: dict[str, tuple[InstructionAction, InstructionAction]] = {
+    "add": ("add-entity", "add-country"), "remov": ("remove-entity", "remove-country"),
+    "revis": ("revise-entity", "revise-entity")}
+
+
+class Step(NamedTuple):
+    """What one clause of an AMDPAR does: the Instruction's fields without its document context."""
+
+    action: InstructionAction
+    targets: tuple[str, ...]
+    new_targets: tuple[str, ...] = ()
+    old_words: str | None = None
+    new_words: str | None = None
+
+
+def _words_step(text: str, targets: tuple[str, ...]) -> Step | None:
+    if m := _REFERENCE.search(text):
+        return Step("revise-reference", targets, old_words=m.group(1), new_words=m.group(2))
+    if m := _IN_PLACE.search(text):
+        kind: InstructionAction = (
+            "revise-reference" if (m.group(1) or "").lower() in ("citation", "reference") else "revise-words")
+        return Step(kind, targets, old_words=m.group(2), new_words=m.group(3))
+    if m := _PUNCTUATION.search(text):
+        old, new = _MARKS.get(m.group(1).lower()), _MARKS.get(m.group(2).lower())
+        return Step("revise-words", targets, old_words=old, new_words=new) if old and new else None
+    if m := _ADD_WORDS.search(text):
+        return Step("add-words", targets, new_words=m.group(1))
+    if m := _REMOVE_WORDS.search(text):
+        return Step("remove-words", targets, old_words=m.group(1) or m.group(2))
+    return None
+
+
+def _rows_step(text: str, unit: str) -> Step | None:
+    """An Entity List entry or a Country Group row added, removed or revised, keyed like the parser's rows."""
+    verb, names = _ENTITY_VERB.search(text), quoted(text)
+    if verb is None:
+        return None
+    entity_action, country_action = _ACTIONS[verb.group(1).lower()]
+    if unit == ENTITY_LIST or ENTITY_LIST.lower() in text.lower():
+        under = _UNDER.search(text)
+        if under and names:
+            country = under.group(1).strip().upper()
+            return Step(entity_action, tuple(row(_ENTITY_TABLE, country, name) for name in names))
+    group = _GROUP.search(text)
+    if group and names and (unit == _COUNTRY_GROUPS or _COUNTRY_GROUPS.lower() in text.lower()):
+        table = f"{_COUNTRY_GROUPS}, Country Group {group.group(1).upper()}"
+        return Step(country_action, tuple(row(table, name) for name in names))
+    return None
+
+
+def special(text: str, targets: tuple[str, ...], unit: str) -> Step | None:
+    """The step of a clause that changes words or rows, or None when it is an ordinary paragraph instruction."""
+    return _rows_step(text, unit) or _words_step(text, targets)
