@@ -7,6 +7,13 @@ paragraphs whose text differs on that date are compared (:func:`tracker.diff.com
 follows the number of changes to the key, not the number of stored versions. Each date names the
 Federal Register rules effective (or, lacking an effective date, published) that day.
 
+The history of an ECCN item also lists, apart from its own changes, those of the notes and License
+Requirements rows of its entry that apply to it by their own words (:mod:`tracker.applies`: "RS applies to
+3A090.b", "Note 2 to 3A090.a, 3A090.b", "NS applies to entire entry"): :attr:`Entry.applying`, each change
+with the words by which it applies. In JSON an entry has them under ``"applying"`` (only when there are
+some), each a change object with an ``"applies_by"`` field; ``"changes"`` stays the key's own changes, so
+an entry may have no ``"changes"`` but some ``"applying"``.
+
 >>> from tracker.store import Store
 >>> from tracker.model import Paragraph
 >>> s = Store(":memory:")
@@ -31,6 +38,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from tracker.applies import applies_by, item_eccn
 from tracker.citations import is_under, normalise_key, part_of
 from tracker.diff import compare
 from tracker.errors import InputError
@@ -73,14 +81,27 @@ def rules_on(store: Store, part: str, date: str) -> tuple[Rule, ...]:
 
 
 @dataclass(frozen=True)
+class Applying:
+    """A change of a record that applies to the key (not under it), and the words by which it applies."""
+
+    change: Change
+    by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"applies_by": self.by, **self.change.to_dict()}
+
+
+@dataclass(frozen=True)
 class Entry:
-    """The changes under a key on one version date, against the version before it."""
+    """The changes under a key on one version date, against the version before it (``applying``: those of the
+    records that apply to it, for an ECCN item)."""
 
     date: str
     previous: str
     changes: tuple[Change, ...]
     rules: tuple[Rule, ...]
     text: str | None = None
+    applying: tuple[Applying, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -89,6 +110,8 @@ class Entry:
             "rules": [asdict(r) for r in self.rules],
             "changes": [c.to_dict() for c in self.changes],
         }
+        if self.applying:
+            d["applying"] = [a.to_dict() for a in self.applying]
         if self.text is not None:
             d["text"] = self.text
         return d
@@ -159,44 +182,74 @@ def _touched(old: dict[str, Span], new: dict[str, Span]) -> set[str]:
     return {c for c in old.keys() | new.keys() if (old.get(c) and old[c].hash) != (new.get(c) and new[c].hash)}
 
 
-def _entry(store: Store, part: str, rows: list[Span], date: str, with_text: bool) -> Entry | None:
-    """The changes under the key on ``date`` against the version before it (None when nothing changed)."""
-    previous = store.version_before(part, date)
-    if previous is None:
-        return None
+def applying_rows(store: Store, part: str, key: str) -> tuple[list[Span], dict[str, str]]:
+    """The spans of the records of an ECCN item's entry that apply to it (:func:`tracker.applies.applies_by`),
+    and the words by which each citation applies (from its latest span that does); ``([], {})`` for other keys."""
+    eccn = item_eccn(key)
+    if eccn is None:
+        return [], {}
+    spans = [r for r in span_rows(store, part, eccn) if not is_under(r.citation, key)]
+    by: dict[str, str] = {}
+    for r in sorted(spans, key=lambda r: r.valid_from):
+        if words := applies_by(r.paragraph(0), key):
+            by[r.citation] = words
+    return [r for r in spans if r.citation in by], by
+
+
+def _changes(store: Store, part: str, rows: list[Span], previous: str, date: str) -> list[Change]:
+    """The changes of ``rows`` on ``date`` against ``previous``: only the citations whose text differs are compared."""
     old = {r.citation: r for r in rows if r.live_on(previous)}
     new = {r.citation: r for r in rows if r.live_on(date)}
     touched = _touched(old, new)
     if not touched:
-        return None
+        return []
     earlier = {r.citation: r.text for r in sorted(rows, key=lambda r: r.valid_from) if r.valid_from < previous}
-    changes = compare(
+    return compare(
         ordered([r for c, r in old.items() if c in touched]),
         ordered([r for c, r in new.items() if c in touched]),
         earlier=earlier,
         old_keys=old.keys(),
     )
-    if not changes:
+
+
+def _entry(store: Store, part: str, rows: list[Span], date: str, key: str, by: dict[str, str]) -> Entry | None:
+    """The changes of ``rows`` on ``date`` against the version before it (None when nothing changed); those of
+    citations in ``by`` (records that apply to ``key``) go to :attr:`Entry.applying`."""
+    previous = store.version_before(part, date)
+    changes = _changes(store, part, rows, previous, date) if previous is not None else []
+    if previous is None or not changes:
         return None
     rules = rules_on(store, part, date)
-    text = _joined(ordered(list(new.values()))) if with_text else None
-    return Entry(date, previous, tuple(replace(c, rules=rules) for c in changes), rules, text)
+    changes = [replace(c, rules=rules) for c in changes]
+    own = tuple(c for c in changes if _is_own(c, key))
+    applying = tuple(Applying(c, by.get(c.citation) or by.get(c.old_citation or "", "")) for c in changes
+                     if not _is_own(c, key))
+    return Entry(date, previous, own, rules, applying=applying)
+
+
+def _is_own(change: Change, key: str) -> bool:
+    return is_under(change.citation, key) or (change.old_citation is not None and is_under(change.old_citation, key))
 
 
 def history(store: Store, key: str, *, with_text: bool = False, part: str | None = None) -> History:
-    """Every version date on which ``key`` or anything under it changed, newest first.
+    """Every version date on which ``key`` or anything under it changed, newest first; for an ECCN item also
+    those on which a record that applies to it changed (:attr:`Entry.applying`).
 
     ``part`` is where the key is stored (default: the Part its name says, else the first that has it).
     Raises :class:`HistoryError` for a key never stored (naming the nearest known keys).
     """
     part, rows = _known_rows(store, key, part)
+    key = normalise_key(key)
+    extra, by = applying_rows(store, part, key)
     first_stored = store.dates(part)[0]
-    candidates = sorted({r.valid_from for r in rows} | {r.valid_to for r in rows if r.valid_to} - {first_stored})
-    entries = [e for e in (_entry(store, part, rows, date, with_text) for date in candidates) if e is not None]
+    every = rows + extra
+    candidates = sorted({r.valid_from for r in every} | {r.valid_to for r in every if r.valid_to} - {first_stored})
+    entries = [e for e in (_entry(store, part, every, date, key, by) for date in candidates) if e is not None]
+    if with_text:
+        entries = [replace(e, text=_joined(ordered([r for r in rows if r.live_on(e.date)]))) for e in entries]
     first_seen = min(r.valid_from for r in rows)
     first_text = _joined(ordered([r for r in rows if r.live_on(first_seen)])) if with_text else None
-    return History(normalise_key(key), part, first_stored, first_seen, tuple(reversed(entries)), first_text,
-                   _removed_on(rows))
+    return History(key, part, first_stored, first_seen, tuple(reversed(entries)), first_text, _removed_on(rows))
 
 
 def _removed_on(rows: list[Span]) -> str | None:

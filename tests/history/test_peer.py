@@ -5,7 +5,8 @@ dates and ingested in date order; ``history`` of every item must list exactly th
 peer's text of it (or of an item under it) changed. Disagreements found and checked by hand are
 listed in KNOWN with the reason; each is asserted to be exactly that, so a new one fails. All of them
 are the peer's: notes glued onto the last item before them, and changes of markup only. tracker agrees
-on the other 87 of the 94 items.
+on the other 90 of the 94 items. The history of an item includes the notes that apply to it by their own
+label (``Note 2 to 3A090.a and 3A090.b``, keyed under 3A090): that is how 3A090.b, 4E001.a and 4E001.c agree.
 """
 
 from __future__ import annotations
@@ -25,14 +26,9 @@ KNOWN = {
     # change. tracker keys the notes by their own label, under 3A090.a.
     "3A090.a.2": ({"2025-01-16", "2025-09-28"}, set()),
     # Likewise Notes 2-4 and Technical Note 2 "to 3A090.a and 3A090.b", glued onto b.2. tracker keys them
-    # under 3A090, the common parent of the items they name (3A090 Note 2 …), so 3A090.b does not change either.
+    # under 3A090, the common parent of the items they name (3A090 Note 2 …), and lists them in the history of
+    # 3A090.a and 3A090.b as records that apply to those items (tracker.applies), not in that of b.2.
     "3A090.b.2": ({"2025-01-16", "2025-09-28"}, set()),
-    "3A090.b": ({"2025-01-16", "2025-09-28"}, set()),
-    # "Note 1: 4E001.a and 4E001.c do not apply to …" and its Note 2 are glued by the peer onto 4E001.a on some
-    # dates and onto 4E001.c on others, with the same words: each move is a change of both items for the peer.
-    # tracker keys the notes under 4E001 (they name 4E001.a and 4E001.c), where they hold still.
-    "4E001.a": ({"2023-01-17", "2023-02-24"}, set()),
-    "4E001.c": ({"2023-01-17", "2023-02-24", "2023-08-18", "2023-10-18", "2023-11-17", "2024-09-06"}, set()),
     # 2025-09-28: the heading of Technical Note 1 to 3A090.c lost its italics (<HED><I>…</I></HED> →
     # <HED>…</HED>); the peer compares plain text, tracker reports it as an editorial change.
     "3A090.c": (set(), {"2025-09-28"}),
@@ -72,6 +68,24 @@ def test_known_peer_only_dates_leave_the_items_own_words_unchanged(peer):
             for date in peer_only:
                 before = dates[dates.index(date) - 1]
                 assert first_lines.get(before) == first_lines.get(date), (key, item, date)
+
+
+def test_notes_naming_several_items_are_in_each_items_history_as_applying(peer_store):
+    b = {e.date: e for e in history(peer_store, "3A090.b").entries}
+    # 2025-01-16: "Note 1 to 3A090.a" came in before them, so the notes to 3A090.a and .b were renumbered
+    assert [(a.change.kind, a.change.old_citation, a.change.citation, a.by) for a in b["2025-01-16"].applying] == [
+        ("redesignated", "3A090 Note 1", "3A090 Note 2", "Note 2 to 3A090.a, 3A090.b"),
+        ("redesignated", "3A090 Note 2", "3A090 Note 3", "Note 3 to 3A090.a, 3A090.b"),
+        ("redesignated", "3A090 Note 3", "3A090 Note 4", "Note 4 to 3A090.a, 3A090.b"),
+        ("redesignated", "3A090 Technical Notes", "3A090 Technical Note 2", "Technical Note 2 to 3A090.a, 3A090.b"),
+    ]
+    assert b["2025-01-16"].changes == ()
+    c = {e.date: e for e in history(peer_store, "4E001.c").entries}
+    (note1, note2) = c["2024-09-06"].applying  # "4E001.a and 4E001.c" -> "4E001.a, 4E001.c" in both notes
+    assert (note1.change.kind, note1.change.citation, note2.change.citation) == ("modified", "4E001 Note 1",
+                                                                                 "4E001 Note 2")
+    assert ("delete", " and") in note1.change.redline
+    assert not any(a.by.startswith("Note") for e in history(peer_store, "3A090.c").entries for a in e.applying)
 
 
 def test_april_2024_changes_are_attributed_to_89_fr_23876(peer_store):

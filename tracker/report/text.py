@@ -80,6 +80,9 @@ def history_text(h: History) -> str:
         lines += [f"  rule: {rule_label(r)}" for r in e.rules] or ["  rule: not identified"]
         for c in e.changes:
             lines.extend(_history_change_lines(c))
+        for a in e.applying:
+            lines.append(f"  applies to {h.key} ({a.by}):")
+            lines.extend(_history_change_lines(a.change))
         if e.text is not None:
             lines += ["  text in force from this date:", *(f"    {unescape(t)}" for t in e.text.splitlines())]
     since = "first stored version" if h.first_seen == h.first_stored else "added then"

@@ -1,0 +1,84 @@
+"""Which CCL records apply to an ECCN item by their own words, though keyed elsewhere in its entry.
+
+The parser keys a note naming several items under their common parent (``3A090 Note 2``, heading
+``Note 2 to 3A090.a, 3A090.b``) and a License Requirements row by its scope (``3A090 License Requirements RS
+applies to 3A090.b``), so neither lies under the key of an item it names. This module reads those words back:
+
+- a **License Requirements row** applies to an item when its scope is the entire entry (and does not except the
+  item or an item above it), or names the item, an item above it (the row covers everything under what it
+  names), an item under it, or a range ("9E003.a.1 through a.8") holding one of these. Licensing is decided row
+  by row, so every row whose scope takes the item in is part of the item's history, "entire entry" rows
+  included: an ECCN has a handful of them and they change rarely, and leaving one out would hide a new licence
+  requirement for the item;
+- a **note** applies to an item when its label names the item, an item under it, or a range holding one of
+  these (``Note 2 to 3A001.b.2.a through 3A001.b.2.h`` applies to ``3A001.b.2.c``). A note naming only an item
+  above it, or the entry, is not listed: it is in that item's (or the ECCN's) own history, and an entry's many
+  notes repeated under each of its items would bury the item's own changes.
+
+A record already under the item's key is the item's own, not one that applies to it.
+
+>>> from tracker.model import Paragraph
+>>> row = Paragraph("3A090 License Requirements RS applies to 3A090.b", "774", "3A090", "3A090", "", "row", "", "", 0)
+>>> applies_by(row, "3A090.b"), applies_by(row, "3A090.b.1"), applies_by(row, "3A090.a")
+('RS applies to 3A090.b', 'RS applies to 3A090.b', None)
+>>> note = Paragraph("3A090 Note 2", "774", "3A090", "3A090", "", "note", "Note 2 to 3A090.a, 3A090.b", "", 0)
+>>> applies_by(note, "3A090.b"), applies_by(note, "3A090.b.1"), applies_by(note, "3A090.c")
+('Note 2 to 3A090.a, 3A090.b', None, None)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tracker.citations import is_eccn_key, is_under, range_members
+from tracker.model import Paragraph, Reference
+
+_ROW = re.compile(r"^(?P<eccn>\w{5}) License Requirements (?P<words>(?P<code>[A-Z]{2,4}) applies to (?P<scope>.+))$")
+_ENTIRE = re.compile(r"^entire entry(?: except (?P<except>.+))?$")
+_NOTE_TO = re.compile(r"^.*? to (?P<items>\w{5}\.\S+(?:, \w{5}\.\S+)*)$")
+
+
+def item_eccn(key: str) -> str | None:
+    """The ECCN of an ECCN item key (``3A090.b`` → ``3A090``); None for an ECCN or any other key."""
+    eccn, dot, _ = key.partition(".")
+    return eccn if dot and is_eccn_key(key) else None
+
+
+def applies_by(p: Paragraph, item: str) -> str | None:
+    """The words by which the note or License Requirements row ``p`` applies to ``item``, else None."""
+    eccn = item_eccn(item)
+    if eccn is None or p.unit != eccn or is_under(p.citation, item):
+        return None
+    if p.kind == "row" and (row := _ROW.match(p.citation)):
+        return row["words"] if _row_covers(row["eccn"], row["scope"], p.refs, item) else None
+    if p.kind == "note" and (note := _NOTE_TO.match(p.heading)):
+        named = _with_ranges(note["items"].split(", "), p.refs)
+        return p.heading if any(is_under(n, item) for n in named) else None
+    return None
+
+
+def _row_covers(eccn: str, scope: str, refs: Iterable[Reference], item: str) -> bool:
+    """Whether a row's scope (``entire entry except 0A606.b, y``, ``3A001.z.1.b, z.2.b``) takes ``item`` in."""
+    if entire := _ENTIRE.match(scope):
+        excepted = _with_ranges(_short_list(eccn, entire["except"] or ""), refs)
+        return not any(is_under(item, x) for x in excepted)
+    named = _with_ranges(_short_list(eccn, scope), refs)
+    return any(is_under(item, n) or is_under(n, item) for n in named)
+
+
+def _short_list(eccn: str, words: str) -> list[str]:
+    """``3A001.z.1.b, z.2.b`` (the first in full, the others without their ECCN) as full citations."""
+    out = []
+    for w in filter(None, words.split(", ")):
+        out.append(w if w == eccn or w.startswith(f"{eccn}.") else f"{eccn}.{w}")
+    return out
+
+
+def _with_ranges(named: list[str], refs: Iterable[Reference]) -> list[str]:
+    """``named`` and every item between two of them that a range reference of the record joins."""
+    out = list(named)
+    for r in refs:
+        if r.through is not None and r.target in named and r.through in named:
+            out += range_members(r.target, r.through) or ()
+    return out
