@@ -116,7 +116,7 @@ def read_amdpar(text: str, scope: Scope) -> tuple[list[Step], Scope]:
         action: InstructionAction = "context" if _HEADING_END.search(body) and fallback else "not-understood"
         return [Step(action, fallback)], inner
     after = inner if numbered else scope
-    if step := special(body, tuple(named(body, unit)) or fallback, unit):
+    if step := special(body, lambda rest: tuple(named(rest, unit)) or fallback, unit):
         return [step], after
     if _IN_PLACE.search(body):
         return [Step("revise", tuple(named(body[first.start():], unit)) or fallback)], after

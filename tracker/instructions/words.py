@@ -2,7 +2,7 @@
 paragraphs: "removing “X” and adding in its place “Y”", "revise the reference to X to read Y", "adding the word
 “and” at the end of paragraph (a)(5)", "adding under CHINA, in alphabetical order, an entry for “…”".
 
->>> special("revise the reference to “§ 740.10(a)(3)(v)” to read “§ 740.10(a)(2)(iv)”", ("740.2(a)(8)(i)",), "")
+>>> special("revise the reference to § 740.10(a)(3)(v) to read § 740.10(a)(2)(iv)", lambda _: ("740.2(a)(8)(i)",), "")
 Step(action='revise-reference', targets=('740.2(a)(8)(i)',), new_targets=(), old_words='§ 740.10(a)(3)(v)', \
 new_words='§ 740.10(a)(2)(iv)')
 """
@@ -10,6 +10,7 @@ new_words='§ 740.10(a)(2)(iv)')
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from tracker.citations import row
@@ -20,7 +21,10 @@ ENTITY_LIST = "Supplement No. 4 to Part 744"
 _ENTITY_TABLE = f"{ENTITY_LIST} Table 1"
 _COUNTRY_GROUPS = "Supplement No. 1 to Part 740"
 _Q = r"[“\"]([^”\"]*)[”\"]"
-_REFERENCE = re.compile(rf"revis\w*\s+the\s+(?:reference|citation)s?\s+(?:to\s+)?{_Q}\s+to\s+read\s+{_Q}", re.I)
+_REFERENCES = (re.compile(rf"revis\w*\s+the\s+(?:reference|citation)s?\s+(?:to\s+)?{_Q}.*?\bto\s+read\s+{_Q}", re.I),
+               re.compile(
+    r"revis\w*\s+the\s+(?:reference|citation)s?\s+(?:to\s+)?[“\"]?(.+?)[”\"]?\s+to\s+read\s+[“\"]?(.+?)[”\"]?"
+    r"(?=\s+in\s+|[.;,]?\s*$)", re.I))
 _IN_PLACE = re.compile(
     rf"remov\w*\s+(?:the\s+)?(?:(\w+)\s+)?{_Q}.*?\badd\w*\s+in\s+(?:its|their)\s+places?\s+(?:the\s+\w+\s+)?{_Q}",
     re.I)
@@ -49,20 +53,28 @@ class Step(NamedTuple):
     new_words: str | None = None
 
 
-def _words_step(text: str, targets: tuple[str, ...]) -> Step | None:
-    if m := _REFERENCE.search(text):
-        return Step("revise-reference", targets, old_words=m.group(1), new_words=m.group(2))
+Cite = Callable[[str], tuple[str, ...]]
+
+
+def _rest(text: str, m: re.Match[str]) -> str:
+    """The instruction without the two references it quotes (their citations are not its targets)."""
+    return text[: m.start(1)] + " " + text[m.end(1): m.start(2)] + " " + text[m.end(2):]
+
+
+def _words_step(text: str, cite: Cite) -> Step | None:
+    if m := _REFERENCES[0].search(text) or _REFERENCES[1].search(text):
+        return Step("revise-reference", cite(_rest(text, m)), old_words=m.group(1), new_words=m.group(2))
     if m := _IN_PLACE.search(text):
         kind: InstructionAction = (
             "revise-reference" if (m.group(1) or "").lower() in ("citation", "reference") else "revise-words")
-        return Step(kind, targets, old_words=m.group(2), new_words=m.group(3))
+        return Step(kind, cite(text), old_words=m.group(2), new_words=m.group(3))
     if m := _PUNCTUATION.search(text):
         old, new = _MARKS.get(m.group(1).lower()), _MARKS.get(m.group(2).lower())
-        return Step("revise-words", targets, old_words=old, new_words=new) if old and new else None
+        return Step("revise-words", cite(text), old_words=old, new_words=new) if old and new else None
     if m := _ADD_WORDS.search(text):
-        return Step("add-words", targets, new_words=m.group(1))
+        return Step("add-words", cite(text), new_words=m.group(1))
     if m := _REMOVE_WORDS.search(text):
-        return Step("remove-words", targets, old_words=m.group(1) or m.group(2))
+        return Step("remove-words", cite(text), old_words=m.group(1) or m.group(2))
     return None
 
 
@@ -84,6 +96,7 @@ def _rows_step(text: str, unit: str) -> Step | None:
     return None
 
 
-def special(text: str, targets: tuple[str, ...], unit: str) -> Step | None:
-    """The step of a clause that changes words or rows, or None when it is an ordinary paragraph instruction."""
-    return _rows_step(text, unit) or _words_step(text, targets)
+def special(text: str, cite: Cite, unit: str) -> Step | None:
+    """The step of a clause that changes words or rows, or None when it is an ordinary paragraph instruction;
+    ``cite`` gives the citations the rest of the instruction names."""
+    return _rows_step(text, unit) or _words_step(text, cite)
