@@ -24,12 +24,15 @@ A record already under the item's key is the item's own, not one that applies to
 >>> note = Paragraph("3A090 Note 2", "774", "3A090", "3A090", "", "note", "Note 2 to 3A090.a, 3A090.b", "", 0)
 >>> applies_by(note, "3A090.b"), applies_by(note, "3A090.b.1"), applies_by(note, "3A090.c")
 ('Note 2 to 3A090.a, 3A090.b', None, None)
+>>> str(scope_of(note)), str(scope_of(row))
+('3A090.a, 3A090.b', '3A090.b')
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from tracker.citations import is_eccn_key, is_under, range_members
 from tracker.model import Paragraph, Reference
@@ -45,26 +48,44 @@ def item_eccn(key: str) -> str | None:
     return eccn if dot and is_eccn_key(key) else None
 
 
-def applies_by(p: Paragraph, item: str) -> str | None:
-    """The words by which the note or License Requirements row ``p`` applies to ``item``, else None."""
-    eccn = item_eccn(item)
-    if eccn is None or p.unit != eccn or is_under(p.citation, item):
-        return None
+@dataclass(frozen=True)
+class Scope:
+    """What a note or License Requirements row names: ``items`` (ranges expanded; for ``entire`` the items it
+    excepts), and ``words``, the row's scope or the note's heading."""
+
+    words: str
+    items: tuple[str, ...]
+    entire: bool = False
+    row: bool = False
+
+    def __str__(self) -> str:
+        """``3A090.a, 3A090.b``; ``entire entry`` or ``entire entry except 0A501.y``."""
+        listed = ", ".join(self.items)
+        return ("entire entry" + (f" except {listed}" if listed else "")) if self.entire else listed
+
+
+def scope_of(p: Paragraph) -> Scope | None:
+    """The scope of a License Requirements row, or of a note whose label names several items; else None."""
     if p.kind == "row" and (row := _ROW.match(p.citation)):
-        return row["words"] if _row_covers(row["eccn"], row["scope"], p.refs, item) else None
+        if entire := _ENTIRE.match(row["scope"]):
+            excepted = _with_ranges(_short_list(row["eccn"], entire["except"] or ""), p.refs)
+            return Scope(row["words"], excepted, entire=True, row=True)
+        return Scope(row["words"], _with_ranges(_short_list(row["eccn"], row["scope"]), p.refs), row=True)
     if p.kind == "note" and (note := _NOTE_TO.match(p.heading)):
-        named = _with_ranges(note["items"].split(", "), p.refs)
-        return p.heading if any(is_under(n, item) for n in named) else None
+        return Scope(p.heading, _with_ranges(note["items"].split(", "), p.refs))
     return None
 
 
-def _row_covers(eccn: str, scope: str, refs: Iterable[Reference], item: str) -> bool:
-    """Whether a row's scope (``entire entry except 0A606.b, y``, ``3A001.z.1.b, z.2.b``) takes ``item`` in."""
-    if entire := _ENTIRE.match(scope):
-        excepted = _with_ranges(_short_list(eccn, entire["except"] or ""), refs)
-        return not any(is_under(item, x) for x in excepted)
-    named = _with_ranges(_short_list(eccn, scope), refs)
-    return any(is_under(item, n) or is_under(n, item) for n in named)
+def applies_by(p: Paragraph, item: str) -> str | None:
+    """The words by which the note or License Requirements row ``p`` applies to ``item``, else None."""
+    eccn = item_eccn(item)
+    if eccn is None or p.unit != eccn or is_under(p.citation, item) or (scope := scope_of(p)) is None:
+        return None
+    if scope.entire:
+        hit = not any(is_under(item, x) for x in scope.items)
+    else:
+        hit = any(is_under(n, item) or (scope.row and is_under(item, n)) for n in scope.items)
+    return scope.words if hit else None
 
 
 def _short_list(eccn: str, words: str) -> list[str]:
@@ -75,10 +96,12 @@ def _short_list(eccn: str, words: str) -> list[str]:
     return out
 
 
-def _with_ranges(named: list[str], refs: Iterable[Reference]) -> list[str]:
-    """``named`` and every item between two of them that a range reference of the record joins."""
-    out = list(named)
-    for r in refs:
-        if r.through is not None and r.target in named and r.through in named:
-            out += range_members(r.target, r.through) or ()
-    return out
+def _with_ranges(named: list[str], refs: Iterable[Reference]) -> tuple[str, ...]:
+    """``named`` with every item between two of them that a range reference of the record joins, in order."""
+    out: list[str] = []
+    for n in named:
+        out.append(n)
+        for r in refs:
+            if r.target == n and r.through is not None and r.through in named:
+                out += (range_members(r.target, r.through) or ())[1:-1]
+    return tuple(dict.fromkeys(out))

@@ -13,12 +13,13 @@ Pages are plain files (no server, no external assets); each is written atomicall
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.applies import scope_of
 from tracker.atomic import write_atomic
-from tracker.history import History, history, last_text
+from tracker.history import History, history, last_text, span_rows
 from tracker.model import Paragraph
 from tracker.report.data import HISTORY_INDEX, history_path, unit_label
 from tracker.report.render import ENV
@@ -48,7 +49,8 @@ class Page:
     """What one history page shows besides the timeline (``reports``: dates with a change report to link).
 
     ``current`` is the unit's text in the version of ``shown`` — the latest, or for a removed unit
-    (``key.history.removed``) the last version that had it.
+    (``key.history.removed``) the last version that had it. ``applies`` maps each changed note or License
+    Requirements row of the timeline to the items it names (``3A090.a, 3A090.b``, ``entire entry``).
     """
 
     key: Key
@@ -56,6 +58,7 @@ class Page:
     current: tuple[Paragraph, ...]
     shown: str
     reports: frozenset[str]
+    applies: Mapping[str, str] = field(default_factory=dict)
 
 
 def changed_units(store: Store) -> list[tuple[str, str]]:
@@ -72,7 +75,19 @@ def build_page(store: Store, key: Key, reports: frozenset[str] = frozenset()) ->
         current=tuple(current),
         shown=shown,
         reports=reports,
+        applies=record_scopes(store, key),
     )
+
+
+def record_scopes(store: Store, key: Key) -> dict[str, str]:
+    """Citation → the items a changed note or License Requirements row of the timeline names (its latest span),
+    for those that name some (:func:`tracker.applies.scope_of`)."""
+    h = key.history
+    cited = {c.citation for e in h.entries for c in (*e.changes, *(a.change for a in e.applying))}
+    spans = sorted((r for r in span_rows(store, key.part, key.unit) if r.citation in cited), key=lambda r: r.valid_from)
+    latest = {r.citation: r for r in spans}
+    scopes = {c: scope_of(r.paragraph(0)) for c, r in latest.items()}
+    return {c: str(s) for c, s in scopes.items() if s is not None and (s.items or s.entire)}
 
 
 def render_page(page: Page) -> str:
