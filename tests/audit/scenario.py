@@ -4,8 +4,8 @@ The rule (document 2026-99901, "91 FR 50000", effective 2026-10-01) makes four a
 revises the reference to § 740.10(a)(3)(v) to read § 740.10(a)(2)(iv) (the real drafting error); in 740.9 it
 redesignates (b)(3)-(5) as (b)(4)-(6) and adds a new (b)(3) (printed); in ECCN 3A090 it revises a.2 (printed).
 ``rule-2026-99901.xml`` (:data:`RULE_XML`) is that rule in the GovInfo Federal Register shape (REGTEXT/AMDPAR
-+ printed text); :data:`INSTRUCTIONS` the same instructions built by hand. :func:`after_740` and :func:`after_774` write the later
-version with each amendment applied or not, or applied otherwise.
++ printed text); :data:`INSTRUCTIONS` the same instructions built by hand. :func:`after_740` and
+:func:`after_774` write the later version with each amendment applied or not, or applied otherwise.
 """
 
 from __future__ import annotations
