@@ -2,8 +2,9 @@
 
 A watch entry is an ECCN or ECCN item (``3A090``, ``3A090.a``), a section or paragraph
 (``740.10``, ``§ 740.10(a)``) or a whole Part (``774``, ``part 774``). An entry matches its own
-citation and everything under it, in the new or the old key of a change or in its unit (the
-section or ECCN the paragraph belongs to).
+citation and everything under it, in the new or the old key of a change, in its unit (the
+section or ECCN the paragraph belongs to), or in the key of one of the new sub-paragraphs of a
+``restructured`` change (``3A001.z.1`` matches ``3A001.z`` split into ``z.1``–``z.4``).
 
 >>> from tracker.model import Change
 >>> c = Change("modified", "3A090 License Requirements RS 1", "774", "3A090", 7)
@@ -40,7 +41,8 @@ def normalise_entry(entry: str) -> str:
 
 def matches(change: Change, watch: Iterable[str]) -> bool:
     """Whether ``change`` touches any entry of ``watch`` (entries as :func:`normalise_entry` accepts)."""
-    citations = [c for c in (change.citation, change.old_citation, change.unit) if c]
+    parts = (p.citation for p in change.parts)
+    citations = [c for c in (change.citation, change.old_citation, change.unit, *parts) if c]
     for key in map(normalise_entry, watch):
         if key.isdigit():
             if change.part == key:

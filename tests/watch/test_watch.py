@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from tests.diff.samples import EXCERPT_3A, merged_3a001_z
 from tests.report.sample import april_2024_changes
+from tests.support import ECFR_API, require
+from tracker.diff import compare
 from tracker.model import Change
+from tracker.parse import parse_bytes
 from tracker.watch import filter_changes, matches, normalise_entry
 
 
@@ -47,3 +53,23 @@ def test_an_empty_watchlist_means_every_change_and_no_match_means_none():
 def test_entries_that_are_neither_eccn_section_nor_part_are_refused(entry):
     with pytest.raises(ValueError, match="is not an ECCN"):
         normalise_entry(entry)
+
+
+def _real_split() -> Change:
+    """3A001.z as one paragraph (merged from the real text) against the real 2026-09-01 3A001: z.1-z.4 split off."""
+    xml = require(ECFR_API / EXCERPT_3A.format("2026-09-01")).read_text("utf-8")
+    (change,) = compare(parse_bytes(merged_3a001_z(xml).encode()), parse_bytes(xml.encode()))
+    return change
+
+
+def test_a_sub_paragraph_watch_matches_the_restructuring_that_creates_it():
+    split = _real_split()
+    assert (split.kind, split.citation) == ("restructured", "3A001.z")
+    parts = [p.citation for p in split.parts]
+    assert parts == [f"3A001.z.{n}.{x}" for n in range(1, 5) for x in "ab"]
+    for watched in ("3A001.z.1", "3A001.z.4", *parts, "3A001.z", "3A001", "part 774"):
+        assert matches(split, [watched]), watched
+    for other in ("3A001.z.5", "3A001.y", "3A001.a", "3A090"):
+        assert not matches(split, [other]), other
+    assert filter_changes([split], ["3A001.z.1"]) == [split]
+    assert not matches(replace(split, parts=()), ["3A001.z.1"])  # the parts are what it matches by
