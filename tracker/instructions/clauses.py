@@ -39,6 +39,9 @@ _ACTION: dict[str, InstructionAction] = {
 _IN_PLACE = re.compile(r"\bin (?:its|their) places?\b", re.I)
 _AS = re.compile(r"\s+as\s+")
 _CHAPTER = re.compile(r"\bchapter ([IVXL]+)\b")
+_INTRO = re.compile(r"\bthe (?:section'?s? )?introductory text\b", re.I)
+_OWN_AUTHORITY = re.compile(r"\bauthority citation (?:immediately (preceding|following)|at the end)\b", re.I)
+_ADD_HEADING = re.compile(r"\badd\w*\s+(?:a\s+)?heading\s+to\b", re.I)
 _HEADING_END = re.compile(r"(?::|—|\bby)\s*$")
 
 
@@ -50,10 +53,17 @@ def _unit(text: str, scope: Scope) -> str:
 
 
 def _designated(clean: str, base: str, items: list[str]) -> list[str]:
-    """The paragraphs a clause names, and the unit itself where it names the unit's heading."""
+    """The paragraphs a clause names; the unit itself where it names the unit's heading; the unit's introductory
+    text (keyed ``740.10 ¶1`` like the parser's) and its authority citation (``3.114 Authority``)."""
     paragraphs = t.paragraphs(clean, base) if base and not items else []
     heading = re.search(r"\bsection heading\b", clean) or (re.search(r"\bheading\b", clean) and not paragraphs)
-    return paragraphs + ([base] if heading and base and not t.subparts(clean) else [])
+    own = [base] if heading and base and not t.subparts(clean) else []
+    if base and _INTRO.search(clean):
+        own.append(f"{base} ¶1")
+    if base and (authority := _OWN_AUTHORITY.search(clean)):
+        own.append(f"{base} Authority")
+        paragraphs = [] if authority.group(1) else paragraphs  # "preceding paragraph (b)" only says where
+    return paragraphs + own
 
 
 def named(text: str, unit: str) -> list[str]:
@@ -78,7 +88,7 @@ def _verb_steps(body: str, start: int, unit: str, fallback: tuple[str, ...]) -> 
     steps: list[Step] = []
     for n, verb in enumerate(verbs):
         clause = body[verb.start(): verbs[n + 1].start() if n + 1 < len(verbs) else len(body)]
-        action = _ACTION[verb.lastgroup or "revise"]
+        action = "revise" if _ADD_HEADING.match(clause) else _ACTION[verb.lastgroup or "revise"]
         if action == "redesignate":
             old, new = (_AS.split(clause, maxsplit=1) + [""])[:2]
             before = tuple(named(old, unit)) or fallback

@@ -86,15 +86,15 @@ def keyed_items(texts: list[str]) -> list[tuple[str, str]]:
 def printed(elements: list[etree._Element]) -> list[tuple[str, str]]:
     """The keyed paragraphs of the SECTION (or other printed text) elements after an AMDPAR."""
     out: list[tuple[str, str]] = []
+    lines: list[str] = []
     for el in elements:
         if el.tag == "SECTION":
             unit = section_number((el.findtext("SECTNO") or "").replace("§", "").strip()) or ""
             texts = [inline_text(p) for p in el if p.tag in ("P", "FP")]
             out += keyed_paragraphs(unit, texts) if unit else []
         else:
-            texts = [inline_text(p) for p in el.iter("P", "FP", "FP-1", "FP-2")]
-            out += keyed_items(texts)
-    return out
+            lines += [inline_text(p) for p in el.iter("P", "FP", "FP-1", "FP-2")]
+    return out + keyed_items(lines)
 
 
 def table_rows(elements: list[etree._Element]) -> list[list[str]]:

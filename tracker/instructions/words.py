@@ -36,7 +36,10 @@ _REMOVE_WORDS = re.compile(
     rf"\bremov\w*\s+(?:the\s+)?(?:(?:word|words|phrase|sentence|citation)s?\s+{_Q}|{_Q}"
     r"|(?:\w+\s+)?sentences?\b)", re.I)
 _ENTITY_VERB = re.compile(r"\b(add|remov|revis)\w*", re.I)
-_UNDER = re.compile(r"\bunder\s+(?:the\s+destination\s+(?:of\s+)?)?([A-Z][A-Za-z.'-]*(?:\s+[A-Z][A-Za-z.'-]*)*)")
+# "under CHINA, PEOPLE'S REPUBLIC OF," (capitals, commas and all) or "under the destination Russia"
+_UNDER = re.compile(
+    r"\bunder\s+(?:the\s+destination\s+(?:of\s+)?)?([A-Z][A-Z.'’-]+(?:,?\s+[A-Z][A-Z.'’-]*)*\b"
+    r"|[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*)*)")
 _GROUP = re.compile(r"\bCountry\s+Group\s+([A-E])\b", re.I)
 _ACTIONS: dict[str, tuple[InstructionAction, InstructionAction]] = {
     "add": ("add-entity", "add-country"), "remov": ("remove-entity", "remove-country"),
