@@ -19,6 +19,11 @@ def _finding_lines(f: Finding) -> list[str]:
     lines = [head, f"    {f.reason}"]
     if f.instruction is not None and f.status != "applied" and f.instruction.written:
         lines.append(f"    the rule: {f.instruction.written}")
+    if f.status == "different" and f.instruction is not None:
+        reads = {c.citation: c.new_text for c in f.changes}
+        for citation, printed in f.instruction.new_text:
+            if citation in reads:
+                lines += [f"    the rule prints {citation}: {printed}", f"    the eCFR reads: {reads[citation]}"]
     if f.note:
         lines.append(f"    the eCFR: {f.note}")
     return lines
