@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from tests.audit.scenario import INSTRUCTIONS, NEW_A2, after_740, after_774, before_740, before_774
+from tests.support import require
 from tracker.audit import check_instruction, check_rule, normalise
+from tracker.citations import is_under
 from tracker.diff import compare
 from tracker.instructions import Instruction
 from tracker.model import Change, Paragraph
@@ -152,3 +154,21 @@ def test_changes_of_other_rules_in_the_interval_are_not_unexplained():
     other = Instruction("y", "740", 1, "revise", ("740.3(a)",))
     assert check_rule([], [change], others=[other]) == []
     assert [f.status for f in check_rule([], [change])] == ["unexplained"]
+
+
+def test_real_instructions_of_the_fr_issue_are_applied_by_changes_as_printed():
+    """Every revise/add instruction of the real daily issue FR-2024-02-12 that prints text for each of its targets
+    is applied by changes carrying that text (the printed keys and the targets agree), and by nothing else."""
+    from tests.support import SHARED
+    from tracker.instructions import parse_instructions
+
+    xml = require(SHARED / "data" / "federal-register-xml" / "FR-2024-02-12.xml").read_bytes()
+    kinds = {"revise": "modified", "add": "added"}
+    printed = [i for i in parse_instructions(xml) if i.action in kinds and i.new_text
+               and all(any(is_under(c, t) for c, _ in i.new_text) for t in i.targets)]
+    assert len(printed) >= 50
+    for ins in printed:
+        changes = [Change(kinds[ins.action], c, ins.part, "", 0, old_text="x", new_text=t)  # type: ignore[arg-type]
+                   for c, t in ins.new_text]
+        assert check_instruction(ins, changes).status == "applied", ins
+        assert check_instruction(ins, []).status == "missing", ins
