@@ -61,8 +61,8 @@ def test_numbered_paragraphs_and_notes_sit_under_their_own_definition(excerpt):
         f"{NODE_IC}(3)(i)": f"{NODE_IC}(3)",
         f"{NODE_IC}(3)(ii)": f"{NODE_IC}(3)",
         f"{NODE_IC}(3)(iii)": f"{NODE_IC}(3)",
-        f"{NODE_IC}(3)(iii) Note 1": f"{NODE_IC}(3)(iii)",  # "Note 1 to definition of …": where the walk is
-        f"{NODE_IC}(3)(iii) Note 2": f"{NODE_IC}(3)(iii)",
+        f"{NODE_IC} Note 1": NODE_IC,  # "Note 1 to definition of “Advanced-Node Integrated Circuits”:"
+        f"{NODE_IC} Note 2": NODE_IC,
         '772.1 "Agricultural commodities" Note 1': '772.1 "Agricultural commodities"',
         '772.1 "Agricultural commodities" Note 2': '772.1 "Agricultural commodities"',
         '772.1 "Agricultural commodities" Note 3': '772.1 "Agricultural commodities"',
@@ -132,3 +132,48 @@ def test_inserting_a_definition_adds_exactly_it(excerpt, before, term):
     changes = compare(list(records.values()), parse_bytes(new, EXCERPT.name))
     assert [(c.kind, c.citation) for c in changes] == [("added", f'772.1 "{term}"')]
 
+
+
+# --- notes that name their definition ---------------------------------------------------------------------------
+
+NOTE_1 = "<HED>Note 1 to definition of “Advanced-Node Integrated Circuits”:</HED>"
+
+
+def test_a_note_naming_a_definition_holds_still_when_a_paragraph_is_inserted_before_it(excerpt):
+    """Keyed where the walk is, the notes moved with each new last paragraph ((3)(iii) → (3)(iv))."""
+    data, records = excerpt
+    anchor = b"<P>(iii) More than 3000 through-silicon vias per die.</P>"
+    assert data.count(anchor) == 1
+    new = data.replace(anchor, anchor + b"\n<P>(iv) A test paragraph added after (iii).</P>")
+    changes = compare(list(records.values()), parse_bytes(new, EXCERPT.name))
+    assert [(c.kind, c.citation) for c in changes] == [("added", f"{NODE_IC}(3)(iv)")]
+
+
+def _definitions(body: str) -> dict[str, str | None]:
+    xml = ('<DIV8 N="772.1" TYPE="SECTION"><HEAD>§ 772.1 Definitions of terms as used in the EAR.</HEAD>'
+           f"<P>In this part, references to the EAR are references to 15 CFR chapter VII.</P>{body}</DIV8>")
+    return {r.citation: r.parent for r in parse_bytes(xml.encode(), "test") if r.kind == "note"}
+
+
+@pytest.mark.parametrize(
+    ("heading", "parent"),
+    [
+        ("Note to the definition of “Widget”:", '772.1 "Widget"'),  # "the", no abbreviation
+        ("Note 2 to definition of “widget”:", '772.1 "Widget"'),  # any case
+        ("Technical Note to “Gadget”:", '772.1 "Gadget (GDT)"'),  # the definition adds an abbreviation
+        ("Note to definition of “Gizmo”:", '772.1 "Gadget (GDT)"(2)'),  # no such definition: where the walk is
+    ],
+)
+def test_a_note_attaches_to_the_definition_its_heading_names(heading, parent):
+    body = ("<P><I>Widget.</I> A thing defined first.</P><P>(1) Its first part.</P>"
+            "<P><I>Gadget (GDT).</I> Another thing.</P><P>(1) One.</P><P>(2) Two.</P>"
+            f"<NOTE><HED>{heading}</HED><P>Words of the note.</P></NOTE>")
+    (got,) = _definitions(body).values()
+    assert got == parent
+
+
+def test_a_quoted_term_in_a_note_of_an_ordinary_section_is_not_a_definition():
+    xml = ('<DIV8 N="740.9" TYPE="SECTION"><HEAD>§ 740.9 Temporary imports.</HEAD><P>(a) <I>Scope.</I> Words.</P>'
+           "<NOTE><HED>Note to “Scope”:</HED><P>Words.</P></NOTE></DIV8>")
+    assert [(r.citation, r.parent) for r in parse_bytes(xml.encode(), "t") if r.kind == "note"] == [
+        ("740.9(a) Note", "740.9(a)")]

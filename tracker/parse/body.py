@@ -27,7 +27,15 @@ from tracker.parse.footnotes import key_footnote, unwrap_footnotes
 from tracker.parse.keytext import short, short_heading
 from tracker.parse.lists import list_entries, party_name
 from tracker.parse.markers import Marker, resolve_levels, split_markers
-from tracker.parse.notes import label_in_text, listed_note, named_designations, note_label, numbered_notes
+from tracker.parse.notes import (
+    label_in_text,
+    listed_note,
+    named_designations,
+    named_term,
+    note_label,
+    numbered_notes,
+    term_key,
+)
 from tracker.parse.records import Records
 from tracker.parse.tables import key_tables
 from tracker.xmltext import inline_text, plain
@@ -289,13 +297,16 @@ def _add_note(cur: _Cursor, hed_text: str, text: str, parent: str | None = None)
 
 
 def _note_parent(cur: _Cursor, hed_text: str) -> str:
-    """What a note attaches to: the listed note it names right after the list, the paragraph it names (when keyed),
-    else where the walk is."""
+    """What a note attaches to: the listed note it names right after the list, the definition or the paragraph it
+    names (when keyed), else where the walk is."""
     listed = listed_note(hed_text)
     last = cur.b.records[-1] if cur.b.records else None
     after_list = last is not None and bool({last.citation, last.parent} & set(cur.numbered.values()))
     if listed and after_list and listed in cur.numbered:
         return cur.numbered[listed]
+    term = named_term(hed_text) if cur.definitions else None
+    if term and (defined := term_key(term, cur.unit, cur.b.keys)):
+        return defined
     named = named_designations(hed_text)
     key = cur.base + section_paragraph("", *named) if named else None
     return key if key and key in cur.b.keys else cur.context

@@ -5,14 +5,18 @@ a note sits under what it names, not under whatever it happens to follow:
 
 >>> note_label("Note 2 to paragraph (b)(4):"), named_designations("Note 1 to paragraphs (b)(2) and (3):")
 ('Note 2', ('b',))
+>>> named_term("Note 1 to definition of “Advanced-Node Integrated Circuits”:")
+'Advanced-Node Integrated Circuits'
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from lxml import etree
 
+from tracker.citations import definition
 from tracker.xmltext import inline_text, plain
 
 #: A note's label and number; the number may stray after "to" (real 734.9: "Note to 6 paragraph (h)(2)(ii)" is
@@ -24,6 +28,8 @@ _LABELS = {"note": "Note", "technical note": "Technical Note", "n.b.": "N.B."}
 _LABEL_IN_TEXT = re.compile(r"^\*{1,2}(?:Note|Technical Note|N\.B\.)s?\b[^*:]{0,80}:\*{1,2}")
 _NUMBERED = re.compile(r"^(\d{1,2})\.\s")
 _LISTED = re.compile(r"\bto\s+paragraph\s+(\d{1,2})\s*:?\s*$")
+#: "Note 1 to definition of “Advanced-Node Integrated Circuits”:", "Note to “600 Series Major Defense Equipment”:".
+_TERM = re.compile(r"\bto\s+(?:the\s+)?(?:definitions?\s+of\s+)?(?:the\s+term\s+)?[“\"]([^”\"]{1,120}?)[,.]?[”\"]")
 _GROUP = r"(?:\([^)\s]{1,6}\))+"
 _TARGETS = re.compile(rf"\bto\s+paragraphs?\s+({_GROUP}(?:(?:\s*,\s*|\s*,?\s*(?:and|or|through)\s+){_GROUP})*)")
 
@@ -76,6 +82,29 @@ def _completed(short: tuple[str, ...], first: tuple[str, ...]) -> tuple[str, ...
 
 def _level_kind(label: str) -> str:
     return "1" if label.isdigit() else "A" if label.isupper() else "a"
+
+
+def named_term(heading: str) -> str | None:
+    """The defined term a note's heading names in quotes, else None.
+
+    >>> named_term("Note to “600 Series Major Defense Equipment”:"), named_term("Note 1 to paragraph (b):")
+    ('600 Series Major Defense Equipment', None)
+    """
+    m = _TERM.search(heading)
+    return m.group(1).strip() if m else None
+
+
+def term_key(term: str, unit: str, keys: Collection[str]) -> str | None:
+    """The definition of ``unit`` in ``keys`` keyed by ``term`` (any case), or by it with the abbreviation its
+    definition adds (the note's "Advanced-Node Integrated Circuits" is ``… (Advanced-Node IC)``); else None.
+
+    >>> term_key("Advanced-Node Integrated Circuits", "772.1", {'772.1 "Advanced-Node Integrated Circuits (ANIC)"'})
+    '772.1 "Advanced-Node Integrated Circuits (ANIC)"'
+    """
+    exact = definition(unit, term).casefold()
+    stem = exact[:-1] + " ("
+    found = sorted(k for k in keys if k.casefold() == exact or (k.casefold().startswith(stem) and k.endswith(')"')))
+    return min(found, key=len) if found else None
 
 
 def listed_note(heading: str) -> str | None:
