@@ -62,8 +62,12 @@ def test_new_text_is_keyed_by_the_printed_section(issue):
                                   "necessary infrastructure, and utility services;"),)
     (whole,) = results[("2024-02447", 4)]  # "Revise § 1006.201": one undesignated paragraph
     assert [k for k, _ in whole.new_text] == ["1006.201 ¶1"]
-    (defs,) = results[("2024-02447", 2)]
-    assert defs.new_text == ()  # definitions are keyed by term, the printed ones not (yet) matched
+    (defs,) = results[("2024-02447", 2)]  # five definitions added, keyed by term, their paragraphs under them
+    keys = [k for k, _ in defs.new_text]
+    assert len(keys) == 29 and keys[:3] == ['1006.10 "Annual income"', '1006.10 "Annual income"(1)',
+                                             '1006.10 "Annual income"(2)']
+    assert {k.split('"')[1] for k in keys} == {
+        "Annual income", "Income", "NAHASDA", "Person with a disability", "Project-based rental assistance"}
 
 
 @pytest.fixture(scope="module")
