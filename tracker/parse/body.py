@@ -233,13 +233,14 @@ def _italic_heading(text: str, markers: tuple[str, ...]) -> str:
 
 
 def _block(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
-    """A NOTE, editorial note, extract, example or source note: one record each."""
+    """A NOTE, editorial or effective-date note (kind ``ednote``), extract, example or source note: one record each."""
     tag = el.tag
     text = inline_text(el)
     if tag == "CITA":
         cur.add(f"{cur.unit} Source", parent=cur.unit, kind="source", text=text)
-    elif tag == "EDNOTE":
-        cur.add(f"{cur.unit} Editorial Note", parent=cur.unit, kind="ednote", text=text)
+    elif tag in ("EDNOTE", "EFFDNOT"):
+        label = "Editorial Note" if tag == "EDNOTE" else "Effective Date Note"
+        cur.add(f"{cur.unit} {label}", parent=cur.unit, kind="ednote", text=text)
     elif tag == "EXTRACT" and not cur.stack and _quotes_designations(el):
         _clause(cur, el)
     elif tag in ("EXTRACT", "EXAMPLE"):
@@ -320,7 +321,7 @@ def _tables(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
 
 _HANDLERS: dict[str, Callable[[_Cursor, etree._Element, list[_Piece]], None]] = {
     **dict.fromkeys(_TEXT_TAGS, _text),
-    **dict.fromkeys(("NOTE", "EDNOTE", "EXTRACT", "EXAMPLE", "CITA"), _block),
+    **dict.fromkeys(("NOTE", "EDNOTE", "EFFDNOT", "EXTRACT", "EXAMPLE", "CITA"), _block),
     **dict.fromkeys(_HEADING_TAGS, _heading),
     **dict.fromkeys(("SCOL2", "LI", "UL", "OL"), _list),
     **dict.fromkeys(("GPOTABLE", "DIV", "TABLE"), _tables),
