@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tests.support import ECFR_API, require
+from tests.audit.scenario import CITATION, DOC, RULE_XML
+from tests.support import ECFR_API, SHARED, require
 from tracker.audit import note_findings
+from tracker.audit.rules import fr_pages
 from tracker.model import Paragraph
 from tracker.parse import parse_bytes
 
@@ -46,7 +48,14 @@ def test_the_real_parts_740_and_774_have_one_not_incorporated_note_between_them(
 def test_a_note_already_in_the_version_before_is_found_only_for_the_rule_it_names():
     section = _parsed("excerpt-2026-09-01-title-15-section-742.6.xml")
     assert _found(section, before=section) == []
-    assert _found(section, before=section, fr_citation="90 FR 4615")[0][0] == "not-incorporated"
-    assert _found(section, before=section, fr_citation="90 FR 4616") == []
+    assert _found(section, before=section, rule_pages=("90 FR 4614", "90 FR 4615"))[0][0] == "not-incorporated"
+    assert _found(section, before=section, rule_pages=("90 FR 4616",)) == []
     changed = [replace(p, text=p.text + " ") if p.kind == "ednote" else p for p in section]
     assert len(_found(changed, before=section)) == 1
+
+
+def test_the_pages_of_a_rule_come_from_its_page_marks_in_the_real_fr_issue():
+    issue = require(SHARED / "data" / "federal-register-xml" / "FR-2024-02-12.xml").read_bytes()
+    assert fr_pages(issue, "2024-02930", "89 FR 9740") == ("89 FR 9740", "89 FR 9741", "89 FR 9742", "89 FR 9743")
+    assert fr_pages(issue, "2024-02930", "") == ()
+    assert fr_pages(RULE_XML.encode(), DOC, CITATION) == (CITATION,)

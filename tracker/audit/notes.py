@@ -19,7 +19,7 @@ supplement) it names, or of its own unit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from tracker.audit.findings import Finding, Status
 from tracker.citations import DESIGNATION, LIST_SEP, Citation, section_paragraph, supplement_paragraph
@@ -28,7 +28,7 @@ from tracker.parse.refs import extract_refs
 
 _ITEM = re.compile(r"(?:^|\s)\d{1,2}\.\s+(?=[A-Z])")
 _FR = re.compile(r"\b\d{1,3} FR \d+\b")
-_NOT_INCORPORATED = re.compile(r"could not be incorporated", re.I)
+_NOT_INCORPORATED = re.compile(r"\b(?:could|can)\s?not be incorporated|\b(?:was|were) not incorporated", re.I)
 _EFFECTIVE = re.compile(r"^Effective Date Notes?:", re.I)
 _BARE = re.compile(rf"\bparagraphs?\s+((?:{DESIGNATION})+(?:{LIST_SEP}(?:{DESIGNATION})+)*)")
 _ONE = re.compile(rf"(?:{DESIGNATION})+")
@@ -85,9 +85,9 @@ def _finding(item: str, note: Paragraph, effective: bool) -> Finding | None:
 
 
 def note_findings(paragraphs: Iterable[Paragraph], *, before: Iterable[Paragraph] = (),
-                  fr_citation: str | None = None) -> list[Finding]:
-    """Findings of the ``ednote`` paragraphs of a version: every one, or — given the version ``before`` or a
-    rule's ``fr_citation`` (``90 FR 4615``) — those new since ``before`` or naming that rule."""
+                  rule_pages: Collection[str] = ()) -> list[Finding]:
+    """Findings of the ``ednote`` paragraphs of a version: those not in the version ``before`` (every one when
+    it is not given), and those naming a page of the audited rule (``rule_pages``: ``90 FR 4615`` …)."""
     old = {p.text for p in before if p.kind == "ednote"}
     out: list[Finding] = []
     for note in paragraphs:
@@ -96,6 +96,6 @@ def note_findings(paragraphs: Iterable[Paragraph], *, before: Iterable[Paragraph
         effective = bool(_EFFECTIVE.match(note.text))
         for item in _items(_EFFECTIVE.sub("", note.text).strip() if effective else note.text):
             finding = _finding(item, note, effective)
-            if finding is not None and (note.text not in old or fr_citation in finding.fr_citations):
+            if finding is not None and (note.text not in old or set(finding.fr_citations) & set(rule_pages)):
                 out.append(finding)
     return out

@@ -8,6 +8,7 @@ The Federal Register full text is kept only for rules that share an interval of 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,13 @@ from tracker.audit.findings import Audit, Finding, ordered
 from tracker.audit.notes import note_findings
 from tracker.diff import diff_dates
 from tracker.errors import InputError
-from tracker.instructions import Instruction, parse_instructions
+from tracker.instructions import Instruction, document_number, parse_instructions
 from tracker.snapshots import federal_register_path
 from tracker.store import Store, StoredRule
+from tracker.xmltext import load_xml
+
+_FR_CITATION = re.compile(r"(\d+) FR (\d+)")
+_MAX_PAGES = 1000  # a rule longer than this is a page mark of another document
 
 
 class NotYetError(InputError):
@@ -35,6 +40,21 @@ class RuleText:
     citation: str
     effective_on: str
     instructions: tuple[Instruction, ...]
+    pages: tuple[str, ...] = ()  # every page it is printed on (90 FR 4612 … 90 FR 4616): what eCFR notes cite
+
+
+def fr_pages(xml: bytes, number: str, citation: str) -> tuple[str, ...]:
+    """The citations of every page the rule is printed on, from its first page (``citation``) to its last page
+    mark (``PRTPAGE``) in its XML; the citation alone when no page marks follow it."""
+    m = _FR_CITATION.fullmatch(citation)
+    if m is None:
+        return (citation,) if citation else ()
+    root = load_xml(xml, number).getroot()
+    docs = [d for d in root.iter("RULE", "PRORULE") if document_number(d) == number] or [root]
+    start = int(m[2])
+    marks = [int(p) for d in docs for e in d.iter("PRTPAGE") if (p := e.get("P") or "").isdigit()]
+    end = max([start, *(n for n in marks if start <= n <= start + _MAX_PAGES)])
+    return tuple(f"{m[1]} FR {n}" for n in range(start, end + 1))
 
 
 def _instructions(xml: bytes, number: str, name: str) -> tuple[Instruction, ...]:
@@ -68,7 +88,8 @@ def rule_text(store: Store, snapshots_dir: Path, number: str, *, xml_file: Path 
     instructions = _instructions(xml, number, name)
     if not instructions:
         raise InputError(f"{name} holds no Title 15 amendment instructions of document {number}")
-    return RuleText(number, (stored.citation or "") if stored else "", date, instructions)
+    citation = (stored.citation or "") if stored else ""
+    return RuleText(number, citation, date, instructions, fr_pages(xml, number, citation))
 
 
 def stored_rule_texts(store: Store, snapshots_dir: Path, rules: Sequence[StoredRule]) -> list[RuleText]:
@@ -78,7 +99,9 @@ def stored_rule_texts(store: Store, snapshots_dir: Path, rules: Sequence[StoredR
         xml, date = stored_full_text(snapshots_dir, r.document_number), r.effective_on or r.publication_date
         if xml is not None and date:
             name = str(federal_register_path(snapshots_dir, r.document_number, "xml"))
-            out.append(RuleText(r.document_number, r.citation or "", date, _instructions(xml, r.document_number, name)))
+            instructions = _instructions(xml, r.document_number, name)
+            out.append(RuleText(r.document_number, r.citation or "", date, instructions,
+                                fr_pages(xml, r.document_number, r.citation or "")))
     return out
 
 
@@ -105,7 +128,7 @@ def _part_findings(store: Store, part: str, rule: RuleText, span: tuple[str, str
     alongside = [i for o in others if o.document_number != rule.document_number and before < o.effective_on <= after
                  for i in o.instructions if i.part == part]
     found = check_rule(own, changes, others=alongside, after={p.citation: p.text for p in new})
-    return found + note_findings(new, before=old, fr_citation=rule.citation or None)
+    return found + note_findings(new, before=old, rule_pages=rule.pages)
 
 
 def audit_rule(store: Store, rule: RuleText, *, others: Sequence[RuleText] = ()) -> Audit:
