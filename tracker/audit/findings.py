@@ -26,6 +26,13 @@ STATUSES: tuple[Status, ...] = get_args(Status)
 FAILING: frozenset[Status] = frozenset({"missing", "different", "not-incorporated"})
 
 
+def _plain(value: Any) -> Any:
+    """Tuples as lists, all the way down (the JSON-ready form)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return [_plain(v) for v in value] if isinstance(value, tuple | list) else value
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One finding: its ``status``, the ``citations`` it is about, a one-line ``reason``, the ``instruction``
@@ -45,7 +52,7 @@ class Finding:
             "status": self.status,
             "citations": list(self.citations),
             "reason": self.reason,
-            "instruction": None if self.instruction is None else asdict(self.instruction),
+            "instruction": None if self.instruction is None else _plain(asdict(self.instruction)),
             "changes": [{"kind": c.kind, "citation": c.citation, "old_citation": c.old_citation} for c in self.changes],
             "note": self.note,
             "fr_citations": list(self.fr_citations),
