@@ -15,7 +15,7 @@ from typing import NamedTuple
 from tracker.citations import definition, is_eccn
 from tracker.instructions import targets as t
 from tracker.instructions.types import InstructionAction
-from tracker.instructions.words import Step, special
+from tracker.instructions.words import ENTITY_LIST, Step, country_block, special
 
 
 class Scope(NamedTuple):
@@ -42,6 +42,11 @@ _CHAPTER = re.compile(r"\bchapter ([IVXL]+)\b")
 _INTRO = re.compile(r"\bthe (?:section'?s? )?introductory text\b", re.I)
 _OWN_AUTHORITY = re.compile(r"\bauthority citation (?:immediately (preceding|following)|at the end)\b", re.I)
 _ADD_HEADING = re.compile(r"\badd\w*\s+(?:a\s+)?heading\s+to\b", re.I)
+#: Where a new unit goes ("adding ECCN 3A992 after ECCN 3A991"): not a target.
+_POSITION = re.compile(r"\b(?:after|before)\s+(?:ECCN\s+\w+|paragraph\s+[.(]\S+|§\s*\S+)")
+#: The parts of a CCL entry an instruction may name, keyed ``3A090 License Requirements`` like the parser's blocks.
+_BLOCK = re.compile(r"\b(License Requirements|List Based License Exceptions|List of Items Controlled|Related Controls"
+                    r"|Related Definitions|Reason for Control|Technical Notes?)\b")
 _HEADING_END = re.compile(r"(?::|—|\bby)\s*$")
 
 
@@ -69,7 +74,7 @@ def _designated(clean: str, base: str, items: list[str]) -> list[str]:
 def named(text: str, unit: str) -> list[str]:
     """The citations one clause names, read against ``unit``; quoted words left out. A subpart named with a
     section is where the section goes, not a target."""
-    clean = t.QUOTED.sub(" ", text)
+    clean = _POSITION.sub(" ", t.QUOTED.sub(" ", text))
     eccn = unit if is_eccn(unit) else None
     items = [i for i in t.eccn_items(clean, eccn) if i != eccn or not eccn]
     sections = t.sections(clean)
@@ -77,7 +82,8 @@ def named(text: str, unit: str) -> list[str]:
     if re.search(r"\bdefinitions?\b", text) and base:
         return [definition(base, term) for term in t.quoted(text)]
     designated = _designated(clean, base, items)
-    out = designated + (sections if not designated else []) + items
+    blocks = [f"{eccn} {b}" for b in _BLOCK.findall(clean)] if eccn else []
+    out = designated + (sections if not designated else []) + items + blocks
     out += [f"Chapter {c}" for c in _CHAPTER.findall(clean)]
     out += [] if out else t.subparts(clean) or ([] if items else t.supplements(clean))
     return list(dict.fromkeys(out))
@@ -107,6 +113,23 @@ def _borrow(steps: list[Step], fallback: tuple[str, ...]) -> list[Step]:
     return out
 
 
+class _Read(NamedTuple):
+    first: re.Match[str] | None  # the first action verb
+    unit: str
+    narrowed: tuple[str, ...]  # what the words before the verb narrow the unit to
+    fallback: tuple[str, ...]  # the targets of a clause that names none
+
+
+def _read_context(body: str, scope: Scope) -> _Read:
+    first = _VERB.search(body)
+    preamble = body[: first.start()] if first else body
+    unit = _unit(preamble, scope) or _unit(body, scope)
+    block = country_block(preamble) if unit == ENTITY_LIST else None
+    narrowed = (block,) if block else tuple(t.paragraphs(t.QUOTED.sub(" ", preamble), unit)) if unit else ()
+    fallback = narrowed or scope.targets or tuple(named(preamble, unit)) or ((unit,) if unit else ())
+    return _Read(first, unit, narrowed, fallback)
+
+
 def read_amdpar(text: str, scope: Scope) -> tuple[list[Step], Scope]:
     """The steps of one AMDPAR and the scope for the sub-steps that follow it."""
     numbered = bool(re.match(r"^\s*\d+\.", text))
@@ -116,17 +139,13 @@ def read_amdpar(text: str, scope: Scope) -> tuple[list[Step], Scope]:
     if authority := _AUTHORITY.search(body):
         target = (f"Part {authority.group(1)} Authority",)
         return [Step("context" if "continues to read" in body else "revise", target)], scope
-    first = _VERB.search(body)
-    preamble = body[: first.start()] if first else body
-    unit = _unit(preamble, scope) or _unit(body, scope)
-    narrowed = tuple(t.paragraphs(t.QUOTED.sub(" ", preamble), unit)) if unit else ()
-    fallback = narrowed or scope.targets or tuple(named(preamble, unit)) or ((unit,) if unit else ())
+    first, unit, narrowed, fallback = _read_context(body, scope)
     inner = Scope(scope.part, unit, narrowed or scope.targets)
     if first is None:
         action: InstructionAction = "context" if _HEADING_END.search(body) and fallback else "not-understood"
         return [Step(action, fallback)], inner
     after = inner if numbered else scope
-    if step := special(body, lambda rest: tuple(named(rest, unit)) or fallback, unit):
+    if step := special(body, lambda rest: tuple(named(rest, unit)) or fallback, unit, fallback):
         return [step], after
     if _IN_PLACE.search(body):
         return [Step("revise", tuple(named(body[first.start():], unit)) or fallback)], after

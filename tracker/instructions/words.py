@@ -2,7 +2,8 @@
 paragraphs: "removing “X” and adding in its place “Y”", "revise the reference to X to read Y", "adding the word
 “and” at the end of paragraph (a)(5)", "adding under CHINA, in alphabetical order, an entry for “…”".
 
->>> special("revise the reference to § 740.10(a)(3)(v) to read § 740.10(a)(2)(iv)", lambda _: ("740.2(a)(8)(i)",), "")
+>>> special("revise the reference to § 740.10(a)(3)(v) to read § 740.10(a)(2)(iv)", lambda _: ("740.2(a)(8)(i)",), "",
+...         ())
 Step(action='revise-reference', targets=('740.2(a)(8)(i)',), new_targets=(), old_words='§ 740.10(a)(3)(v)', \
 new_words='§ 740.10(a)(2)(iv)')
 """
@@ -38,7 +39,7 @@ _REMOVE_WORDS = re.compile(
 _ENTITY_VERB = re.compile(r"\b(add|remov|revis)\w*", re.I)
 # "under CHINA, PEOPLE'S REPUBLIC OF," (capitals, commas and all) or "under the destination Russia"
 _UNDER = re.compile(
-    r"\bunder\s+(?:the\s+destination\s+(?:of\s+)?)?([A-Z][A-Z.'’-]+(?:,?\s+[A-Z][A-Z.'’-]*)*\b"
+    r"\b(?i:under)\s+(?:the\s+destination\s+(?:of\s+)?)?([A-Z][A-Z.'’-]+(?:,?\s+[A-Z][A-Z.'’-]*)*\b"
     r"|[A-Z][A-Za-z.'’-]*(?:\s+[A-Z][A-Za-z.'’-]*)*)")
 _GROUP = re.compile(r"\bCountry\s+Group\s+([A-E])\b", re.I)
 _ACTIONS: dict[str, tuple[InstructionAction, InstructionAction]] = {
@@ -81,17 +82,23 @@ def _words_step(text: str, cite: Cite) -> Step | None:
     return None
 
 
-def _rows_step(text: str, unit: str) -> Step | None:
-    """An Entity List entry or a Country Group row added, removed or revised, keyed like the parser's rows."""
+def country_block(text: str) -> str | None:
+    """The Entity List country block an instruction is "under" (``… Table 1 [CHINA, PEOPLE'S REPUBLIC OF]``)."""
+    under = _UNDER.search(text)
+    return row(_ENTITY_TABLE, under.group(1).strip().upper()) if under else None
+
+
+def _rows_step(text: str, unit: str, scope: tuple[str, ...]) -> Step | None:
+    """An Entity List entry or a Country Group row added, removed or revised, keyed like the parser's rows; the
+    country block from the text or from the heading it sits under (``scope``)."""
     verb, names = _ENTITY_VERB.search(text), quoted(text)
     if verb is None:
         return None
     entity_action, country_action = _ACTIONS[verb.group(1).lower()]
     if unit == ENTITY_LIST or ENTITY_LIST.lower() in text.lower():
-        under = _UNDER.search(text)
-        if under and names:
-            country = under.group(1).strip().upper()
-            return Step(entity_action, tuple(row(_ENTITY_TABLE, country, name) for name in names))
+        block = country_block(text) or next((s for s in scope if s.startswith(_ENTITY_TABLE + " [")), None)
+        if block and names:
+            return Step(entity_action, tuple(f"{block} [{name}]" for name in names))
     group = _GROUP.search(text)
     if group and names and (unit == _COUNTRY_GROUPS or _COUNTRY_GROUPS.lower() in text.lower()):
         table = f"{_COUNTRY_GROUPS}, Country Group {group.group(1).upper()}"
@@ -99,7 +106,7 @@ def _rows_step(text: str, unit: str) -> Step | None:
     return None
 
 
-def special(text: str, cite: Cite, unit: str) -> Step | None:
+def special(text: str, cite: Cite, unit: str, scope: tuple[str, ...]) -> Step | None:
     """The step of a clause that changes words or rows, or None when it is an ordinary paragraph instruction;
-    ``cite`` gives the citations the rest of the instruction names."""
-    return _rows_step(text, unit) or _words_step(text, cite)
+    ``cite`` gives the citations the rest of the instruction names, ``scope`` what its heading named."""
+    return _rows_step(text, unit, scope) or _words_step(text, cite)

@@ -1,0 +1,66 @@
+"""BIS instruction shapes beyond the sample rule: lettered Entity List sub-steps under a country heading, lettered
+CCL steps, parts of an ECCN; and the targets read back as keys the eCFR parser gives the real Parts."""
+
+from __future__ import annotations
+
+from tests.support import ECFR_API, PART_740, require
+from tracker.instructions import parse_instructions
+from tracker.parse import parse_file
+
+from .test_instructions import EAR_RULE
+
+TABLE = "Supplement No. 4 to Part 744 Table 1"
+
+
+def _rule(part: str, *amdpars: str) -> bytes:
+    body = "".join(f"<AMDPAR>{a}</AMDPAR>" for a in amdpars)
+    return (f'<RULE><REGTEXT TITLE="15" PART="{part}">{body}</REGTEXT>'
+            "<FRDOC>[FR Doc. 2024–99999 Filed 1–1–24]</FRDOC></RULE>").encode()
+
+
+def _steps(xml: bytes) -> list[tuple[int, str, tuple[str, ...]]]:
+    return [(i.index, i.action, i.targets) for i in parse_instructions(xml)]
+
+
+def test_entity_list_sub_steps_take_the_country_of_their_heading():
+    xml = _rule("744", "12. Supplement No. 4 to part 744 is amended by:", "a. Under CHINA, PEOPLE'S REPUBLIC OF:",
+                "i. Adding in alphabetical order entries for “Alpha Tech Co., Ltd.” and “Beta Ltd.”; and",
+                "ii. Revising the entry for “Gamma Co.”;", "b. Under RUSSIA, removing the entry for “Delta OOO”.")
+    china = f"{TABLE} [CHINA, PEOPLE'S REPUBLIC OF]"
+    assert _steps(xml) == [
+        (1, "context", ("Supplement No. 4 to Part 744",)),
+        (2, "context", (china,)),
+        (3, "add-entity", (f"{china} [Alpha Tech Co., Ltd.]", f"{china} [Beta Ltd.]")),
+        (4, "revise-entity", (f"{china} [Gamma Co.]",)),
+        (5, "remove-entity", (f"{TABLE} [RUSSIA] [Delta OOO]",)),
+    ]
+
+
+def test_ccl_lettered_steps_and_parts_of_an_entry():
+    xml = _rule("774", "14. Supplement No. 1 to part 774 is amended by:", "a. Revising ECCN 3A001;",
+                "b. Removing ECCN 3A991; and", "c. Adding ECCN 3A992 after ECCN 3A991.",
+                "15. In Supplement No. 1 to part 774, Category 5, Part 2, ECCN 5A002 is amended by revising the "
+                "License Requirements section and adding paragraph .z to read as follows:")
+    assert _steps(xml) == [
+        (1, "context", ("Supplement No. 1 to Part 774",)),
+        (2, "revise", ("3A001",)),
+        (3, "remove", ("3A991",)),
+        (4, "add", ("3A992",)),  # "after ECCN 3A991" says where, it is not a target
+        (5, "revise", ("5A002 License Requirements",)),
+        (5, "add", ("5A002.z",)),
+    ]
+    assert {i.part for i in parse_instructions(xml)} == {"774"}
+
+
+def test_targets_are_keys_of_the_real_parts():
+    rule = parse_instructions(EAR_RULE.read_bytes())
+    part_740 = {p.citation for p in parse_file(require(PART_740))}
+    assert {t for i in rule if i.part == "740" for t in i.targets} - part_740 == set()  # incl. "Part 740 Authority"
+    part_774 = {p.citation for p in parse_file(require(ECFR_API / "full-2026-09-01-title-15-part-774.xml"))}
+    z = {t for i in rule if i.part == "774" for t in i.targets}
+    # the real 2026-09-01 CCL has .z items in five of the nine (the others moved on since 2024)
+    assert z & part_774 == {"3A001.z", "4A003.z", "5A002.z", "5A004.z", "5D002.z"}
+    entity_list = {p.citation for p in parse_file(require(ECFR_API / "excerpt-2026-09-01-title-15-part-744-supp4.xml"))}
+    (removal,) = parse_instructions(_rule("744", "3. Supplement No. 4 to part 744 is amended by removing under "
+                                                 "BULGARIA the entry for “Iskren Georgiev”."))
+    assert removal.targets == (f"{TABLE} [BULGARIA] [Iskren Georgiev]",) and removal.targets[0] in entity_list
