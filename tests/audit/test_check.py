@@ -172,3 +172,11 @@ def test_real_instructions_of_the_fr_issue_are_applied_by_changes_as_printed():
                    for c, t in ins.new_text]
         assert check_instruction(ins, changes).status == "applied", ins
         assert check_instruction(ins, []).status == "missing", ins
+
+
+def test_printed_text_is_compared_up_to_its_stars():
+    printed = (("740.9(b)", "(b) * * *"), ("740.9(b)(2)", "(2) *Items imported.* * * *"))
+    ins = Instruction("x", "740", 1, "revise", ("740.9(b)",), new_text=printed)
+    same = _change("modified", "740.9(b)(2)", new="(2) *Items imported.* Under conditions.")
+    other = _change("modified", "740.9(b)(2)", new="(2) *Items exported.* Under conditions.")
+    assert [check_instruction(ins, [c]).status for c in (same, other)] == ["applied", "different"]

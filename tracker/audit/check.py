@@ -4,7 +4,7 @@ and one per change no instruction explains.
 
 An instruction is *applied* when every target has a change of the right kind (:data:`RIGHT_KINDS`) at it or
 under it, with the words it adds or removes, the reference pair it revises, and the text it prints (compared
-with markup and whitespace normalised; a printed paragraph that is only ``* * *`` is not compared). It is
+with markup and whitespace normalised, up to a ``* * *`` that leaves the rest unchanged). It is
 *missing* when no target has a change (unless the text it prints is already the eCFR's), *different* when a
 target has a change that does not match. A change under the target counts: revising § 740.10 or paragraph (b)
 changes the paragraphs under it. Entity List and Country Group targets match the table row whose bracketed
@@ -51,7 +51,6 @@ RIGHT_KINDS: dict[str, frozenset[ChangeKind]] = {
 }
 #: Actions whose target's sub-paragraphs may change in any way (a revised paragraph gains or loses some).
 _WHOLE = frozenset({"revise", "revise-entity"})
-_STARS = re.compile(r"^(?:\([^)]*\)|[a-z0-9.]+\.)*\s*(?:\*\s*){3,}$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
@@ -68,6 +67,16 @@ def normalise(text: str) -> str:
     '(a) Scope. The "items"-all'
     """
     return " ".join(unify_dashes(text.replace("*", "").replace("^", "").translate(_QUOTES)).split())
+
+
+def reads_as(text: str, printed: str) -> bool:
+    """The eCFR ``text`` reads as the rule prints it (normalised); up to its ``* * *`` (text left unchanged).
+
+    >>> reads_as("(b) *Scope.* All items.", "(b) Scope. * * *"), reads_as("(b) New.", "(b) * * *")
+    (True, True)
+    """
+    head, stars, _ = " ".join(printed.split()).partition("* * *")
+    return normalise(text).startswith(normalise(head)) if stars else normalise(text) == normalise(printed)
 
 
 def _labels(citation: str) -> tuple[str, list[str]]:
@@ -118,13 +127,13 @@ def _pair_ok(ins: Instruction, change: Change) -> bool:
 def _text_verdict(ins: Instruction, target: str, flat: Sequence[Change], after: Mapping[str, str] | None) -> str:
     """Why the text the rule prints under ``target`` is not the eCFR's ('' when it is, or cannot be told)."""
     for citation, printed in ins.new_text:
-        if not (is_under(citation, target) or _is(citation, target)) or _STARS.match(normalise(printed)):
+        if not (is_under(citation, target) or _is(citation, target)):
             continue
         found = next((c for c in flat if _is(c.citation, citation) and c.kind != "removed"), None)
         text = found.new_text if found is not None else (after or {}).get(citation)
         if found is None and after is not None and citation not in after:
             return f"{citation} is printed by the rule but is not in the eCFR"
-        if text is not None and normalise(text) != normalise(printed):
+        if text is not None and not reads_as(text, printed):
             return f"{citation} does not read as the rule prints it"
     return ""
 
