@@ -36,6 +36,20 @@ def test_entity_list_sub_steps_take_the_country_of_their_heading():
     ]
 
 
+def test_entity_list_entries_not_named_are_their_country_block_with_the_printed_rows():
+    xml = _rule("744", "4. Supplement No. 4 to part 744 is amended by adding under IRAN, in alphabetical order, two "
+                "entities to read as follows:").replace(b"</REGTEXT>", b"""<GPOTABLE COLS="5"><BOXHD>
+        <CHED H="1">Country</CHED><CHED H="1">Entity</CHED><CHED H="1">License requirement</CHED>
+        <CHED H="1">License review policy</CHED><CHED H="1">Federal Register citation</CHED></BOXHD>
+        <ROW><ENT I="01">IRAN</ENT><ENT>Alpha Trading Co., Tehran.</ENT><ENT>For all items subject to the EAR.</ENT>
+        <ENT>Policy of denial.</ENT><ENT>89 FR 1, 1/1/24.</ENT></ROW>
+        <ROW><ENT I="22"> </ENT><ENT>Beta Parts, Tehran.</ENT><ENT>For all items subject to the EAR.</ENT>
+        <ENT>Policy of denial.</ENT><ENT>89 FR 1, 1/1/24.</ENT></ROW></GPOTABLE></REGTEXT>""")
+    (added,) = parse_instructions(xml)
+    assert (added.action, added.targets) == ("add-entity", (f"{TABLE} [IRAN]",))
+    assert [text.split(" | ")[0] for _, text in added.new_text] == ["Alpha Trading Co., Tehran.", "Beta Parts, Tehran."]
+
+
 def test_ccl_lettered_steps_and_parts_of_an_entry():
     xml = _rule("774", "14. Supplement No. 1 to part 774 is amended by:", "a. Revising ECCN 3A001;",
                 "b. Removing ECCN 3A991; and", "c. Adding ECCN 3A992 after ECCN 3A991.",

@@ -72,9 +72,10 @@ def _new_text(step: Step, elements: list[etree._Element]) -> tuple[tuple[str, st
     if step.action in _WITH_TEXT:
         return tuple((k, v) for k, v in printed(elements) if any(_under(k, t) for t in step.targets))
     if step.action in _WITH_ROWS:
-        rows = [cells for cells in table_rows(elements) if len(cells) > 1]
+        rows = [cells for cells in table_rows(elements) if len(cells) > 1 and cells[1].strip()]
         names = [(t, t.rsplit("[", 1)[-1].rstrip("]")) for t in step.targets]
-        return tuple((t, " | ".join(c[1:])) for t, name in names for c in rows if c[1].startswith(name))
+        return tuple((t, " | ".join(c[1:])) for t, name in names for c in rows
+                     if c[1].startswith(name) or t.count(" [") == 1)
     return ()
 
 

@@ -97,8 +97,8 @@ def _rows_step(text: str, unit: str, scope: tuple[str, ...]) -> Step | None:
     entity_action, country_action = _ACTIONS[verb.group(1).lower()]
     if unit == ENTITY_LIST or ENTITY_LIST.lower() in text.lower():
         block = country_block(text) or next((s for s in scope if s.startswith(_ENTITY_TABLE + " [")), None)
-        if block and names:
-            return Step(entity_action, tuple(f"{block} [{name}]" for name in names))
+        if block:  # entries not named ("adding under IRAN … five entities") are the country block's
+            return Step(entity_action, tuple(f"{block} [{name}]" for name in names) or (block,))
     group = _GROUP.search(text)
     if group and names and (unit == _COUNTRY_GROUPS or _COUNTRY_GROUPS.lower() in text.lower()):
         table = f"{_COUNTRY_GROUPS}, Country Group {group.group(1).upper()}"
