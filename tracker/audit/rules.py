@@ -137,8 +137,10 @@ def audit_rule(store: Store, rule: RuleText, *, others: Sequence[RuleText] = ())
     parts = list(dict.fromkeys(i.part for i in rule.instructions if i.part))
     stored = set(store.parts())
     notes = [f"part {p}: no version stored; its instructions are not checked" for p in parts if p not in stored]
+    if not parts:
+        raise InputError(f"{rule.document_number}: no Title 15 amendment instructions to audit")
     if not any(p in stored for p in parts):
-        raise InputError(f"{rule.document_number} amends part(s) {', '.join(parts) or '?'}, none of them stored")
+        raise InputError(f"{rule.document_number} amends part(s) {', '.join(parts)}, none of them stored")
     versions: dict[str, tuple[str, str]] = {}
     findings: list[Finding] = []
     for part in (p for p in parts if p in stored):
