@@ -15,7 +15,8 @@ applies to 3A090.b``), so neither lies under the key of an item it names. This m
   above it, or the entry, is not listed: it is in that item's (or the ECCN's) own history, and an entry's many
   notes repeated under each of its items would bury the item's own changes.
 
-A record already under the item's key is the item's own, not one that applies to it.
+A record already under the item's key is the item's own, not one that applies to it. :func:`applies_by` reads a
+stored record; :func:`change_applies_by` the record a diff change is of (for watchlists, which see no store).
 
 >>> from tracker.model import Paragraph
 >>> row = Paragraph("3A090 License Requirements RS applies to 3A090.b", "774", "3A090", "3A090", "", "row", "", "", 0)
@@ -35,11 +36,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.citations import is_eccn_key, is_under, range_members
-from tracker.model import Paragraph, Reference
+from tracker.model import Change, Paragraph, ParagraphKind, Reference
+from tracker.parse.refs import extract_refs
 
 _ROW = re.compile(r"^(?P<eccn>\w{5}) License Requirements (?P<words>(?P<code>[A-Z]{2,4}) applies to (?P<scope>.+))$")
 _ENTIRE = re.compile(r"^entire entry(?: except (?P<except>.+))?$")
-_NOTE_TO = re.compile(r"^.*? to (?P<items>\w{5}\.\S+(?:, \w{5}\.\S+)*)$")
+_NOTE_TO = re.compile(r"^(?:(?:Technical\s+)?Notes?\b|N\.\s?B\.).*? to (?P<items>\w{5}\.\S+(?:, \w{5}\.\S+)*)$")
 
 
 def item_eccn(key: str) -> str | None:
@@ -86,6 +88,25 @@ def applies_by(p: Paragraph, item: str) -> str | None:
     else:
         hit = any(is_under(n, item) or (scope.row and is_under(item, n)) for n in scope.items)
     return scope.words if hit else None
+
+
+def change_applies_by(change: Change, item: str) -> str | None:
+    """:func:`applies_by` for the note or row a change is of, read from the change alone: its key, heading and
+    text, with the references its text makes (:func:`tracker.parse.refs.extract_refs`, as the parser reads them).
+
+    >>> c = Change("modified", "9E003 License Requirements SI applies to 9E003.a.1, a.8, h", "774", "9E003", 1,
+    ...            new_text="SI applies to 9E003.a.1 through a.8 and .h | See § 742.14 of the EAR.")
+    >>> change_applies_by(c, "9E003.a.5"), change_applies_by(c, "9E003.b")
+    ('SI applies to 9E003.a.1, a.8, h', None)
+    """
+    if item_eccn(item) != change.unit:
+        return None
+    text = change.new_text if change.new_text is not None else change.old_text or ""
+    heading = change.new_heading if change.new_heading is not None else change.old_heading or ""
+    kind: ParagraphKind = "row" if _ROW.match(change.citation) else "note"
+    refs = extract_refs(text, unit=change.unit, part=change.part)
+    record = Paragraph(change.citation, change.part, change.unit, None, "", kind, heading, text, 0, refs)
+    return applies_by(record, item)
 
 
 def _short_list(eccn: str, words: str) -> list[str]:

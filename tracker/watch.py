@@ -4,7 +4,10 @@ A watch entry is an ECCN or ECCN item (``3A090``, ``3A090.a``), a section or par
 (``740.10``, ``§ 740.10(a)``) or a whole Part (``774``, ``part 774``). An entry matches its own
 citation and everything under it, in the new or the old key of a change, in its unit (the
 section or ECCN the paragraph belongs to), or in the key of one of the new sub-paragraphs of a
-``restructured`` change (``3A001.z.1`` matches ``3A001.z`` split into ``z.1``–``z.4``).
+``restructured`` change (``3A001.z.1`` matches ``3A001.z`` split into ``z.1``–``z.4``). An ECCN item also
+matches the changes of the notes and License Requirements rows of its entry that apply to it by their own
+words (``3A090.b`` matches ``3A090 License Requirements RS applies to 3A090.b``; :mod:`tracker.applies`), as
+its history lists them.
 
 >>> from tracker.model import Change
 >>> c = Change("modified", "3A090 License Requirements RS 1", "774", "3A090", 7)
@@ -17,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from tracker.applies import change_applies_by
 from tracker.citations import is_eccn_key, is_section_key, is_under, normalise_key
 from tracker.model import Change
 
@@ -47,7 +51,7 @@ def matches(change: Change, watch: Iterable[str]) -> bool:
         if key.isdigit():
             if change.part == key:
                 return True
-        elif any(is_under(c, key) for c in citations):
+        elif any(is_under(c, key) for c in citations) or change_applies_by(change, key):
             return True
     return False
 

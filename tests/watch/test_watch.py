@@ -7,12 +7,15 @@ from dataclasses import replace
 import pytest
 
 from tests.diff.samples import EXCERPT_3A, merged_3a001_z
+from tests.history import conftest as history_set_up
 from tests.report.sample import april_2024_changes
 from tests.support import ECFR_API, require
-from tracker.diff import compare
+from tracker.diff import compare, diff_dates
 from tracker.model import Change
 from tracker.parse import parse_bytes
 from tracker.watch import filter_changes, matches, normalise_entry
+
+excerpt_store = history_set_up.excerpt_store
 
 
 def cited(watch: list[str]) -> list[str]:
@@ -73,3 +76,29 @@ def test_a_sub_paragraph_watch_matches_the_restructuring_that_creates_it():
         assert not matches(split, [other]), other
     assert filter_changes([split], ["3A001.z.1"]) == [split]
     assert not matches(replace(split, parts=()), ["3A001.z.1"])  # the parts are what it matches by
+
+
+def test_an_item_watch_matches_the_rows_and_notes_that_apply_to_it(excerpt_store):
+    """The real 3A pair: the one changed cell of 3A090 is the RS row for 3A090.b; 3A001's names z.1.b-z.4.b."""
+    changes = diff_dates(excerpt_store, "2026-06-25", "2026-09-01").changes
+    assert [c.citation for c in filter_changes(changes, ["3A090.b"])] == [
+        "3A090 License Requirements RS applies to 3A090.b"]
+    assert [c.citation for c in filter_changes(changes, ["3A001.z.3"])] == [
+        "3A001 License Requirements RS applies to 3A001.z.1.b, z.2.b, z.3.b, z.4.b"]
+    for other in ("3A090.a", "3A090.c", "3A001.z.3.a", "4A090.a", "3A001.b"):
+        assert filter_changes(changes, [other]) == [], other
+
+
+@pytest.mark.parametrize(("watched", "hit"), [
+    ("9E003.a.5", True), ("9E003.a.8.b", True), ("9E003.h", True), ("9E003.b", False), ("9E004.a", False)])
+def test_a_row_naming_a_range_matches_the_items_inside_it(watched, hit):
+    """The real 9E003 SI row ("9E003.a.1 through a.8, .h, .i, and .l"): its range read from its text."""
+    row = Change("modified", "9E003 License Requirements SI applies to 9E003.a.1, a.8, h, i, l", "774", "9E003", 1,
+                 new_text="SI applies to 9E003.a.1 through a.8, .h, .i, and .l | See § 742.14 of the EAR.")
+    assert matches(row, [watched]) is hit
+
+
+def test_a_note_naming_several_items_matches_each():
+    note = Change("modified", "3A090 Note 2", "774", "3A090", 1, new_heading="Note 2 to 3A090.a, 3A090.b",
+                  new_text="*Note 2 to 3A090.a and 3A090.b:* words")
+    assert [w for w in ("3A090.a", "3A090.b", "3A090.c", "3A090.b.1") if matches(note, [w])] == ["3A090.a", "3A090.b"]
