@@ -68,8 +68,10 @@ def audit_command(document_number: str | None, since: str | None, rule_xml: Path
     The instructions come from the rule's full text kept under snapshots/federal-register/ (kept when
     rules share an interval); otherwise give the rule's XML with --rule-xml FILE (and --effective DATE
     if the rule is not stored). With --since DATE, every stored rule effective since then is audited;
-    rules that cannot be yet are named. Exit codes: 1 when something is missing, different or not
+    the rules that cannot be audited yet are named on stderr. Exit codes: 1 when something is missing, different or not
     incorporated, 0 otherwise, 2 on bad input (unknown document, no version including it yet).
+
+    Example: tracker audit 2024-07004 --rule-xml 2024-07004.xml --format json
     """
     if (document_number is None) == (since is None):
         raise InputError("give a DOCUMENT_NUMBER or --since DATE (one of them)")
