@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cache
 
 from tests.audit.scenario import CITATION, DOC, RULE_XML
 from tests.support import ECFR_API, SHARED, require
@@ -13,6 +14,7 @@ from tracker.model import Paragraph
 from tracker.parse import parse_bytes
 
 
+@cache
 def _parsed(name: str) -> list[Paragraph]:
     return parse_bytes(require(ECFR_API / name).read_bytes())
 
@@ -59,3 +61,15 @@ def test_the_pages_of_a_rule_come_from_its_page_marks_in_the_real_fr_issue():
     assert fr_pages(issue, "2024-02930", "89 FR 9740") == ("89 FR 9740", "89 FR 9741", "89 FR 9742", "89 FR 9743")
     assert fr_pages(issue, "2024-02930", "") == ()
     assert fr_pages(RULE_XML.encode(), DOC, CITATION) == (CITATION,)
+
+
+def test_an_effective_date_note_in_the_real_ccl_is_a_note_of_the_supplement():
+    xml = require(ECFR_API / "full-2026-09-01-title-15-part-774.xml").read_text("utf-8")
+    at = xml.index("<CITA", xml.index("Supplement No. 1 to Part 774"))
+    note = ("<EFFDNOT><HED>Effective Date Note:</HED><PSPACE>At 90 FR 50857, Nov. 12, 2025, in supplement no. 1 to "
+            "part 774, ECCN 3A090 was stayed, effective until Nov. 9, 2026.</PSPACE></EFFDNOT>\n")
+    before, after = _parsed("full-2026-09-01-title-15-part-774.xml"), parse_bytes((xml[:at] + note + xml[at:]).encode())
+    notes = [p.citation for p in after if p.kind == "ednote"]
+    assert sorted(notes) == sorted([*(p.citation for p in before if p.kind == "ednote"),
+                                    "Supplement No. 1 to Part 774 Effective Date Note"])
+    assert _found(after, before=before) == [("effective-date-note", ("3A090",), ("90 FR 50857",))]

@@ -126,7 +126,7 @@ def _element(st: _State, el: etree._Element) -> None:
             _element(st, child)
     elif tag == "NOTE":
         _note(st, el)
-    elif tag in ("CITA", "EDNOTE"):
+    elif tag in _SOURCE_LABELS:
         _source(st, el)
     elif tag.startswith("HD"):
         _heading(st, el)
@@ -288,12 +288,15 @@ def _item_parent(st: _State, path: list[str]) -> str:
 # --- notes and tables ---------------------------------------------------------------------------
 
 
+_SOURCE_LABELS = {"CITA": "Source", "EDNOTE": "Editorial Note", "EFFDNOT": "Effective Date Note"}
+
+
 def _source(st: _State, el: etree._Element) -> None:
-    """The supplement's source note (``CITA``) and editorial notes: they close the list, outside every entry."""
+    """The supplement's source note (``CITA``), editorial and effective-date notes: they close the list, outside
+    every entry."""
     st.category = st.group = st.eccn = st.block = st.item = None
     kind: ParagraphKind = "source" if el.tag == "CITA" else "ednote"
-    label = "Source" if el.tag == "CITA" else "Editorial Note"
-    st.last = st.add(f"{st.appendix} {label}", kind=kind, parent=st.appendix, text=inline_text(el))
+    st.last = st.add(f"{st.appendix} {_SOURCE_LABELS[el.tag]}", kind=kind, parent=st.appendix, text=inline_text(el))
 
 
 def _note(st: _State, el: etree._Element) -> None:
