@@ -3,7 +3,7 @@
 A change between the versions of ``date_from`` and ``date_to`` of a Part can only come from a rule
 that amends that Part and took effect in ``(date_from, date_to]``. Among those candidates:
 
-- a rule whose amendment instructions (``REGTEXT``/``AMDPAR``, see :mod:`tracker.fetch.amendments`)
+- a rule whose amendment instructions (``REGTEXT``/``AMDPAR``, see :mod:`tracker.amendments`)
   are known is kept only if they name the change's section, supplement or ECCN (or the Part without
   naming any unit, e.g. "revise the heading of subpart C");
 - a rule whose citation (``89 FR 23876``) is newly listed in the section's source note (``CITA``),
@@ -32,8 +32,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from tracker.amendments import Amendment
 from tracker.citations import ECCN
-from tracker.fetch.amendments import Amendment
 from tracker.model import Change, Rule
 
 _ECCN = re.compile(ECCN)

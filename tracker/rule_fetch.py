@@ -14,10 +14,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from tracker.amendments import Amendment, parse_amendments
 from tracker.citations import part_sort_key
 from tracker.config import Config
 from tracker.dates import is_date
-from tracker.fetch.amendments import Amendment, parse_amendments
 from tracker.fetch.federal_register import FederalRegisterClient
 from tracker.fetch.http import FetchError
 from tracker.log import Log

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.history.peer import rule_records
+from tracker.amendments import Amendment
 from tracker.attribution import attribute, describe
-from tracker.fetch.amendments import Amendment
 from tracker.model import Change
 
 

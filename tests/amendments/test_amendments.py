@@ -6,7 +6,7 @@ import re
 
 from tests.fetch.conftest import FR_XML
 from tests.support import require
-from tracker.fetch.amendments import Amendment, amendments_in, parse_amendments
+from tracker.amendments import Amendment, amendments_in, parse_amendments
 from tracker.xmltext import load_xml
 
 ISSUE = require(FR_XML).read_bytes()
