@@ -33,12 +33,14 @@ from pathlib import Path
 from tracker import checkpoint
 from tracker.atomic import remove_temp_files
 from tracker.attribution import attribute
+from tracker.audit import Finding, audit_rule, note_findings, stored_rule_texts
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
-from tracker.errors import TrackerError
+from tracker.errors import InputError, TrackerError
 from tracker.log import Log, library_log
 from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, send_pending, unsent
 from tracker.model import Change
+from tracker.report.audit_section import AuditSection
 from tracker.report.data import RefFinding, ReportData
 from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index, write_report
@@ -118,17 +120,38 @@ def reference_findings(
     return broke, fixed
 
 
+def audit_section(config: Config, store: Store, spans: dict[str, tuple[str, str]]) -> AuditSection:
+    """The audits of the stored rules with a kept full text that took effect (else were published) in the
+    compared interval of a Part they amend (``spans``: part → (previous date, date)), and the editorial notes new
+    in an interval that say an amendment could not be incorporated. A rule not auditable yet is left out."""
+    rules = {r.document_number: r for part, (a, b) in spans.items() for r in store.rules(part)
+             if a < (r.effective_on or r.publication_date or "") <= b}
+    texts = stored_rule_texts(store, config.snapshots_dir, list(rules.values()))
+    audits = []
+    for rule in texts:
+        try:
+            audits.append(audit_rule(store, rule, others=texts))
+        except InputError:
+            continue
+    notes: list[Finding] = []
+    for part, (a, b) in spans.items():
+        found = note_findings(store.paragraphs_on(part, b), before=store.paragraphs_on(part, a))
+        notes += [f for f in found if f.status == "not-incorporated"]
+    return AuditSection(tuple(audits), tuple(notes))
+
+
 def build_report(config: Config, store: Store, date: str) -> ReportData:
     """Every Part with a version on ``date`` compared with its previous version, rules attributed.
 
     Also the references each Part's change broke and repaired (a reference between two compared
-    Parts is listed once).
+    Parts is listed once), and the audit of the rules that took effect in between (:func:`audit_section`).
     """
     changes: list[Change] = []
     compared: list[str] = []
     previous: list[str] = []
     broken: dict[tuple[str, str], RefFinding] = {}
     repaired: dict[tuple[str, str], RefFinding] = {}
+    spans: dict[str, tuple[str, str]] = {}
     for part in store.parts():
         earlier = [d for d in store.dates(part) if d < date]
         if not store.has_snapshot(part, date) or not earlier:
@@ -137,6 +160,7 @@ def build_report(config: Config, store: Store, date: str) -> ReportData:
         changes.extend(_attribute(config, store, found, part, earlier[-1], date))
         compared.append(part)
         previous.append(earlier[-1])
+        spans[part] = (earlier[-1], date)
         broke, fixed = reference_findings(store, part, earlier[-1], date)
         for f in broke:
             broken.setdefault(f.check.key, f)
@@ -150,6 +174,7 @@ def build_report(config: Config, store: Store, date: str) -> ReportData:
         ecfr_base=config.ecfr_url,
         broken_refs=tuple(broken.values()),
         repaired_refs=tuple(repaired.values()),
+        audit=audit_section(config, store, spans),
     )
 
 

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from tracker.citations import Citation, is_under, part_of, part_sort_key
 from tracker.model import CHANGE_KINDS, Change, Rule
+from tracker.report.audit_section import AuditSection
 from tracker.watch import normalise_entry
 from tracker.xref import RefCheck
 
@@ -65,6 +66,7 @@ class ReportData:
     reports folder is published, if anywhere: emails then link to the full report and history pages.
     ``broken_refs`` and ``repaired_refs`` are the references the change broke and repaired
     (:func:`tracker.xref.broken_and_repaired`); :func:`watched_refs` cuts them to the watchlist.
+    ``audit`` is the audit of the rules that took effect in the interval (empty: nothing to say).
     """
 
     version_date: str
@@ -76,6 +78,7 @@ class ReportData:
     watch: tuple[str, ...] = field(default=())
     broken_refs: tuple[RefFinding, ...] = ()
     repaired_refs: tuple[RefFinding, ...] = ()
+    audit: AuditSection = field(default_factory=AuditSection)
 
     @cached_property
     def summary(self) -> Summary:

@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from tracker.atomic import write_atomic
 from tracker.model import Change, Rule
+from tracker.report.audit_section import shown, tally
 from tracker.report.data import (
     HISTORY_INDEX,
     KIND_LEGEND,
@@ -70,6 +71,8 @@ def _environment() -> Environment:
         redline=runs_to_html,
         rule_url=rule_url,
         wrap=_wrap,
+        not_applied=shown,
+        tally=tally,
     )
     env.globals.update(legend=KIND_LEGEND)
     return env
@@ -121,9 +124,10 @@ def render_text(report: ReportData, *, max_changes: int | None = None) -> str:
 
 
 def report_dict(report: ReportData) -> dict[str, Any]:
-    """The report as JSON-ready data: metadata, summary counts, rules and every change with its links."""
+    """The report as JSON-ready data: metadata, summary counts, rules, every change with its links, and the
+    audit of the interval's rules (``audit``, only when there is one: ``AuditSection.to_dict``)."""
     s = report.summary
-    return {
+    out: dict[str, Any] = {
         "version_date": report.version_date,
         "previous_date": report.previous_date,
         "parts": list(report.parts),
@@ -142,6 +146,7 @@ def report_dict(report: ReportData) -> dict[str, Any]:
         "references_broken": [_ref_dict(report, f) for f in watched_refs(report.broken_refs, report.watch)],
         "references_repaired": [_ref_dict(report, f) for f in watched_refs(report.repaired_refs, report.watch)],
     }
+    return {**out, "audit": report.audit.to_dict()} if report.audit else out
 
 
 def _ref_dict(report: ReportData, finding: RefFinding) -> dict[str, str]:
