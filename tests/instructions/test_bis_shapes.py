@@ -3,6 +3,8 @@ CCL steps, parts of an ECCN; and the targets read back as keys the eCFR parser g
 
 from __future__ import annotations
 
+from lxml import etree
+
 from tests.support import ECFR_API, PART_740, require
 from tracker.instructions import parse_instructions
 from tracker.parse import parse_file
@@ -46,8 +48,23 @@ def test_entity_list_entries_not_named_are_their_country_block_with_the_printed_
         <ROW><ENT I="22"> </ENT><ENT>Beta Parts, Tehran.</ENT><ENT>For all items subject to the EAR.</ENT>
         <ENT>Policy of denial.</ENT><ENT>89 FR 1, 1/1/24.</ENT></ROW></GPOTABLE></REGTEXT>""")
     (added,) = parse_instructions(xml)
-    assert (added.action, added.targets) == ("add-entity", (f"{TABLE} [IRAN]",))
+    # each entry keyed by the party its entity cell names (tracker.parse.lists.party_name), as the parser keys rows
+    assert (added.action, added.targets) == ("add-entity", (f"{TABLE} [IRAN] [Alpha Trading Co.]",
+                                                            f"{TABLE} [IRAN] [Beta Parts]"))
     assert [text.split(" | ")[0] for _, text in added.new_text] == ["Alpha Trading Co., Tehran.", "Beta Parts, Tehran."]
+
+
+def test_entity_list_rows_printed_from_the_real_list_are_keyed_as_the_parser_keys_them():
+    excerpt = require(ECFR_API / "excerpt-2026-09-01-title-15-part-744-supp4.xml")
+    real = etree.parse(str(excerpt)).getroot()
+    rows = [r for r in real.iter("TR") if r.find("TD") is not None][:3]  # AFGHANISTAN and two rows under it
+    table = "<GPOTABLE>" + "".join(etree.tostring(r, encoding="unicode") for r in rows) + "</GPOTABLE>"
+    xml = _rule("744", "4. Supplement No. 4 to part 744 is amended by adding under AFGHANISTAN, in alphabetical "
+                "order, three entities to read as follows:").replace(b"</REGTEXT>", table.encode() + b"</REGTEXT>")
+    (added,) = parse_instructions(xml)
+    keys = [p.citation for p in parse_file(excerpt) if p.citation.startswith(f"{TABLE} [AFGHANISTAN] [")][:3]
+    assert list(added.targets) == keys and len(keys) == 3
+    assert [k for k, _ in added.new_text] == keys
 
 
 def test_ccl_lettered_steps_and_parts_of_an_entry():

@@ -1,5 +1,6 @@
-"""Amendment instructions as data: each AMDPAR of a Federal Register rule, structured (a ground-floor module:
-it reads XML with :mod:`tracker.xmltext` and citations with :mod:`tracker.citations`, nothing above them).
+"""Amendment instructions as data: each AMDPAR of a Federal Register rule, structured (a parse-level module: the
+text a rule prints is keyed by :mod:`tracker.parse`, lists carried and parties named as it does; nothing from
+fetch, the store or above).
 
 >>> xml = '''<RULE><FRDOC>[FR Doc. 2024–07004 Filed 3–29–24]</FRDOC><REGTEXT TITLE="15" PART="740">
 ... <AMDPAR>3. Section 740.2 is amended by revising paragraph (a)(8)(i) to read as follows:</AMDPAR>

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from tracker.citations import ECCN
+from tracker.citations import ECCN, row
 from tracker.instructions.clauses import Scope, read_amdpar
 from tracker.instructions.printed import printed, table_rows
 from tracker.instructions.types import Instruction
-from tracker.instructions.words import Step
+from tracker.instructions.words import ENTITY_TABLE, Step
+from tracker.parse.keytext import without_marks
+from tracker.parse.lists import party_name
 from tracker.xmltext import load_xml, normalise_ws
 
 _FRDOC = re.compile(r"(\d{4})\s*[-–]\s*(\d+)")
@@ -25,6 +27,7 @@ _CFR = re.compile(r"^(\d+)\s+CFR\b")
 _PART_OF = (re.compile(r"^(\d+)\.\w"), re.compile(r"\bPart (\d+)\b"), re.compile(rf"^{ECCN}"))
 _WITH_TEXT = frozenset({"revise", "add"})
 _WITH_ROWS = frozenset({"add-entity", "revise-entity"})
+_BLOCK = re.compile(rf"^{re.escape(ENTITY_TABLE)} \[([^\]]+)\]")
 
 
 def document_number(doc: etree._Element) -> str:
@@ -65,18 +68,35 @@ def _printed_after(amdpar: etree._Element) -> list[etree._Element]:
 
 
 def _under(key: str, target: str) -> bool:
-    return key == target or key.startswith((target + "(", target + ".", target + " (", target + " ¶"))
+    return key == target or key.startswith((target + "(", target + ".", target + " (", target + " ¶", target + " ["))
+
+
+def _entity_rows(targets: tuple[str, ...], elements: list[etree._Element]) -> list[tuple[str, str]]:
+    """The Entity List rows printed after an AMDPAR, keyed as the parser keys them: the country block (the row's
+    first cell, else the one before, else the instruction's) and the party the entity cell names."""
+    country = next((m.group(1) for t in targets if (m := _BLOCK.match(t))), "")
+    out = []
+    for cells in table_rows(elements):
+        if len(cells) > 1 and cells[1].strip():
+            country = without_marks(cells[0]).strip() or country
+            out.append((row(ENTITY_TABLE, country, party_name(cells[1])), " | ".join(cells[1:])))
+    return out
 
 
 def _new_text(step: Step, elements: list[etree._Element]) -> tuple[tuple[str, str], ...]:
     if step.action in _WITH_TEXT:
         return tuple((k, v) for k, v in printed(elements) if any(_under(k, t) for t in step.targets))
     if step.action in _WITH_ROWS:
-        rows = [cells for cells in table_rows(elements) if len(cells) > 1 and cells[1].strip()]
-        names = [(t, t.rsplit("[", 1)[-1].rstrip("]")) for t in step.targets]
-        return tuple((t, " | ".join(c[1:])) for t, name in names for c in rows
-                     if c[1].startswith(name) or t.count(" [") == 1)
+        return tuple((k, v) for k, v in _entity_rows(step.targets, elements) if any(_under(k, t) for t in step.targets))
     return ()
+
+
+def _keyed(step: Step, new_text: tuple[tuple[str, str], ...]) -> Step:
+    """An Entity List step that names only a country block ("adding under IRAN … two entities") targets the
+    entries its printed rows name."""
+    if step.action in _WITH_ROWS and new_text and all(t.count(" [") == 1 for t in step.targets):
+        return step._replace(targets=tuple(dict.fromkeys(k for k, _ in new_text)))
+    return step
 
 
 def _part(targets: tuple[str, ...], default: str) -> str:
@@ -96,10 +116,12 @@ def _document_instructions(doc: etree._Element, title: str | None) -> Iterator[I
         if title is not None and cfr_title != title:
             continue
         elements = _printed_after(amdpar)
-        for step in steps:
+        for read in steps:
+            new_text = _new_text(read, elements)
+            step = _keyed(read, new_text)
             yield Instruction(
                 number, _part(step.targets, part), index, step.action, step.targets, step.new_targets,
-                step.old_words, step.new_words, _new_text(step, elements), written)
+                step.old_words, step.new_words, new_text, written)
 
 
 def instructions_in(element: etree._Element, title: str | None = None) -> list[Instruction]:

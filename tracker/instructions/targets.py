@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from tracker.citations import ECCN, MAX_RANGE, label_at, label_rank, section_paragraph, supplement
+from tracker.parse.ref_lists import carry_designations
 
 _SECTION_NO = r"\d+\.[0-9A-Za-z]+(?:[-–]\d+)?"
 SECTION = re.compile(rf"(?:§§?|\bsections?\b)\s*({_SECTION_NO}(?:\s*(?:,|and|or|through|,\s*and)\s*{_SECTION_NO})*)",
@@ -26,28 +27,8 @@ _PARA_RUN = re.compile(
 )
 _LABEL = re.compile(r"\(\s*([A-Za-z0-9]{1,4})\s*\)")
 _STEP = re.compile(r"((?:\(\s*[A-Za-z0-9]{1,4}\s*\))+)")
-_LEVELS = ("letter", "number", "roman", "capital", "number", "roman")
 _SUBPART = re.compile(r"\bsubpart ([A-Z]{1,2})\b", re.IGNORECASE)
 QUOTED = re.compile(r"“([^”]*)”|\"([^\"]*)\"")
-
-
-def _kinds(label: str) -> frozenset[str]:
-    if label.isdigit():
-        return frozenset({"number"})
-    if label.isupper():
-        return frozenset({"capital"})
-    roman = re.fullmatch(r"[ivxl]+", label) is not None
-    letter = re.fullmatch(r"([a-z])\1?", label) is not None
-    return frozenset(({"roman"} if roman else set()) | ({"letter"} if letter else set()))
-
-
-def _carry(prev: tuple[str, ...], item: tuple[str, ...]) -> tuple[str, ...]:
-    """``item`` with the levels above it taken from ``prev`` (it replaces ``prev``'s deepest level of its kind)."""
-    kinds = _kinds(item[0])
-    for depth in range(min(len(prev), len(_LEVELS) - 1), -1, -1):
-        if _LEVELS[depth] in kinds:
-            return prev[:depth] + item
-    return item
 
 
 def paragraph_key(unit: str, path: tuple[str, ...]) -> str:
@@ -78,7 +59,7 @@ def paragraphs(text: str, section: str) -> list[str]:
         for step in _STEP.finditer(run.group(0)):
             ranged = bool(prev) and re.search(r"through|to|[-–]", run.group(0)[pos:step.start()]) is not None
             written = tuple(_LABEL.findall(step.group(1)))
-            path = _carry(prev, written) if prev else written
+            path = carry_designations(prev, written) if prev else written
             out += [paragraph_key(section, p) for p in (_between(prev, path) if ranged else [path])]
             prev, pos = path, step.end()
     return list(dict.fromkeys(out))

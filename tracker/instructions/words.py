@@ -17,9 +17,10 @@ from typing import NamedTuple
 from tracker.citations import row
 from tracker.instructions.targets import quoted
 from tracker.instructions.types import InstructionAction
+from tracker.parse.lists import party_name
 
 ENTITY_LIST = "Supplement No. 4 to Part 744"
-_ENTITY_TABLE = f"{ENTITY_LIST} Table 1"
+ENTITY_TABLE = f"{ENTITY_LIST} Table 1"
 _COUNTRY_GROUPS = "Supplement No. 1 to Part 740"
 _Q = r"[“\"]([^”\"]*)[”\"]"
 _REFERENCES = (re.compile(rf"revis\w*\s+the\s+(?:reference|citation)s?\s+(?:to\s+)?{_Q}.*?\bto\s+read\s+{_Q}", re.I),
@@ -85,7 +86,7 @@ def _words_step(text: str, cite: Cite) -> Step | None:
 def country_block(text: str) -> str | None:
     """The Entity List country block an instruction is "under" (``… Table 1 [CHINA, PEOPLE'S REPUBLIC OF]``)."""
     under = _UNDER.search(text)
-    return row(_ENTITY_TABLE, under.group(1).strip().upper()) if under else None
+    return row(ENTITY_TABLE, under.group(1).strip().upper()) if under else None
 
 
 def _rows_step(text: str, unit: str, scope: tuple[str, ...]) -> Step | None:
@@ -96,9 +97,9 @@ def _rows_step(text: str, unit: str, scope: tuple[str, ...]) -> Step | None:
         return None
     entity_action, country_action = _ACTIONS[verb.group(1).lower()]
     if unit == ENTITY_LIST or ENTITY_LIST.lower() in text.lower():
-        block = country_block(text) or next((s for s in scope if s.startswith(_ENTITY_TABLE + " [")), None)
+        block = country_block(text) or next((s for s in scope if s.startswith(ENTITY_TABLE + " [")), None)
         if block:  # entries not named ("adding under IRAN … five entities") are the country block's
-            return Step(entity_action, tuple(f"{block} [{name}]" for name in names) or (block,))
+            return Step(entity_action, tuple(row(block, party_name(name)) for name in names) or (block,))
     group = _GROUP.search(text)
     if group and names and (unit == _COUNTRY_GROUPS or _COUNTRY_GROUPS.lower() in text.lower()):
         table = f"{_COUNTRY_GROUPS}, Country Group {group.group(1).upper()}"
