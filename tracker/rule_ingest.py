@@ -19,11 +19,12 @@ from typing import Any
 
 from lxml import etree
 
+from tracker.citations import part_sort_key
 from tracker.errors import InputError
 from tracker.instructions import document_number, instructions_in
 from tracker.parse import ParseError
 from tracker.rule_fetch import malformed_rule
-from tracker.snapshots import SnapshotError, federal_register_path, write_federal_register, write_json
+from tracker.snapshots import SnapshotError, federal_register_path, read_json, write_federal_register, write_json
 from tracker.store import Store
 from tracker.xmltext import load_xml, normalise_ws
 
@@ -184,12 +185,15 @@ class Ingested:
 
 def _merge(store: Store, found: RuleFile, name: str) -> list[dict[str, Any]]:
     """The records to store: an API record as given; one read from XML only where no record is stored yet (an
-    API record says more), and only with the publication date its issue gives."""
-    stored = {r.document_number for r in store.rules()}
+    API record says more: a stored one only gains the Parts the XML amends), and only with the publication date
+    its issue gives."""
+    stored = {r.document_number: r for r in store.rules()}
     out = []
     for record in found.records:
         from_xml = record["document_number"] in found.texts
-        if from_xml and record["document_number"] in stored:
+        if from_xml and (known := stored.get(record["document_number"])):
+            if not set(record["parts"]) <= set(known.parts):
+                out.append({**known.record(), "parts": sorted({*known.parts, *record["parts"]}, key=part_sort_key)})
             continue
         if from_xml and not record["publication_date"]:
             raise InputError(f"{name}: document {record['document_number']} is not in a daily issue (no date): "
@@ -198,18 +202,33 @@ def _merge(store: Store, found: RuleFile, name: str) -> list[dict[str, Any]]:
     return out
 
 
+def _write_snapshots(root: Path, texts: dict[str, bytes], records: list[dict[str, Any]], created: list[Path]) -> None:
+    """Keep each full text and record (atomically; files already holding them untouched), listing new files in
+    ``created``."""
+    for number, xml in texts.items():
+        path = federal_register_path(root, number, "xml")
+        if not path.is_file() or path.read_bytes() != xml:
+            created += [] if path.exists() else [path]
+            write_federal_register(root, number, "xml", xml)
+    for record in records:
+        path = federal_register_path(root, record["document_number"], "json")
+        if read_json(path) != record:
+            created += [] if path.exists() else [path]
+            write_json(path, record)
+
+
 def ingest_rules(store: Store, snapshots_dir: Path, path: Path) -> Ingested:
     """Store the Title 15 rules of ``path`` and keep their full texts; the same file again changes nothing."""
     found = read_rule_file(path)
     known = {r.document_number for r in store.rules()}
     records = _merge(store, found, str(path))
-    root = Path(snapshots_dir)
-    for number, xml in found.texts.items():
-        target = federal_register_path(root, number, "xml")
-        if not target.is_file() or target.read_bytes() != xml:
-            write_federal_register(root, number, "xml", xml)
-    for record in records:
-        write_json(federal_register_path(root, record["document_number"], "json"), record)
-    store.add_rules(records)
+    created: list[Path] = []
+    try:
+        _write_snapshots(Path(snapshots_dir), found.texts, records, created)
+        store.add_rules(records)
+    except BaseException:  # all or nothing: the files this call created go again
+        for made in created:
+            made.unlink(missing_ok=True)
+        raise
     new = len({r["document_number"] for r in records} - known)
     return Ingested(len(records), new, len(found.texts), tuple(found.skipped))

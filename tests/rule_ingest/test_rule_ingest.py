@@ -101,3 +101,25 @@ def test_bad_input_stores_nothing(tmp_path: Path, body: bytes):
     with pytest.raises(InputError):
         ingest_rules(store, tmp_path / "snap", path)
     assert store.rules() == [] and not (tmp_path / "snap").exists()
+
+
+def test_the_full_text_of_a_stored_real_rule_adds_the_parts_it_amends(tmp_path: Path):
+    store = Store(tmp_path / "t.db")
+    ingest_rules(store, tmp_path / "snap", require(CCL_RULES))
+    xml = Path(__file__).parent.parent / "instructions" / "ear-rule-2024-07004.xml"
+    first, again = ingest_rules(store, tmp_path / "snap", xml), ingest_rules(store, tmp_path / "snap", xml)
+    rule = next(r for r in store.rules() if r.document_number == "2024-07004")
+    assert rule.parts == ("740", "744", "774") and rule.citation == "89 FR 23876" and len(store.rules()) == 284
+    assert (first.stored, first.texts, again.stored, again.texts) == (1, 1, 0, 1)
+
+
+def test_a_store_failure_takes_back_the_files_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    store, path = _ingest(tmp_path, issue_with_rule())
+
+    def refuse(records: object) -> int:
+        raise InputError("disk full")
+
+    monkeypatch.setattr(store, "add_rules", refuse)
+    with pytest.raises(InputError):
+        ingest_rules(store, tmp_path / "snap", path)
+    assert list((tmp_path / "snap").rglob("*.*")) == []
