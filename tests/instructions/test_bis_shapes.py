@@ -87,6 +87,7 @@ def test_targets_are_keys_of_the_real_parts():
     rule = parse_instructions(EAR_RULE.read_bytes())
     part_740 = {p.citation for p in parse_file(require(PART_740))}
     assert {t for i in rule if i.part == "740" for t in i.targets} - part_740 == set()  # incl. "Part 740 Authority"
+    assert [k for i in rule if i.part == "740" for k, _ in i.new_text if k not in part_740] == []  # printed text too
     part_774 = {p.citation for p in parse_file(require(ECFR_API / "full-2026-09-01-title-15-part-774.xml"))}
     z = {t for i in rule if i.part == "774" for t in i.targets}
     # the real 2026-09-01 CCL has .z items in five of the nine (the others moved on since 2024)
