@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,18 @@ def test_a_note_already_in_the_previous_version_says_nothing(tmp_path: Path):
     config = _setup(tmp_path, {("742", "2025-01-02"): real, ("742", "2026-09-01"): real}, rule=False)
     text, html, data = _report(config, "2026-09-01")
     assert HEADING not in text and "Did the eCFR" not in html and "audit" not in data
+
+
+def test_a_watchlist_cuts_the_section_to_the_findings_about_it(failing: Config):
+    store = Store(failing.database)
+    try:
+        report = build_report(failing, store, EFFECTIVE)
+    finally:
+        store.close()
+    rule = "- 91 FR 50000 (2026-99901), effective 2026-10-01: "
+    different = "    different 740.9(b)(3): 740.9(b)(3) does not read as the rule prints it"
+    assert _section(render_text(replace(report, watch=("740.9",)))) == [HEADING, INTRO, rule + "1 applied, 1 different",
+                                                                        different]
+    assert _section(render_text(replace(report, watch=("part 774",)))) == [HEADING, INTRO, rule + "1 applied"]
+    assert HEADING not in render_text(replace(report, watch=("744",)))
+    assert "audit" not in report_dict(replace(report, watch=("744",)))

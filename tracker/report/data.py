@@ -11,7 +11,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from urllib.parse import quote
 
@@ -251,16 +252,33 @@ def watched_refs(findings: tuple[RefFinding, ...], watch: tuple[str, ...]) -> tu
     if not watch:
         return findings
     keys = [normalise_entry(w) for w in watch]
+    return tuple(f for f in findings
+                 if f.check.part in keys or touches((f.check.from_citation, f.unit, f.check.target), keys))
 
-    def touches(f: RefFinding) -> bool:
-        c = f.check
-        cites = (c.from_citation, f.unit, c.target)
-        return any(
-            (c.part == k or part_of(c.target) == k) if k.isdigit() else any(is_under(x, k) for x in cites)
-            for k in keys
-        )
 
-    return tuple(f for f in findings if touches(f))
+def touches(citations: Iterable[str], keys: Iterable[str]) -> bool:
+    """One of ``citations`` is in a Part of ``keys`` (normalised watch entries) or at or under one of them."""
+    cites = list(citations)
+    return any(any(part_of(c) == k if k.isdigit() else is_under(c, k) for c in cites) for k in keys)
+
+
+def watched_audit(section: AuditSection, watch: tuple[str, ...]) -> AuditSection:
+    """The audit section cut to the watchlist (all of it for an empty one): each rule with only the findings
+    about a watched citation (a rule with none left out), the notes naming one.
+
+    >>> from tracker.audit import Audit, Finding
+    >>> found = [Finding("applied", ("740.2(a)",), ""), Finding("missing", ("3A090",), "")]
+    >>> a = Audit("d", "", "2026-10-01", {}, found)
+    >>> [[f.status for f in x.findings] for w in ((), ("740.2",), ("part 774",), ("9A001",))
+    ...  for x in watched_audit(AuditSection((a,)), w).audits]
+    [['applied', 'missing'], ['applied'], ['missing']]
+    """
+    if not watch:
+        return section
+    keys = [normalise_entry(w) for w in watch]
+    audits = (replace(a, findings=[f for f in a.findings if touches(f.citations, keys)]) for a in section.audits)
+    return AuditSection(tuple(a for a in audits if a.findings),
+                        tuple(n for n in section.notes if touches(n.citations, keys)))
 
 
 #: The index of the history pages, in the reports folder beside ``index.html``.

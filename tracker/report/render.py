@@ -38,6 +38,7 @@ from tracker.report.data import (
     redline,
     ref_url,
     rule_url,
+    watched_audit,
     watched_refs,
 )
 from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
@@ -93,6 +94,7 @@ def _context(report: ReportData, *, email: bool = False, max_changes: int | None
         return path
 
     return {
+        "audit": watched_audit(report.audit, report.watch),
         "broken": watched_refs(report.broken_refs, report.watch),
         "repaired": watched_refs(report.repaired_refs, report.watch),
         "ref_url": lambda f: ref_url(report, f),
@@ -146,7 +148,8 @@ def report_dict(report: ReportData) -> dict[str, Any]:
         "references_broken": [_ref_dict(report, f) for f in watched_refs(report.broken_refs, report.watch)],
         "references_repaired": [_ref_dict(report, f) for f in watched_refs(report.repaired_refs, report.watch)],
     }
-    return {**out, "audit": report.audit.to_dict()} if report.audit else out
+    audit = watched_audit(report.audit, report.watch)
+    return {**out, "audit": audit.to_dict()} if audit else out
 
 
 def _ref_dict(report: ReportData, finding: RefFinding) -> dict[str, str]:
