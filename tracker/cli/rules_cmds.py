@@ -21,15 +21,19 @@ def ingest_rules_command(file: Path) -> None:
     FILE is what the Federal Register publishes, downloaded anywhere: a document's API record
     (federalregister.gov/api/v1/documents/2024-07004.json), a page of API search results, or the
     GovInfo XML of a rule's full text or of a whole daily issue (FR-2024-02-12.xml; each rule in it
-    is taken apart by its FR Doc. number). Only Title 15 rules are stored — others are listed as
-    left out. A rule's full text (XML) is what lets `tracker diff`, reports and `tracker audit`
-    say which of its instructions made each change: ingest the API record first, then the XML
-    (a single document's XML carries no publication date; a daily issue does).
+    is taken apart by its FR Doc. number). Only Title 15 rules are stored; the others are listed
+    as left out. The rules go to the database (`tracker rules` lists them), each rule's XML to
+    SNAPSHOTS/federal-register/DOCUMENT.xml: with it, reports say which rule made each change and
+    `tracker audit DOCUMENT` checks the rule without --rule-xml. Ingest the API record first, then
+    the XML: a single document's XML carries no publication date (a daily issue does).
 
-    Example: tracker ingest-rules 2024-07004.json && tracker ingest-rules FR-2024-04-04.xml
+    \b
+    Example:
+      tracker ingest-rules 2024-07004.json
+      tracker ingest-rules FR-2024-04-04.xml
 
     Ingesting the same file twice changes nothing. A file that cannot be read, or holds a record
-    that cannot be stored, is one line and exit 2 with nothing stored.
+    that cannot be stored, is one line and exit 2, with nothing stored.
     """
     config = get_config()
     with open_store(create=True) as store:
