@@ -63,16 +63,19 @@ def _json_records(value: Any) -> list[Any]:
     raise InputError("the JSON holds neither a Federal Register record nor a list of records")
 
 
-def _title_15(record: dict[str, Any]) -> tuple[bool, list[str]]:
-    """Whether an API record is a Title 15 rule, and the Title 15 Parts it cites (a CCL history's supplements are
-    those of Part 774)."""
+def _parts(record: dict[str, Any]) -> list[str]:
+    """The Title 15 Parts an API record cites (a CCL history's ``supplements`` are those of Part 774)."""
     refs = record.get("cfr_references")
-    parts = [str(r.get("part")) for r in refs if str(r.get("title")) == "15"] if isinstance(refs, list) else []
-    if record.get("supplements") and isinstance(refs, list) and not parts:
-        parts = ["774"]
+    refs = refs if isinstance(refs, list) else []
+    parts = [str(r.get("part")) for r in refs if isinstance(r, dict) and str(r.get("title")) == "15"]
+    return parts or (["774"] if record.get("supplements") else [])
+
+
+def _bis_rule(record: dict[str, Any]) -> bool:
+    """Whether BIS issued the record and it is not a notice (BIS rules amend the EAR, Title 15)."""
     agencies = [a.get("name") if isinstance(a, dict) else a for a in record.get("agencies") or []]
-    bis = any(_BIS in str(a).lower() for a in agencies)
-    return bool(parts) or bis, parts
+    notice = record.get("type") in ("Notice", "Presidential Document")
+    return not notice and any(_BIS in str(a).lower() for a in agencies)
 
 
 def read_json_rules(data: bytes, name: str) -> RuleFile:
@@ -87,8 +90,8 @@ def read_json_rules(data: bytes, name: str) -> RuleFile:
             raise InputError(f"{name}: a record is not a JSON object: {str(raw)[:60]}")
         record = _snake(raw)
         number = str(record.get("document_number") or record.get("citation") or "?")
-        keep, parts = _title_15(record)
-        if not keep:
+        parts = _parts(record)
+        if not parts and not _bis_rule(record):
             out.skipped.append(f"{number}: not a Title 15 rule")
             continue
         if why := malformed_rule(record) or _bad_number(record.get("document_number")):
