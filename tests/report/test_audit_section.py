@@ -152,3 +152,46 @@ def test_a_watchlist_cuts_the_section_to_the_findings_about_it(failing: Config):
     assert _section(render_text(replace(report, watch=("part 774",)))) == [HEADING, INTRO, rule + "1 applied"]
     assert HEADING not in render_text(replace(report, watch=("744",)))
     assert "audit" not in report_dict(replace(report, watch=("744",)))
+
+
+RULE_742 = """<?xml version="1.0" encoding="UTF-8"?>
+<RULE>
+<PREAMB><AGENCY TYPE="S">DEPARTMENT OF COMMERCE</AGENCY><SUBAGY>Bureau of Industry and Security</SUBAGY>
+<CFR>15 CFR Part 742</CFR><SUBJECT>Export Controls: Advanced Computing Items</SUBJECT></PREAMB>
+<PRTPAGE P="4615"/>
+<REGTEXT TITLE="15" PART="742">
+<AMDPAR>5. Section 742.6 is amended by adding paragraphs (a)(13) and (b)(14) to read as follows:</AMDPAR>
+<SECTION><SECTNO>&#xA7; 742.6</SECTNO><SUBJECT>Regional stability.</SUBJECT>
+<P>(a) * * *</P>
+<P>(13) <E T="03">Model weights.</E> A license is required for items in ECCN 4E091.</P>
+<STARS/>
+<P>(b) * * *</P>
+<P>(14) Applications for items in ECCN 4E091 will be reviewed under a presumption of denial.</P>
+</SECTION>
+</REGTEXT>
+<FRDOC>[FR Doc. 2025&#x2013;00001 Filed 1&#x2013;15&#x2013;25; 8:45 am]</FRDOC>
+</RULE>
+"""
+
+
+def test_the_real_742_6_note_about_an_audited_rule_is_listed_once_under_it(tmp_path: Path):
+    real = require(SECTION_742_6).read_text("utf-8")
+    before = re.sub(r"<P>2\. At 90 FR 4615.*?</P>", "", real)
+    config = _setup(tmp_path, {("742", "2025-01-02"): before, ("742", "2026-09-01"): real}, rule=False)
+    store = Store(config.database)
+    store.add_rules([{"document_number": "2025-00001", "citation": "90 FR 4612", "title": "Advanced computing",
+                      "publication_date": "2025-01-15", "effective_on": "2025-01-16", "parts": ["742"]}])
+    store.close()
+    kept = federal_register_path(config.snapshots_dir, "2025-00001", "xml")
+    kept.parent.mkdir(parents=True)
+    kept.write_text(RULE_742, "utf-8")
+    text, _, data = _report(config, "2026-09-01")
+    assert _section(text) == [
+        HEADING, INTRO,
+        "- 90 FR 4612 (2025-00001), effective 2025-01-16: 0 applied, 1 missing, 1 not-incorporated",
+        "    missing 742.6(a)(13), 742.6(b)(14): no change at 742.6(a)(13); no change at 742.6(b)(14)",
+        "    not-incorporated 742.6(a)(13), 742.6(b)(14): the eCFR says an amendment could not be",
+        "    incorporated (742.6 Editorial Note)",
+    ]
+    audit = data["audit"]
+    assert isinstance(audit, dict) and audit["notes"] == []
