@@ -2,10 +2,11 @@
 
 FILE is Federal Register API JSON (one document record, a search page with ``results``, a list of records, or a
 ``documents`` list with camelCase keys as public CCL histories write them) or GovInfo Federal Register XML (one
-document or a whole daily issue, split by document and its FRDOC number). Only Title 15 documents are kept: an
-API record citing Title 15 or issued by BIS, a document whose XML amends Title 15. Records go to the store's
-``rules`` table, each document's own XML to ``snapshots/federal-register/NUMBER.xml`` (where attribution and the
-audit read full texts). Everything is read and checked first, then written: bad input stores nothing.
+document or a whole daily issue, split by document and its FRDOC number). Only Title 15 rules are kept, as the
+fetcher asks for type RULE: an API record citing Title 15 or issued by BIS, a RULE whose XML amends Title 15.
+Records go to the store's ``rules`` table, each rule's own XML to ``snapshots/federal-register/NUMBER.xml``
+(where attribution and the audit read full texts). Everything is read and checked first, then written: bad input
+stores nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _URL_NUMBER = re.compile(r"/documents/\d{4}/\d\d/\d\d/([^/]+)/")
 _DATE = re.compile(r"(January|February|March|April|May|June|July|August|September|October|November|December)"
                    r"\s+(\d{1,2}),\s+(\d{4})")
-_TYPES = {"RULE": "Rule", "PRORULE": "Proposed Rule"}
 
 
 @dataclass
@@ -72,10 +72,9 @@ def _parts(record: dict[str, Any]) -> list[str]:
 
 
 def _bis_rule(record: dict[str, Any]) -> bool:
-    """Whether BIS issued the record and it is not a notice (BIS rules amend the EAR, Title 15)."""
+    """Whether BIS issued the record (its rules amend the EAR, Title 15)."""
     agencies = [a.get("name") if isinstance(a, dict) else a for a in record.get("agencies") or []]
-    notice = record.get("type") in ("Notice", "Presidential Document")
-    return not notice and any(_BIS in str(a).lower() for a in agencies)
+    return any(_BIS in str(a).lower() for a in agencies)
 
 
 def read_json_rules(data: bytes, name: str) -> RuleFile:
@@ -93,6 +92,9 @@ def read_json_rules(data: bytes, name: str) -> RuleFile:
         parts = _parts(record)
         if not parts and not _bis_rule(record):
             out.skipped.append(f"{number}: not a Title 15 rule")
+            continue
+        if record.get("type", "Rule") != "Rule":
+            out.skipped.append(f"{number}: a {record.get('type')}, not a rule")
             continue
         if why := malformed_rule(record) or _bad_number(record.get("document_number")):
             raise InputError(f"{name}: document {number}: {why}")
@@ -137,18 +139,18 @@ def _xml_record(root: etree._Element, doc: etree._Element, number: str, parts: l
         "document_number": number,
         "citation": f"{volume} FR {page}" if volume and page else None,
         "title": _text(doc, ".//SUBJECT") or None,
-        "type": _TYPES.get(doc.tag),
+        "type": "Rule",
         "action": _text(doc, ".//ACT/P") or None,
         "publication_date": _date(root.findtext("DATE") or ""),
-        "effective_on": _date(_text(doc, ".//EFFDATE") or _text(doc, ".//DATES")),
+        "effective_on": _date(_text(doc, ".//EFFDATE")),
         "cfr_references": [{"title": 15, "part": p} for p in parts],
         "parts": parts,
     }
 
 
 def read_xml_rules(data: bytes, name: str) -> RuleFile:
-    """The Title 15 documents of GovInfo Federal Register XML: a record each (dates from the issue and the
-    document's DATES) and the document's own XML."""
+    """The Title 15 rules of GovInfo Federal Register XML (proposed rules are left out): a record each (dates from
+    the issue and the rule's EFFDATE) and the rule's own XML."""
     try:
         root = load_xml(data, name).getroot()
     except ParseError as exc:
@@ -156,6 +158,9 @@ def read_xml_rules(data: bytes, name: str) -> RuleFile:
     out = RuleFile()
     for doc in [d for d in root.iter("RULE", "PRORULE")] or [root]:
         number = document_number(doc)
+        if doc.tag == "PRORULE":
+            out.skipped.append(f"{number}: a proposed rule, not a rule")
+            continue
         parts = list(dict.fromkeys(i.part for i in instructions_in(doc, "15") if i.part))
         if not parts:
             out.skipped.append(f"{number or doc.tag}: no Title 15 amendment instructions")

@@ -126,12 +126,13 @@ def test_a_store_failure_takes_back_the_files_written(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.parametrize(("change", "parts"), [
-    ({"cfr_references": [{"title": 15, "part": "744"}, {"title": 48, "part": "52"}]}, ["744"]),
+    ({"cfr_references": [{"title": 15, "part": "744"}, {"title": 48, "part": "52"}], "type": "Rule"}, ["744"]),
+    ({"cfr_references": [{"title": 15, "part": "744"}], "type": "Proposed Rule"}, None),
     ({"agencies": [{"name": "Industry and Security Bureau"}], "type": "Rule"}, []),
     ({"agencies": [{"name": "Industry and Security Bureau"}], "type": "Notice"}, None),
 ])
-def test_a_real_record_is_kept_when_it_cites_title_15_or_is_a_bis_rule(tmp_path: Path, change: dict[str, object],
-                                                                       parts: list[str] | None):
+def test_a_real_record_is_kept_when_it_is_a_rule_citing_title_15_or_by_bis(tmp_path: Path, change: dict[str, object],
+                                                                         parts: list[str] | None):
     record = {**json.loads(require(API / "document-single.json").read_text("utf-8")), **change}
     path = tmp_path / "record.json"
     path.write_text(json.dumps(record))
