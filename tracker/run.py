@@ -33,7 +33,7 @@ from pathlib import Path
 from tracker import checkpoint
 from tracker.atomic import remove_temp_files
 from tracker.attribution import attribute
-from tracker.audit import Finding, audit_rule, note_findings, stored_rule_texts
+from tracker.audit import Audit, audit_rule, note_findings, stored_rule_texts
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
 from tracker.errors import InputError, TrackerError
@@ -123,7 +123,15 @@ def reference_findings(
 def audit_section(config: Config, store: Store, spans: dict[str, tuple[str, str]]) -> AuditSection:
     """The audits of the stored rules with a kept full text that took effect (else were published) in the
     compared interval of a Part they amend (``spans``: part → (previous date, date)), and the editorial notes new
-    in an interval that say an amendment could not be incorporated. A rule not auditable yet is left out."""
+    in an interval that say an amendment could not be incorporated."""
+    notes = [f for part, (a, b) in spans.items()
+             for f in note_findings(store.paragraphs_on(part, b), before=store.paragraphs_on(part, a))
+             if f.status == "not-incorporated"]
+    return AuditSection(tuple(_interval_audits(config, store, spans)), tuple(notes))
+
+
+def _interval_audits(config: Config, store: Store, spans: dict[str, tuple[str, str]]) -> list[Audit]:
+    """The audits of the rules of the intervals; a rule that cannot be audited yet is left out."""
     rules = {r.document_number: r for part, (a, b) in spans.items() for r in store.rules(part)
              if a < (r.effective_on or r.publication_date or "") <= b}
     texts = stored_rule_texts(store, config.snapshots_dir, list(rules.values()))
@@ -133,11 +141,7 @@ def audit_section(config: Config, store: Store, spans: dict[str, tuple[str, str]
             audits.append(audit_rule(store, rule, others=texts))
         except InputError:
             continue
-    notes: list[Finding] = []
-    for part, (a, b) in spans.items():
-        found = note_findings(store.paragraphs_on(part, b), before=store.paragraphs_on(part, a))
-        notes += [f for f in found if f.status == "not-incorporated"]
-    return AuditSection(tuple(audits), tuple(notes))
+    return audits
 
 
 def build_report(config: Config, store: Store, date: str) -> ReportData:
