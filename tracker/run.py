@@ -123,10 +123,9 @@ def reference_findings(
 def audit_section(config: Config, store: Store, spans: dict[str, tuple[str, str]]) -> AuditSection:
     """The audits of the stored rules with a kept full text that took effect (else were published) in the
     compared interval of a Part they amend (``spans``: part → (previous date, date)), and the editorial notes new
-    in an interval that say an amendment could not be incorporated."""
-    notes = [f for part, (a, b) in spans.items()
-             for f in note_findings(store.paragraphs_on(part, b), before=store.paragraphs_on(part, a))
-             if f.status == "not-incorporated"]
+    in an interval that say an amendment could not be incorporated (read from the interval's delta: cheap)."""
+    deltas = [store.delta(part, a, b) for part, (a, b) in spans.items()]
+    notes = [f for d in deltas for f in note_findings(d.new, before=d.old) if f.status == "not-incorporated"]
     return AuditSection(tuple(_interval_audits(config, store, spans)), tuple(notes))
 
 
