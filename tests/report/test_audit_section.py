@@ -15,7 +15,7 @@ import pytest
 from tests.audit.scenario import DOC, EFFECTIVE, RULE_XML, after_740, after_774, before_740, before_774
 from tests.audit.test_cli import RULE
 from tests.audit.test_rules import SECTION_742_6
-from tests.support import require
+from tests.support import ECFR_API, require
 from tracker.config import Config
 from tracker.ingest import ingest_file
 from tracker.report.render import render_html, render_text, report_dict
@@ -195,3 +195,21 @@ def test_the_real_742_6_note_about_an_audited_rule_is_listed_once_under_it(tmp_p
     ]
     audit = data["audit"]
     assert isinstance(audit, dict) and audit["notes"] == []
+
+
+def test_the_real_ccl_note_on_9a005_new_in_the_interval_is_listed(tmp_path: Path):
+    real = require(ECFR_API / "full-2026-09-01-title-15-part-774.xml").read_text("utf-8")
+    note = real.index("<EDNOTE>\n<HED>Editorial Notes:</HED><PSPACE>2. At 88 FR 71936")
+    before = real[:note] + real[real.index("</EDNOTE>", note) + len("</EDNOTE>"):]
+    config = _setup(tmp_path, {("774", "2026-06-25"): before, ("774", "2026-09-01"): real}, rule=False)
+    text, _, data = _report(config, "2026-09-01")
+    assert _section(text) == [
+        HEADING,
+        "eCFR editorial notes new in this version saying an amendment could not be incorporated:",
+        "- 9A005: At 88 FR 71936, Oct. 18, 2023, § supplement no. 1 to part 774 was amended by revising",
+        "  9A005; however, the amendment could not be incorporated due to missing text.",
+    ]
+    audit = data["audit"]
+    assert isinstance(audit, dict)
+    assert [(n["status"], n["citations"], n["fr_citations"]) for n in audit["notes"]] == [
+        ("not-incorporated", ["9A005"], ["88 FR 71936"])]
