@@ -18,6 +18,7 @@ from tests.audit.test_rules import SECTION_742_6
 from tests.support import ECFR_API, require
 from tracker.config import Config
 from tracker.ingest import ingest_file
+from tracker.mail import MailSettings, plan
 from tracker.report.render import render_html, render_text, report_dict
 from tracker.run import build_report, run
 from tracker.snapshots import federal_register_path
@@ -130,6 +131,25 @@ def test_the_real_742_6_note_new_in_the_interval_is_listed_with_no_rule_stored(t
     assert (audit["failed"], audit["rules"]) == (True, [])
     assert [(n["status"], n["citations"], n["fr_citations"]) for n in audit["notes"]] == [
         ("not-incorporated", ["742.6(a)(13)", "742.6(b)(14)"], ["90 FR 4615"])]
+
+
+def test_a_report_whose_only_news_is_the_real_742_6_note_is_still_mailed(tmp_path: Path):
+    """No paragraph changed, but the eCFR says an amendment could not be incorporated: a watcher of 742 gets it,
+    a watcher of 774 does not."""
+    real = require(SECTION_742_6).read_text("utf-8")
+    before = re.sub(r"<P>2\. At 90 FR 4615.*?</P>", "", real)
+    config = _setup(tmp_path, {("742", "2025-01-02"): before, ("742", "2026-09-01"): real}, rule=False)
+    settings = MailSettings.from_config({"sender": "tracker@example.com", "recipient": [
+        {"address": "export@example.com", "watch": ["part 742"]},
+        {"address": "ccl@example.com", "watch": ["part 774"]}]})
+    store = Store(config.database)
+    try:
+        report = build_report(config, store, "2026-09-01")
+        assert report.changes == () and report.audit
+        assert plan(store, report, settings) == ["export@example.com"]
+        assert [d.recipient for d in store.unsent_deliveries()] == ["export@example.com"]
+    finally:
+        store.close()
 
 
 def test_a_note_already_in_the_previous_version_says_nothing(tmp_path: Path):

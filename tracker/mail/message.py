@@ -10,7 +10,7 @@ from email.utils import format_datetime
 
 from tracker.mail.headers import header_text
 from tracker.mail.settings import MailSettings, Recipient
-from tracker.report.data import ReportData
+from tracker.report.data import ReportData, watched_audit
 from tracker.report.render import render_email_html, render_html, render_text
 from tracker.watch import filter_changes
 
@@ -40,9 +40,10 @@ def message_id(version_date: str, recipient: str, sender: str) -> str:
 
 
 def recipient_report(report: ReportData, recipient: Recipient, settings: MailSettings) -> ReportData:
-    """The report as ``recipient`` sees it: only the changes touching their watchlist."""
+    """The report as ``recipient`` sees it: only the changes and audit findings touching their watchlist."""
     changes = tuple(filter_changes(report.changes, recipient.watch))
-    return replace(report, changes=changes, watch=recipient.watch, site_url=settings.site_url)
+    audit = watched_audit(report.audit, recipient.watch)
+    return replace(report, changes=changes, audit=audit, watch=recipient.watch, site_url=settings.site_url)
 
 
 def build_message(report: ReportData, *, sender: str, recipient: str, msgid: str, max_changes: int) -> EmailMessage:

@@ -30,7 +30,7 @@ def plan(store: Store, report: ReportData, settings: MailSettings) -> list[str]:
     planned = []
     for r in settings.recipients:
         mine = recipient_report(report, r, settings)
-        if not mine.changes:
+        if not mine.changes and not mine.audit:  # an audit finding alone (a note: "could not be incorporated") is news
             continue
         msgid = message_id(report.version_date, r.address, settings.sender)
         store.plan_delivery(report.version_date, r.address, msgid, subject(mine))
