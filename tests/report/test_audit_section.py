@@ -113,10 +113,15 @@ def test_the_daily_run_writes_the_section_into_the_report_json(failing: Config):
     assert HEADING in (failing.reports_dir / f"{EFFECTIVE}.txt").read_text("utf-8")
 
 
-def test_the_real_742_6_note_new_in_the_interval_is_listed_with_no_rule_stored(tmp_path: Path):
+def _742_6_note_new(folder: Path) -> Config:
+    """The real § 742.6 on 2026-09-01, after a version without its "could not be incorporated" note."""
     real = require(SECTION_742_6).read_text("utf-8")
     before = re.sub(r"<P>2\. At 90 FR 4615.*?</P>", "", real)
-    config = _setup(tmp_path, {("742", "2025-01-02"): before, ("742", "2026-09-01"): real}, rule=False)
+    return _setup(folder, {("742", "2025-01-02"): before, ("742", "2026-09-01"): real}, rule=False)
+
+
+def test_the_real_742_6_note_new_in_the_interval_is_listed_with_no_rule_stored(tmp_path: Path):
+    config = _742_6_note_new(tmp_path)
     text, html, data = _report(config, "2026-09-01")
     assert _section(text) == [
         HEADING,
@@ -136,9 +141,7 @@ def test_the_real_742_6_note_new_in_the_interval_is_listed_with_no_rule_stored(t
 def test_a_report_whose_only_news_is_the_real_742_6_note_is_still_mailed(tmp_path: Path):
     """No paragraph changed, but the eCFR says an amendment could not be incorporated: a watcher of 742 gets it,
     a watcher of 774 does not."""
-    real = require(SECTION_742_6).read_text("utf-8")
-    before = re.sub(r"<P>2\. At 90 FR 4615.*?</P>", "", real)
-    config = _setup(tmp_path, {("742", "2025-01-02"): before, ("742", "2026-09-01"): real}, rule=False)
+    config = _742_6_note_new(tmp_path)
     settings = MailSettings.from_config({"sender": "tracker@example.com", "recipient": [
         {"address": "export@example.com", "watch": ["part 742"]},
         {"address": "ccl@example.com", "watch": ["part 774"]}]})
@@ -195,9 +198,7 @@ RULE_742 = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_the_real_742_6_note_about_an_audited_rule_is_listed_once_under_it(tmp_path: Path):
-    real = require(SECTION_742_6).read_text("utf-8")
-    before = re.sub(r"<P>2\. At 90 FR 4615.*?</P>", "", real)
-    config = _setup(tmp_path, {("742", "2025-01-02"): before, ("742", "2026-09-01"): real}, rule=False)
+    config = _742_6_note_new(tmp_path)
     store = Store(config.database)
     store.add_rules([{"document_number": "2025-00001", "citation": "90 FR 4612", "title": "Advanced computing",
                       "publication_date": "2025-01-15", "effective_on": "2025-01-16", "parts": ["742"]}])
