@@ -57,19 +57,6 @@ def rule_parts(rule: Mapping[str, Any]) -> set[str]:
     return {str(r.get("part")) for r in refs if isinstance(r, dict) and str(r.get("title")) == "15"}
 
 
-def to_rule(record: Mapping[str, Any]) -> Rule:
-    """A :class:`~tracker.model.Rule` from a stored rule row or an API record."""
-    return Rule(
-        document_number=str(record["document_number"]),
-        citation=str(record.get("citation") or ""),
-        title=str(record.get("title") or ""),
-        action=str(record.get("action") or ""),
-        publication_date=str(record.get("publication_date") or ""),
-        effective_on=record.get("effective_on"),
-        html_url=str(record.get("html_url") or ""),
-    )
-
-
 def _container(unit: str, part: str) -> str | None:
     """The supplement an ECCN sits in (the CCL is Supplement No. 1 to Part 774)."""
     return f"Supplement No. 1 to Part {part}" if _ECCN.fullmatch(unit) else None
@@ -130,7 +117,7 @@ def attribute(
         ]
         chosen = confirmed or [r for r in candidates if verdicts[r["document_number"]] in ("part", "unknown")]
         chosen.sort(key=lambda r: (str(r.get("effective_on")), str(r["document_number"])))
-        out.append(replace(change, rules=tuple(to_rule(r) for r in chosen)))
+        out.append(replace(change, rules=tuple(Rule.from_record(r) for r in chosen)))
     return out
 
 

@@ -13,6 +13,7 @@ dataclasses are the currency between the layers. They are plain, frozen and JSON
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
@@ -141,6 +142,19 @@ class Rule:
     publication_date: str = ""
     effective_on: str | None = None
     html_url: str = ""
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Rule:
+        """The rule of a Federal Register API record or a stored rule's columns (absent text fields empty)."""
+        return cls(
+            document_number=str(record["document_number"]),
+            citation=str(record.get("citation") or ""),
+            title=str(record.get("title") or ""),
+            action=str(record.get("action") or ""),
+            publication_date=str(record.get("publication_date") or ""),
+            effective_on=record.get("effective_on"),
+            html_url=str(record.get("html_url") or ""),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ force in the latest version) or after ``D``: :func:`in_force` writes that condit
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, NamedTuple
 
 from tracker.model import Paragraph, ParagraphKind, Reference, ReferenceKind, Rule
@@ -146,12 +146,4 @@ class StoredRule:
 
     def rule(self) -> Rule:
         """The rule as the model passes it between layers (absent text fields empty)."""
-        return Rule(
-            document_number=self.document_number,
-            citation=self.citation or "",
-            title=self.title or "",
-            action=self.action or "",
-            publication_date=self.publication_date or "",
-            effective_on=self.effective_on,
-            html_url=self.html_url or "",
-        )
+        return Rule.from_record({f.name: getattr(self, f.name) for f in fields(Rule)})
