@@ -229,7 +229,7 @@ def test_migrations_are_versioned_and_each_runs_once(tmp_path, monkeypatch):
     old.close()
     monkeypatch.setattr(schema_module, "MIGRATIONS", MIGRATIONS)
     upgraded = Store(path)
-    assert upgraded.schema_version == len(MIGRATIONS) == 4
+    assert upgraded.schema_version == len(MIGRATIONS) >= 4
     hits = upgraded.db.execute("SELECT count(*) FROM texts_fts WHERE texts_fts MATCH 'semiconductors'").fetchone()
     assert hits == (1,)  # migration 2 indexed the text stored before it
     applied = list(upgraded.db.execute("SELECT version FROM migrations ORDER BY version"))

@@ -68,6 +68,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE deliveries ADD COLUMN claimed_by TEXT",
         "ALTER TABLE deliveries ADD COLUMN claimed_at TEXT",
     ),
+    (
+        # Federal Register documents on public inspection (the earliest sign of a rule), as last seen.
+        """CREATE TABLE public_inspection (
+            document_number TEXT PRIMARY KEY, publication_date TEXT, raw TEXT NOT NULL, seen_on TEXT NOT NULL)""",
+        # Upcoming changes already announced by email: each once (its key), with the entry as announced,
+        # grouped by the announcement it went out in (the delivery key of its email).
+        """CREATE TABLE announcements (
+            key TEXT PRIMARY KEY, announcement TEXT NOT NULL, entry TEXT NOT NULL, announced_at TEXT NOT NULL)""",
+    ),
 )
 
 
