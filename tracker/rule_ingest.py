@@ -11,7 +11,6 @@ stores nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from tracker.citations import part_sort_key
+from tracker.dates import written_date
 from tracker.errors import InputError
 from tracker.instructions import document_number, instructions_in
 from tracker.parse import ParseError
@@ -32,8 +32,6 @@ from tracker.xmltext import load_xml, normalise_ws
 _BIS = "industry and security"
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _URL_NUMBER = re.compile(r"/documents/\d{4}/\d\d/\d\d/([^/]+)/")
-_DATE = re.compile(r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-                   r"\s+(\d{1,2}),\s+(\d{4})")
 
 
 @dataclass
@@ -115,11 +113,6 @@ def _text(doc: etree._Element, path: str) -> str:
     return normalise_ws("".join(str(t) for t in found.itertext())) if found is not None else ""
 
 
-def _date(text: str) -> str | None:
-    m = _DATE.search(text)
-    return dt.datetime.strptime(" ".join(m.groups()), "%B %d %Y").date().isoformat() if m else None
-
-
 def _first_page(root: etree._Element, doc: etree._Element) -> int | None:
     """The page the document starts on: the last page mark before it, else the page before its first mark."""
     last = None
@@ -141,8 +134,8 @@ def _xml_record(root: etree._Element, doc: etree._Element, number: str, parts: l
         "title": _text(doc, ".//SUBJECT") or None,
         "type": "Rule",
         "action": _text(doc, ".//ACT/P") or None,
-        "publication_date": _date(root.findtext("DATE") or ""),
-        "effective_on": _date(_text(doc, ".//EFFDATE")),
+        "publication_date": written_date(root.findtext("DATE") or ""),
+        "effective_on": written_date(_text(doc, ".//EFFDATE")),
         "cfr_references": [{"title": 15, "part": p} for p in parts],
         "parts": parts,
     }
