@@ -153,13 +153,10 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
 
 #: The open levels of a beam state: (level, index) from the outermost in.
 _Stack = tuple[tuple[int, int], ...]
-
-
-@dataclass(slots=True)
-class _State:
-    stack: _Stack
-    cost: float
-    path: tuple[tuple[int, int, int], ...]  # (level, index, depth) per token
+#: The readings of the markers so far, newest first: (earlier readings, (level, index, depth)) or None.
+_Path = tuple["_Path", tuple[int, int, int]] | None
+#: A beam state: its open levels, its cost, its readings.
+_State = tuple[_Stack, float, _Path]
 
 
 def _step(stack: _Stack, level: int, index: int) -> tuple[_Stack, float, int] | None:
@@ -179,36 +176,63 @@ def _step(stack: _Stack, level: int, index: int) -> tuple[_Stack, float, int] | 
     return stack + ((level, index),), cost, len(stack)
 
 
+@lru_cache(maxsize=65536)
+def _place(stack: _Stack, level: int, index: int) -> tuple[_Stack, float, int]:
+    """:func:`_step`, or when no reading can place the marker, a restart at the top of its level's chain.
+    Cached: the same few open stacks meet the same few markers all through a Part."""
+    placed = _step(stack, level, index)
+    if placed is None:
+        depth = LEVEL_ORDER.index(level)
+        placed = (stack[:depth] + ((level, index),), RESTART, min(depth, len(stack)))
+    return placed
+
+
 def _single_children(closed: tuple[tuple[int, int], ...]) -> float:
     """The cost of closing levels whose last value is their first (a list of one)."""
     return sum(PREFER_MULTIPLE_CHILDREN for _, i in closed if i == 1)
+
+
+def _cost(state: _State) -> float:
+    return state[1]
+
+
+def _advance(states: list[_State], readings: tuple[tuple[int, int, float], ...], beam: int) -> list[_State]:
+    """The beam after one marker: every state with every reading, the cheapest per stack, the ``beam`` cheapest
+    (ties in the order the states and readings come)."""
+    if len(states) == 1 and len(readings) == 1:  # nothing to choose: the one reading of the one state
+        (stack, cost, path), (level, index, reading) = states[0], readings[0]
+        new_stack, step, depth = _place(stack, level, index)
+        return [(new_stack, cost + reading + step, (path, (level, index, depth)))]
+    nxt: dict[_Stack, _State] = {}
+    for stack, cost, path in states:
+        for level, index, reading in readings:
+            new_stack, step, depth = _place(stack, level, index)
+            new_cost = cost + reading + step
+            old = nxt.get(new_stack)
+            if old is None or new_cost < old[1]:
+                nxt[new_stack] = (new_stack, new_cost, (path, (level, index, depth)))
+    return sorted(nxt.values(), key=_cost)[:beam]
 
 
 def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
     """Resolve a section's markers, in order, to levels and depths.
 
     Ambiguous markers ((i), (v), (x), (ii) after (h)) are settled by what follows: the reading
-    with the fewest broken sequences wins; a list of one is mildly penalised.
+    with the fewest broken sequences wins; a list of one is mildly penalised. A beam of readings is kept only
+    while a marker is ambiguous; one reading of one state is taken as it is.
     """
-    states = [_State((), 0.0, ())]
+    states: list[_State] = [((), 0.0, None)]
     for raw in raws:
-        nxt: dict[_Stack, _State] = {}
-        for st in states:
-            for level, index, reading in candidates(raw):
-                placed = _step(st.stack, level, index)
-                if placed is None:
-                    # Out of order beyond repair: restart at the top of this level's chain.
-                    depth = LEVEL_ORDER.index(level)
-                    placed = (st.stack[:depth] + ((level, index),), RESTART, min(depth, len(st.stack)))
-                stack, cost, depth = placed
-                new = _State(stack, st.cost + reading + cost, st.path + ((level, index, depth),))
-                old = nxt.get(stack)
-                if old is None or new.cost < old.cost:
-                    nxt[stack] = new
-        states = sorted(nxt.values(), key=lambda s: s.cost)[:beam]
-    best = min(states, key=lambda s: s.cost + _single_children(s.stack[1:]))
+        states = _advance(states, candidates(raw), beam)
+    best = min(states, key=lambda s: s[1] + _single_children(s[0][1:]))
+    readings: list[tuple[int, int, int]] = []
+    path = best[2]
+    while path is not None:
+        path, reading = path
+        readings.append(reading)
+    readings.reverse()
     out = []
-    for raw, (level, index, depth) in zip(raws, best.path, strict=True):
+    for raw, (level, index, depth) in zip(raws, readings, strict=True):
         label, _ = marker_label(raw)
         out.append(Marker(raw=raw, label=label, level=level, index=index, depth=depth))
     return out
