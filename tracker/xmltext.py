@@ -15,7 +15,8 @@ as text with the markup kept as written, :func:`markup_pieces` piece by piece.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from lxml import etree
@@ -129,27 +130,30 @@ def _mark_for(el: etree._Element) -> str:
     return ""
 
 
-def _collect(el: etree._Element, out: list[str], top: bool) -> None:
-    mark = "" if top else _mark_for(el)
-    if el.tag == "br":
-        out.append(" ")
-    inner: list[str] = [escape_markup(el.text)] if el.text else []
-    for child in el:
-        if not isinstance(child.tag, str) or child.tag in SKIP_TAGS:
-            if child.tail:
-                inner.append(escape_markup(child.tail))
-            continue
-        buf: list[str] = []
-        _collect(child, buf, False)
-        inner.append(f" {''.join(buf)} " if child.tag in _BLOCK_TAGS else "".join(buf))
+def _inner(text: str | None, children: Iterable[etree._Element]) -> str:
+    """The inline text of ``text`` followed by ``children`` (each with its tail), before normalising."""
+    inner: list[str] = [escape_markup(text)] if text else []
+    for child in children:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in SKIP_TAGS:
+            piece = _collect(child)
+            inner.append(f" {piece} " if tag in _BLOCK_TAGS else piece)
         if child.tail:
             inner.append(escape_markup(child.tail))
-    text = "".join(inner)
+    return "".join(inner)
+
+
+def _collect(el: etree._Element) -> str:
+    """A child element's inline text, marked up by its tag, before normalising."""
+    text = _inner(el.text, el) if len(el) else (escape_markup(el.text) if el.text else "")
+    if el.tag == "br":
+        text = " " + text
+    mark = _mark_for(el)
     if mark and text.strip():
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()) :]
         text = f"{lead}{mark}{text.strip()}{mark}{trail}"
-    out.append(text)
+    return text
 
 
 def inline_text(el: etree._Element) -> str:
@@ -158,9 +162,14 @@ def inline_text(el: etree._Element) -> str:
     ``XREF``/``FTREF`` navigation is left out; ``<I>`` becomes ``*…*``, ``<B>`` ``**…**``,
     superscripts ``^…^``; the characters of :data:`ESCAPED` in the text are backslash-escaped.
     """
-    out: list[str] = []
-    _collect(el, out, True)
-    return normalise_ws("".join(out))
+    text = _inner(el.text, el)
+    return normalise_ws(" " + text if el.tag == "br" else text)
+
+
+def inline_tail(el: etree._Element) -> str:
+    """:func:`inline_text` of the element without its first child (that child's tail and what follows it), as
+    for a copy of the element with that child removed."""
+    return normalise_ws(_inner(el[0].tail, islice(el, 1, None)))
 
 
 #: The characters escaped with a backslash when the text itself contains them.

@@ -36,6 +36,7 @@ from tracker.parse.ccl_shapes import (
     item_key,
     item_marker,
     joined,
+    might_be_block,
     split_label,
 )
 from tracker.parse.keytext import short_heading
@@ -130,19 +131,18 @@ def _element(st: _State, el: etree._Element) -> None:
         _source(st, el)
     elif tag.startswith("HD"):
         _heading(st, el)
-    elif not _structured(st, el):
+    else:
         text = inline_text(el)
-        if text:
+        if not (tag in PARAS and _structured(st, el, text)) and text:
             st.add_text(text)
 
 
-def _structured(st: _State, el: etree._Element) -> bool:
-    """Add the record(s) of a paragraph that is an ECCN heading, block heading, field or item."""
-    if el.tag not in PARAS:
-        return False
-    if _eccn_heading(st, el) or _ear99(st, el):
+def _structured(st: _State, el: etree._Element, text: str) -> bool:
+    """Add the record(s) of a paragraph (its inline ``text``) that is an ECCN heading, block heading, field or
+    item."""
+    if _eccn_heading(st, el, text) or _ear99(st, el, text):
         return True
-    return st.eccn is not None and (_block_heading(st, el) or _field(st, el) or _item(st, el))
+    return st.eccn is not None and (_block_heading(st, text) or _field(st, el, text) or _item(st, text))
 
 
 # --- headings -----------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def _structured(st: _State, el: etree._Element) -> bool:
 def _heading(st: _State, el: etree._Element) -> None:
     text = inline_text(el)
     words = plain(text)
-    if st.eccn and _block_heading(st, el):
+    if st.eccn and _block_heading(st, text, words):
         return
     if m := _CATEGORY.match(words):
         st.category = st.add(f"Category {m[1]}", kind="heading", parent=st.appendix, text=text, heading=words)
@@ -173,12 +173,12 @@ def _heading(st: _State, el: etree._Element) -> None:
         st.last = st.add(f"{anchor}, {short_heading(text)}", kind="heading", parent=anchor, text=text, heading=words)
 
 
-def _eccn_heading(st: _State, el: etree._Element) -> bool:
+def _eccn_heading(st: _State, el: etree._Element, text: str) -> bool:
     """A bold-led paragraph whose bold text starts with an ECCN (``<FP-2><B>3A090 …</B></FP-2>``)."""
     m = _ECCN_HEAD.match(bold_lead(el))
     if not m:
         return False
-    text = plain(inline_text(el))
+    text = plain(text)
     eccn = st.eccn = m[1]
     st.last = st.add(
         eccn,
@@ -193,7 +193,7 @@ def _eccn_heading(st: _State, el: etree._Element) -> bool:
     return True
 
 
-def _ear99(st: _State, el: etree._Element) -> bool:
+def _ear99(st: _State, el: etree._Element, text: str) -> bool:
     """The bold ``EAR99 Items subject to the EAR that are not elsewhere specified …`` line that closes a category.
 
     It belongs to the category, not to the last entry: what follows it (the Annex to Category 1) is outside
@@ -204,19 +204,20 @@ def _ear99(st: _State, el: etree._Element) -> bool:
     scope = st.category or st.appendix
     st.group = st.eccn = st.block = st.item = None
     st.listing = False
-    st.last = st.add(f"{scope} EAR99", kind="text", parent=scope, text=inline_text(el))
+    st.last = st.add(f"{scope} EAR99", kind="text", parent=scope, text=text)
     return True
 
 
-def _block_heading(st: _State, el: etree._Element) -> bool:
-    """``<FP-1><E T="04">License Requirements</E></FP-1>``, ``<HD1>List of Items Controlled</HD1>`` …"""
-    text = inline_text(el)
-    name = block_name(plain(text))
-    if not name or not st.eccn:
+def _block_heading(st: _State, text: str, words: str | None = None) -> bool:
+    """``<FP-1><E T="04">License Requirements</E></FP-1>``, ``<HD1>List of Items Controlled</HD1>`` … (``text``
+    inline, ``words`` plain if known)."""
+    if not st.eccn or not might_be_block(text):
         return False
-    st.block = st.add(
-        f"{st.eccn} {name}", kind="block", parent=st.eccn, text=text, heading=plain(text).rstrip(":")
-    )
+    words = plain(text) if words is None else words
+    name = block_name(words)
+    if not name:
+        return False
+    st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text=text, heading=words.rstrip(":"))
     st.item = None
     st.last = st.block
     st.listing = False
@@ -226,9 +227,10 @@ def _block_heading(st: _State, el: etree._Element) -> bool:
 # --- fields and items ---------------------------------------------------------------------------
 
 
-def _field(st: _State, el: etree._Element) -> bool:
-    """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …``."""
-    split = split_label(el)
+def _field(st: _State, el: etree._Element, full: str) -> bool:
+    """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …`` (``full``: its inline
+    text)."""
+    split = split_label(el, full)
     if not split or not st.eccn:
         return False
     label, label_text, rest = split
@@ -240,19 +242,19 @@ def _field(st: _State, el: etree._Element) -> bool:
         key = f"{key} Note"  # "*License Requirements:* See § 744.17 …" inside that very block
     parent = st.block or st.eccn
     # a note written as a field ("*N.B.:* …") among the items opens no list of its own
-    st.listing = label != "Items" and not NOTE_LABEL.fullmatch(label) and plain(inline_text(el)).endswith(":")
+    st.listing = label != "Items" and not NOTE_LABEL.fullmatch(label) and plain(full).endswith(":")
     if label == "Items":
-        text = label_text if item_marker(rest) else inline_text(el)
+        text = label_text if item_marker(rest) else full
         st.block = st.last = st.add(key, kind="block", parent=parent, text=text, heading=label)
         st.item = None
-        if text != inline_text(el):
+        if text != full:
             _add_item(st, rest)
         return True
-    st.last = st.add(key, kind="block", parent=parent, text=inline_text(el), heading=label)
+    st.last = st.add(key, kind="block", parent=parent, text=full, heading=label)
     return True
 
 
-def _item(st: _State, el: etree._Element) -> bool:
+def _item(st: _State, text: str) -> bool:
     """An item paragraph (``a.5.b.2.a.1. …``, ``z.1.a …``, ``*a.* …``, ``j. through y. [Reserved]``).
 
     Lettered paragraphs after a field that opens a list (``*ECCN Controls:* This entry does not control the
@@ -260,7 +262,7 @@ def _item(st: _State, el: etree._Element) -> bool:
     """
     if st.listing or (st.block and not st.block.startswith((f"{st.eccn} Items", f"{st.eccn} List of Items"))):
         return False
-    return _add_item(st, inline_text(el))
+    return _add_item(st, text)
 
 
 def _add_item(st: _State, text: str) -> bool:

@@ -11,12 +11,11 @@ decides, from where it is, what record each shape becomes.
 
 from __future__ import annotations
 
-import copy
 import re
 
 from lxml import etree
 
-from tracker.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain
+from tracker.xmltext import SKIP_TAGS, inline_tail, inline_text, normalise_ws, plain
 
 _EMPHASIS = frozenset({"I", "B", "E", "strong", "em"})
 PARAS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH"})
@@ -55,6 +54,16 @@ def bold_lead(el: etree._Element) -> str:
     return plain(inline_text(first))
 
 
+#: The first letters of the block headings (a prefilter, before a paragraph's text is read without markup).
+_BLOCK_INITIALS = frozenset(name[0] for name in BLOCKS)
+
+
+def might_be_block(text: str) -> bool:
+    """False when inline ``text`` cannot be a block heading: its first letter read without markup
+    (``*``, ``**``, ``^``; an escaped character is none of them) is not a block heading's."""
+    return text.lstrip("*^ ")[:1] in _BLOCK_INITIALS
+
+
 def block_name(words: str) -> str | None:
     """The block heading ``words`` name (``List of Items Controlled``), or None."""
     words = words.rstrip(":. ")
@@ -64,8 +73,9 @@ def block_name(words: str) -> str | None:
     return None
 
 
-def split_label(el: etree._Element) -> tuple[str, str, str] | None:
-    """(label, label text, rest) for an element led by an emphasised label (``*Related Controls:* …``)."""
+def split_label(el: etree._Element, full: str) -> tuple[str, str, str] | None:
+    """(label, label text, rest) for an element led by an emphasised label (``*Related Controls:* …``); ``full`` is
+    the element's inline text."""
     if (el.text or "").strip() or not len(el) or el[0].tag not in _EMPHASIS:
         return None
     lead = plain(inline_text(el[0]))
@@ -77,16 +87,12 @@ def split_label(el: etree._Element) -> tuple[str, str, str] | None:
         label = head.strip()
     elif colon and head and len(head) <= 40 and head[:1].isupper():
         label = head.strip()  # "*License Requirements Note: See § 744.17 …*"
-        return label, inline_text(el), ""
+        return label, full, ""
     elif tail.startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
         label = lead.rstrip(".: ")
     else:
         return None
-    full = inline_text(el)
-    rest_el = copy.deepcopy(el)
-    rest_el.text = rest_el[0].tail
-    rest_el.remove(rest_el[0])
-    rest = inline_text(rest_el)
+    rest = inline_tail(el)
     if rest.startswith(":"):
         rest = rest[1:].lstrip()
     if rest and full.endswith(rest):
