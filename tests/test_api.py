@@ -96,7 +96,7 @@ def test_each_error_maps_to_its_exit_code_in_one_line(monkeypatch, tmp_path, err
     def fail(path):
         raise error
 
-    monkeypatch.setattr("tracker.cli.parse_cmds.parse_file", fail)
+    monkeypatch.setattr("tracker.parse.parse_file", fail)
     file = tmp_path / "x.xml"
     file.write_bytes(b"<DIV5/>")
 
@@ -108,7 +108,7 @@ def test_each_error_maps_to_its_exit_code_in_one_line(monkeypatch, tmp_path, err
 
 
 def test_the_last_resort_names_the_unexpected_exception(monkeypatch, tmp_path: Path):
-    monkeypatch.setattr("tracker.cli.parse_cmds.parse_file", lambda path: {}["missing"])
+    monkeypatch.setattr("tracker.parse.parse_file", lambda path: {}["missing"])
     result = CliRunner().invoke(main, ["parse", str(tmp_path / "x.xml")])
     assert result.exit_code == 1 and result.stderr == "Error: unexpected KeyError: 'missing'\n"
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from tracker.audit import Audit, Finding, audit_rule, audit_since, rule_text, stored_rule_texts, to_json
 from tracker.cli.base import DATE, get_config, main, open_store
 from tracker.errors import InputError
+
+if TYPE_CHECKING:
+    from tracker.audit import Audit, Finding
 
 
 def _finding_lines(f: Finding) -> list[str]:
@@ -73,6 +76,8 @@ def audit_command(document_number: str | None, since: str | None, rule_xml: Path
 
     Example: tracker audit 2024-07004 --rule-xml 2024-07004.xml --format json
     """
+    from tracker.audit import audit_rule, audit_since, rule_text, stored_rule_texts, to_json
+
     if (document_number is None) == (since is None):
         raise InputError("give a DOCUMENT_NUMBER or --since DATE (one of them)")
     if since is not None and (rule_xml or effective):

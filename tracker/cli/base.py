@@ -4,19 +4,20 @@ place where a failure becomes an exit code: :class:`tracker.errors.InputError` i
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker import __version__
-from tracker.config import Config, load_config
 from tracker.errors import InputError, StateError, TrackerError
-from tracker.log import to_stderr
-from tracker.snapshots import check_date
-from tracker.store import Store, describe
+
+if TYPE_CHECKING:
+    from tracker.config import Config
+    from tracker.store import Store
 
 #: Raised by click itself (usage errors, --help, a declined confirmation): click reports them as it always has.
 _CLICK_EXITS = (click.ClickException, click.exceptions.Exit, click.Abort)
@@ -46,9 +47,13 @@ def failure(exc: Exception, ctx: click.Context | None = None) -> Failure:
     >>> failure(KeyError("x")).format_message()
     "unexpected KeyError: 'x'"
     """
+    import sqlite3  # here, not at start-up: only a failure needs it
+
     if isinstance(exc, TrackerError | OSError):
         return (InputFailure if isinstance(exc, InputError) else Failure)(str(exc) or type(exc).__name__)
     if isinstance(exc, sqlite3.Error):
+        from tracker.store import describe
+
         config = ctx.obj.get("config") if ctx is not None and isinstance(ctx.obj, dict) else None
         where = f"database {config.database}" if config else "database"
         return Failure(f"{where}: {describe(exc)}; the step that failed was rolled back")
@@ -61,6 +66,8 @@ class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
     name = "YYYY-MM-DD"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from tracker.snapshots import check_date
+
         try:
             return check_date(str(value))
         except InputError as exc:  # one line, exit 2 (click's own usage errors print the usage too)
@@ -71,11 +78,26 @@ class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in ne
 DATE = DateType()
 
 
+class LazyChoice(click.Choice):  # type: ignore[type-arg]  # generic only in newer click stubs
+    """A :class:`click.Choice` whose values are read (``load()``) only when an argument or ``--help`` needs them,
+    so that a command module naming the values of a library module does not import it at start-up."""
+
+    def __init__(self, load: Callable[[], Iterable[str]]) -> None:  # no super().__init__: it would read choices
+        self._load = load
+        self.case_sensitive = True
+
+    @cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self._load())
+
+
 class _Tracker(click.Group):
     """The root group: prints the library's log lines on stderr while a command runs, and turns whatever a
     command let out into one line and its exit code (:func:`failure`), never a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
+        from tracker.log import to_stderr
+
         try:
             with to_stderr():
                 return super().invoke(ctx)
@@ -112,6 +134,8 @@ def get_config(ctx: click.Context | None = None) -> Config:
     ctx = (ctx or click.get_current_context()).find_root()
     obj = ctx.obj if isinstance(ctx.obj, dict) else {}
     if "config" not in obj:
+        from tracker.config import load_config
+
         obj["config"] = load_config(obj.get("config_file"))
         ctx.obj = obj
     config: Config = obj["config"]
@@ -127,6 +151,8 @@ def open_store(*, write: bool = False, create: bool = False) -> Iterator[Store]:
     a tracker database, or a locked or read-only one for writing, is one line, exit 1 (SQLite failures
     later, such as a full disk, are turned into one line by the root group).
     """
+    from tracker.store import Store
+
     path = Path(get_config().database)
     if not create and not path.is_file():
         raise InputError(f"no database at {path}; run `tracker ingest` first (or set database in tracker.toml)")

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
-
 import click
 
 from tracker.cli.base import DATE, get_config, main, open_store
-from tracker.config import parse_parts
 from tracker.errors import InputError, SourceError
-from tracker.sync import sync
 
 _PARTS_HELP = "Only these Parts (repeat or comma-separate: --part 740,774). Default: the configured parts."
 
 
 def _parts(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    from tracker.config import parse_parts
+
     return parse_parts(",".join(values), "--part") if values else None
 
 
@@ -34,6 +31,10 @@ def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
     federal-register/2024-07004.json) and every version is added to the database.
     Progress goes to stderr; exit code 1 (one line) if a download or file fails.
     """
+    from dataclasses import replace
+
+    from tracker.sync import sync
+
     config = get_config()
     chosen = _parts(parts)
     if chosen:
@@ -67,6 +68,8 @@ def rules_command(parts: tuple[str, ...], as_json: bool) -> None:
     rows = list({r.document_number: r for r in rows}.values())
     rows.sort(key=lambda r: (r.publication_date or "", r.document_number))
     if as_json:
+        import json
+
         click.echo(json.dumps([r.raw for r in rows], ensure_ascii=False, indent=1))
         return
     for r in rows:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from tracker.citations import typed_citation
-from tracker.cli.base import DATE, get_config, main, open_store
+from tracker.cli.base import DATE, LazyChoice, get_config, main, open_store
 from tracker.errors import InputError, TrackerError
-from tracker.history import history, text_on
-from tracker.report.text import history_text
-from tracker.search import Hit, Presence, search, search_all_dates
-from tracker.store import Store
-from tracker.xmltext import unescape
-from tracker.xref import STATUSES, check_refs, newly_broken, refs_to, target_status
+
+if TYPE_CHECKING:
+    from tracker.search import Hit, Presence
+    from tracker.store import Store
 
 ON = click.option("--on", type=DATE, help="Use the versions in force on DATE (YYYY-MM-DD).")
 FORMAT = click.option(
@@ -40,6 +37,8 @@ def _store(on: str | None = None) -> Store:
 
 
 def _json(data: object) -> None:
+    import json
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -58,6 +57,10 @@ def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None
 
     With --on DATE, prints instead the text of KEY in force on that date.
     """
+    from tracker.history import history, text_on
+    from tracker.report.text import history_text
+    from tracker.xmltext import unescape
+
     store = _store(on)
     if on is not None:
         paragraphs = text_on(store, key, on)
@@ -82,6 +85,9 @@ def refs_command(citation: str, on: str | None, fmt: str) -> None:
     Uses the latest stored versions, or those in force on --on DATE. A CITATION that does not exist
     then in its stored Part is an input error (exit 2): "no such paragraph".
     """
+    from tracker.citations import typed_citation
+    from tracker.xref import refs_to, target_status
+
     typed = typed_citation(citation)
     if typed is None:
         raise InputError(f"not a citation: {citation!r} (try 740.10(a)(2), 3A090.a, Country Group E:1, "
@@ -103,11 +109,18 @@ def refs_command(citation: str, on: str | None, fmt: str) -> None:
         click.echo(f"{r.from_citation}  →  {r.target}   (written: {r.written}; in force since {r.valid_from})")
 
 
+def _listed_statuses() -> list[str]:
+    """The statuses ``check-refs --show`` can add to the broken references it always lists."""
+    from tracker.xref import STATUSES
+
+    return [s for s in STATUSES if s != "broken"]
+
+
 @main.command("check-refs")
 @ON
 @click.option("--since", type=DATE, help="Only references that became broken in versions stored after DATE.")
 @click.option("--part", "parts", multiple=True, help="Only references made in this Part (repeatable).")
-@click.option("--show", multiple=True, type=click.Choice([s for s in STATUSES if s != "broken"]),
+@click.option("--show", multiple=True, type=LazyChoice(_listed_statuses),
               help="Also list the references with this status (repeatable).")
 @FORMAT
 def check_refs_command(on: str | None, since: str | None, parts: tuple[str, ...], show: tuple[str, ...],
@@ -124,6 +137,8 @@ def check_refs_command(on: str | None, since: str | None, parts: tuple[str, ...]
     With --since DATE, lists only the references broken now that were not broken on DATE, with the
     version date from which each has been broken: for a daily cron job that reports each once.
     """
+    from tracker.xref import STATUSES, check_refs, newly_broken
+
     store, only = _store(on), list(parts) or None
     if since is not None:
         fresh = newly_broken(store, since, on, parts=only)
@@ -160,6 +175,8 @@ def search_command(phrase: str, on: str | None, part: str | None, all_dates: boo
     version and tells for each citation the date the phrase entered its text and the date it
     left ("still there" if it has not).
     """
+    from tracker.search import search, search_all_dates
+
     store = _store(on)
     found: list[Presence] | list[Hit]
     if all_dates:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker.cli.base import main
 from tracker.errors import InputError
-from tracker.model import Paragraph
-from tracker.parse import parse_file
+
+if TYPE_CHECKING:
+    from tracker.model import Paragraph
 
 
 def _depths(records: list[Paragraph]) -> dict[str, int]:
@@ -40,8 +41,12 @@ def parse_command(file: Path, as_json: bool, width: int) -> None:
     With --json, prints a list of records in document order, each with citation, parent,
     part, unit, marker, kind, heading, text, sha256, order and refs.
     """
+    from tracker.parse import parse_file
+
     records = parse_file(file)
     if as_json:
+        import json
+
         click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
         return
     depth = _depths(records)
@@ -55,6 +60,8 @@ def parse_command(file: Path, as_json: bool, width: int) -> None:
               help="The eCFR XML file to read.")
 def show_command(citation: str, file: Path) -> None:
     """Print one paragraph (CITATION, e.g. 740.10(b)(3) or 3A090.a) and everything under it."""
+    from tracker.parse import parse_file
+
     records = parse_file(file)
     keys = {r.citation for r in records}
     if citation not in keys:

@@ -8,9 +8,6 @@ import click
 
 from tracker.cli.base import get_config, main, open_store
 from tracker.errors import InputError
-from tracker.rule_ingest import ingest_rules
-from tracker.snapshots import SnapshotError
-from tracker.store import StoreError
 
 
 @main.command("ingest-rules")
@@ -35,6 +32,10 @@ def ingest_rules_command(file: Path) -> None:
     Ingesting the same file twice changes nothing. A file that cannot be read, or holds a record
     that cannot be stored, is one line and exit 2, with nothing stored.
     """
+    from tracker.rule_ingest import ingest_rules
+    from tracker.snapshots import SnapshotError
+    from tracker.store import StoreError
+
     config = get_config()
     with open_store(create=True) as store:
         try:

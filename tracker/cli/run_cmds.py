@@ -6,8 +6,6 @@ import click
 
 from tracker.cli.base import get_config, main
 from tracker.errors import StateError, TrackerError
-from tracker.log import library_log, silent
-from tracker.run import run
 
 
 @main.command("run")
@@ -43,6 +41,9 @@ def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
     Exit codes: 0 done (or nothing new), 1 a step failed (fetch, report or a message; the
     rest was still done and failed messages are retried next run), 2 bad settings.
     """
+    from tracker.log import library_log, silent
+    from tracker.run import run
+
     config = get_config()
     outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=silent if quiet else library_log)
     if outcome.hung:

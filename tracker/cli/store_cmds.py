@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker.cli.base import DATE, get_config, main, open_store
-from tracker.diff import diff_dates
 from tracker.errors import InputError, StateError
-from tracker.ingest import find_snapshots, ingest_file
-from tracker.report.history_pages import write_history_pages
-from tracker.report.render import write_index
-from tracker.report.text import diff_text
-from tracker.runlock import RunLock
-from tracker.snapshots import ecfr_path, quarantine
-from tracker.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 
 def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, excerpt: bool, accept: bool) -> bool:
+    from tracker.ingest import ingest_file
+    from tracker.store import StoreError
+
     texts = store.counts()["texts"]
     try:
         added = ingest_file(store, path, part=part, date=date, excerpt=excerpt, accept_suspect=accept)
@@ -61,6 +59,8 @@ def ingest_command(path: Path | None, part: str | None, date: str | None, excerp
     of the nearest stored version of its Part (when that has 50 paragraphs or more), unless
     --accept-suspect.
     """
+    from tracker.ingest import find_snapshots
+
     root = path if path is not None else Path(get_config().snapshots_dir)
     if root.is_file():
         with open_store(create=True) as store:
@@ -114,6 +114,8 @@ def remove_version_command(part: str, date: str, yes: bool) -> None:
     that was stored, is moved to SNAPSHOTS/quarantine/ so the next run downloads the date again; a
     file you ingested by hand is left where it is. Asks for confirmation unless --yes.
     """
+    from tracker.runlock import RunLock
+
     config = get_config()
     with open_store(write=True) as store:
         lock = RunLock(config.database)
@@ -130,6 +132,10 @@ def remove_version_command(part: str, date: str, yes: bool) -> None:
 def _set_snapshot_aside(snapshots_dir: Path, part: str, date: str, sha256: str) -> Path | None:
     """Move the fetcher's snapshot of the removed version (when it is the file that was stored) into quarantine/,
     so that no later run ingests it again from disk; returns where it went."""
+    import hashlib
+
+    from tracker.snapshots import ecfr_path, quarantine
+
     path = ecfr_path(snapshots_dir, part, date)
     try:
         data = path.read_bytes()
@@ -143,6 +149,9 @@ def _set_snapshot_aside(snapshots_dir: Path, part: str, date: str, sha256: str) 
 
 
 def _remove(store: Store, reports_dir: Path, snapshots_dir: Path, part: str, date: str, yes: bool) -> None:
+    from tracker.report.history_pages import write_history_pages
+    from tracker.report.render import write_index
+
     row = store.snapshot(part, date)
     if row is None:
         stored = ", ".join(store.dates(part)) or "none"
@@ -196,6 +205,10 @@ def diff_command(date_a: str, date_b: str, part: str | None, eccn: str | None, f
     {+inserted+}), reserved, redesignated (old → new citation), restored, reference-only (old →
     new reference), editorial (punctuation, case, dashes), heading.
     """
+    from tracker.diff import diff_dates
+    from tracker.report.text import diff_text
+    from tracker.store import StoreError
+
     with open_store() as store:
         try:
             result = diff_dates(store, date_a, date_b, part=part, eccn=eccn)

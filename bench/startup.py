@@ -1,0 +1,113 @@
+"""Start-up of the command line, each as a whole process: ``tracker --help`` and an idle ``tracker run --no-fetch``
+(an up-to-date small database: the two real CCL excerpts, already reported) beside ``python -c pass``.
+
+Run from the project root (needs the ``tracker`` script of the venv, i.e. ``pip install -e .``)::
+
+    python bench/startup.py [--repeat 21]
+
+Prints the median and best wall time of each command (goal: ``tracker --help`` and the idle run ≤ 80 ms), and
+which of the heavy libraries each one imported (``-X importtime`` of one more run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support import ECFR_API  # noqa: E402
+
+#: The libraries that a command should import only when it uses them.
+HEAVY = ("requests", "jinja2", "css_inline", "sqlite_utils", "smtplib", "email", "lxml", "diff_match_patch")
+EXCERPTS = [ECFR_API / f"excerpt-{d}-title-15-part-774-3A001-3A090-4A090.xml" for d in ("2026-06-25", "2026-09-01")]
+GOAL_MS = 80.0
+
+
+def tracker_script() -> str:
+    """The ``tracker`` console script beside this interpreter."""
+    return str(Path(sys.executable).with_name("tracker"))
+
+
+def small_database(folder: Path) -> None:
+    """Ingest both real CCL excerpts into ``folder/tracker.db`` and run once, so the next run has nothing to do."""
+    for path in EXCERPTS:
+        date = path.name.split("-title")[0].removeprefix("excerpt-")
+        _call([tracker_script(), "ingest", str(path), "--part", "774", "--date", date], folder)
+    _call([tracker_script(), "run", "--no-fetch", "--quiet"], folder)
+
+
+def _call(argv: Sequence[str], cwd: Path, extra: Sequence[str] = ()) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TRACKER_CONFIG": "", "TRACKER_DB": "", "TRACKER_SNAPSHOTS": ""}
+    env = {k: v for k, v in env.items() if v}
+    return subprocess.run([*argv[:1], *extra, *argv[1:]], cwd=cwd, env=env, capture_output=True, text=True,
+                          check=True)
+
+
+def wall(argv: Sequence[str], cwd: Path, repeat: int) -> list[float]:
+    """Wall seconds of ``repeat`` runs of ``argv`` (one warm-up run first, not counted)."""
+    _call(argv, cwd)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        _call(argv, cwd)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def heavy_imports(argv: Sequence[str], cwd: Path) -> list[str]:
+    """Which of :data:`HEAVY` the command imported (its ``-X importtime`` lines, top-level packages)."""
+    python = [sys.executable, tracker_script()] if argv[0] == tracker_script() else [argv[0]]
+    done = _call([*python, *argv[1:]], cwd, extra=("-X", "importtime"))
+    names = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    return [h for h in HEAVY if h in names]
+
+
+def measure(repeat: int) -> dict[str, dict[str, object]]:
+    """Median and best milliseconds, and the heavy imports, of each command."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        small_database(folder)
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "tracker --help": [tracker_script(), "--help"],
+            "tracker run --no-fetch (idle)": [tracker_script(), "run", "--no-fetch"],
+        }
+        out: dict[str, dict[str, object]] = {}
+        for name, argv in commands.items():
+            times = wall(argv, folder, repeat)
+            out[name] = {
+                "median_ms": statistics.median(times) * 1000,
+                "best_ms": min(times) * 1000,
+                "heavy": heavy_imports(argv, folder),
+            }
+        return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=21)
+    args = ap.parse_args()
+    results = measure(args.repeat)
+    base = results["python -c pass"]["median_ms"]
+    assert isinstance(base, float)
+    print(f"median of {args.repeat} runs each, side by side (goal: tracker commands <= {GOAL_MS:.0f} ms)")
+    for name, r in results.items():
+        median, best = r["median_ms"], r["best_ms"]
+        assert isinstance(median, float) and isinstance(best, float)
+        goal = "" if name.startswith("python") else ("  met" if median <= GOAL_MS else "  NOT MET")
+        heavy = ", ".join(r["heavy"]) if r["heavy"] else "none"  # type: ignore[arg-type]
+        print(f"{name:32} median {median:6.1f} ms  best {best:6.1f} ms  (+{median - base:5.1f} over python)"
+              f"{goal}; heavy imports: {heavy}")
+
+
+if __name__ == "__main__":
+    main()
