@@ -66,7 +66,9 @@ def parse_tree(tree: etree._ElementTree) -> list[Paragraph]:
 
 #: Zero-width space, word joiner, zero-width no-break space (BOM): they mark line breaks, never text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
-_DIV = re.compile(r"DIV\d$")
+_HAS_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+#: The eCFR's division elements (Part, subpart, section, supplement …).
+_DIVS = tuple(f"DIV{d}" for d in range(10))
 
 
 def tidy(root: etree._Element) -> None:
@@ -82,11 +84,12 @@ def tidy(root: etree._Element) -> None:
     b'<DIV5 N="1"><DIV8 N="1.1"/><P>(a) Loose.</P><DIV8 N="1.2"/></DIV5>'
     """
     for el in root.iter():
-        if el.text:
-            el.text = el.text.translate(_INVISIBLE)
-        if el.tail:
-            el.tail = el.tail.translate(_INVISIBLE)
-    for div in [el for el in root.iter() if isinstance(el.tag, str) and _DIV.match(el.tag)]:
+        text, tail = el.text, el.tail
+        if text and not text.isascii() and _HAS_INVISIBLE.search(text):
+            el.text = text.translate(_INVISIBLE)
+        if tail and not tail.isascii() and _HAS_INVISIBLE.search(tail):
+            el.tail = tail.translate(_INVISIBLE)
+    for div in list(root.iter(*_DIVS)):
         if div.text and div.text.strip():
             div.insert(0, _loose(div.text))
             div.text = None
