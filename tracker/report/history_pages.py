@@ -22,7 +22,7 @@ from tracker.atomic import write_atomic
 from tracker.history import History, history, last_text, span_rows
 from tracker.model import Paragraph
 from tracker.report.data import HISTORY_INDEX, history_path, unit_label
-from tracker.report.render import ENV
+from tracker.report.render import environment
 from tracker.store import Ref, Store
 from tracker.xref import refs_to
 
@@ -91,11 +91,11 @@ def record_scopes(store: Store, key: Key) -> dict[str, str]:
 
 
 def render_page(page: Page) -> str:
-    return ENV.get_template("history.html").render(page=page, key=page.key, index=f"../{HISTORY_INDEX}")
+    return environment().get_template("history.html").render(page=page, key=page.key, index=f"../{HISTORY_INDEX}")
 
 
 def render_history_index(keys: list[Key]) -> str:
-    return ENV.get_template("history_index.html").render(keys=keys)
+    return environment().get_template("history_index.html").render(keys=keys)
 
 
 def write_history_pages(

@@ -1,5 +1,8 @@
 """Change reports as HTML pages, email-safe HTML, plain text and JSON, and the reports folder.
 
+The templates are compiled once per process, by the one :func:`environment`, made on first use: importing this
+module imports neither Jinja nor css-inline (a run with nothing to report never loads them).
+
 >>> from tracker.model import Change, Rule
 >>> r = ReportData("2024-04-04", "2024-04-03", ("774",),
 ...                (Change("editorial", "3A090.a.1", "774", "3A090", 5, redline=(("delete", "a"),)),))
@@ -17,11 +20,9 @@ import json
 import re
 import textwrap
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import css_inline
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from tracker.atomic import write_atomic
 from tracker.model import Change, Rule
@@ -44,6 +45,9 @@ from tracker.report.data import (
 from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
 from tracker.xmltext import unescape
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 _REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 
 
@@ -54,8 +58,12 @@ def _wrap(text: str, indent: int = 0, width: int = 100) -> str:
     )
 
 
-def _environment() -> Environment:
-    """The one template environment of every page tracker writes (reports, index, history pages)."""
+@cache
+def environment() -> Environment:
+    """The one template environment of every page tracker writes (reports, index, history pages), made on first
+    use; it keeps each template compiled for the rest of the process."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=PackageLoader("tracker.report", "templates"),
         autoescape=select_autoescape(["html"], default_for_string=True),
@@ -77,9 +85,6 @@ def _environment() -> Environment:
     )
     env.globals.update(legend=KIND_LEGEND)
     return env
-
-
-ENV = _environment()
 
 
 def _context(report: ReportData, *, email: bool = False, max_changes: int | None = None) -> dict[str, Any]:
@@ -111,18 +116,20 @@ def _context(report: ReportData, *, email: bool = False, max_changes: int | None
 
 def render_html(report: ReportData) -> str:
     """The report as a self-contained HTML page (embedded CSS, no scripts, no external assets)."""
-    return ENV.get_template("report.html").render(_context(report))
+    return environment().get_template("report.html").render(_context(report))
 
 
 def render_email_html(report: ReportData, *, max_changes: int | None = None) -> str:
     """The report as email HTML: table layout, CSS inlined, at most ``max_changes`` paragraphs."""
-    html = ENV.get_template("report.html").render(_context(report, email=True, max_changes=max_changes))
+    import css_inline
+
+    html = environment().get_template("report.html").render(_context(report, email=True, max_changes=max_changes))
     return css_inline.inline(html, load_remote_stylesheets=False)
 
 
 def render_text(report: ReportData, *, max_changes: int | None = None) -> str:
     """The report as plain text (``[-removed-]``, ``{+added+}``), at most ``max_changes`` paragraphs."""
-    return ENV.get_template("report.txt").render(_context(report, max_changes=max_changes))
+    return environment().get_template("report.txt").render(_context(report, max_changes=max_changes))
 
 
 def report_dict(report: ReportData) -> dict[str, Any]:
@@ -170,7 +177,7 @@ def render_index(reports_dir: Path) -> str:
     for e in entries:
         e["rules"] = [Rule(**r) for r in e["rules"]]
     history = HISTORY_INDEX if (reports_dir / HISTORY_INDEX).exists() else None
-    return ENV.get_template("index.html").render(entries=entries, history=history)
+    return environment().get_template("index.html").render(entries=entries, history=history)
 
 
 def write_report(reports_dir: Path, report: ReportData) -> dict[str, Path]:
