@@ -219,4 +219,10 @@ def markup_pieces(text: str) -> Iterator[tuple[str, str]]:
 
 def plain(text: str) -> str:
     """The text without markup, escapes resolved, whitespace normalised (for word comparisons and search)."""
-    return normalise_ws(_PIECE.sub(lambda m: m.group(1) or "", text))
+    if "*" in text or "^" in text or "\\" in text:  # else there is no piece of markup to take out
+        text = _PIECE.sub(_unmark, text)
+    return normalise_ws(text)
+
+
+def _unmark(m: re.Match[str]) -> str:
+    return m.group(1) or ""
