@@ -37,7 +37,7 @@ def test_diff_text_names_every_change_with_its_redline_or_text():
         "    1.1(b): removed",
         "      (b) Reexports are authorized.",
         "    1.1(c): heading",
-        "      heading: Temporary{+ *exports*+}.",
+        "      heading: Temporary{+ exports+}.",
         "    1.1(e): redesignated from 1.1(d)",
         "      ([-d-]{+e+}) Deemed exports.",
         "    1.1(f): added",

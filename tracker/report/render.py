@@ -42,8 +42,8 @@ from tracker.report.data import (
     watched_audit,
     watched_refs,
 )
-from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
-from tracker.xmltext import unescape
+from tracker.report.markup import runs_to_html, text_to_html
+from tracker.report.text import TEXT_FILTERS
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -74,14 +74,13 @@ def environment() -> Environment:
     )
     env.filters.update(
         markup=text_to_html,
-        unescape=unescape,
         redline_html=lambda c: runs_to_html(redline(c)),
-        redline_text=lambda c: runs_to_text(redline(c)),
         redline=runs_to_html,
         rule_url=rule_url,
         wrap=_wrap,
         not_applied=shown,
         tally=tally,
+        **TEXT_FILTERS,
     )
     env.globals.update(legend=KIND_LEGEND)
     return env
@@ -94,7 +93,7 @@ def _context(report: ReportData, *, email: bool = False, max_changes: int | None
 
     def history(change: Change) -> str | None:
         path = history_path(change.unit)
-        if path and email:
+        if path and (email or site):  # a published report links absolutely, an email never relatively
             return f"{site}/{path}" if site else None
         return path
 

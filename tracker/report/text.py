@@ -1,7 +1,9 @@
 """Plain text of a diff (``tracker diff``) and of a key's history (``tracker history``).
 
 :mod:`tracker.diff` and :mod:`tracker.history` return data; this module renders it. Redlines read
-``[-deleted-]`` and ``{+inserted+}`` (:func:`tracker.report.markup.runs_to_text`, as in the text report).
+``[-deleted-]`` and ``{+inserted+}`` (:func:`tracker.report.markup.runs_to_text`, as in the text report); text is
+plain (no ``*italic*`` or ``**bold**`` marks, superscripts as ``10³``). :data:`TEXT_FILTERS` are the pieces the
+text report's template uses.
 
 >>> from tracker.model import Change
 >>> change_head(Change("reference-only", "740.10(a)", "740", "740.10", 0, reference_pairs=(("a", "b"),)))
@@ -10,11 +12,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from tracker.diff import DiffResult, redline
 from tracker.history import History
 from tracker.model import Change, Rule
-from tracker.report.markup import runs_to_text
-from tracker.xmltext import unescape
+from tracker.report import data
+from tracker.report.markup import runs_to_text, text_to_plain
 
 
 def change_head(c: Change) -> str:
@@ -29,7 +34,7 @@ def change_head(c: Change) -> str:
 
 def _part_lines(c: Change, indent: str) -> list[str]:
     """The new sub-paragraphs of a ``restructured`` change, one line each."""
-    return [f"{indent}+ {p.citation}: {unescape(p.new_text or '')}" for p in c.parts]
+    return [f"{indent}+ {p.citation}: {text_to_plain(p.new_text or '')}" for p in c.parts]
 
 
 def diff_text(result: DiffResult) -> str:
@@ -54,15 +59,50 @@ def diff_text(result: DiffResult) -> str:
 def _diff_change_lines(c: Change) -> list[str]:
     """The head, a heading redline, and the text redline (or the whole text of an added/removed paragraph)."""
     lines = [f"    {change_head(c)}"]
-    if c.old_heading != c.new_heading and c.old_heading is not None and c.new_heading is not None:
-        lines.append(f"      heading: {runs_to_text(redline(c.old_heading, c.new_heading))}")
+    if (heading := heading_redline(c)) is not None:
+        lines.append(f"      heading: {heading}")
     if c.redline:
         lines.append(f"      {runs_to_text(c.redline)}")
     elif c.kind in ("added", "restored"):
-        lines.append(f"      {unescape(c.new_text or '')}")
+        lines.append(f"      {text_to_plain(c.new_text or '')}")
     elif c.kind == "removed":
-        lines.append(f"      {unescape(c.old_text or '')}")
+        lines.append(f"      {text_to_plain(c.old_text or '')}")
     return lines + _part_lines(c, "      ")
+
+
+def heading_redline(c: Change) -> str | None:
+    """The word-level redline of a changed heading, unless the text's redline (or the whole text of an added or
+    removed paragraph) already shows it, each heading being within its text as an ECCN's is: shown once."""
+    old, new = c.old_heading or "", c.new_heading or ""
+    if old == new:
+        return None
+    pairs = ((old, c.old_text or ""), (new, c.new_text or ""))
+    text_shown = bool(c.redline) or pairs[0][1] != pairs[1][1]
+    if text_shown and all(text_to_plain(h) in text_to_plain(t) for h, t in pairs if h):
+        return None
+    return runs_to_text(redline(old, new))
+
+
+def shared_rules(changes: tuple[Change, ...]) -> tuple[Rule, ...] | None:
+    """The rules named for every one of ``changes`` (``()``: none identified for any), None when they differ:
+    a source said once for a group of changes.
+
+    >>> r = Rule("2024-07004", "89 FR 23876", "t")
+    >>> a, b = Change("added", "1.1(a)", "1", "1.1", 0), Change("added", "1.1(b)", "1", "1.1", 1, rules=(r,))
+    >>> shared_rules((a, a)), shared_rules((b, b)) == (r,), shared_rules((a, b))
+    ((), True, None)
+    """
+    first = changes[0].rules if changes else ()
+    return first if all(c.rules == first for c in changes) else None
+
+
+#: The text report's filters: plain text, its redline, the heading line, the source shared by a group.
+TEXT_FILTERS: dict[str, Callable[..., Any]] = {
+    "plain": text_to_plain,
+    "redline_text": lambda c: runs_to_text(data.redline(c)),
+    "heading_text": heading_redline,
+    "shared_rules": shared_rules,
+}
 
 
 def rule_label(r: Rule) -> str:
@@ -84,16 +124,16 @@ def history_text(h: History) -> str:
             lines.append(f"  applies to {h.key} ({a.by}):")
             lines.extend(_history_change_lines(a.change))
         if e.text is not None:
-            lines += ["  text in force from this date:", *(f"    {unescape(t)}" for t in e.text.splitlines())]
+            lines += ["  text in force from this date:", *(f"    {text_to_plain(t)}" for t in e.text.splitlines())]
     since = "first stored version" if h.first_seen == h.first_stored else "added then"
     lines += ["", f"{h.first_seen}: earliest stored text ({since})"]
     if h.first_text is not None:
-        lines += [f"    {unescape(t)}" for t in h.first_text.splitlines()]
+        lines += [f"    {text_to_plain(t)}" for t in h.first_text.splitlines()]
     return "\n".join(lines) + "\n"
 
 
 def _history_change_lines(c: Change) -> list[str]:
     """The head and the redline, else the paragraph's text (its new text, or the old one if removed)."""
     text = c.new_text if c.new_text is not None else c.old_text
-    body = runs_to_text(c.redline) if c.redline else unescape(text or "")
+    body = runs_to_text(c.redline) if c.redline else text_to_plain(text or "")
     return ([f"  {change_head(c)}", f"      {body}"] if body else [f"  {change_head(c)}"]) + _part_lines(c, "      ")
