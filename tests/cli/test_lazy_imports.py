@@ -1,0 +1,71 @@
+"""Start-up stays cheap: ``tracker --help`` and importing the command line load none of the heavy libraries, and
+the report templates are compiled once per process, on first use. Each check runs in a fresh interpreter, so
+nothing the tests themselves loaded counts (no timing here: bench/startup.py measures the time)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+#: Libraries that only the commands using them may import.
+HEAVY = ("requests", "urllib3", "jinja2", "css_inline", "sqlite_utils", "sqlite3", "smtplib", "email", "lxml",
+         "diff_match_patch", "tracker.store", "tracker.parse", "tracker.run")
+
+
+def _loaded_after(code: str, cwd: Path) -> list[str]:
+    """The :data:`HEAVY` modules loaded in a fresh interpreter after running ``code`` (its stdout is discarded)."""
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        + "".join(f"    {line}\n" for line in code.splitlines())
+        + f"print(json.dumps(sorted({{m.split('.')[0] if not m.startswith('tracker') else m for m in sys.modules}}"
+        f" & set({HEAVY!r}))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, check=True)
+    loaded: list[str] = json.loads(done.stdout)
+    return loaded
+
+
+def _cli(*args: str) -> str:
+    call = f"main({list(args)!r}, prog_name='tracker')"
+    return f"from tracker.cli import main\ntry:\n    {call}\nexcept SystemExit:\n    pass"
+
+
+@pytest.mark.parametrize("args", [("--help",), ("run", "--help"), ("ingest", "--help"), ("diff", "--help"),
+                                  ("--version",)])
+def test_help_imports_no_heavy_library(tmp_path, args):
+    assert _loaded_after(_cli(*args), tmp_path) == []
+
+
+def test_every_command_is_listed_and_its_help_still_names_lazy_choices(tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    listed = CliRunner().invoke(main, ["--help"]).output
+    for name in ("audit", "check-refs", "diff", "fetch", "history", "ingest", "ingest-rules", "pages", "parse",
+                 "refs", "remove-version", "rules", "run", "search", "show"):
+        assert f"\n  {name} " in listed, name
+    shown = CliRunner().invoke(main, ["check-refs", "--help"]).output
+    assert "[ok|reserved|historical|unverifiable]" in shown
+    bad = CliRunner().invoke(main, ["check-refs", "--show", "broken"])
+    assert bad.exit_code == 2 and "'broken' is not one of 'ok', 'reserved', 'historical', 'unverifiable'" in bad.output
+
+
+def test_a_command_imports_what_it_uses_only_when_it_runs(tmp_path):
+    loaded = _loaded_after(_cli("diff", "2024-01-01", "2024-02-01"), tmp_path)  # no database: exit 2, one line
+    assert "tracker.store" in loaded and "sqlite_utils" in loaded
+    assert [m for m in loaded if m in ("requests", "jinja2", "css_inline", "smtplib")] == []
+
+
+def test_importing_the_renderer_compiles_nothing_and_its_templates_are_compiled_once(tmp_path):
+    assert [m for m in _loaded_after("import tracker.report.render", tmp_path) if m in ("jinja2", "css_inline")] == []
+    from tracker.report.render import environment
+
+    env = environment()
+    assert environment() is env  # one environment per process: it keeps each template compiled
+    assert env.get_template("report.html") is env.get_template("report.html")
