@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from lxml import etree
 
 from tracker.citations import ECCN
 from tracker.model import Paragraph, ParagraphKind
+from tracker.parse.cache import SectionCache, parse_unit, unit_key
 from tracker.parse.ccl_notes import common_parent, nearest, note_label, note_targets, row_scope
 from tracker.parse.ccl_shapes import (
     BLOCKS,
@@ -103,17 +105,64 @@ class _State:
         self.add(f"{anchor} ¶{self.out.next_number(anchor)}", kind="text", parent=anchor, text=text)
 
 
-def parse_ccl(div9: etree._Element, *, part: str, parent: str, order: int) -> list[Paragraph]:
+def parse_ccl(
+    div9: etree._Element, *, part: str, parent: str, order: int, cache: SectionCache | None = None
+) -> list[Paragraph]:
     """Records for every child element of the CCL supplement after its HEAD, in document order.
 
     ``order`` values start at ``order``. ``parent`` is the supplement's citation, and also the
-    ``unit`` of records outside any ECCN (category and group headings).
+    ``unit`` of records outside any ECCN (category and group headings). With a ``cache``, each entry (an ECCN
+    heading and the elements up to the next) is a unit of :mod:`tracker.parse.cache`.
     """
-    state = _State(part=part, appendix=parent, out=Records(start=order))
-    for child in div9:
-        if child.tag != "HEAD":
-            _element(state, child)
+    state = _State(part=part, appendix=parent, out=Records(start=order, cache=cache))
+    for run in _entries([child for child in div9 if child.tag != "HEAD"]):
+        headed = _opens_entry(run[0])
+        key = unit_key(cache, "ccl", run, part, parent, _carried(state, headed))
+        end = parse_unit(state.out, key, partial(_walk, state, run, headed), cache)
+        _restore(state, end)
     return state.out.records
+
+
+def _opens_entry(el: etree._Element) -> bool:
+    """An ECCN heading: the element :func:`_eccn_heading` takes for one."""
+    return isinstance(el.tag, str) and el.tag in PARAS and _ECCN_HEAD.match(bold_lead(el)) is not None
+
+
+def _entries(children: list[etree._Element]) -> list[list[etree._Element]]:
+    """The children in runs: what precedes the first ECCN heading, then each heading with what follows it."""
+    runs: list[list[etree._Element]] = [[]]
+    for child in children:
+        if _opens_entry(child) and runs[-1]:
+            runs.append([])
+        runs[-1].append(child)
+    return [run for run in runs if run]
+
+
+#: The fields of a :class:`_State` the walk carries from one element to the next.
+_CARRIED = ("category", "group", "written", "eccn", "block", "item", "last", "listing")
+#: Those an entry reads before it sets them: its ECCN heading sets the ECCN, block, item, last record and listing.
+_INTO_ENTRY = _CARRIED[:3]
+_WalkState = tuple[object, ...]
+
+
+def _carried(st: _State, headed: bool) -> _WalkState:
+    """What the walk carries into a run (an entry when ``headed``)."""
+    return tuple(getattr(st, name) for name in (_INTO_ENTRY if headed else _CARRIED))
+
+
+def _walk(st: _State, run: list[etree._Element], headed: bool, out: Records) -> _WalkState:
+    """Walk the elements of a run into ``out``, from what ``st`` carries into it; returns what the walk carries on."""
+    walk = _State(part=st.part, appendix=st.appendix, out=out)
+    for name, value in zip(_INTO_ENTRY if headed else _CARRIED, _carried(st, headed), strict=True):
+        setattr(walk, name, value)
+    for el in run:
+        _element(walk, el)
+    return _carried(walk, False)
+
+
+def _restore(st: _State, carried: _WalkState) -> None:
+    for name, value in zip(_CARRIED, carried, strict=True):
+        setattr(st, name, value)
 
 
 def _element(st: _State, el: etree._Element) -> None:

@@ -27,6 +27,7 @@ from lxml import etree
 from tracker.citations import SECTION_NUMBER, appendix_name, section_number, unify_dashes
 from tracker.model import Paragraph
 from tracker.parse.body import key_body
+from tracker.parse.cache import SectionCache, parse_unit, unit_key
 from tracker.parse.ccl import parse_ccl
 from tracker.parse.records import Records
 from tracker.xmltext import SKIP_TAGS, inline_text, load_xml, load_xml_file, normalise_ws, plain
@@ -37,19 +38,21 @@ _SECTION_HEAD = re.compile(rf"^§*\s*{SECTION_NUMBER}\s*")
 _PART_OF_SUPPLEMENT = re.compile(r"\bPart\s+(\d+)\b", re.I)
 
 
-def parse_bytes(data: bytes, name: str = "<input>") -> list[Paragraph]:
-    """Parse eCFR XML bytes into paragraph records (raises :class:`ParseError` on bad input)."""
-    return parse_tree(load_xml(data, name))
+def parse_bytes(data: bytes, name: str = "<input>", *, cache: SectionCache | None = None) -> list[Paragraph]:
+    """Parse eCFR XML bytes into paragraph records (raises :class:`ParseError` on bad input); with a ``cache``, the
+    sections, supplements and CCL entries it holds are not parsed again (:mod:`tracker.parse.cache`)."""
+    return parse_tree(load_xml(data, name), cache=cache)
 
 
-def parse_file(path: str | Path) -> list[Paragraph]:
+def parse_file(path: str | Path, *, cache: SectionCache | None = None) -> list[Paragraph]:
     """Parse an eCFR XML file into paragraph records."""
-    return parse_tree(load_xml_file(path))
+    return parse_tree(load_xml_file(path), cache=cache)
 
 
-def parse_tree(tree: etree._ElementTree) -> list[Paragraph]:
-    """Records for every Part, section and supplement in an parsed eCFR document (tidied in place by :func:`tidy`)."""
-    b = Records()
+def parse_tree(tree: etree._ElementTree, *, cache: SectionCache | None = None) -> list[Paragraph]:
+    """Records for every Part, section and supplement in an parsed eCFR document (tidied in place by :func:`tidy`);
+    the same records with or without a ``cache``."""
+    b = Records(cache=cache)
     root = tree.getroot()
     tidy(root)
     for el in _units(root):
@@ -174,6 +177,11 @@ def _subpart(b: Records, div: etree._Element, part: str, parent: str | None) -> 
 
 
 def _section(b: Records, div8: etree._Element, part: str, parent: str | None) -> None:
+    key = unit_key(b.cache, "section", [div8], part, parent)
+    parse_unit(b, key, lambda r: _section_records(r, div8, part, parent), b.cache)
+
+
+def _section_records(b: Records, div8: etree._Element, part: str, parent: str | None) -> None:
     n = _clean_n(div8.get("N", ""))
     section = section_number(n) or n
     head = _head(div8)
@@ -184,11 +192,16 @@ def _section(b: Records, div8: etree._Element, part: str, parent: str | None) ->
 
 
 def _appendix(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:
+    key = unit_key(b.cache, "appendix", [div9], part, parent)
+    parse_unit(b, key, lambda r: _appendix_records(r, div9, part, parent), b.cache)
+
+
+def _appendix_records(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:
     n = appendix_name(_clean_n(div9.get("N", ""))) or _head(div9)
     head = _head(div9)
     key = b.add(n, part=part, unit=n, parent=parent, kind="appendix", text=head, heading=head)
     if n.lower() == CCL_SUPPLEMENT.lower():
-        b.extend(parse_ccl(div9, part=part, parent=key, order=len(b.records)))
+        b.extend(parse_ccl(div9, part=part, parent=key, order=len(b.records), cache=b.cache))
         return
     key_body(b, _content(div9), part=part, unit=key, prefix=f"{key} ", parent=key)
 

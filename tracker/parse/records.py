@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tracker.citations import unique_key
 from tracker.model import Paragraph, ParagraphKind
 from tracker.parse.refs import extract_refs
 
+if TYPE_CHECKING:
+    from tracker.parse.cache import SectionCache
+
 
 @dataclass
 class Records:
-    """Collects records in document order under unique keys; ``order`` values start at ``start``.
+    """Collects records in document order under unique keys; ``order`` values start at ``start``. ``cache``, when
+    given, holds units parsed before (:mod:`tracker.parse.cache`).
 
     >>> r = Records()
     >>> r.add("740.10", part="740", unit="740.10", parent=None, kind="section", text="")
@@ -28,6 +33,7 @@ class Records:
     records: list[Paragraph] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     counters: Counter[str] = field(default_factory=Counter)
+    cache: SectionCache | None = None
 
     def next_number(self, scope: str) -> int:
         """1, 2, 3 … per ``scope`` (the ``¶`` numbers of unmarked text, footnotes, table rows)."""

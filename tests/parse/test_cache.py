@@ -1,0 +1,97 @@
+"""The section cache gives exactly the records of a cold parse: on every real file, on a second parse with the
+cache full, and on versions derived from real Parts 740 and 774 with about 1% of their units edited."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+
+import pytest
+from lxml import etree
+
+from tests.parse.test_records_identical import FILES, canonical, real_bytes, recorded, records_digest
+from tracker.parse import parse_bytes
+from tracker.parse.cache import SectionCache
+from tracker.parse.ccl import _opens_entry
+
+PART_740 = "data/ecfr-api/full-2026-09-01-title-15-part-740.xml"
+PART_774 = "data/ecfr-api/full-2026-09-01-title-15-part-774.xml"
+
+
+@cache
+def _warm(name: str) -> tuple[SectionCache, str]:
+    """A cache that has parsed the real file (once per session), and the digest of that parse's records."""
+    cache = SectionCache()
+    return cache, records_digest(parse_bytes(real_bytes(name), cache=cache))
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_a_cached_parse_is_a_cold_parse(name: str) -> None:
+    cache, first = _warm(name)
+    assert first == recorded()[name]  # every unit parsed on its own
+    parsed, in_place = cache.parsed, cache.in_place
+    assert records_digest(parse_bytes(real_bytes(name), cache=cache)) == first  # every unit from the cache …
+    assert cache.parsed - parsed == cache.in_place - in_place  # … but one that reads all keys, parsed in place
+
+
+def _units(root: etree._Element) -> list[etree._Element]:
+    """The cacheable units of a document: sections, supplements other than the CCL, and CCL entry headings."""
+    out: list[etree._Element] = []
+    for el in root.iter("DIV8", "DIV9"):
+        entries = [c for c in el if _opens_entry(c)] if el.tag == "DIV9" else []
+        out += entries or [el]
+    return out
+
+
+def _paragraph(unit: etree._Element) -> etree._Element | None:
+    """The first paragraph of a section or supplement; of a CCL entry, the first after its heading."""
+    scope = [unit] if unit.tag in ("DIV8", "DIV9") else list(unit.itersiblings())
+    for el in scope:
+        if unit.tag not in ("DIV8", "DIV9") and _opens_entry(el):
+            return None
+        found = next(el.iter(*_PARAGRAPHS), None)
+        if found is not None:
+            return found
+    return None
+
+
+_PARAGRAPHS = ("P", "FP", "FP-1", "FP-2")
+
+
+def _edit(unit: etree._Element, how: int) -> None:
+    """One edit of a unit: repeat the whole unit (or an entry's heading) before it (every key it asks for is then
+    taken), reword its first paragraph, repeat that (a new record whose key is taken), drop it, or add one."""
+    if how == 4:
+        unit.addprevious(copy.deepcopy(unit))
+        return
+    paragraph = _paragraph(unit)
+    if paragraph is None:
+        return
+    if how == 0:
+        paragraph.text = f"{paragraph.text or ''} (edited)"
+    elif how == 1:
+        paragraph.addnext(copy.deepcopy(paragraph))
+    elif how == 2:
+        paragraph.getparent().remove(paragraph)
+    else:
+        new = etree.Element("P")
+        new.text = "(z) A new paragraph." if unit.tag == "DIV8" else "z.1. A new item."
+        paragraph.addnext(new)
+
+
+def _derived(name: str, step: int) -> bytes:
+    """The real file with every ``step``-th unit edited, the edits taking turns."""
+    root = etree.fromstring(real_bytes(name))
+    for i, unit in enumerate(_units(root)[::step]):
+        _edit(unit, i % 5)
+    return etree.tostring(root)
+
+
+@pytest.mark.parametrize(("name", "step"), [(PART_740, 7), (PART_740, 3), (PART_774, 100), (PART_774, 9)])
+def test_a_version_with_some_units_edited_is_parsed_as_cold(name: str, step: int) -> None:
+    cache = _warm(name)[0]
+    parsed, reused, in_place = cache.parsed, cache.reused, cache.in_place
+    edited = _derived(name, step)
+    assert canonical(parse_bytes(edited, cache=cache)) == canonical(parse_bytes(edited))
+    assert 0 < cache.parsed - parsed < cache.reused - reused
+    assert cache.in_place > in_place  # the repeated units
