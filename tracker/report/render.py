@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.atomic import write_atomic
 from tracker.model import Change, Rule
-from tracker.report.audit_section import shown, tally
 from tracker.report.data import (
     HISTORY_INDEX,
     KIND_LEGEND,
@@ -63,6 +62,8 @@ def environment() -> Environment:
     """The one template environment of every page tracker writes (reports, index, history pages), made on first
     use; it keeps each template compiled for the rest of the process."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    from tracker.report.audit_section import shown, tally  # here: it imports the whole audit (rules, store)
 
     env = Environment(
         loader=PackageLoader("tracker.report", "templates"),
