@@ -41,6 +41,7 @@ def test_the_real_9A012_report_has_no_markup_one_source_line_and_its_heading_onc
     assert text.count("Source: not yet identified") == 1
     assert "Source: not yet identified (no Federal Register rule found for these changes so far)" in text
     assert "Heading:" not in text  # both heading changes show in their text's redline, once
+    assert "in a long paragraph only the words around each\nchange are shown, […] marking those left out." in text
     assert "    9A012 [-Non-military -]“Unmanned Aerial Vehicles,” (“UAVs”), unmanned “airships”, related\n" in text
     assert ("    List Based License Exceptions (See Part 740 for a Description of [-all-]{+All+} License\n"
             "    Exceptions)\n") in text
