@@ -14,9 +14,10 @@ the interval that say an amendment could not be incorporated. Data only; the tem
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tracker.audit import Audit, Finding
+if TYPE_CHECKING:  # types only: importing the audit (rules, store, instructions) is left to those who run one
+    from tracker.audit import Audit, Finding
 
 
 def shown(audit: Audit) -> list[Finding]:
