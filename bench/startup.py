@@ -3,7 +3,7 @@
 
 Run from the project root (needs the ``tracker`` script of the venv, i.e. ``pip install -e .``)::
 
-    python bench/startup.py [--repeat 21]
+    python bench/startup.py [--repeat 21] [--modules]
 
 Prints the median and best wall time of each command (goal: ``tracker --help`` and the idle run ≤ 80 ms), and
 which of the heavy libraries each one imported (``-X importtime`` of one more run). Bytecode caching is on for the
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support import ECFR_API  # noqa: E402
 
+#: What an idle ``tracker run`` imports, by layer (``--modules`` prints what importing each costs).
+IDLE_RUN_MODULES = ("sqlite_utils", "tracker.store", "tracker.watch", "tracker.mail.settings", "tracker.mail",
+                    "requests", "tracker.fetch.http", "tracker.sync", "jinja2", "tracker.report.render",
+                    "tracker.parse", "tracker.diff", "tracker.audit", "tracker.run")
 #: The libraries that a command should import only when it uses them.
 HEAVY = ("requests", "jinja2", "css_inline", "sqlite_utils", "smtplib", "email", "lxml", "diff_match_patch")
 EXCERPTS = [ECFR_API / f"excerpt-{d}-title-15-part-774-3A001-3A090-4A090.xml" for d in ("2026-06-25", "2026-09-01")]
@@ -55,15 +60,19 @@ def _call(argv: Sequence[str], cwd: Path, extra: Sequence[str] = ()) -> subproce
                           check=True)
 
 
-def wall(argv: Sequence[str], cwd: Path, repeat: int) -> list[float]:
-    """Wall seconds of ``repeat`` runs of ``argv`` (one warm-up run first, not counted)."""
+def timed(argv: Sequence[str], cwd: Path, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall seconds and CPU seconds (user + system of the child) of ``repeat`` runs of ``argv`` (one warm-up run
+    first, not counted). On a shared machine the CPU time is the steadier estimate of the wall time alone."""
     _call(argv, cwd)
-    times = []
+    walls, cpus = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         _call(argv, cwd)
-        times.append(time.perf_counter() - start)
-    return times
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
 
 
 def heavy_imports(argv: Sequence[str], cwd: Path) -> list[str]:
@@ -74,8 +83,16 @@ def heavy_imports(argv: Sequence[str], cwd: Path) -> list[str]:
     return [h for h in HEAVY if h in names]
 
 
+def import_costs(modules: Sequence[str], repeat: int = 5) -> dict[str, float]:
+    """Best CPU milliseconds of importing each of ``modules`` (with what it imports) in a fresh interpreter in which
+    click is already imported: what each costs a command that needs it."""
+    code = "import time, click; t = time.process_time(); import {}; print((time.process_time() - t) * 1000)"
+    return {m: min(float(_call([sys.executable, "-c", code.format(m)], ROOT).stdout) for _ in range(repeat))
+            for m in modules}
+
+
 def measure(repeat: int) -> dict[str, dict[str, object]]:
-    """Median and best milliseconds, and the heavy imports, of each command."""
+    """Median and best wall milliseconds, median CPU milliseconds, and the heavy imports, of each command."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         small_database(folder)
@@ -86,10 +103,11 @@ def measure(repeat: int) -> dict[str, dict[str, object]]:
         }
         out: dict[str, dict[str, object]] = {}
         for name, argv in commands.items():
-            times = wall(argv, folder, repeat)
+            walls, cpus = timed(argv, folder, repeat)
             out[name] = {
-                "median_ms": statistics.median(times) * 1000,
-                "best_ms": min(times) * 1000,
+                "median_ms": statistics.median(walls) * 1000,
+                "best_ms": min(walls) * 1000,
+                "cpu_ms": statistics.median(cpus) * 1000,
                 "heavy": heavy_imports(argv, folder),
             }
         return out
@@ -98,19 +116,23 @@ def measure(repeat: int) -> dict[str, dict[str, object]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=21)
+    ap.add_argument("--modules", action="store_true", help="Also print the import cost of IDLE_RUN_MODULES.")
     args = ap.parse_args()
     results = measure(args.repeat)
-    base = results["python -c pass"]["median_ms"]
-    assert isinstance(base, float)
-    print(f"median of {args.repeat} runs each, side by side (goal: tracker commands <= {GOAL_MS:.0f} ms)")
+    base = results["python -c pass"]
+    print(f"median of {args.repeat} runs each, side by side (goal: tracker commands <= {GOAL_MS:.0f} ms wall)")
     for name, r in results.items():
-        median, best = r["median_ms"], r["best_ms"]
-        assert isinstance(median, float) and isinstance(best, float)
+        median, best, cpu, heavy = r["median_ms"], r["best_ms"], r["cpu_ms"], r["heavy"]
+        assert isinstance(median, float) and isinstance(best, float) and isinstance(cpu, float)
+        assert isinstance(heavy, list)
+        over = median - base["median_ms"]  # type: ignore[operator]
         goal = "" if name.startswith("python") else ("  met" if median <= GOAL_MS else "  NOT MET")
-        heavy = ", ".join(r["heavy"]) if r["heavy"] else "none"  # type: ignore[arg-type]
-        print(f"{name:32} median {median:6.1f} ms  best {best:6.1f} ms  (+{median - base:5.1f} over python)"
-              f"{goal}; heavy imports: {heavy}")
-
+        print(f"{name:30} wall median {median:6.1f} ms, best {best:6.1f} ms (+{over:5.1f} over python); "
+              f"CPU {cpu:6.1f} ms{goal}; heavy imports: {', '.join(heavy) or 'none'}")
+    if args.modules:
+        print("import cost, best CPU ms of 5 fresh interpreters with click imported (each with what it imports):")
+        for module, ms in import_costs(IDLE_RUN_MODULES).items():
+            print(f"  {ms:6.1f} ms  {module}")
 
 if __name__ == "__main__":
     main()
