@@ -137,9 +137,10 @@ def parse_unit(
     cache.parsed += 1
     if unit is None:
         watched = WatchedKeys()
-        alone = Records(keys=watched, cache=cache)
+        alone = Records(start=b.start + len(b.records), keys=watched, cache=cache)  # numbered as it will be in b
         result = parse(alone)
-        unit = _Unit(alone.records, 0, frozenset(watched.asked), dict(alone.counters), watched.listed, result)
+        unit = _Unit(alone.records, alone.start, frozenset(watched.asked), dict(alone.counters), watched.listed,
+                     result)
         cache.put(key, unit)
         if unit.fits(b):
             unit.take_into(b)

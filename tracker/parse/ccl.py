@@ -115,15 +115,19 @@ def parse_ccl(
     heading and the elements up to the next) is a unit of :mod:`tracker.parse.cache`.
     """
     state = _State(part=part, appendix=parent, out=Records(start=order, cache=cache))
-    for run in _entries([child for child in div9 if child.tag != "HEAD"]):
-        headed = _opens_entry(run[0])
+    children = [child for child in div9 if child.tag != "HEAD"]
+    if cache is None:
+        _walk(state, children, False, state.out)
+        return state.out.records
+    for run in _entries(children):
+        headed = opens_entry(run[0])
         key = unit_key(cache, "ccl", run, part, parent, _carried(state, headed))
         end = parse_unit(state.out, key, partial(_walk, state, run, headed), cache)
         _restore(state, end)
     return state.out.records
 
 
-def _opens_entry(el: etree._Element) -> bool:
+def opens_entry(el: etree._Element) -> bool:
     """An ECCN heading: the element :func:`_eccn_heading` takes for one."""
     return isinstance(el.tag, str) and el.tag in PARAS and _ECCN_HEAD.match(bold_lead(el)) is not None
 
@@ -132,7 +136,7 @@ def _entries(children: list[etree._Element]) -> list[list[etree._Element]]:
     """The children in runs: what precedes the first ECCN heading, then each heading with what follows it."""
     runs: list[list[etree._Element]] = [[]]
     for child in children:
-        if _opens_entry(child) and runs[-1]:
+        if opens_entry(child) and runs[-1]:
             runs.append([])
         runs[-1].append(child)
     return [run for run in runs if run]

@@ -69,7 +69,6 @@ def parse_tree(tree: etree._ElementTree, *, cache: SectionCache | None = None) -
 
 #: Zero-width space, word joiner, zero-width no-break space (BOM): they mark line breaks, never text.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
-_HAS_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 #: The eCFR's division elements (Part, subpart, section, supplement …).
 _DIVS = tuple(f"DIV{d}" for d in range(10))
 
@@ -86,20 +85,43 @@ def tidy(root: etree._Element) -> None:
     >>> etree.tostring(root)
     b'<DIV5 N="1"><DIV8 N="1.1"/><P>(a) Loose.</P><DIV8 N="1.2"/></DIV5>'
     """
-    for el in root.iter():
-        text, tail = el.text, el.tail
-        if text and not text.isascii() and _HAS_INVISIBLE.search(text):
-            el.text = text.translate(_INVISIBLE)
-        if tail and not tail.isascii() and _HAS_INVISIBLE.search(tail):
-            el.tail = tail.translate(_INVISIBLE)
+    _drop_invisible(root)
     for div in list(root.iter(*_DIVS)):
-        if div.text and div.text.strip():
-            div.insert(0, _loose(div.text))
-            div.text = None
-        for child in list(div):
-            if child.tail and child.tail.strip():
-                child.addnext(_loose(child.tail))
-                child.tail = None
+        for loose in _loose_texts(div):
+            owner = loose.getparent()
+            if owner is None or not loose.strip():  # str.strip() takes more spaces than XML's normalize-space
+                continue
+            if loose.is_text:
+                div.insert(0, _loose(str(loose)))
+                div.text = None
+            else:
+                owner.addnext(_loose(str(loose)))
+                owner.tail = None
+
+
+#: Whether an element's text or any text below it holds a zero-width character (searched in C).
+_HOLDS_INVISIBLE = etree.XPath(" or ".join(f"contains(., '{c}')" for c in "\u200b\u2060\ufeff"))
+_LOOSE = etree.XPath("text()[normalize-space()]")
+
+
+def _loose_texts(div: etree._Element) -> list[etree._ElementUnicodeResult]:
+    """The texts right inside an element (its text, its children's tails) that hold more than XML whitespace."""
+    found = _LOOSE(div)
+    return [t for t in found if isinstance(t, etree._ElementUnicodeResult)] if isinstance(found, list) else []
+
+
+def _drop_invisible(el: etree._Element) -> None:
+    """Drop the zero-width characters of ``el``'s text and of everything below it, searching only where there are
+    any (a whole Part is searched in C, at once)."""
+    if not _HOLDS_INVISIBLE(el):
+        return
+    if el.text:
+        el.text = el.text.translate(_INVISIBLE)
+    for child in el:
+        if child.tail:
+            child.tail = child.tail.translate(_INVISIBLE)
+        if isinstance(child.tag, str):
+            _drop_invisible(child)
 
 
 def _loose(text: str) -> etree._Element:
@@ -192,18 +214,24 @@ def _section_records(b: Records, div8: etree._Element, part: str, parent: str | 
 
 
 def _appendix(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:
-    key = unit_key(b.cache, "appendix", [div9], part, parent)
+    # The CCL is not a unit itself: its entries are (one serialisation of it, not two).
+    ccl = _appendix_name(div9).lower() == CCL_SUPPLEMENT.lower()
+    key = None if ccl else unit_key(b.cache, "appendix", [div9], part, parent)
     parse_unit(b, key, lambda r: _appendix_records(r, div9, part, parent), b.cache)
 
 
 def _appendix_records(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:
-    n = appendix_name(_clean_n(div9.get("N", ""))) or _head(div9)
+    n = _appendix_name(div9)
     head = _head(div9)
     key = b.add(n, part=part, unit=n, parent=parent, kind="appendix", text=head, heading=head)
     if n.lower() == CCL_SUPPLEMENT.lower():
         b.extend(parse_ccl(div9, part=part, parent=key, order=len(b.records), cache=b.cache))
         return
     key_body(b, _content(div9), part=part, unit=key, prefix=f"{key} ", parent=key)
+
+
+def _appendix_name(div9: etree._Element) -> str:
+    return appendix_name(_clean_n(div9.get("N", ""))) or _head(div9)
 
 
 def _content(div: etree._Element) -> list[etree._Element]:

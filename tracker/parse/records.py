@@ -74,6 +74,6 @@ class Records:
 
     def extend(self, records: Iterable[Paragraph]) -> None:
         """Append records built elsewhere (the CCL's), keeping their keys taken."""
-        for r in records:
-            self.keys.add(r.citation)
-            self.records.append(r)
+        records = list(records)
+        self.keys.update(r.citation for r in records)
+        self.records.extend(records)
