@@ -12,7 +12,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.parse import parse_bytes
-from tracker.parse.markers import resolve_levels, split_markers
+from tracker.parse.markers import (
+    BEAM_WIDTH,
+    LEVEL_ORDER,
+    RESTART,
+    _single_children,
+    _step,
+    candidates,
+    resolve_levels,
+    split_markers,
+)
 
 
 def _labels(raws: list[str]) -> list[str]:
@@ -145,3 +154,58 @@ def test_random_paragraph_trees_are_recovered_key_for_key(tree, words):
 def test_split_markers_never_loses_text(text):
     items = split_markers(text)
     assert "".join(t for _, t in items).replace(" ", "") == text.replace(" ", "")
+
+
+# -- the beam only where a marker is ambiguous: same readings as the full beam ------------------------
+
+
+def _full_beam(raws: list[str], beam: int = BEAM_WIDTH) -> list[tuple[str, int, int]]:
+    """The full beam as it was before readings were kept as back-pointers (every state and reading, each path
+    copied): the oracle the lean :func:`resolve_levels` must match, ties and sums included."""
+    states: list[tuple[tuple[tuple[int, int], ...], float, tuple[tuple[int, int, int], ...]]] = [((), 0.0, ())]
+    for raw in raws:
+        nxt: dict = {}
+        for stack, cost, path in states:
+            for level, index, reading in candidates(raw):
+                placed = _step(stack, level, index)
+                if placed is None:
+                    depth = LEVEL_ORDER.index(level)
+                    placed = (stack[:depth] + ((level, index),), RESTART, min(depth, len(stack)))
+                new_stack, step, depth = placed
+                new = (new_stack, cost + reading + step, (*path, (level, index, depth)))
+                if new_stack not in nxt or new[1] < nxt[new_stack][1]:
+                    nxt[new_stack] = new
+        states = sorted(nxt.values(), key=lambda s: s[1])[:beam]
+    best = min(states, key=lambda s: s[1] + _single_children(s[0][1:]))
+    return [(raw, level, depth) for raw, (level, _, depth) in zip(raws, best[2], strict=True)]
+
+
+def _lean(raws: list[str]) -> list[tuple[str, int, int]]:
+    return [(m.raw, m.level, m.depth) for m in resolve_levels(raws)]
+
+
+_MARKERS = st.sampled_from(
+    ["(a)", "(b)", "(c)", "(h)", "(i)", "(j)", "(v)", "(w)", "(x)", "(y)", "(ii)", "(iii)", "(iv)", "(1)", "(2)",
+     "(3)", "(9)", "(10)", "(A)", "(B)", "(C)", "(I)", "*(1)*", "*(2)*", "(*i*)", "(*ii*)", "(aa)"]
+)
+
+
+@pytest.mark.parametrize(
+    "raws",
+    [
+        ["(a)", "(b)", "(c)"],  # one reading each after the first: no beam at all
+        ["(A)", "(B)", "(C)", "(D)"],
+        ["(h)", "(i)", "(j)", "(i)", "(ii)", "(iii)"],  # letter, then numeral: the beam decides twice
+        ["(a)", "(1)", "(i)", "(A)", "*(1)*", "(i)", "(ii)", "*(2)*", "(B)", "(v)", "(x)", "(b)"],
+        ["(c)", "(a)", "(1)", "(1)", "(i)", "(i)"],  # restarts and repeats
+        ["(x)", "(v)", "(i)"],
+    ],
+)
+def test_the_lean_beam_reads_ambiguous_markers_as_the_full_beam(raws):
+    assert _lean(raws) == _full_beam(raws)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raws=st.lists(_MARKERS, max_size=40))
+def test_the_lean_beam_reads_any_marker_sequence_as_the_full_beam(raws):
+    assert _lean(raws) == _full_beam(raws)
