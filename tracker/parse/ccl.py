@@ -193,7 +193,8 @@ def _element(st: _State, el: etree._Element) -> None:
 def _structured(st: _State, el: etree._Element, text: str) -> bool:
     """Add the record(s) of a paragraph (its inline ``text``) that is an ECCN heading, block heading, field or
     item."""
-    if _eccn_heading(st, el, text) or _ear99(st, el, text):
+    lead = bold_lead(el)
+    if _eccn_heading(st, text, lead) or _ear99(st, text, lead):
         return True
     return st.eccn is not None and (_block_heading(st, text) or _field(st, el, text) or _item(st, text))
 
@@ -226,9 +227,9 @@ def _heading(st: _State, el: etree._Element) -> None:
         st.last = st.add(f"{anchor}, {short_heading(text)}", kind="heading", parent=anchor, text=text, heading=words)
 
 
-def _eccn_heading(st: _State, el: etree._Element, text: str) -> bool:
+def _eccn_heading(st: _State, text: str, lead: str) -> bool:
     """A bold-led paragraph whose bold text starts with an ECCN (``<FP-2><B>3A090 …</B></FP-2>``)."""
-    m = _ECCN_HEAD.match(bold_lead(el))
+    m = _ECCN_HEAD.match(lead)
     if not m:
         return False
     text = plain(text)
@@ -246,13 +247,13 @@ def _eccn_heading(st: _State, el: etree._Element, text: str) -> bool:
     return True
 
 
-def _ear99(st: _State, el: etree._Element, text: str) -> bool:
+def _ear99(st: _State, text: str, lead: str) -> bool:
     """The bold ``EAR99 Items subject to the EAR that are not elsewhere specified …`` line that closes a category.
 
     It belongs to the category, not to the last entry: what follows it (the Annex to Category 1) is outside
     every ECCN.
     """
-    if not bold_lead(el).startswith("EAR99"):
+    if not lead.startswith("EAR99"):
         return False
     scope = st.category or st.appendix
     st.group = st.eccn = st.block = st.item = None
