@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import replace
 
-from tracker.citations import is_under, part_sort_key, under_range
+from tracker.citations import part_sort_key
 from tracker.diff.classify import change, classify, reference_pairs
 from tracker.diff.match import match
 from tracker.diff.redline import redline
+from tracker.diff.sides import ListSides, Sides, under
 from tracker.errors import InputError
 from tracker.model import NON_REGULATORY_KINDS, Change, Delta, Paragraph
 
@@ -72,10 +72,10 @@ def _delta(old: list[Paragraph], new: list[Paragraph]) -> Delta:
     )
 
 
-def _arrived(p: Paragraph, i: int, earlier: Mapping[str, str], old_keys: Container[str]) -> Change:
+def _arrived(p: Paragraph, i: int, earlier: Mapping[str, str], sides: Sides) -> Change:
     """The change of a paragraph no old one continues: restored (its citation was not in the old version but
     was there before) or added."""
-    if p.citation in earlier and p.citation not in old_keys:
+    if p.citation in earlier and not sides.in_old(p.citation):
         was = earlier[p.citation]
         restored = change("restored", None, p, i, redline=redline(was, p.text) if was != p.text else ())
         return replace(restored, old_text=was)
@@ -91,50 +91,29 @@ def _paired(old: Paragraph, new: Paragraph, i: int) -> Change | None:
                   reference_pairs=reference_pairs(old, new) or ())
 
 
-class _Under:
-    """Citations sorted, to find those strictly under a key (``3A001.z.1`` under ``3A001.z``) fast."""
-
-    def __init__(self, citations: Iterable[str]) -> None:
-        self.citations = citations
-        self.sorted: list[str] | None = None  # sorted on first use: most diffs never ask
-
-    def of(self, key: str) -> list[str]:
-        if self.sorted is None:
-            self.sorted = sorted(self.citations)
-        low, high = under_range(key)
-        found = self.sorted[bisect_left(self.sorted, low) : bisect_left(self.sorted, high)]
-        return [c for c in found if c != key and is_under(c, key)]
-
-
-def _restructured(found: Change, added: dict[str, Change], new_under: _Under, old_under: _Under) -> Change:
+def _restructured(found: Change, added: dict[str, Change], arrived: list[str], sides: Sides) -> Change:
     """``found`` as one ``restructured`` change when its paragraph had nothing under it and now has new
-    sub-paragraphs (taken out of ``added``), else ``found`` unchanged."""
+    sub-paragraphs (taken out of ``added``; ``arrived``: the citations ``added`` had, sorted), else ``found``
+    unchanged."""
     if found.old_citation or not added:
         return found
-    new_parts = [c for c in new_under.of(found.citation) if c in added and added[c].kind == "added"]
-    if not new_parts or old_under.of(found.citation):
+    new_parts = [c for c in under(arrived, found.citation) if c in added and added[c].kind == "added"]
+    if not new_parts or sides.old_under(found.citation):
         return found
     parts = [added.pop(c) for c in new_parts]
     parts.sort(key=lambda c: c.order)
     return replace(found, kind="restructured", reference_pairs=(), parts=tuple(parts))
 
 
-def _removed_slots(delta: Delta, position: Mapping[str, int], removed: list[Paragraph],
-                   continued: Mapping[str, str]) -> dict[str, int]:
-    """Where each removed paragraph stands: just after the new place of the last paragraph before it that
+def _removed_slot(sides: Sides, removed: Paragraph, changed: Container[str], continued: Mapping[str, str]) -> int:
+    """Where a removed paragraph stands: just after the new place of the last paragraph before it that
     continues in the new version (unchanged, or ``continued`` under the new citation it maps to)."""
-    changed = {p.citation for p in delta.old}
-    at, wanted, slot = 0, {p.citation for p in removed}, {}
-    for citation in delta.old_order if removed else ():
-        if citation in wanted:
-            slot[citation] = at
-            if len(slot) == len(wanted):
-                break
-            continue
-        now = continued.get(citation, "") if citation in changed else citation
-        if now in position:
-            at = position[now] + 1
-    return slot
+    for citation in sides.old_before(removed.citation):
+        now = continued.get(citation) if citation in changed else citation
+        at = None if now is None else sides.new_rank(now)
+        if at is not None:
+            return at + 1
+    return 0
 
 
 def compare_delta(delta: Delta, earlier: Mapping[str, str], *, old_keys: Iterable[str] | None = None) -> list[Change]:
@@ -144,16 +123,28 @@ def compare_delta(delta: Delta, earlier: Mapping[str, str], *, old_keys: Iterabl
     ``old_keys`` are all citations of the old version when ``delta.old_order`` names only some (a history
     compares the paragraphs under one key): a paragraph split into sub-paragraphs must have had none.
     """
-    position = {c: i for i, c in enumerate(delta.new_order)}
-    olds = frozenset(delta.old_order if old_keys is None else old_keys)
-    pairing = match(delta)
-    added = {p.citation: _arrived(p, position[p.citation], earlier, olds) for p in pairing.added}
-    new_under, old_under = _Under(added), _Under(olds)
-    paired = [c for c in (_paired(a, b, position[b.citation]) for a, b in pairing.pairs) if c is not None]
-    ranked = [(c.order, 1, _restructured(c, added, new_under, old_under)) for c in paired]
+    return compare_sides(ListSides(delta, old_keys), earlier)
+
+
+def compare_sides(sides: Sides, earlier: Mapping[str, str]) -> list[Change]:
+    """Classified changes within one Part, in document order, from the paragraphs that differ and where they
+    stand (:class:`~tracker.diff.sides.Sides`: :meth:`tracker.store.Store.changed`, or a ``Delta``'s)."""
+
+    def position(p: Paragraph) -> int:
+        at = sides.new_rank(p.citation)
+        assert at is not None, p.citation
+        return at
+
+    pairing = match(sides)
+    added = {p.citation: _arrived(p, position(p), earlier, sides) for p in pairing.added}
+    paired = [c for c in (_paired(a, b, position(b)) for a, b in pairing.pairs) if c is not None]
+    arrived = sorted(added)
+    ranked = [(c.order, 1, _restructured(c, added, arrived, sides)) for c in paired]
     ranked.extend((c.order, 1, c) for c in added.values())
     continued = {a.citation: b.citation for a, b in pairing.pairs}
-    slot = _removed_slots(delta, position, pairing.removed, continued)
-    ranked.extend((slot[p.citation], 0, change("removed", p, None, slot[p.citation])) for p in pairing.removed)
+    changed = {p.citation for p in sides.old}
+    for p in pairing.removed:
+        slot = _removed_slot(sides, p, changed, continued)
+        ranked.append((slot, 0, change("removed", p, None, slot)))
     ranked.sort(key=lambda r: (r[0], r[1]))
     return [c for _, _, c in ranked]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.citations import is_eccn
 from tracker.dates import is_date
-from tracker.diff.changes import DiffError, compare_delta
+from tracker.diff.changes import DiffError, compare_sides
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change
 
 if TYPE_CHECKING:
@@ -101,10 +101,10 @@ def _checked(date_a: str, date_b: str, eccn: str | None) -> str | None:
 
 def _part_changes(store: Store, part: str, va: str, vb: str) -> list[Change]:
     """The classified changes of one Part between two stored versions."""
-    delta = store.delta(part, va, vb, ignore=NON_REGULATORY_KINDS)
-    olds = {q.citation for q in delta.old}
-    arrived = [q.citation for q in delta.new if q.citation not in olds]
-    return compare_delta(delta, store.earlier_texts(part, va, arrived) if arrived else {})
+    sides = store.changed(part, va, vb, ignore=NON_REGULATORY_KINDS)
+    olds = {q.citation for q in sides.old}
+    arrived = [q.citation for q in sides.new if q.citation not in olds]
+    return compare_sides(sides, store.earlier_texts(part, va, arrived) if arrived else {})
 
 
 def diff_dates(

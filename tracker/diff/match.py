@@ -2,7 +2,7 @@
 
 A renumbering moves texts to new citations, so matching by citation alone pairs unrelated texts
 (the old (b)(4) with the new (b)(4), which is the old (b)(3)). :func:`match` pairs the paragraphs
-of a :class:`~tracker.model.Delta` in tiers, the strongest first, each tier greedy in a fixed order:
+of two versions (:class:`~tracker.diff.sides.Sides`) in tiers, the strongest first, each tier greedy in a fixed order:
 
 1. the same body (text without its marker), of the same kind;
 2. the same body once the references the parser found are masked (a renumbered paragraph whose
@@ -17,7 +17,7 @@ of a :class:`~tracker.model.Delta` in tiers, the strongest first, each tier gree
 Texts of one template told apart only by their references ("Software described in 5D002.a.1 …",
 "… in 5D002.b …") are thus never matched across citations by tiers 2 and 4. Within a tier a pair at
 the same citation comes first, then one in the same unit, then the nearest in document order
-(positions in ``Delta.old_order`` and ``new_order``). Tiers 1–4 skip bodies that are empty or
+(positions in each version, :class:`~tracker.diff.sides.Sides`). Tiers 1–4 skip bodies that are empty or
 "[Reserved]". Word shares are difflib ratios over word tokens, pre-filtered by length bounds and the
 quick ratio; tier 4 is skipped for a unit with more than :data:`MAX_PAIRS` candidate pairs, so the
 cost stays near-linear in the paragraphs that differ.
@@ -32,7 +32,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from tracker.diff.classify import is_reserved, masked_body
-from tracker.model import Delta, Paragraph
+from tracker.diff.sides import Sides
+from tracker.model import Paragraph
 from tracker.xmltext import plain
 
 #: The share of words the texts at one citation must have in common to be the same paragraph edited (tier 3).
@@ -132,20 +133,18 @@ def _unique(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(i, j) for i, j in pairs if olds[i] == 1 and news[j] == 1]
 
 
-def match(delta: Delta) -> Pairing:
-    """Pair the old and new paragraphs of ``delta`` (see the module docstring); deterministic."""
-    old, new = delta.old, delta.new
+def match(sides: Sides) -> Pairing:
+    """Pair the old and new paragraphs of ``sides`` (see the module docstring); deterministic."""
+    old, new = sides.old, sides.new
     old_of, new_of = [False] * len(old), [False] * len(new)
     chosen: list[tuple[int, int]] = []
-    at: list[dict[str, int]] = []  # positions in each version, made when a pair across citations is ranked
 
     def rank(pair: tuple[int, int]) -> tuple[bool, bool, int, int, int]:
         a, b = old[pair[0]], new[pair[1]]
         if a.citation == b.citation:
             return False, False, 0, pair[1], pair[0]
-        if not at:
-            at.extend({c: i for i, c in enumerate(order)} for order in (delta.old_order, delta.new_order))
-        return True, a.unit != b.unit, abs(at[0][a.citation] - at[1][b.citation]), pair[1], pair[0]
+        distance = abs(sides.old_rank(a.citation) - (sides.new_rank(b.citation) or 0))
+        return True, a.unit != b.unit, distance, pair[1], pair[0]
 
     def take(candidates: Iterable[tuple[int, int]]) -> None:
         for i, j in sorted(candidates, key=rank):

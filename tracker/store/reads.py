@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from tracker.citations import part_sort_key
 from tracker.model import Delta, Paragraph, ParagraphKind
+from tracker.store.changed import KEY_SQL, Changed, Link
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
 from tracker.store.rows import StoredVersion, in_force, refs_load
@@ -109,37 +110,33 @@ class Reads(Connection):
     def paragraphs_on(self, part: str, date: str) -> list[Paragraph]:
         """The paragraphs of the version of ``part`` in force on ``date``, in document order.
 
-        Exactly the list that was ingested for that version. Raises :class:`StoreError` when
-        ``date`` is before the first stored version of ``part``.
+        Exactly the list that was ingested for that version: the spans in the order of their keys
+        (:mod:`tracker.store.ords`), each naming the one before it. Raises :class:`StoreError` when
+        ``date`` is before the first stored version of ``part``, or when the keys and the chain disagree.
         """
         version = self._version(part, date)
         rows = self.db.execute(
             f"SELECT {_columns('s', _Link)}, {_columns('t', _Text)} FROM spans s JOIN texts t ON t.hash = s.hash"
-            f" WHERE s.part = ? AND {in_force('s')}",
+            f" WHERE s.part = ? AND {in_force('s')} ORDER BY s.ord",
             (part, version, version),
         ).fetchall()
         split = len(_Link._fields)
-        pairs = ((_Link._make(r[:split]), _Text._make(r[split:])) for r in rows)
-        after = {link.prev: (link, text) for link, text in pairs}
         out: list[Paragraph] = []
-        row, order = after.get(None), 0
-        while row is not None:
-            link, text = row
+        before, order = None, 0
+        for link, text in ((_Link._make(r[:split]), _Text._make(r[split:])) for r in rows):
+            if link.prev != before:
+                raise StoreError(f"part {part} on {version}: broken paragraph chain at {link.citation}")
             order += link.gap
             out.append(_paragraph(part, link, text, order))
-            row = after.get(link.citation)
-        if len(out) != len(rows):
-            raise StoreError(f"part {part} on {version}: broken paragraph chain ({len(out)} of {len(rows)})")
+            before = link.citation
         return out
 
     def delta(self, part: str, date_a: str, date_b: str, *, ignore: Collection[str] = ()) -> Delta:
         """The versions of ``part`` in force on ``date_a`` and on ``date_b`` (not earlier), as far as they differ.
 
-        Equal to comparing :meth:`paragraphs_on` of both dates, at the cost of the changes: it reads
-        the spans that end or start between the two versions and their texts, and, for document
-        order, the ``(prev, citation, gap)`` chain of the later version (no texts). Paragraphs of a
-        kind in ``ignore`` are left out of both versions. Raises :class:`StoreError` as
-        :meth:`paragraphs_on` does, and when ``date_a`` is after ``date_b``.
+        Equal to comparing :meth:`paragraphs_on` of both dates: :meth:`changed`'s paragraphs, and every
+        citation of each version in document order (no texts). Paragraphs of a kind in ``ignore`` are left
+        out of both versions. Raises :class:`StoreError` as :meth:`changed` does.
 
         >>> from tracker.model import Paragraph
         >>> from tracker.store import Store
@@ -151,65 +148,39 @@ class Reads(Connection):
         >>> [p.citation for p in d.old], d.new, d.old_order, d.new_order
         (['a'], [], ['a', 'b'], ['b'])
         """
+        changed = self.changed(part, date_a, date_b, ignore=ignore)
+        va, vb = changed.versions
+        return Delta(changed.old, changed.new, self._order(part, va, ignore), self._order(part, vb, ignore))
+
+    def changed(self, part: str, date_a: str, date_b: str, *, ignore: Collection[str] = ()) -> Changed:
+        """The versions of ``part`` in force on ``date_a`` and on ``date_b`` as far as they differ, at the cost
+        of the changes (:class:`~tracker.store.changed.Changed`: what a diff reads). Paragraphs of a kind in
+        ``ignore`` are left out of both. Raises :class:`StoreError` as :meth:`paragraphs_on` does, and when
+        ``date_a`` is after ``date_b``."""
         va, vb = self._version(part, date_a), self._version(part, date_b)
         if va > vb:
             raise StoreError(f"{date_a} is after {date_b}: give the earlier date first")
-        ends = self._links("valid_to > ? AND valid_to <= ? AND valid_from <= ?", (part, va, vb, va))
-        starts = self._links(f"valid_from > ? AND {in_force()}", (part, va, vb, vb))
-        after_b, gap_b, count = self._chain(part, vb)
-        after_a, gap_a = _earlier_chain(after_b, gap_b, starts, ends)
-        old = {k: r for k, r in ends.items() if k not in starts or starts[k].hash != r.hash}
-        new = {k: r for k, r in starts.items() if k not in ends or ends[k].hash != r.hash}
-        texts = self._texts([r.hash for r in (*old.values(), *new.values())])
-        hidden_b = self._hidden(part, vb, ignore) if ignore else set()
-        hidden_a = {k for k in hidden_b if k not in new} | {k for k, r in old.items() if texts[r.hash].kind in ignore}
-        where = f"part {part} on {{}}"
-        old_order, old_at = _walk(after_a, gap_a, count - len(starts) + len(ends), old, hidden_a, where.format(va))
-        new_order, new_at = _walk(after_b, gap_b, count, new, hidden_b, where.format(vb))
-        return Delta(
-            [_paragraph(part, old[c], texts[old[c].hash], order) for c, order in old_at],
-            [_paragraph(part, new[c], texts[new[c].hash], order) for c, order in new_at],
-            old_order,
-            new_order,
-        )
+        ends = self._links("s.valid_to > ? AND s.valid_to <= ? AND s.valid_from <= ?", (part, va, vb, va))
+        starts = self._links(f"s.valid_from > ? AND {in_force('s')}", (part, va, vb, vb))
+        return Changed(self.db.conn, part, (va, vb), ignore, (ends, starts))
 
-    def _links(self, where: str, args: tuple[str, ...]) -> dict[str, _Link]:
-        """The spans of a Part (the first of ``args``) that meet ``where``, by citation."""
-        rows = self.db.execute(f"SELECT {_columns('spans', _Link)} FROM spans WHERE part = ? AND {where}", args)
-        return {link.citation: link for link in map(_Link._make, rows)}
-
-    def _chain(self, part: str, version: str) -> tuple[dict[str | None, str], dict[str, int], int]:
-        """The chain of one version: ``prev → citation`` (``None`` → the first), the gaps other than 1, the count.
-
-        Built in SQLite: it is the one part of a diff that reads every paragraph, so no row reaches Python.
-        """
-        head, after, gaps, count = self.db.execute(
-            "SELECT max(CASE WHEN prev IS NULL THEN citation END),"
-            " json_group_object(prev, citation) FILTER (WHERE prev IS NOT NULL),"
-            f" json_group_object(citation, gap) FILTER (WHERE gap != 1), count(*) FROM spans"
-            f" WHERE part = ? AND {in_force()}",
-            (part, version, version),
-        ).fetchone()
-        return {None: head, **json.loads(after)}, json.loads(gaps), count
-
-    def _texts(self, hashes: list[str]) -> dict[str, _Text]:
+    def _links(self, where: str, args: tuple[str, ...]) -> dict[str, Link]:
+        """The spans of a Part (the first of ``args``) that meet ``where``, with their texts, by citation."""
         rows = self.db.execute(
-            f"SELECT {_columns('texts', _Text)} FROM texts WHERE hash IN (SELECT value FROM json_each(?))",
-            (json.dumps(hashes),),
+            f"SELECT s.citation, s.unit, s.parent, s.gap, {KEY_SQL.format('s.ord')}, t.kind, t.marker, t.heading,"
+            f" t.text, t.refs, t.hash FROM spans s JOIN texts t ON t.hash = s.hash WHERE s.part = ? AND {where}",
+            args,
         )
-        return {text.hash: text for text in map(_Text._make, rows)}
+        return {link.citation: link for link in map(Link._make, rows)}
 
-    def _hidden(self, part: str, version: str, kinds: Collection[str]) -> set[str]:
-        """Citations of ``part`` in force in ``version`` whose text is of one of ``kinds``.
-
-        From the few texts of those kinds to their spans (``+part``: by the hash index, not by part).
-        """
+    def _order(self, part: str, version: str, ignore: Collection[str]) -> list[str]:
+        """The citations of one version in document order, but those of a kind in ``ignore``."""
         rows = self.db.execute(
-            "SELECT s.citation FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
-            f" WHERE t.kind IN (SELECT value FROM json_each(?)) AND +s.part = ? AND {in_force('s')}",
-            (json.dumps(sorted(kinds)), part, version, version),
+            "SELECT s.citation FROM spans s JOIN texts t ON t.hash = s.hash"
+            f" WHERE s.part = ? AND {in_force('s')} AND t.kind NOT IN (SELECT value FROM json_each(?)) ORDER BY s.ord",
+            (part, version, version, json.dumps(sorted(ignore))),
         )
-        return {r[0] for r in rows}
+        return [r[0] for r in rows]
 
     def earlier_texts(
         self, part: str, before_date: str, citations: Collection[str] | None = None
@@ -237,37 +208,3 @@ class Reads(Connection):
         return row is not None
 
 
-def _earlier_chain(
-    after: dict[str | None, str], gaps: dict[str, int], starts: dict[str, _Link], ends: dict[str, _Link]
-) -> tuple[dict[str | None, str], dict[str, int]]:
-    """The earlier version's chain: the later one with the spans that start between them taken out and the
-    spans that end between them put back."""
-    after_a, gap_a = dict(after), dict(gaps)
-    for link in starts.values():
-        del after_a[link.prev]
-    for link in ends.values():
-        after_a[link.prev], gap_a[link.citation] = link.citation, link.gap
-    return after_a, gap_a
-
-
-def _walk(
-    after: dict[str | None, str], gaps: dict[str, int], count: int, wanted: Collection[str], hidden: Collection[str],
-    where: str,
-) -> tuple[list[str], list[tuple[str, int]]]:
-    """Follow a version's ``prev`` chain (``gaps``: those other than 1): its citations not ``hidden`` in document
-    order, and the ``(citation, order)`` of the ``wanted`` ones among them; :class:`StoreError` if it is broken."""
-    order: list[str] = []
-    found: list[tuple[str, int]] = []
-    total = seen = 0
-    citation = after.get(None)
-    while citation is not None and seen < count:
-        seen += 1
-        total += gaps.get(citation, 1)
-        if citation not in hidden:
-            order.append(citation)
-            if citation in wanted:
-                found.append((citation, total))
-        citation = after.get(citation)
-    if seen != count or citation is not None:
-        raise StoreError(f"{where}: broken paragraph chain ({seen} of {count})")
-    return order, found

@@ -1,19 +1,25 @@
 """The tracker database's schema: its migrations, applied in order, and the check of a read-only database.
 
 The ``migrations`` table records which of :data:`MIGRATIONS` have run; each runs once, in the writer's
-first transaction. A read-only opening migrates nothing, so it needs a database at this schema already.
+first transaction. A step is an SQL statement, or a function of the connection for data SQL cannot compute.
+A read-only opening migrates nothing, so it needs a database at this schema already.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tracker.store import ords
 from tracker.store.errors import StoreError
 
+#: One step of a migration: an SQL statement, or a function that fills data in on the connection.
+Step = str | Callable[[sqlite3.Connection], None]
+
 #: Schema migrations, applied in order; the ``migrations`` table records which have run.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     (
         """CREATE TABLE snapshots (
             id INTEGER PRIMARY KEY, part TEXT NOT NULL, date TEXT NOT NULL, issue_date TEXT,
@@ -77,6 +83,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE announcements (
             key TEXT PRIMARY KEY, announcement TEXT NOT NULL, entry TEXT NOT NULL, announced_at TEXT NOT NULL)""",
     ),
+    (
+        # A document-order key per span (tracker.store.ords), so a diff ranks the spans that changed without
+        # walking the Part; the index covers "in force on a date, in document order". Stored spans get theirs.
+        "ALTER TABLE spans ADD COLUMN ord INTEGER",
+        ords.fill,
+        "CREATE INDEX spans_part_ord ON spans (part, ord, valid_from, valid_to)",
+    ),
 )
 
 
@@ -104,8 +117,11 @@ def migrate(conn: sqlite3.Connection) -> None:
     for version, statements in enumerate(MIGRATIONS, start=1):
         if version in done:
             continue
-        for sql in statements:
-            conn.execute(sql)
+        for step in statements:
+            if isinstance(step, str):
+                conn.execute(step)
+            else:
+                step(conn)
         conn.execute("INSERT INTO migrations VALUES (?, ?)", (version, now()))
 
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from tracker.dates import is_date
 from tracker.model import Paragraph, sha256_text
+from tracker.store import ords
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.reads import Reads
@@ -28,8 +29,8 @@ from tracker.store.schema import now
 MIN_JUDGED = 50
 
 _INSERT_SPAN = (
-    "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to, ord)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -50,12 +51,13 @@ class _Row(NamedTuple):
 
 
 class _Placed(NamedTuple):
-    """A stored span: its id, citation, row and end."""
+    """A stored span: its id, citation, row, end and document-order key (:mod:`tracker.store.ords`)."""
 
     id: int
     citation: str
     row: _Row
     valid_to: str | None
+    ord: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +122,10 @@ def _check_plausible(
 def _placed(c: sqlite3.Connection, where: str, args: tuple[str | None, ...]) -> list[_Placed]:
     """The spans of a Part (the first of ``args``) that meet ``where``."""
     rows = c.execute(
-        f"SELECT id, citation, unit, parent, prev, gap, hash, valid_to FROM spans WHERE part = ? AND {where}", args
+        f"SELECT id, citation, unit, parent, prev, gap, hash, valid_to, ord FROM spans WHERE part = ? AND {where}",
+        args,
     ).fetchall()
-    return [_Placed(sid, citation, _Row(*row), valid_to) for sid, citation, *row, valid_to in rows]
+    return [_Placed(sid, citation, _Row(*row), valid_to, key) for sid, citation, *row, valid_to, key in rows]
 
 
 def _set(c: sqlite3.Connection, column: str, value: str | None, sid: int) -> None:
@@ -131,24 +134,32 @@ def _set(c: sqlite3.Connection, column: str, value: str | None, sid: int) -> Non
 
 def _place_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row]) -> None:
     """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version), leaving every other
-    version as it was."""
-    kept: set[str] = set()
-    for span in _placed(c, in_force(), (part, date, date)):
-        if rows.get(span.citation) == span.row:
-            kept.add(span.citation)
+    version as it was. A span in force on ``date`` is kept, and one starting on ``nxt`` starts on ``date``
+    instead, when it carries the same row and can keep its document-order key (:func:`ords.keys`)."""
+    current = {s.citation: s for s in _placed(c, in_force(), (part, date, date))}
+    starting_next = {s.citation: s for s in _placed(c, "valid_from = ?", (part, nxt))} if nxt is not None else {}
+
+    def shared(citation: str, row: _Row) -> int | None:
+        for span in (current.get(citation), starting_next.get(citation)):
+            if span is not None and span.row == row:
+                return span.ord
+        return None
+
+    key = dict(zip(rows, ords.keys([shared(citation, row) for citation, row in rows.items()]), strict=True))
+    for span in current.values():
+        if span.row == rows.get(span.citation) and span.ord == key[span.citation]:
             continue
         _set(c, "valid_to", date, span.id)
         if nxt is not None and (span.valid_to is None or span.valid_to > nxt):
-            c.execute(_INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to))
-    starting_next = {s.citation: s for s in _placed(c, "valid_from = ?", (part, nxt))} if nxt is not None else {}
+            c.execute(_INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to, span.ord))
     for citation, row in rows.items():
-        if citation in kept:
+        kept, following = current.get(citation), starting_next.get(citation)
+        if kept and kept.row == row and kept.ord == key[citation]:
             continue
-        following = starting_next.get(citation)
-        if following and following.row == row:
+        if following and following.row == row and following.ord == key[citation]:
             _set(c, "valid_from", date, following.id)
         else:
-            c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt))
+            c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key[citation]))
 
 
 def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> None:
@@ -162,7 +173,7 @@ def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | Non
     following = {s.citation: s for s in _placed(c, "valid_from = ?", (part, nxt))} if ending and nxt is not None else {}
     for span in ending:
         after = following.get(span.citation)
-        if after is not None and after.row == span.row:
+        if after is not None and after.row == span.row and after.ord == span.ord:
             c.execute("DELETE FROM spans WHERE id = ?", (after.id,))
             _set(c, "valid_to", after.valid_to, span.id)
         else:

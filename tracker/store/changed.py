@@ -1,0 +1,166 @@
+"""Two stored versions of a Part as far as they differ, read at the cost of the changes (:class:`Changed`).
+
+The spans that end or start between the versions are read with their texts; where a citation stands
+in either version comes from the document-order keys (:mod:`tracker.store.ords`): the later version's
+keys, one short string from one index scan in SQLite, give every rank, and the earlier version's ranks
+are those less the spans that started and plus the spans that ended. Citations before a removed
+paragraph, or under a key, are read when the differ asks. Nothing walks the Part in Python.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterable, Iterator
+from itertools import accumulate
+from typing import NamedTuple
+
+from tracker.citations import is_under, under_range
+from tracker.model import Paragraph, ParagraphKind
+from tracker.store.rows import in_force, refs_load
+
+#: A document-order key as SQL gives it to Python: fixed-width text, which sorts as the numbers do and splits fast.
+KEY_SQL = "printf('%019d', {})"
+
+
+class Link(NamedTuple):
+    """A span of a diff: where it stands (``ord``: its document-order key as text) and its text."""
+
+    citation: str
+    unit: str
+    parent: str | None
+    gap: int
+    ord: str
+    kind: ParagraphKind
+    marker: str
+    heading: str
+    text: str
+    refs: str
+    hash: str
+
+    def paragraph(self, part: str, order: int) -> Paragraph:
+        return Paragraph(self.citation, part, self.unit, self.parent, self.marker, self.kind, self.heading,
+                         self.text, order, refs_load(self.refs))
+
+
+class _Tally:
+    """Document-order keys (text, sorted) and their gaps other than 1: how many come before a key, and the
+    sum of the gaps up to one (a paragraph's ``order``)."""
+
+    def __init__(self, keys: list[str], gaps: dict[str, int]) -> None:
+        self.keys = keys
+        self.odd = sorted(gaps)
+        self.extra = [0, *accumulate(gaps[k] - 1 for k in self.odd)]
+
+    @classmethod
+    def of(cls, links: Iterable[Link]) -> _Tally:
+        chosen = list(links)
+        return cls(sorted(link.ord for link in chosen), {link.ord: link.gap for link in chosen if link.gap != 1})
+
+    def before(self, key: str) -> int:
+        return bisect_left(self.keys, key)
+
+    def order(self, key: str) -> int:
+        return bisect_right(self.keys, key) + self.extra[bisect_right(self.odd, key)]
+
+
+class Changed:
+    """The paragraphs of two versions of ``part`` that differ (as :class:`~tracker.model.Delta` has them, but
+    for the citation lists), and the :class:`tracker.diff.sides.Sides` questions about where things stand.
+
+    Made by :meth:`tracker.store.Store.changed`; ``old`` and ``new`` are in document order, with their
+    true ``order``; ranks count the paragraphs of neither hidden kind (``ignore``).
+    """
+
+    def __init__(self, db: sqlite3.Connection, part: str, versions: tuple[str, str], ignore: Collection[str],
+                 spans: tuple[dict[str, Link], dict[str, Link]]) -> None:
+        self.db, self.part, self.versions, self.ignore = db, part, versions, frozenset(ignore)
+        self.ends, self.starts = spans
+        later, gaps, hidden = _later(db, part, versions[1], self.ignore)
+        self.all_b, self.hidden_b = _Tally(later, gaps), _Tally(hidden, {})
+        self.tallies = (_Tally.of(self.starts.values()), _Tally.of(self.ends.values()))
+        hides = (_Tally.of(v for v in side.values() if v.kind in self.ignore) for side in spans)
+        self.hidden_tallies = (next(hides), next(hides))
+        self._seen_b: dict[str, str] = {}  # citations read in the old version that stand unchanged in the new
+        old = [link for c, link in self.ends.items() if c not in self.starts or self.starts[c].hash != link.hash]
+        new = [link for c, link in self.starts.items() if c not in self.ends or self.ends[c].hash != link.hash]
+        self.old = [link.paragraph(part, self._order_a(link.ord)) for link in _shown(old, self.ignore)]
+        self.new = [link.paragraph(part, self.all_b.order(link.ord)) for link in _shown(new, self.ignore)]
+
+    def _order_a(self, key: str) -> int:
+        starts, ends = self.tallies
+        return self.all_b.order(key) - starts.order(key) + ends.order(key)
+
+    def _rank_b(self, key: str) -> int:
+        return self.all_b.before(key) - self.hidden_b.before(key)
+
+    def new_rank(self, citation: str) -> int | None:
+        link = self.starts.get(citation)
+        if link is not None:
+            return None if link.kind in self.ignore else self._rank_b(link.ord)
+        if citation in self.ends:
+            return None
+        key = self._seen_b.get(citation)
+        return None if key is None else self._rank_b(key)
+
+    def old_rank(self, citation: str) -> int:
+        key = self.ends[citation].ord
+        (starts, ends), (hidden_starts, hidden_ends) = self.tallies, self.hidden_tallies
+        shown = self.all_b.before(key) - starts.before(key) + ends.before(key)
+        return shown - (self.hidden_b.before(key) - hidden_starts.before(key) + hidden_ends.before(key))
+
+    def in_old(self, citation: str) -> bool:
+        if citation in self.ends:
+            return self.ends[citation].kind not in self.ignore
+        if citation in self.starts:
+            return False
+        return bool(self._old_where("s.citation = ?", (citation,), "LIMIT 1"))
+
+    def old_under(self, key: str) -> list[str]:
+        low, high = under_range(key)
+        rows = self._old_where("s.citation >= ? AND s.citation < ?", (low, high), "")
+        return sorted(c for c, _ in rows if c != key and is_under(c, key))
+
+    def old_before(self, citation: str) -> Iterator[str]:
+        key = self.ends[citation].ord
+        while True:
+            rows = self._old_where(f"{KEY_SQL.format('s.ord')} < ?", (key,), "ORDER BY s.ord DESC LIMIT 16")
+            for found, key in rows:
+                if found not in self.ends:
+                    self._seen_b[found] = key
+                yield found
+            if len(rows) < 16:
+                return
+
+    def _old_where(self, where: str, args: tuple[str, ...], tail: str) -> list[tuple[str, str]]:
+        """``(citation, key)`` of the old version's spans shown (of no hidden kind) that meet ``where``."""
+        version = self.versions[0]
+        rows = self.db.execute(
+            f"SELECT s.citation, {KEY_SQL.format('s.ord')} FROM spans s JOIN texts t ON t.hash = s.hash"
+            f" WHERE s.part = ? AND {in_force('s')} AND {where}"
+            " AND t.kind NOT IN (SELECT value FROM json_each(?)) " + tail,
+            (self.part, version, version, *args, json.dumps(sorted(self.ignore))),
+        )
+        return [(c, k) for c, k in rows]
+
+
+def _shown(links: list[Link], ignore: Collection[str]) -> list[Link]:
+    return sorted((link for link in links if link.kind not in ignore), key=lambda link: link.ord)
+
+
+def _later(db: sqlite3.Connection, part: str, version: str,
+           ignore: Collection[str]) -> tuple[list[str], dict[str, int], list[str]]:
+    """The keys of the spans in force in ``version`` (sorted), their gaps other than 1, and the keys of those
+    of a kind in ``ignore``: one scan of the covering index, the keys as one string."""
+    keys, gaps = db.execute(
+        f"SELECT group_concat(k), json_group_object(k, gap) FILTER (WHERE gap != 1) FROM"
+        f" (SELECT {KEY_SQL.format('ord')} AS k, gap FROM spans WHERE part = ? AND {in_force()} ORDER BY ord)",
+        (part, version, version),
+    ).fetchone()
+    hidden = db.execute(
+        f"SELECT {KEY_SQL.format('s.ord')} FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
+        f" WHERE t.kind IN (SELECT value FROM json_each(?)) AND +s.part = ? AND {in_force('s')}",
+        (json.dumps(sorted(ignore)), part, version, version),
+    ).fetchall() if ignore else []
+    return (keys.split(",") if keys else []), json.loads(gaps), sorted(k for (k,) in hidden)

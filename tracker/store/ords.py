@@ -1,0 +1,112 @@
+"""Document-order keys of spans (``spans.ord``): the spans in force in any version, sorted by ``ord``, are
+that version's paragraphs in document order.
+
+So a diff ranks the spans that changed without walking the ``prev`` chain of the whole Part. A version
+keeps the keys of the spans it shares with the versions around it, and each new span gets a key between
+its neighbours' (:func:`keys`). When shared keys are out of the version's order (a block of paragraphs
+moved) or a run of new spans has no room between its neighbours' keys, the span that cannot keep its key
+is split as a changed row would be: it ends, and the same row with a new key starts on that version (every
+version reads back the same; ``spans`` has one more row).
+
+>>> keys([None, 8, None, 4, 16])  # 8 is out of order: it gets a new key, like the new spans
+[1, 2, 3, 4, 16]
+>>> keys([None, 2**33, None]) == [STEP, 2 * STEP, 3 * STEP]
+True
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from tracker.store.errors import StoreError
+from tracker.store.rows import in_force
+
+#: The step between the keys of consecutive new spans with no shared span after them.
+STEP = 1 << 32
+
+
+def _increasing(fixed: Sequence[int | None]) -> set[int]:
+    """Indexes of a longest strictly increasing subsequence of the keys given (patience sorting)."""
+    tails: list[int] = []  # tails[k]: the smallest key ending an increasing run of length k + 1
+    tail_at: list[int] = []
+    parent: dict[int, int | None] = {}
+    for i, key in enumerate(fixed):
+        if key is None:
+            continue
+        k = bisect_left(tails, key)
+        parent[i] = tail_at[k - 1] if k else None
+        if k == len(tails):
+            tails.append(key)
+            tail_at.append(i)
+        else:
+            tails[k], tail_at[k] = key, i
+    out: set[int] = set()
+    at = tail_at[-1] if tail_at else None
+    while at is not None:
+        out.add(at)
+        at = parent[at]
+    return out
+
+
+def keys(fixed: Sequence[int | None]) -> list[int]:
+    """Strictly increasing keys for a version's spans in document order, ``fixed`` giving the key a span already
+    has (None: a new span). Most existing keys stay; the others, and the new spans, get keys between their
+    neighbours' (spread evenly; :data:`STEP` apart after the last kept one)."""
+    kept = _increasing(fixed)
+    wanted = [key if i in kept else None for i, key in enumerate(fixed)]
+    out: list[int] = []
+    low, start = 0, 0
+    for i in range(len(wanted) + 1):
+        high = wanted[i] if i < len(wanted) else None
+        if i < len(wanted) and high is None:
+            continue
+        count = i - start
+        if high is not None and count and high - low <= count:
+            wanted[i] = None  # no room between the neighbours: this one gets a new key too
+            continue
+        step = STEP if high is None else (high - low) // (count + 1)
+        out.extend(low + step * (j + 1) for j in range(count))
+        if high is not None:
+            out.append(high)
+            low, start = high, i + 1
+    return out
+
+
+def _copy(c: sqlite3.Connection, span_id: int, valid_from: str, valid_to: str | None, ord_key: int) -> None:
+    c.execute(
+        "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to, ord)"
+        " SELECT part, citation, unit, parent, prev, gap, hash, ?, ?, ? FROM spans WHERE id = ?",
+        (valid_from, valid_to, ord_key, span_id),
+    )
+
+
+def _fill_version(c: sqlite3.Connection, part: str, date: str) -> None:
+    """Give the spans in force on ``date`` their keys, the earlier versions' spans having theirs."""
+    rows = c.execute(
+        "SELECT id, citation, prev, ord, valid_from, valid_to FROM spans"
+        f" WHERE part = ? AND {in_force()}",
+        (part, date, date),
+    ).fetchall()
+    after = {r[2]: r for r in rows}
+    chain: list[tuple[int, str, str | None, int | None, str, str | None]] = []
+    row = after.get(None)
+    while row is not None and len(chain) < len(rows):
+        chain.append(row)
+        row = after.get(row[1])
+    if len(chain) != len(rows):
+        raise StoreError(f"part {part} on {date}: broken paragraph chain ({len(chain)} of {len(rows)})")
+    for (span_id, _, _, old, _, valid_to), key in zip(chain, keys([r[3] for r in chain]), strict=True):
+        if old is None:
+            c.execute("UPDATE spans SET ord = ? WHERE id = ?", (key, span_id))
+        elif old != key:
+            c.execute("UPDATE spans SET valid_to = ? WHERE id = ?", (date, span_id))
+            _copy(c, span_id, date, valid_to, key)
+
+
+def fill(c: sqlite3.Connection) -> None:
+    """Give every stored span its key (the migration that adds ``spans.ord``): version by version, in date order."""
+    versions = c.execute("SELECT part, date FROM snapshots ORDER BY part, date").fetchall()
+    for part, date in versions:
+        _fill_version(c, part, date)
