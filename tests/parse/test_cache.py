@@ -12,7 +12,7 @@ from lxml import etree
 from tests.parse.test_records_identical import FILES, canonical, real_bytes, recorded, records_digest
 from tracker.parse import parse_bytes
 from tracker.parse.cache import SectionCache
-from tracker.parse.ccl import _opens_entry
+from tracker.parse.ccl import opens_entry
 
 PART_740 = "data/ecfr-api/full-2026-09-01-title-15-part-740.xml"
 PART_774 = "data/ecfr-api/full-2026-09-01-title-15-part-774.xml"
@@ -38,7 +38,7 @@ def _units(root: etree._Element) -> list[etree._Element]:
     """The cacheable units of a document: sections, supplements other than the CCL, and CCL entry headings."""
     out: list[etree._Element] = []
     for el in root.iter("DIV8", "DIV9"):
-        entries = [c for c in el if _opens_entry(c)] if el.tag == "DIV9" else []
+        entries = [c for c in el if opens_entry(c)] if el.tag == "DIV9" else []
         out += entries or [el]
     return out
 
@@ -47,7 +47,7 @@ def _paragraph(unit: etree._Element) -> etree._Element | None:
     """The first paragraph of a section or supplement; of a CCL entry, the first after its heading."""
     scope = [unit] if unit.tag in ("DIV8", "DIV9") else list(unit.itersiblings())
     for el in scope:
-        if unit.tag not in ("DIV8", "DIV9") and _opens_entry(el):
+        if unit.tag not in ("DIV8", "DIV9") and opens_entry(el):
             return None
         found = next(el.iter(*_PARAGRAPHS), None)
         if found is not None:
