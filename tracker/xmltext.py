@@ -105,9 +105,8 @@ def load_xml_file(path: str | Path) -> etree._ElementTree:
 #: Elements whose text is eCFR navigation, never regulatory text.
 SKIP_TAGS = frozenset({"XREF", "FTREF", "img", "PRTPAGE"})
 _BLOCK_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "HED", "PSPACE", "LI", "TR", "TD", "TH", "ENT", "ROW"})
-_ITALIC = frozenset({"I"})
-_BOLD = frozenset({"B", "strong"})
-_SUP = frozenset({"SU", "sup"})
+#: The mark of each inline element but ``E``, whose ``T`` says (:data:`_E_MARK`).
+_MARKS = {"I": "*", "B": "**", "strong": "**", "SU": "^", "sup": "^"}
 # E T="03" italic, "04" italic heading, "05"/"02"/"01" bold, "51"/"53" superscript, "52"/"54" subscript.
 _E_MARK = {"03": "*", "04": "*", "05": "**", "02": "**", "01": "**", "51": "^", "53": "^", "52": "", "54": ""}
 
@@ -119,15 +118,9 @@ def normalise_ws(text: str) -> str:
 
 def _mark_for(el: etree._Element) -> str:
     tag = el.tag
-    if tag in _ITALIC:
-        return "*"
-    if tag in _BOLD:
-        return "**"
-    if tag in _SUP:
-        return "^"
     if tag == "E":
         return _E_MARK.get(el.get("T", ""), "*")
-    return ""
+    return _MARKS.get(tag, "") if isinstance(tag, str) else ""
 
 
 def _inner(text: str | None, children: Iterable[etree._Element]) -> str:
@@ -138,14 +131,16 @@ def _inner(text: str | None, children: Iterable[etree._Element]) -> str:
         if isinstance(tag, str) and tag not in SKIP_TAGS:
             piece = _collect(child)
             inner.append(f" {piece} " if tag in _BLOCK_TAGS else piece)
-        if child.tail:
-            inner.append(escape_markup(child.tail))
+        tail = child.tail
+        if tail:
+            inner.append(escape_markup(tail))
     return "".join(inner)
 
 
 def _collect(el: etree._Element) -> str:
     """A child element's inline text, marked up by its tag, before normalising."""
-    text = _inner(el.text, el) if len(el) else (escape_markup(el.text) if el.text else "")
+    own = el.text
+    text = _inner(own, el) if len(el) else (escape_markup(own) if own else "")
     if el.tag == "br":
         text = " " + text
     mark = _mark_for(el)

@@ -53,23 +53,12 @@ class Records:
         heading: str = "",
     ) -> str:
         """Append a record under a unique key (:func:`tracker.citations.unique_key`) and return the key."""
-        citation = unique_key(key, self.keys)
-        self.keys.add(citation)
+        keys = self.keys
+        citation = key if key not in keys else unique_key(key, keys)
+        keys.add(citation)
         refs = extract_refs(text, unit=unit, part=part) if text else ()
-        self.records.append(
-            Paragraph(
-                citation=citation,
-                part=part,
-                unit=unit,
-                parent=parent,
-                marker=marker,
-                kind=kind,
-                heading=heading,
-                text=text,
-                order=self.start + len(self.records),
-                refs=refs,
-            )
-        )
+        order = self.start + len(self.records)
+        self.records.append(Paragraph(citation, part, unit, parent, marker, kind, heading, text, order, refs))
         return citation
 
     def extend(self, records: Iterable[Paragraph]) -> None:
