@@ -21,6 +21,9 @@ LOWER_NOT_HIGHER = {
     "tracker.snapshots": ("tracker.parse", "tracker.store", "tracker.sync", "tracker.diff"),
     # the differ and the history return data; tracker.report.text renders it
     "tracker.diff tracker.history": ("tracker.report", "tracker.mail", "tracker.run", "tracker.cli"),
+    # upcoming changes are data read from the store; the report and the mail render them
+    "tracker.upcoming tracker.upcoming.collect": ("tracker.report", "tracker.mail", "tracker.run", "tracker.cli",
+                                                  "tracker.fetch"),
     # the pure differ (matching, classification, redlines) needs no store: diff_dates is handed one
     "tracker.diff.changes tracker.diff.match tracker.diff.classify tracker.diff.redline": (
         "tracker.store", "tracker.parse", "tracker.fetch", "tracker.report"),

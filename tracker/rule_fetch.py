@@ -18,7 +18,7 @@ from tracker.amendments import Amendment, parse_amendments
 from tracker.citations import part_sort_key
 from tracker.config import Config
 from tracker.dates import is_date
-from tracker.fetch.federal_register import FederalRegisterClient
+from tracker.fetch.federal_register import DateField, FederalRegisterClient
 from tracker.fetch.http import FetchError
 from tracker.log import Log
 from tracker.parse import ParseError
@@ -68,12 +68,15 @@ class RuleFetch:
             if date >= due
         }
 
-    def rules(self, since: str) -> tuple[list[dict[str, Any]], int]:
-        """BIS rules amending the tracked Parts published since ``since``: snapshots, then the store.
-        Returns the records and how many of them are new to the store."""
+    def rules(
+        self, since: str, until: str | None = None, by: DateField = "publication_date"
+    ) -> tuple[list[dict[str, Any]], int]:
+        """BIS rules amending the tracked Parts published (or, ``by="effective_date"``, taking effect) from
+        ``since`` to ``until`` (default: today): snapshots, then the store. Returns the records and how many of
+        them are new to the store."""
         found: dict[str, dict[str, Any]] = {}
         for part in self.config.parts:
-            for doc in self.fr.documents(part, since, self.today):
+            for doc in self.fr.documents(part, since, until or self.today, by):
                 try:
                     federal_register_path(self.root, doc.get("document_number"), "json")  # type: ignore[arg-type]
                 except SnapshotError as exc:
@@ -91,7 +94,8 @@ class RuleFetch:
             write_json(federal_register_path(self.root, record["document_number"], "json"), record)
         self.store.add_rules(records)
         added = len(found.keys() - known)
-        self.log(f"Federal Register: {len(records)} rule(s) since {since}, {added} new")
+        what = "taking effect" if by == "effective_date" else "published"
+        self.log(f"Federal Register: {len(records)} rule(s) {what} since {since}, {added} new")
         return records, added
 
     def full_texts(self, rules: list[dict[str, Any]], due: str) -> None:
@@ -104,16 +108,22 @@ class RuleFetch:
                 continue
             numbers = ", ".join(r["document_number"] for r in same)
             self.log(f"part {part} {date}: {len(same)} rules took effect since {previous} ({numbers}); reading them")
-            for rule in same:
-                path = federal_register_path(self.root, rule["document_number"], "xml")
-                if rule.get("full_text_xml_url") and not path.exists():
-                    try:
-                        data = self.fr.full_text_xml(rule["full_text_xml_url"])
-                        write_federal_register(self.root, rule["document_number"], "xml", data)
-                    except (FetchError, SnapshotError) as exc:
-                        failed.append(str(exc))
+            failed.extend(self.keep_full_texts(same))
         if failed:
             raise FetchError(f"{len(failed)} full text(s) not read, first: {failed[0]}")
+
+    def keep_full_texts(self, rules: list[dict[str, Any]]) -> list[str]:
+        """Download the full text of each of ``rules`` not kept yet (all are tried); one line per failure."""
+        failed = []
+        for rule in rules:
+            path = federal_register_path(self.root, rule["document_number"], "xml")
+            if rule.get("full_text_xml_url") and not path.exists():
+                try:
+                    data = self.fr.full_text_xml(rule["full_text_xml_url"])
+                    write_federal_register(self.root, rule["document_number"], "xml", data)
+                except (FetchError, SnapshotError) as exc:
+                    failed.append(str(exc))
+        return failed
 
 
 def stored_amendments(snapshots_dir: Path, document_numbers: Iterable[str]) -> dict[str, list[Amendment]]:

@@ -23,6 +23,8 @@ report is first written.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +40,7 @@ from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
 from tracker.errors import InputError, TrackerError
 from tracker.log import Log, library_log
-from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, send_pending, unsent
+from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, plan_notice, send_pending, unsent
 from tracker.model import Change
 from tracker.report.audit_section import AuditSection
 from tracker.report.data import RefFinding, ReportData
@@ -48,8 +50,12 @@ from tracker.rule_fetch import stored_amendments
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Ref, Store, StoreError
 from tracker.sync import sync
+from tracker.upcoming import Upcoming
+from tracker.upcoming.collect import upcoming
 from tracker.xref import RefCheck, broken_and_repaired, refs_to
 
+#: The start of a notice's delivery key (``upcoming-2026-12-01-1a2b3c4d``), apart from report version dates.
+NOTICE_PREFIX = "upcoming-"
 #: What the fetch step (:func:`tracker.sync.sync`) can raise: an eCFR that cannot be asked, a file, the
 #: snapshots folder or a database step (locked, full; rolled back) that failed.
 _FETCH_ERRORS = (TrackerError, OSError, sqlite3.Error)
@@ -143,11 +149,25 @@ def _interval_audits(config: Config, store: Store, spans: dict[str, tuple[str, s
     return audits
 
 
-def build_report(config: Config, store: Store, date: str) -> ReportData:
+def upcoming_after(config: Config, store: Store, date: str, today: str) -> tuple[Upcoming, ...]:
+    """The upcoming changes known to the store that take effect after ``date`` (or whose date is not known)."""
+    entries = upcoming(store, config.snapshots_dir, today, fr_base=config.federal_register_url, parts=config.parts)
+    return tuple(e for e in entries if (e.effective_on or "9999") > date)
+
+
+def build_notice(config: Config, store: Store, name: str, today: str) -> ReportData:
+    """The notice ``name``: the upcoming changes announced in it, as announced (its day is in its name)."""
+    entries = tuple(Upcoming.from_dict(e) for e in store.announcement(name))
+    day = name.removeprefix(NOTICE_PREFIX)[:10] or today
+    return ReportData(day, None, (), (), ecfr_base=config.ecfr_url, upcoming=entries, notice=name)
+
+
+def build_report(config: Config, store: Store, date: str, today: str | None = None) -> ReportData:
     """Every Part with a version on ``date`` compared with its previous version, rules attributed.
 
     Also the references each Part's change broke and repaired (a reference between two compared
-    Parts is listed once), and the audit of the rules that took effect in between (:func:`audit_section`).
+    Parts is listed once), the audit of the rules that took effect in between (:func:`audit_section`), and the
+    changes coming into force after ``date`` (:func:`upcoming_after`; ``today`` defaults to the real date).
     """
     changes: list[Change] = []
     compared: list[str] = []
@@ -178,6 +198,7 @@ def build_report(config: Config, store: Store, date: str) -> ReportData:
         broken_refs=tuple(broken.values()),
         repaired_refs=tuple(repaired.values()),
         audit=audit_section(config, store, spans),
+        upcoming=upcoming_after(config, store, date, today or dt.date.today().isoformat()),
     )
 
 
@@ -282,6 +303,44 @@ def _write_reports(
         log(f"index: {write_index(reports_dir)}")
 
 
+def _report_or_notice(config: Config, store: Store, today: str, key: str) -> ReportData:
+    """What a delivery key names: a notice of upcoming changes, else the report of a version date."""
+    if key.startswith(NOTICE_PREFIX):
+        return build_notice(config, store, key, today)
+    return build_report(config, store, key, today)
+
+
+def _fetch_upcoming(config: Config, store: Store, log: Log, today: str) -> None:
+    """Ask the Federal Register what is coming (once a day). A failure is a warning, not a failed run: nothing of
+    the eCFR's changes depends on it, and the day is not recorded as checked, so the next run asks again."""
+    from tracker.upcoming.fetch import fetch_upcoming
+
+    try:
+        failed = fetch_upcoming(config, store, today=today, log=log)
+    except _FETCH_ERRORS as exc:
+        failed = [str(exc)]
+    for line in failed:
+        log(f"warning: upcoming: {line}; asked again next run")
+
+
+def _announce(config: Config, store: Store, settings: MailSettings | None, log: Log, today: str) -> None:
+    """Announce the upcoming changes not announced before, once: a notice, with its email planned for each
+    recipient it touches (in the transaction that records them announced). Nothing without ``[mail]`` recipients
+    or with ``upcoming = false`` there (the reports' section "Coming into force" still lists them)."""
+    if settings is None or not settings.upcoming:
+        return
+    known = store.announced()
+    entries = tuple(e for e in upcoming_after(config, store, today, today) if e.key not in known)
+    if not entries:
+        return
+    digest = hashlib.sha256("\n".join(e.key for e in entries).encode()).hexdigest()[:8]
+    notice = ReportData(today, None, (), (), ecfr_base=config.ecfr_url, upcoming=entries,
+                        notice=f"{NOTICE_PREFIX}{today}-{digest}")
+    planned = plan_notice(store, notice, settings)
+    listed = ", ".join(e.citation or e.document_number for e in entries)
+    log(f"upcoming: {len(entries)} new ({listed}); mail planned for {len(planned)} recipient(s)")
+
+
 def _run_locked(
     config: Config,
     store: Store,
@@ -302,9 +361,13 @@ def _run_locked(
             outcome.errors.append(f"fetch failed: {exc}")
             log(f"fetch: FAILED ({exc}); continuing with what is stored")
 
-    report_on = cache(partial(build_report, config, store))
+    today = dt.date.today().isoformat()
+    if fetch:
+        _fetch_upcoming(config, store, log, today)
+    report_on = cache(partial(_report_or_notice, config, store, today))
     _write_reports(store, config.reports_dir, settings, _pending(store, config.reports_dir, report_on, outcome, log),
                    outcome, log)
+    _announce(config, store, settings, log, today)
     rows = unsent(store) if settings else []
     if settings and rows:
         transport = Outbox(config.reports_dir / "outbox") if dry_run else SmtpTransport(settings, env)

@@ -46,7 +46,7 @@ def test_a_rule_ingested_offline_is_named_in_the_report_and_audited(tmp_path: Pa
     assert again.output.startswith("0 rule(s) stored (0 new), 1 full text(s) kept")
     assert run(folder, "run", "--no-fetch", "--quiet").exit_code == 0
     report = (folder / "reports" / f"{EFFECTIVE}.txt").read_text("utf-8")
-    assert "    Source: 91 FR 50000, effective 2026-10-01" in report and "source not yet identified" not in report
+    assert "Source: 91 FR 50000, effective 2026-10-01" in report and "source not yet identified" not in report
     audit = run(folder, "audit", DOC)
     assert audit.exit_code == 0, audit.output
     assert "applied" in audit.output

@@ -44,11 +44,14 @@ class Sources:
         self.issue: dict[tuple[str, str], str] = {}
         self.rules: dict[str, list[dict]] = {}
         self.full_text: dict[str, bytes] = {}
+        self.inspection: list[dict] = []  # public-inspection-documents/current.json results
         server.expect_request("/api/versioner/v1/titles.json").respond_with_handler(self._titles)
         server.expect_request("/api/versioner/v1/versions/title-15.json").respond_with_handler(self._versions)
         server.expect_request(re.compile(r"/api/versioner/v1/full/.+")).respond_with_handler(self._full)
         server.expect_request("/api/v1/documents.json").respond_with_handler(self._documents)
         server.expect_request(re.compile(r"/full-text/.+")).respond_with_handler(self._full_text)
+        server.expect_request("/api/v1/public-inspection-documents/current.json").respond_with_handler(
+            self._inspection)
 
     # -- what the services hold -------------------------------------------------------------------
 
@@ -123,17 +126,29 @@ class Sources:
 
     def _documents(self, request: Request) -> Response:
         page = real_json(FR_API / "documents-title-40-part-261-rules-since-2019-selected-fields.json")
-        results = self.rules.get(request.args.get("conditions[cfr][part]", ""), [])
+        results = [r for r in self.rules.get(request.args.get("conditions[cfr][part]", ""), []) if _within(r, request)]
         fields = request.args.getlist("fields[]")
         page["results"] = [{k: r.get(k) for k in fields} for r in results]
         page["count"], page["total_pages"] = len(results), 1
         return Response(json.dumps(page), content_type="application/json")
+
+    def _inspection(self, request: Request) -> Response:
+        return Response(json.dumps({"count": len(self.inspection), "results": self.inspection}),
+                        content_type="application/json")
 
     def _full_text(self, request: Request) -> Response:
         number = request.path.rsplit("/", 1)[-1].removesuffix(".xml")
         if number not in self.full_text:
             return Response("not found", status=404)
         return Response(self.full_text[number], content_type="text/xml")
+
+
+def _within(record: dict, request: Request) -> bool:
+    """Whether a rule record meets the query's effective_date conditions (publication dates are not checked: the
+    tests serve the rules a query should find)."""
+    value = record.get("effective_on") or "" if isinstance(record.get("effective_on"), str) else ""
+    low, high = request.args.get("conditions[effective_date][gte]"), request.args.get("conditions[effective_date][lte]")
+    return not ((low and value < low) or (high and value > high))
 
 
 @pytest.fixture(scope="session")

@@ -129,6 +129,7 @@ class SmtpServer:
             "sender": "tracker@example.com",
             "recipients": recipients if recipients is not None else ["officer@example.com"],
             "timeout": 10,
+            "upcoming": False,  # the tests of upcoming-change notices turn them on
             **extra,
         }
 

@@ -52,7 +52,8 @@ def upcoming_command(fetch: bool, parts: tuple[str, ...], fmt: str) -> None:
 
     Example: tracker upcoming --part 744 --format json
     """
-    from tracker.upcoming import fetch_upcoming, upcoming
+    from tracker.upcoming.collect import upcoming
+    from tracker.upcoming.fetch import fetch_upcoming
 
     config = get_config()
     today = dt.date.today().isoformat()

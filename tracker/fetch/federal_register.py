@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Literal
 
 from tracker.fetch.http import FetchError, HttpClient, Throttle, origin
 from tracker.log import Log, library_log
@@ -30,6 +30,20 @@ FIELDS = (
     "html_url",
     "full_text_xml_url",
 )
+#: The fields kept for a document on public inspection (agencies: to tell BIS's own).
+INSPECTION_FIELDS = (
+    "document_number",
+    "title",
+    "type",
+    "filed_at",
+    "publication_date",
+    "html_url",
+    "pdf_url",
+    "raw_text_url",
+    "agencies",
+)
+#: The date a search is by: publication (the daily rule fetch) or effect (rules still to come into force).
+DateField = Literal["publication_date", "effective_date"]
 PER_PAGE = 1000
 #: Guards against paging that never ends: most pages, and most results, read for one query
 #: (the API itself answers at most 10,000 results a query).
@@ -88,21 +102,24 @@ class FederalRegisterClient:
         self.full_text_throttle = Throttle(full_text_rate)
         self.log = log
 
-    def search_params(self, part: str, since: str, until: str) -> dict[str, Any]:
-        """The query parameters for BIS rules amending ``part`` published in ``[since, until]``."""
+    def search_params(self, part: str, since: str, until: str, by: DateField = "publication_date") -> dict[str, Any]:
+        """The query parameters for BIS rules amending ``part`` published (or, ``by="effective_date"``, taking
+        effect) in ``[since, until]``."""
         return {
             "conditions[agencies][]": AGENCY,
             "conditions[cfr][title]": 15,
             "conditions[cfr][part]": int(part),
             "conditions[type][]": "RULE",
-            "conditions[publication_date][gte]": since,
-            "conditions[publication_date][lte]": until,
+            f"conditions[{by}][gte]": since,
+            f"conditions[{by}][lte]": until,
             "fields[]": list(FIELDS),
             "per_page": PER_PAGE,
         }
 
-    def documents(self, part: str, since: str, until: str) -> Iterator[dict[str, Any]]:
-        """Each rule record (the :data:`FIELDS`), following ``next_page_url`` as given to the end.
+    def documents(
+        self, part: str, since: str, until: str, by: DateField = "publication_date"
+    ) -> Iterator[dict[str, Any]]:
+        """Each rule record (the :data:`FIELDS`) of :meth:`search_params`, following ``next_page_url`` as given.
 
         Long ranges are queried one calendar year at a time (a query is capped at 10,000 results).
         A ``next_page_url`` off the configured host, more than :data:`MAX_PAGES` pages or
@@ -111,23 +128,49 @@ class FederalRegisterClient:
         """
         for lo, hi in year_slices(since, until):
             url: str | None = self.url
-            params: dict[str, Any] | None = self.search_params(part, lo, hi)
-            seen: set[str] = set()
-            results = 0
-            while url:
-                if len(seen) == MAX_PAGES or url in seen:
-                    raise FetchError(f"GET {url}: Federal Register paging does not end (over {MAX_PAGES} pages)")
-                seen.add(url)
-                page = self.http.get_json(url, params)
-                if not isinstance(page, dict) or not isinstance(page.get("results", []), list):
-                    raise FetchError(f"GET {url}: no 'results' list in the Federal Register answer")
-                results += len(page.get("results", []))
-                if results > MAX_RESULTS:
-                    raise FetchError(f"GET {url}: more than {MAX_RESULTS:,} Federal Register results for one query")
-                for doc in page.get("results", []):
-                    if (record := self._record(doc, url)) is not None:
-                        yield record
-                url, params = self._next_page(page.get("next_page_url")), None
+            params: dict[str, Any] | None = self.search_params(part, lo, hi, by)
+            yield from self._pages(url, params, self._record)
+
+    def _pages(
+        self, url: str | None, params: dict[str, Any] | None, record: Callable[[Any, str], dict[str, Any] | None]
+    ) -> Iterator[dict[str, Any]]:
+        """The ``results`` of a query and its next pages, each read by ``record`` (None: skipped)."""
+        seen: set[str] = set()
+        results = 0
+        while url:
+            if len(seen) == MAX_PAGES or url in seen:
+                raise FetchError(f"GET {url}: Federal Register paging does not end (over {MAX_PAGES} pages)")
+            seen.add(url)
+            page = self.http.get_json(url, params)
+            if not isinstance(page, dict) or not isinstance(page.get("results", []), list):
+                raise FetchError(f"GET {url}: no 'results' list in the Federal Register answer")
+            results += len(page.get("results", []))
+            if results > MAX_RESULTS:
+                raise FetchError(f"GET {url}: more than {MAX_RESULTS:,} Federal Register results for one query")
+            for doc in page.get("results", []):
+                if (found := record(doc, url)) is not None:
+                    yield found
+            url, params = self._next_page(page.get("next_page_url")), None
+
+    def public_inspection(self) -> Iterator[dict[str, Any]]:
+        """BIS rules on public inspection now (``public-inspection-documents/current.json``): filed, not yet
+        published — the earliest public sign of a rule. Other agencies' documents and other types are left out."""
+        url = self.url.replace("/documents.json", "/public-inspection-documents/current.json")
+        yield from self._pages(url, None, self._inspection_record)
+
+    def _inspection_record(self, doc: Any, url: str) -> dict[str, Any] | None:
+        if not isinstance(doc, dict) or not doc.get("document_number"):
+            raise FetchError(f"GET {url}: a public-inspection document without a document_number")
+        agencies = doc["agencies"] if isinstance(doc.get("agencies"), list) else []
+        ours = any(isinstance(a, dict) and a.get("slug") == AGENCY for a in agencies)
+        if not ours or str(doc.get("type") or "").lower() != "rule":
+            return None
+        bad = next((k for k in INSPECTION_FIELDS if k != "agencies" and not _text(doc.get(k))), None)
+        if bad:
+            self.log(f"warning: Federal Register: skipped public-inspection document "
+                     f"{doc['document_number']!r:.40}: {bad} has the wrong type")
+            return None
+        return {key: doc.get(key) for key in INSPECTION_FIELDS}
 
     def _next_page(self, url: Any) -> str | None:
         """The next page's URL, once checked: a string on the configured host, or nothing."""

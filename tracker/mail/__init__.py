@@ -43,13 +43,14 @@ TLS, login) the run stops trying the server and leaves the remaining rows for th
 """
 
 from tracker.mail.headers import header_text
-from tracker.mail.message import build_message, message_id, recipient_report, subject
+from tracker.mail.message import build_message, message_id, notice_subject, recipient_report, subject
 from tracker.mail.send import (
     CLAIM_LIMIT,
     SendOutcome,
     claim_lapsed,
     claimer,
     plan,
+    plan_notice,
     send_pending,
     unsent,
 )
@@ -85,7 +86,9 @@ __all__ = [
     "claimer",
     "header_text",
     "message_id",
+    "notice_subject",
     "plan",
+    "plan_notice",
     "recipient_report",
     "send_pending",
     "subject",

@@ -10,7 +10,7 @@ from email.utils import format_datetime
 
 from tracker.mail.headers import header_text
 from tracker.mail.settings import MailSettings, Recipient
-from tracker.report.data import ReportData, watched_audit
+from tracker.report.data import ReportData, watched_audit, watched_upcoming
 from tracker.report.render import render_email_html, render_html, render_text
 from tracker.watch import filter_changes
 
@@ -22,6 +22,8 @@ def subject(report: ReportData) -> str:
     >>> subject(ReportData("2024-04-04", "2024-04-03", ("774",), (Change("added", "3A001.z.1", "774", "3A001", 1),)))
     'EAR changes 2024-04-04: 1 paragraph in 774'
     """
+    if report.notice:
+        return header_text(notice_subject(report))
     n = report.summary.total
     text = f"EAR changes {report.version_date}: {n} paragraph{'' if n == 1 else 's'}"
     if report.changed_parts:
@@ -33,6 +35,21 @@ def subject(report: ReportData) -> str:
     return header_text(text)
 
 
+def notice_subject(report: ReportData) -> str:
+    """``EAR coming into force: 91 FR 60000 (effective 2027-01-03) and 1 more``: the entries of a notice.
+
+    >>> from tracker.upcoming import Upcoming
+    >>> e = Upcoming("rule", "2026-99950", "91 FR 60000", "t", "2027-01-03", "2026-12-01", ("744",))
+    >>> notice_subject(ReportData("2026-12-01", None, (), (), upcoming=(e, e), notice="upcoming-2026-12-01-x"))
+    'EAR coming into force: 91 FR 60000 (effective 2027-01-03) and 1 more'
+    """
+    first = report.upcoming[0] if report.upcoming else None
+    if first is None:
+        return f"EAR coming into force ({report.version_date})"
+    more = f" and {len(report.upcoming) - 1} more" if len(report.upcoming) > 1 else ""
+    return f"EAR coming into force: {first.citation or first.document_number} ({first.when}){more}"
+
+
 def message_id(version_date: str, recipient: str, sender: str) -> str:
     """The Message-ID of one report to one recipient: the same on every attempt, unique per pair."""
     digest = hashlib.sha256(recipient.strip().lower().encode("utf-8")).hexdigest()[:16]
@@ -40,10 +57,13 @@ def message_id(version_date: str, recipient: str, sender: str) -> str:
 
 
 def recipient_report(report: ReportData, recipient: Recipient, settings: MailSettings) -> ReportData:
-    """The report as ``recipient`` sees it: only the changes and audit findings touching their watchlist."""
+    """The report as ``recipient`` sees it: only the changes, audit findings and upcoming changes touching their
+    watchlist."""
     changes = tuple(filter_changes(report.changes, recipient.watch))
     audit = watched_audit(report.audit, recipient.watch)
-    return replace(report, changes=changes, audit=audit, watch=recipient.watch, site_url=settings.site_url)
+    upcoming = watched_upcoming(report.upcoming, recipient.watch)
+    return replace(report, changes=changes, audit=audit, upcoming=upcoming, watch=recipient.watch,
+                   site_url=settings.site_url)
 
 
 def build_message(report: ReportData, *, sender: str, recipient: str, msgid: str, max_changes: int) -> EmailMessage:

@@ -38,6 +38,18 @@ def plan(store: Store, report: ReportData, settings: MailSettings) -> list[str]:
     return planned
 
 
+def plan_notice(store: Store, notice: ReportData, settings: MailSettings) -> list[str]:
+    """Record the notice's upcoming changes as announced and, in the same transaction, one ``pending`` delivery
+    per recipient whose watchlist one of them touches. Returns those addresses."""
+    name = notice.delivery_key
+    rows = [
+        (r.address, message_id(name, r.address, settings.sender), subject(mine))
+        for r in settings.recipients if (mine := recipient_report(notice, r, settings)).upcoming
+    ]
+    store.announce(name, [(e.key, e.to_dict()) for e in notice.upcoming], rows)
+    return [who for who, _, _ in rows]
+
+
 def unsent(store: Store) -> list[Delivery]:
     """Delivery rows not yet accepted by the server, by version date then recipient."""
     return store.unsent_deliveries()

@@ -16,7 +16,8 @@ SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 MAIL_KEYS = frozenset(
-    {"smtp_host", "smtp_port", "security", "sender", "recipients", "recipient", "max_changes", "site_url", "timeout"}
+    {"smtp_host", "smtp_port", "security", "sender", "recipients", "recipient", "max_changes", "site_url", "timeout",
+     "upcoming"}
 )
 
 
@@ -77,6 +78,9 @@ class MailSettings:
     max_changes: int = 100
     site_url: str | None = None
     timeout: float = 60.0
+    #: Whether upcoming changes (rules published or on public inspection, not yet in the eCFR) are announced
+    #: by email, each once, when they are first seen.
+    upcoming: bool = True
 
     @classmethod
     def from_config(cls, mail: Mapping[str, Any]) -> MailSettings | None:
@@ -106,6 +110,9 @@ class MailSettings:
                 raise ConfigError(f"[mail] {key}: expected a positive whole number")
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
             raise ConfigError("[mail] timeout: expected a positive number of seconds")
+        upcoming = mail.get("upcoming", cls.upcoming)
+        if not isinstance(upcoming, bool):
+            raise ConfigError("[mail] upcoming: expected true or false")
         site = mail.get("site_url")
         if site is not None and not (isinstance(site, str) and re.match(r"https?://[^/\s]+", site)):
             raise ConfigError(f"[mail] site_url: {site!r} is not an http(s) URL")
@@ -118,4 +125,5 @@ class MailSettings:
             max_changes=max_changes,
             site_url=site.rstrip("/") if site else None,
             timeout=float(timeout),
+            upcoming=upcoming,
         )

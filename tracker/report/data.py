@@ -19,6 +19,7 @@ from urllib.parse import quote
 from tracker.citations import Citation, is_under, part_of, part_sort_key
 from tracker.model import CHANGE_KINDS, Change, Rule
 from tracker.report.audit_section import AuditSection
+from tracker.upcoming import Upcoming
 from tracker.watch import normalise_entry
 from tracker.xref import RefCheck
 
@@ -68,6 +69,9 @@ class ReportData:
     ``broken_refs`` and ``repaired_refs`` are the references the change broke and repaired
     (:func:`tracker.xref.broken_and_repaired`); :func:`watched_refs` cuts them to the watchlist.
     ``audit`` is the audit of the rules that took effect in the interval (empty: nothing to say).
+    ``upcoming`` are the changes coming into force that the stored eCFR does not show yet (section "Coming into
+    force"); a ``notice`` is the email announcing new ones, with no versions compared (``version_date`` is then
+    the day of the announcement and ``delivery_key`` its own).
     """
 
     version_date: str
@@ -80,6 +84,13 @@ class ReportData:
     broken_refs: tuple[RefFinding, ...] = ()
     repaired_refs: tuple[RefFinding, ...] = ()
     audit: AuditSection = field(default_factory=AuditSection)
+    upcoming: tuple[Upcoming, ...] = ()
+    notice: str | None = None
+
+    @property
+    def delivery_key(self) -> str:
+        """What its emails are recorded under: the version date of a report, the name of a notice."""
+        return self.notice or self.version_date
 
     @cached_property
     def summary(self) -> Summary:
@@ -279,6 +290,23 @@ def watched_audit(section: AuditSection, watch: tuple[str, ...]) -> AuditSection
     audits = (replace(a, findings=[f for f in a.findings if touches(f.citations, keys)]) for a in section.audits)
     return AuditSection(tuple(a for a in audits if a.findings),
                         tuple(n for n in section.notes if touches(n.citations, keys)))
+
+
+def watched_upcoming(entries: tuple[Upcoming, ...], watch: tuple[str, ...]) -> tuple[Upcoming, ...]:
+    """The upcoming changes touching the watchlist (all of them for an empty one): a target on it, or, while the
+    targets are not known, a Part of the entry (or no known Part) that the watchlist touches.
+
+    >>> e = Upcoming("rule", "d", "", "", "2027-01-01", None, ("740",), ("740.10(a)(2)(iv)",))
+    >>> unknown = Upcoming("public-inspection", "p", "", "", None, None, ())
+    >>> [[x.key for x in watched_upcoming((e, unknown), w)] for w in ((), ("740.10",), ("3A090",))]
+    [['d', 'p'], ['d', 'p'], ['p']]
+    """
+    if not watch:
+        return entries
+    keys = [normalise_entry(w) for w in watch]
+    watched_parts = {k if k.isdigit() else part_of(k) for k in keys}
+    return tuple(e for e in entries if (touches(e.targets, keys) if e.targets
+                                        else not e.parts or bool(watched_parts & set(e.parts))))
 
 
 #: The index of the history pages, in the reports folder beside ``index.html``.

@@ -17,8 +17,9 @@ as if it had never been ingested. A whole version that would lose most of its Pa
 The modules: :mod:`~tracker.store.schema` (migrations), :mod:`~tracker.store.connection` (opening,
 read-only or writing, and transactions), :mod:`~tracker.store.versions` (ingest and removal),
 :mod:`~tracker.store.reads` (versions, paragraphs, deltas), :mod:`~tracker.store.index` (spans under a
-key, references, search), :mod:`~tracker.store.rules` and :mod:`~tracker.store.deliveries`; rows come
-back as the types of :mod:`~tracker.store.rows`.
+key, references, search), :mod:`~tracker.store.rules`, :mod:`~tracker.store.deliveries` and
+:mod:`~tracker.store.notices` (public inspection, announced upcoming changes); rows come back as the types of
+:mod:`~tracker.store.rows`.
 
 >>> store = Store(":memory:")
 >>> store.parts()
@@ -31,6 +32,7 @@ from tracker.store.connection import BUSY_TIMEOUT, DEFAULT_DB, describe
 from tracker.store.deliveries import Deliveries, Delivery
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.index import Index
+from tracker.store.notices import Notices
 from tracker.store.rows import ChangedUnit, Match, Ref, Span, StoredRule, StoredVersion
 from tracker.store.rules import Rules
 from tracker.store.schema import MIGRATIONS
@@ -57,7 +59,7 @@ __all__ = [
 ]
 
 
-class Store(Versions, Index, Rules, Deliveries):
+class Store(Versions, Index, Rules, Deliveries, Notices):
     """A tracker database file (``:memory:`` for tests); ``.db`` is the sqlite-utils Database.
 
     ``readonly`` opens an existing database for reading only (SQLite ``mode=ro``): nothing is
