@@ -12,9 +12,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
-
-import sqlite_utils
+from typing import Any, Self
 
 from tracker import checkpoint
 from tracker.store import schema
@@ -103,8 +101,29 @@ def _connect(path: str | Path, readonly: bool) -> sqlite3.Connection:
         raise StoreError(f"cannot open {path}: {describe(exc)}") from None
 
 
+class Database:
+    """The three things tracker asks of an open SQLite connection: ``conn``, ``execute`` and ``query`` (rows as
+    dicts), as sqlite-utils' ``Database`` gave them, without importing sqlite-utils (≈ 100 ms of every start-up,
+    most of it compiling one large pattern). The connection is in autocommit mode (``isolation_level=None``), so
+    a statement opens no implicit transaction; recursive triggers are on, as sqlite-utils set them.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute("PRAGMA recursive_triggers = ON")
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        return self.conn.execute(sql) if parameters is None else self.conn.execute(sql, parameters)
+
+    def query(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+        """The rows of a single-table ``SELECT`` as dicts, column name → value."""
+        cursor = self.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+
 class Connection:
-    """An open tracker database (``:memory:`` for tests); ``.db`` is the sqlite-utils Database.
+    """An open tracker database (``:memory:`` for tests); ``.db`` is its :class:`Database`.
 
     ``readonly`` opens an existing database for reading only (SQLite ``mode=ro``): nothing is
     migrated or written, and it works on a read-only file or file system. Raises :class:`StoreError`
@@ -112,7 +131,7 @@ class Connection:
     is not a tracker database.
     """
 
-    db: sqlite_utils.Database
+    db: Database
 
     def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> None:
         self.readonly = readonly
@@ -134,7 +153,7 @@ class Connection:
             shown = ", ".join(sorted(found)[:4]) + (", …" if len(found) > 4 else "")
             raise StoreError(f"{path} is an SQLite database of other tables ({shown}), not a tracker database; "
                              "left as it is")
-        self.db = sqlite_utils.Database(conn)
+        self.db = Database(conn)
         if self.readonly:
             schema.check_schema(conn, path, found)
             return
