@@ -84,7 +84,7 @@ def build_message(report: ReportData, *, sender: str, recipient: str, msgid: str
     }
     for name, value in headers.items():
         msg[name] = header_text(value)
-    msg.set_content(render_text(report, max_changes=max_changes))
+    msg.set_content(render_text(report, max_changes=max_changes, email=True))
     msg.add_alternative(render_email_html(report, max_changes=max_changes), subtype="html")
     if report.summary.total > max_changes:
         msg.add_attachment(

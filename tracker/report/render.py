@@ -40,6 +40,7 @@ from tracker.report.data import (
     rule_url,
     watched_audit,
     watched_refs,
+    watched_upcoming,
 )
 from tracker.report.markup import runs_to_html, text_to_html
 from tracker.report.text import TEXT_FILTERS
@@ -100,6 +101,7 @@ def _context(report: ReportData, *, email: bool = False, max_changes: int | None
 
     return {
         "audit": watched_audit(report.audit, report.watch),
+        "upcoming": watched_upcoming(report.upcoming, report.watch),
         "broken": watched_refs(report.broken_refs, report.watch),
         "repaired": watched_refs(report.repaired_refs, report.watch),
         "ref_url": lambda f: ref_url(report, f),
@@ -114,22 +116,30 @@ def _context(report: ReportData, *, email: bool = False, max_changes: int | None
     }
 
 
+def _page(report: ReportData, kind: str) -> str:
+    """The template of a report, or of a notice of upcoming changes."""
+    return f"{'notice' if report.notice else 'report'}.{kind}"
+
+
 def render_html(report: ReportData) -> str:
     """The report as a self-contained HTML page (embedded CSS, no scripts, no external assets)."""
-    return environment().get_template("report.html").render(_context(report))
+    return environment().get_template(_page(report, "html")).render(_context(report))
 
 
 def render_email_html(report: ReportData, *, max_changes: int | None = None) -> str:
     """The report as email HTML: table layout, CSS inlined, at most ``max_changes`` paragraphs."""
     import css_inline
 
-    html = environment().get_template("report.html").render(_context(report, email=True, max_changes=max_changes))
+    html = environment().get_template(_page(report, "html")).render(
+        _context(report, email=True, max_changes=max_changes))
     return css_inline.inline(html, load_remote_stylesheets=False)
 
 
-def render_text(report: ReportData, *, max_changes: int | None = None) -> str:
-    """The report as plain text (``[-removed-]``, ``{+added+}``), at most ``max_changes`` paragraphs."""
-    return environment().get_template("report.txt").render(_context(report, max_changes=max_changes))
+def render_text(report: ReportData, *, max_changes: int | None = None, email: bool = False) -> str:
+    """The report as plain text (``[-removed-]``, ``{+added+}``), at most ``max_changes`` paragraphs; for ``email``
+    with absolute links only (none where no ``site_url`` is set)."""
+    return environment().get_template(_page(report, "txt")).render(
+        _context(report, email=email, max_changes=max_changes))
 
 
 def report_dict(report: ReportData) -> dict[str, Any]:
@@ -156,6 +166,8 @@ def report_dict(report: ReportData) -> dict[str, Any]:
         "references_repaired": [_ref_dict(report, f) for f in watched_refs(report.repaired_refs, report.watch)],
     }
     audit = watched_audit(report.audit, report.watch)
+    if upcoming := watched_upcoming(report.upcoming, report.watch):
+        out["upcoming"] = [e.to_dict() for e in upcoming]
     return {**out, "audit": audit.to_dict()} if audit else out
 
 
