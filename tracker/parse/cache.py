@@ -106,12 +106,17 @@ class SectionCache:
         self._units[key] = unit
 
 
-def digest(elements: Iterable[etree._Element]) -> bytes:
-    """The sha256 of the elements' serialised XML (without their tails, which no unit reads)."""
+def serialised(el: etree._Element) -> bytes:
+    """An element's XML without its tail (which no unit reads)."""
+    return etree.tostring(el, with_tail=False)
+
+
+def key_of(kind: str, blobs: Iterable[bytes], *context: object) -> UnitKey:
+    """The key of a unit of ``kind`` whose elements serialise to ``blobs``, parsed in ``context``."""
     h = hashlib.sha256()
-    for el in elements:
-        h.update(etree.tostring(el, with_tail=False))
-    return h.digest()
+    for blob in blobs:
+        h.update(blob)
+    return kind, h.digest(), context
 
 
 def unit_key(
@@ -119,7 +124,7 @@ def unit_key(
 ) -> UnitKey | None:
     """The key of a unit of ``kind`` made of ``elements`` parsed in ``context`` (None without a cache: nothing to
     serialise)."""
-    return None if cache is None else (kind, digest(elements), context)
+    return None if cache is None else key_of(kind, map(serialised, elements), *context)
 
 
 def parse_unit(

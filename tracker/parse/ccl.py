@@ -26,7 +26,7 @@ from lxml import etree
 
 from tracker.citations import ECCN
 from tracker.model import Paragraph, ParagraphKind
-from tracker.parse.cache import SectionCache, parse_unit, unit_key
+from tracker.parse.cache import SectionCache, key_of, parse_unit, serialised
 from tracker.parse.ccl_notes import common_parent, nearest, note_label, note_targets, row_scope
 from tracker.parse.ccl_shapes import (
     BLOCKS,
@@ -119,9 +119,8 @@ def parse_ccl(
     if cache is None:
         _walk(state, children, False, state.out)
         return state.out.records
-    for run in _entries(children):
-        headed = opens_entry(run[0])
-        key = unit_key(cache, "ccl", run, part, parent, _carried(state, headed))
+    for run, blobs, headed in _entries(children):
+        key = key_of("ccl", blobs, part, parent, _carried(state, headed))
         end = parse_unit(state.out, key, partial(_walk, state, run, headed), cache)
         _restore(state, end)
     return state.out.records
@@ -132,14 +131,24 @@ def opens_entry(el: etree._Element) -> bool:
     return isinstance(el.tag, str) and el.tag in PARAS and _ECCN_HEAD.match(bold_lead(el)) is not None
 
 
-def _entries(children: list[etree._Element]) -> list[list[etree._Element]]:
-    """The children in runs: what precedes the first ECCN heading, then each heading with what follows it."""
-    runs: list[list[etree._Element]] = [[]]
+#: The XML of every element :func:`opens_entry` can take: a paragraph element whose first child is B, strong or E
+#: after text without markup (a prefilter: the bytes are at hand for the cache key anyway).
+_PARA_TAGS = b"|".join(re.escape(tag.encode()) for tag in sorted(PARAS))
+_MAY_OPEN = re.compile(rb"<(?:%s)[\s>][^<]*<(?:B|strong|E)[\s>/]" % _PARA_TAGS)
+
+
+def _entries(children: list[etree._Element]) -> list[tuple[list[etree._Element], list[bytes], bool]]:
+    """The children in runs, each with its elements' XML and whether it is an entry: what precedes the first ECCN
+    heading, then each heading with what follows it."""
+    runs: list[tuple[list[etree._Element], list[bytes], bool]] = []
     for child in children:
-        if opens_entry(child) and runs[-1]:
-            runs.append([])
-        runs[-1].append(child)
-    return [run for run in runs if run]
+        blob = serialised(child)
+        opens = _MAY_OPEN.match(blob) is not None and opens_entry(child)
+        if opens or not runs:
+            runs.append(([], [], opens))
+        runs[-1][0].append(child)
+        runs[-1][1].append(blob)
+    return runs
 
 
 #: The fields of a :class:`_State` the walk carries from one element to the next.
