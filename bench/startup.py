@@ -1,5 +1,6 @@
 """Start-up of the command line, each as a whole process: ``tracker --help`` and an idle ``tracker run --no-fetch``
-(an up-to-date small database: the two real CCL excerpts, already reported) beside ``python -c pass``.
+(an up-to-date small database: the two real CCL excerpts, already reported) beside ``python -c pass`` and
+``python -c 'import click'`` (the floor of a click command line).
 
 Run from the project root (needs the ``tracker`` script of the venv, i.e. ``pip install -e .``)::
 
@@ -98,6 +99,7 @@ def measure(repeat: int) -> dict[str, dict[str, object]]:
         small_database(folder)
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
+            "python -c 'import click'": [sys.executable, "-c", "import click"],  # the floor of any click CLI
             "tracker --help": [tracker_script(), "--help"],
             "tracker run --no-fetch (idle)": [tracker_script(), "run", "--no-fetch"],
         }
