@@ -20,7 +20,8 @@ SECTION = re.compile(rf"(?:§§?|\bsections?\b)\s*({_SECTION_NO}(?:\s*(?:,|and|o
 _ONE_SECTION = re.compile(_SECTION_NO)
 _SUPPLEMENT = re.compile(r"\b(supplement|appendix)\s+(?:no\.?\s*)?(\w+)\s+to\s+part\s+(\d+)", re.IGNORECASE)
 _ECCN = re.compile(rf"\b({ECCN})((?:\.[a-z0-9]{{1,2}})*)")
-_DOT_ITEM = re.compile(r"(?<![\w.])\.([a-z])((?:\.[a-z0-9]{1,2})*)\b|\bparagraphs?\s+([a-z])\.((?:[a-z0-9]{1,2}\.)*)")
+_DOT_ITEM = re.compile(r"(?<![\w.])\.([a-z])((?:\.[a-z0-9]{1,2})*)\b"
+                       r"|\bparagraphs?\s+([a-z])\.((?:[a-z0-9]{1,2}\.)*(?:[a-z0-9]{1,2}\b)?)")
 _PARA_RUN = re.compile(
     r"(?:\(\s*[A-Za-z0-9]{1,4}\s*\))+(?:(?:\s*,\s*(?:and\s+)?|\s+(?:and|or|through|to)\s+|\s*[-–]\s*)"
     r"(?:\(\s*[A-Za-z0-9]{1,4}\s*\))+)*"

@@ -19,6 +19,8 @@ from tracker.upcoming.links import AmendmentLink, amendment_links
 
 FEDERAL_REGISTER = "https://www.federalregister.gov"
 _BIS = "industry-and-security-bureau"
+#: Instructions that change nothing (an authority citation that "continues to read") or could not be read.
+_NO_CHANGE = frozenset({"context", "not-understood"})
 
 
 def horizons(store: Store, parts: Iterable[str], today: str) -> dict[str, str]:
@@ -30,7 +32,8 @@ def _targets(text: RuleText | None, parts: Sequence[str]) -> tuple[str, ...]:
     """The citations the rule's instructions change in ``parts`` (targets, then new designations), in order."""
     if text is None:
         return ()
-    found = [t for i in text.instructions if i.part in parts for t in (*i.targets, *i.new_targets)]
+    found = [t for i in text.instructions if i.part in parts and i.action not in _NO_CHANGE
+             for t in (*i.targets, *i.new_targets)]
     return tuple(dict.fromkeys(found))
 
 
