@@ -16,6 +16,7 @@ reading that breaks the fewest sequence rules, with a small beam search.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -155,8 +156,10 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
 _Stack = tuple[tuple[int, int], ...]
 #: The readings of the markers so far, newest first: (earlier readings, (level, index, depth)) or None.
 _Path = tuple["_Path", tuple[int, int, int]] | None
-#: A beam state: its open levels, its cost, its readings.
-_State = tuple[_Stack, float, _Path]
+#: A beam state: its open levels (their number in :class:`_Moves`), its cost, its readings.
+_State = tuple[int, float, _Path]
+#: One way a marker can go from a stack: (the new stack's number, the reading's cost, the step's cost, the reading).
+_Move = tuple[int, float, float, tuple[int, int, int]]
 
 
 def _step(stack: _Stack, level: int, index: int) -> tuple[_Stack, float, int] | None:
@@ -196,21 +199,65 @@ def _cost(state: _State) -> float:
     return state[1]
 
 
-def _advance(states: list[_State], readings: tuple[tuple[int, int, float], ...], beam: int) -> list[_State]:
+class _Moves:
+    """Every stack met by a number, and each marker's moves from each stack, worked out once (a Part repeats the
+    same few hundred markers on the same few hundred stacks). One per thread (:func:`_moves`)."""
+
+    #: Moves kept before a thread's table starts again.
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.numbers: dict[_Stack, int] = {}
+        self.stacks: list[_Stack] = []
+        self.moves: dict[tuple[int, str], tuple[_Move, ...]] = {}
+
+    def number(self, stack: _Stack) -> int:
+        n = self.numbers.get(stack)
+        if n is None:
+            n = self.numbers[stack] = len(self.stacks)
+            self.stacks.append(stack)
+        return n
+
+    def of(self, n: int, raw: str) -> tuple[_Move, ...]:
+        """The moves of marker ``raw`` from stack ``n``, in the order of its readings (:func:`candidates`)."""
+        found = self.moves.get((n, raw))
+        if found is None:
+            stack, found = self.stacks[n], ()
+            for level, index, reading in candidates(raw):
+                new_stack, step, depth = _place(stack, level, index)
+                found += ((self.number(new_stack), reading, step, (level, index, depth)),)
+            self.moves[(n, raw)] = found
+        return found
+
+
+_LOCAL = threading.local()
+
+
+def _moves() -> _Moves:
+    """This thread's table of moves, new when the last grew past :attr:`_Moves.LIMIT` (between runs of markers, so
+    no state holds a number of the old one)."""
+    moves: _Moves | None = getattr(_LOCAL, "moves", None)
+    if moves is None or len(moves.moves) > _Moves.LIMIT:
+        moves = _LOCAL.moves = _Moves()
+    return moves
+
+
+def _advance(states: list[_State], raw: str, beam: int, moves: _Moves) -> list[_State]:
     """The beam after one marker: every state with every reading, the cheapest per stack, the ``beam`` cheapest
     (ties in the order the states and readings come)."""
-    if len(states) == 1 and len(readings) == 1:  # nothing to choose: the one reading of the one state
-        (stack, cost, path), (level, index, reading) = states[0], readings[0]
-        new_stack, step, depth = _place(stack, level, index)
-        return [(new_stack, cost + reading + step, (path, (level, index, depth)))]
-    nxt: dict[_Stack, _State] = {}
-    for stack, cost, path in states:
-        for level, index, reading in readings:
-            new_stack, step, depth = _place(stack, level, index)
+    if len(states) == 1:
+        n, cost, path = states[0]
+        only = moves.of(n, raw)
+        if len(only) == 1:  # nothing to choose: the one reading of the one state
+            new, reading, step, mark = only[0]
+            return [(new, cost + reading + step, (path, mark))]
+    nxt: dict[int, _State] = {}
+    for n, cost, path in states:
+        for new, reading, step, mark in moves.of(n, raw):
             new_cost = cost + reading + step
-            old = nxt.get(new_stack)
+            old = nxt.get(new)
             if old is None or new_cost < old[1]:
-                nxt[new_stack] = (new_stack, new_cost, (path, (level, index, depth)))
+                nxt[new] = (new, new_cost, (path, mark))
     return sorted(nxt.values(), key=_cost)[:beam]
 
 
@@ -221,10 +268,12 @@ def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
     with the fewest broken sequences wins; a list of one is mildly penalised. A beam of readings is kept only
     while a marker is ambiguous; one reading of one state is taken as it is.
     """
-    states: list[_State] = [((), 0.0, None)]
+    moves = _moves()
+    states: list[_State] = [(moves.number(()), 0.0, None)]
     for raw in raws:
-        states = _advance(states, candidates(raw), beam)
-    best = min(states, key=lambda s: s[1] + _single_children(s[0][1:]))
+        states = _advance(states, raw, beam, moves)
+    stacks = moves.stacks
+    best = min(states, key=lambda s: s[1] + _single_children(stacks[s[0]][1:]))
     readings: list[tuple[int, int, int]] = []
     path = best[2]
     while path is not None:
