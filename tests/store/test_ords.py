@@ -17,28 +17,33 @@ from tests.diff.test_store_delta import _versions
 from tests.support import PART_740
 from tracker.diff import diff_dates
 from tracker.store import MIGRATIONS, Store
-from tracker.store.ords import STEP, keys
+from tracker.store.ords import BASE, STEP, keys
 
-_FIXED = st.lists(st.one_of(st.none(), st.integers(1, 2**40)), max_size=40)
+_FIXED = st.lists(st.one_of(st.none(), st.integers(BASE + 1, BASE + 2**40)), max_size=40)
 
 
 @given(_FIXED)
 def test_keys_are_positive_and_strictly_increase_whatever_keys_are_given(fixed):
     out = keys(fixed)
     assert len(out) == len(fixed)
-    assert all(a < b for a, b in zip([0, *out], out, strict=False))
+    assert all(a < b for a, b in zip([BASE, *out], out, strict=False))
+    assert all(len(str(k)) == 19 for k in out)
+
+
+def _keys(fixed: list[int | None]) -> list[int]:
+    """:func:`keys` counted from :data:`BASE`."""
+    return [k - BASE for k in keys([None if k is None else BASE + k for k in fixed])]
 
 
 def test_keys_in_order_and_far_apart_are_all_kept_and_new_ones_fall_between():
-    fixed = [None, 10 * STEP, None, None, 20 * STEP, None]
-    out = keys(fixed)
+    out = _keys([None, 10 * STEP, None, None, 20 * STEP, None])
     assert [out[1], out[4]] == [10 * STEP, 20 * STEP]
     assert out[0] < out[1] < out[2] < out[3] < out[4] < out[5]
 
 
 def test_a_key_out_of_order_or_without_room_is_replaced():
-    assert keys([3, 1, 2]) == [STEP, 2 * STEP, 3 * STEP]  # 3 is out of order; 1 and 2 leave no room before
-    assert keys([None, None, 2, 100]) == [25, 50, 75, 100]  # no room for two keys below 2: it gets one too
+    assert _keys([3, 1, 2]) == [STEP, 2 * STEP, 3 * STEP]  # 3 is out of order; 1 and 2 leave no room before
+    assert _keys([None, None, 2, 100]) == [25, 50, 75, 100]  # no room for two keys below 2: it gets one too
 
 
 def _old_database(source, path) -> None:

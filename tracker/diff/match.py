@@ -54,6 +54,7 @@ class Pairing:
     removed: list[Paragraph]
 
 
+@lru_cache(maxsize=8192)
 def _matchable(p: Paragraph) -> bool:
     return bool(p.body) and not is_reserved(p)
 
@@ -89,10 +90,15 @@ def _tokens(p: Paragraph) -> tuple[str, ...]:
 def _share(a: tuple[str, ...], b: tuple[str, ...], least: float, *, in_order: bool = True) -> bool:
     """Whether the token lists share ``least`` or more of their words (difflib ratio: in order, else as
     bags of words), cheap bounds first."""
-    if min(len(a), len(b)) < least * max(len(a), len(b)):
+    if min(len(a), len(b)) < least * max(len(a), len(b)) or _bag_ratio(a, b) < least:
         return False
-    m = SequenceMatcher(None, a, b, autojunk=False)
-    return m.quick_ratio() >= least and (not in_order or m.ratio() >= least)
+    return not in_order or SequenceMatcher(None, a, b, autojunk=False).ratio() >= least
+
+
+def _bag_ratio(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """difflib's ``quick_ratio``: the share of words in common as bags, without indexing ``b`` for ``ratio``."""
+    length = len(a) + len(b)
+    return 2.0 * (Counter(a) & Counter(b)).total() / length if length else 1.0
 
 
 def _edited_pairs(old: list[Paragraph], new: list[Paragraph]) -> Iterator[tuple[int, int]]:

@@ -3,46 +3,97 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import accumulate, chain
 
 from diff_match_patch import diff_match_patch
 
 _TOKEN = re.compile(r"\\[\\*^_|]|\w+|\s+|[^\w\s]")  # an escaped character (tracker.xmltext.ESCAPED) is one token
+_WORD_CHAR = re.compile(r"\w")
+_SPACE = re.compile(r"\s")
 _OPS = {0: "equal", -1: "delete", 1: "insert"}
+_DMP = diff_match_patch()
+_DMP.Diff_Timeout = 0
+
+
+def _codes() -> Iterator[str]:
+    """The characters that stand for tokens, in the order they are handed out (no surrogates)."""
+    return map(chr, chain(range(1, 0xD800), range(0xE000, 0x110000)))
+
+
+def _cut(text: str, at: int) -> bool:
+    """Whether ``at`` is a token boundary of ``text`` whatever comes before or after the two characters around
+    it: not inside a word or a run of spaces, not after a backslash (which may escape the next character)."""
+    before, after = text[at - 1], text[at]
+    if before == "\\":
+        return False
+    same_run = (_WORD_CHAR.match(before) and _WORD_CHAR.match(after)) or (_SPACE.match(before) and _SPACE.match(after))
+    return not same_run
+
+
+def _common(old: str, new: str) -> tuple[int, int]:
+    """A common prefix and a common suffix of ``old`` and ``new`` (lengths, not overlapping) that end and begin
+    on token boundaries of both: the two characters around each boundary are common to both texts."""
+    start = max(_DMP.diff_commonPrefix(old, new) - 1, 0)
+    while start > 0 and not _cut(old, start):
+        start -= 1
+    end = max(_DMP.diff_commonSuffix(old[start:], new[start:]) - 1, 0)
+    while end > 0 and not _cut(old, len(old) - end):
+        end -= 1
+    return start, end
 
 
 def redline(old: str, new: str) -> tuple[tuple[str, str], ...]:
     """Word-level diff runs ``(op, text)`` (op: equal/insert/delete), semantically cleaned up.
 
     Words, spaces and punctuation marks are mapped to single characters (diff-match-patch's
-    lines-to-chars trick at word granularity), diffed, cleaned up and mapped back.
+    lines-to-chars trick at word granularity: each token's character is handed out in the order the
+    tokens first occur in ``old`` then ``new``), diffed, cleaned up and mapped back. Only the differing
+    middle of ``new`` is split into tokens: its common prefix and suffix with ``old`` (cut on token
+    boundaries) reuse ``old``'s characters, and the texts of runs are sliced from the two texts.
 
     >>> redline("exceeds the limit", "meets or exceeds the limits")
     (('insert', 'meets or '), ('equal', 'exceeds the '), ('delete', 'limit'), ('insert', 'limits'))
     """
-    vocab: dict[str, str] = {}
-    words: list[str] = [""]
+    start, end = _common(old, new)
+    old_tokens = _TOKEN.findall(old)
+    middle = _TOKEN.findall(new[start : len(new) - end])
+    code = dict(zip(dict.fromkeys(chain(old_tokens, middle)), _codes(), strict=False))
+    old_at = list(accumulate(map(len, old_tokens), initial=0))
+    head = _tokens_upto(old_at, start)
+    tail = len(old_tokens) - _tokens_upto(old_at, len(old) - end)
+    encoded_old = "".join(map(code.__getitem__, old_tokens))
+    encoded_new = encoded_old[:head] + "".join(map(code.__getitem__, middle)) + encoded_old[len(encoded_old) - tail :]
+    new_at = list(accumulate(chain(map(len, old_tokens[:head]), map(len, middle),
+                                   map(len, old_tokens[len(old_tokens) - tail :])), initial=0))
+    diffs = _DMP.diff_main(encoded_old, encoded_new, False)
+    _DMP.diff_cleanupSemantic(diffs)
+    return _runs(diffs, (old, old_at), (new, new_at))
 
-    def encode(text: str) -> str:
-        out = []
-        for tok in _TOKEN.findall(text):
-            ch = vocab.get(tok)
-            if ch is None:
-                n = len(words)
-                ch = vocab[tok] = chr(n if n < 0xD800 else n + 0x800)
-                words.append(tok)
-            out.append(ch)
-        return "".join(out)
 
-    def decode(chars: str) -> str:
-        return "".join(words[o if o < 0xD800 else o - 0x800] for o in map(ord, chars))
+def _tokens_upto(offsets: list[int], at: int) -> int:
+    """How many tokens end at or before character ``at`` (a token boundary)."""
+    lo, hi = 0, len(offsets) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if offsets[mid] <= at:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0
-    diffs = dmp.diff_main(encode(old), encode(new), False)
-    dmp.diff_cleanupSemantic(diffs)
+
+def _runs(diffs: list[tuple[int, str]], old: tuple[str, list[int]],
+          new: tuple[str, list[int]]) -> tuple[tuple[str, str], ...]:
+    """The diff as runs of text (each sliced from its side), adjacent runs of one op merged, empty ones dropped."""
     runs: list[tuple[str, str]] = []
+    at = {-1: 0, 1: 0}  # tokens consumed of old (-1) and new (1)
     for op, chars in diffs:
-        text = decode(chars)
+        side = 1 if op == 1 else -1
+        text_of, offsets = new if op == 1 else old
+        text = text_of[offsets[at[side]] : offsets[at[side] + len(chars)]]
+        for moved in (-1, 1) if op == 0 else (side,):
+            at[moved] += len(chars)
         if runs and runs[-1][0] == _OPS[op]:
             runs[-1] = (_OPS[op], runs[-1][1] + text)
         elif text:

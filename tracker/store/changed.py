@@ -20,8 +20,9 @@ from tracker.citations import is_under, under_range
 from tracker.model import Paragraph, ParagraphKind
 from tracker.store.rows import in_force, refs_load
 
-#: A document-order key as SQL gives it to Python: fixed-width text, which sorts as the numbers do and splits fast.
-KEY_SQL = "printf('%019d', {})"
+#: A document-order key as SQL gives it to Python: text, which sorts as the numbers do (every key has 19 digits,
+#: :data:`tracker.store.ords.BASE`) and comes out of one ``group_concat`` without parsing.
+KEY_SQL = "CAST({} AS TEXT)"
 
 
 class Link(NamedTuple):
@@ -125,7 +126,7 @@ class Changed:
     def old_before(self, citation: str) -> Iterator[str]:
         key = self.ends[citation].ord
         while True:
-            rows = self._old_where(f"{KEY_SQL.format('s.ord')} < ?", (key,), "ORDER BY s.ord DESC LIMIT 16")
+            rows = self._old_where("s.ord < ?", (int(key),), "ORDER BY s.ord DESC LIMIT 16")
             for found, key in rows:
                 if found not in self.ends:
                     self._seen_b[found] = key
@@ -133,7 +134,7 @@ class Changed:
             if len(rows) < 16:
                 return
 
-    def _old_where(self, where: str, args: tuple[str, ...], tail: str) -> list[tuple[str, str]]:
+    def _old_where(self, where: str, args: tuple[str | int, ...], tail: str) -> list[tuple[str, str]]:
         """``(citation, key)`` of the old version's spans shown (of no hidden kind) that meet ``where``."""
         version = self.versions[0]
         rows = self.db.execute(
@@ -152,10 +153,10 @@ def _shown(links: list[Link], ignore: Collection[str]) -> list[Link]:
 def _later(db: sqlite3.Connection, part: str, version: str,
            ignore: Collection[str]) -> tuple[list[str], dict[str, int], list[str]]:
     """The keys of the spans in force in ``version`` (sorted), their gaps other than 1, and the keys of those
-    of a kind in ``ignore``: one scan of the covering index, the keys as one string."""
+    of a kind in ``ignore``: one scan of the covering index ``spans_part_ord``, the keys as one string."""
     keys, gaps = db.execute(
-        f"SELECT group_concat(k), json_group_object(k, gap) FILTER (WHERE gap != 1) FROM"
-        f" (SELECT {KEY_SQL.format('ord')} AS k, gap FROM spans WHERE part = ? AND {in_force()} ORDER BY ord)",
+        "SELECT group_concat(ord), json_group_object(ord, gap) FILTER (WHERE gap != 1) FROM"
+        f" (SELECT ord, gap FROM spans WHERE part = ? AND {in_force()} ORDER BY part, ord)",
         (part, version, version),
     ).fetchone()
     hidden = db.execute(

@@ -8,9 +8,9 @@ moved) or a run of new spans has no room between its neighbours' keys, the span 
 is split as a changed row would be: it ends, and the same row with a new key starts on that version (every
 version reads back the same; ``spans`` has one more row).
 
->>> keys([None, 8, None, 4, 16])  # 8 is out of order: it gets a new key, like the new spans
+>>> [k - BASE for k in keys([None, BASE + 8, None, BASE + 4, BASE + 16])]  # 8 is out of order: it gets a new key
 [1, 2, 3, 4, 16]
->>> keys([None, 2**33, None]) == [STEP, 2 * STEP, 3 * STEP]
+>>> [k - BASE for k in keys([None, BASE + 2**33, None])] == [STEP, 2 * STEP, 3 * STEP]
 True
 """
 
@@ -25,6 +25,9 @@ from tracker.store.rows import in_force
 
 #: The step between the keys of consecutive new spans with no shared span after them.
 STEP = 1 << 32
+#: Every key is above this one, so every key has 19 digits (up to SQLite's largest integer, 2**63 - 1): as text
+#: keys sort as the numbers do, and SQLite hands them over without formatting.
+BASE = 10**18
 
 
 def _increasing(fixed: Sequence[int | None]) -> set[int]:
@@ -53,11 +56,11 @@ def _increasing(fixed: Sequence[int | None]) -> set[int]:
 def keys(fixed: Sequence[int | None]) -> list[int]:
     """Strictly increasing keys for a version's spans in document order, ``fixed`` giving the key a span already
     has (None: a new span). Most existing keys stay; the others, and the new spans, get keys between their
-    neighbours' (spread evenly; :data:`STEP` apart after the last kept one)."""
+    neighbours' (spread evenly; :data:`STEP` apart after the last kept one), all above :data:`BASE`."""
     kept = _increasing(fixed)
     wanted = [key if i in kept else None for i, key in enumerate(fixed)]
     out: list[int] = []
-    low, start = 0, 0
+    low, start = BASE, 0
     for i in range(len(wanted) + 1):
         high = wanted[i] if i < len(wanted) else None
         if i < len(wanted) and high is None:

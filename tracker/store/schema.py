@@ -88,7 +88,7 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
         # walking the Part; the index covers "in force on a date, in document order". Stored spans get theirs.
         "ALTER TABLE spans ADD COLUMN ord INTEGER",
         ords.fill,
-        "CREATE INDEX spans_part_ord ON spans (part, ord, valid_from, valid_to)",
+        "CREATE INDEX spans_part_ord ON spans (part, ord, valid_from, valid_to, gap)",
     ),
 )
 
