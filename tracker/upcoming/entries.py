@@ -44,11 +44,14 @@ class Upcoming:
 
     @property
     def when(self) -> str:
-        """``effective 2026-12-31``, ``to be published 2026-12-02`` or ``effective date not known``."""
+        """``effective 2026-12-31``, ``to be published 2026-12-02`` (on public inspection), ``published 2026-07-23,
+        effective date not known`` or ``effective date not known``."""
         if self.effective_on:
             return f"effective {self.effective_on}"
         if self.source == "public-inspection" and self.publication_date:
             return f"to be published {self.publication_date}"
+        if self.publication_date:
+            return f"published {self.publication_date}, effective date not known"
         return "effective date not known"
 
     def to_dict(self) -> dict[str, Any]:
