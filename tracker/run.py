@@ -167,7 +167,8 @@ def build_report(config: Config, store: Store, date: str, today: str | None = No
 
     Also the references each Part's change broke and repaired (a reference between two compared
     Parts is listed once), the audit of the rules that took effect in between (:func:`audit_section`), and the
-    changes coming into force after ``date`` (:func:`upcoming_after`; ``today`` defaults to the real date).
+    changes coming into force after ``date`` when it is the newest stored version date (:func:`upcoming_after`;
+    ``today`` defaults to the real date).
     """
     changes: list[Change] = []
     compared: list[str] = []
@@ -198,7 +199,8 @@ def build_report(config: Config, store: Store, date: str, today: str | None = No
         broken_refs=tuple(broken.values()),
         repaired_refs=tuple(repaired.values()),
         audit=audit_section(config, store, spans),
-        upcoming=upcoming_after(config, store, date, today or dt.date.today().isoformat()),
+        upcoming=upcoming_after(config, store, date, today or dt.date.today().isoformat())
+        if date == store.dates()[-1] else (),  # the newest report says what is coming, not each of a backfill
     )
 
 
