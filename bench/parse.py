@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.support import ECFR_API, PART_740  # noqa: E402
 from tracker.parse import parse_bytes  # noqa: E402
 from tracker.parse.cache import SectionCache  # noqa: E402
-from tracker.parse.ccl import opens_entry  # noqa: E402
+from tracker.parse.ccl_entries import opens_entry  # noqa: E402
 
 DEFAULT_FILE = PART_740
 PART_774 = ECFR_API / "full-2026-09-01-title-15-part-774.xml"

@@ -11,8 +11,8 @@ from lxml import etree
 
 from tests.parse.test_records_identical import FILES, canonical, real_bytes, recorded, records_digest
 from tracker.parse import parse_bytes
-from tracker.parse.cache import SectionCache
-from tracker.parse.ccl import opens_entry
+from tracker.parse.cache import SectionCache, serialised
+from tracker.parse.ccl_entries import MAY_OPEN, opens_entry
 
 PART_740 = "data/ecfr-api/full-2026-09-01-title-15-part-740.xml"
 PART_774 = "data/ecfr-api/full-2026-09-01-title-15-part-774.xml"
@@ -95,3 +95,11 @@ def test_a_version_with_some_units_edited_is_parsed_as_cold(name: str, step: int
     assert canonical(parse_bytes(edited, cache=cache)) == canonical(parse_bytes(edited))
     assert 0 < cache.parsed - parsed < cache.reused - reused
     assert cache.in_place > in_place  # the repeated units
+
+
+@pytest.mark.parametrize("name", [n for n in FILES if "part-774" in n])
+def test_every_eccn_heading_passes_the_bytes_prefilter(name: str) -> None:
+    """The CCL splits its entries with a prefilter on each child's XML: it must let every real heading through."""
+    root = etree.fromstring(real_bytes(name))
+    headings = [c for d in root.iter("DIV9") for c in d if opens_entry(c)]
+    assert headings and all(MAY_OPEN.match(serialised(c)) for c in headings)

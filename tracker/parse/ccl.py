@@ -24,9 +24,9 @@ from functools import partial
 
 from lxml import etree
 
-from tracker.citations import ECCN
 from tracker.model import Paragraph, ParagraphKind
-from tracker.parse.cache import SectionCache, key_of, parse_unit, serialised
+from tracker.parse.cache import SectionCache, key_of, parse_unit
+from tracker.parse.ccl_entries import ECCN_HEAD, Carried, carried, entries, restore
 from tracker.parse.ccl_notes import common_parent, nearest, note_label, note_targets, row_scope
 from tracker.parse.ccl_shapes import (
     BLOCKS,
@@ -45,7 +45,6 @@ from tracker.parse.keytext import short_heading
 from tracker.parse.records import Records
 from tracker.xmltext import SKIP_TAGS, inline_text, plain
 
-_ECCN_HEAD = re.compile(rf"({ECCN})(?=\s|$)")
 _CATEGORY = re.compile(r"Category\s+(\d+)\b")
 _CAT_PART = re.compile(r"Part\s+(\d+|I{1,3}|IV)\b")
 _GROUP = re.compile(r"([A-E])\.\s")
@@ -119,63 +118,19 @@ def parse_ccl(
     if cache is None:
         _walk(state, children, False, state.out)
         return state.out.records
-    for run, blobs, headed in _entries(children):
-        key = key_of("ccl", blobs, part, parent, _carried(state, headed))
-        end = parse_unit(state.out, key, partial(_walk, state, run, headed), cache)
-        _restore(state, end)
+    for run, blobs, headed in entries(children):
+        key = key_of("ccl", blobs, part, parent, carried(state, headed))
+        restore(state, parse_unit(state.out, key, partial(_walk, state, run, headed), cache), False)
     return state.out.records
 
 
-def opens_entry(el: etree._Element) -> bool:
-    """An ECCN heading: the element :func:`_eccn_heading` takes for one."""
-    return isinstance(el.tag, str) and el.tag in PARAS and _ECCN_HEAD.match(bold_lead(el)) is not None
-
-
-#: The XML of every element :func:`opens_entry` can take: a paragraph element whose first child is B, strong or E
-#: after text without markup (a prefilter: the bytes are at hand for the cache key anyway).
-_PARA_TAGS = b"|".join(re.escape(tag.encode()) for tag in sorted(PARAS))
-_MAY_OPEN = re.compile(rb"<(?:%s)[\s>][^<]*<(?:B|strong|E)[\s>/]" % _PARA_TAGS)
-
-
-def _entries(children: list[etree._Element]) -> list[tuple[list[etree._Element], list[bytes], bool]]:
-    """The children in runs, each with its elements' XML and whether it is an entry: what precedes the first ECCN
-    heading, then each heading with what follows it."""
-    runs: list[tuple[list[etree._Element], list[bytes], bool]] = []
-    for child in children:
-        blob = serialised(child)
-        opens = _MAY_OPEN.match(blob) is not None and opens_entry(child)
-        if opens or not runs:
-            runs.append(([], [], opens))
-        runs[-1][0].append(child)
-        runs[-1][1].append(blob)
-    return runs
-
-
-#: The fields of a :class:`_State` the walk carries from one element to the next.
-_CARRIED = ("category", "group", "written", "eccn", "block", "item", "last", "listing")
-#: Those an entry reads before it sets them: its ECCN heading sets the ECCN, block, item, last record and listing.
-_INTO_ENTRY = _CARRIED[:3]
-_WalkState = tuple[object, ...]
-
-
-def _carried(st: _State, headed: bool) -> _WalkState:
-    """What the walk carries into a run (an entry when ``headed``)."""
-    return tuple(getattr(st, name) for name in (_INTO_ENTRY if headed else _CARRIED))
-
-
-def _walk(st: _State, run: list[etree._Element], headed: bool, out: Records) -> _WalkState:
+def _walk(st: _State, run: list[etree._Element], headed: bool, out: Records) -> Carried:
     """Walk the elements of a run into ``out``, from what ``st`` carries into it; returns what the walk carries on."""
     walk = _State(part=st.part, appendix=st.appendix, out=out)
-    for name, value in zip(_INTO_ENTRY if headed else _CARRIED, _carried(st, headed), strict=True):
-        setattr(walk, name, value)
+    restore(walk, carried(st, headed), headed)
     for el in run:
         _element(walk, el)
-    return _carried(walk, False)
-
-
-def _restore(st: _State, carried: _WalkState) -> None:
-    for name, value in zip(_CARRIED, carried, strict=True):
-        setattr(st, name, value)
+    return carried(walk, False)
 
 
 def _element(st: _State, el: etree._Element) -> None:
@@ -238,7 +193,7 @@ def _heading(st: _State, el: etree._Element) -> None:
 
 def _eccn_heading(st: _State, text: str, lead: str) -> bool:
     """A bold-led paragraph whose bold text starts with an ECCN (``<FP-2><B>3A090 …</B></FP-2>``)."""
-    m = _ECCN_HEAD.match(lead)
+    m = ECCN_HEAD.match(lead)
     if not m:
         return False
     text = plain(text)

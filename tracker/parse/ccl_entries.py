@@ -1,0 +1,64 @@
+"""The entries of the Commerce Control List: which paragraph is an ECCN heading, and the supplement's children cut
+into runs, one per entry, each with its elements' XML (the units of :mod:`tracker.parse.cache`).
+
+>>> from lxml import etree
+>>> div9 = etree.fromstring("<DIV9><P>Intro</P><FP-2><B>3A090 Chips.</B></FP-2><P>a. Fast.</P></DIV9>")
+>>> [(len(run), headed) for run, _, headed in entries(list(div9))]
+[(1, False), (2, True)]
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from tracker.citations import ECCN
+from tracker.parse.cache import serialised
+from tracker.parse.ccl_shapes import PARAS, bold_lead
+
+#: An ECCN at the start of a bold lead.
+ECCN_HEAD = re.compile(rf"({ECCN})(?=\s|$)")
+
+
+def opens_entry(el: etree._Element) -> bool:
+    """An ECCN heading: the element :func:`tracker.parse.ccl` takes for one (a paragraph led by a bold ECCN)."""
+    return isinstance(el.tag, str) and el.tag in PARAS and ECCN_HEAD.match(bold_lead(el)) is not None
+
+
+#: The XML of every element :func:`opens_entry` can take: a paragraph element whose first child is B, strong or E
+#: after text without markup (a prefilter: the bytes are at hand for the cache key anyway).
+_PARA_TAGS = b"|".join(re.escape(tag.encode()) for tag in sorted(PARAS))
+MAY_OPEN = re.compile(rb"<(?:%s)[\s>][^<]*<(?:B|strong|E)[\s>/]" % _PARA_TAGS)
+
+
+def entries(children: list[etree._Element]) -> list[tuple[list[etree._Element], list[bytes], bool]]:
+    """The children in runs, each with its elements' XML and whether it is an entry: what precedes the first ECCN
+    heading, then each heading with what follows it."""
+    runs: list[tuple[list[etree._Element], list[bytes], bool]] = []
+    for child in children:
+        blob = serialised(child)
+        opens = MAY_OPEN.match(blob) is not None and opens_entry(child)
+        if opens or not runs:
+            runs.append(([], [], opens))
+        runs[-1][0].append(child)
+        runs[-1][1].append(blob)
+    return runs
+
+
+#: The fields of the CCL walk's state carried from one element to the next.
+CARRIED = ("category", "group", "written", "eccn", "block", "item", "last", "listing")
+#: Those an entry reads before it sets them: its ECCN heading sets the ECCN, block, item, last record and listing.
+INTO_ENTRY = CARRIED[:3]
+Carried = tuple[object, ...]
+
+
+def carried(state: object, headed: bool) -> Carried:
+    """What the walk carries into a run (an entry when ``headed``)."""
+    return tuple(getattr(state, name) for name in (INTO_ENTRY if headed else CARRIED))
+
+
+def restore(state: object, values: Carried, headed: bool) -> None:
+    """Set what :func:`carried` read."""
+    for name, value in zip(INTO_ENTRY if headed else CARRIED, values, strict=True):
+        setattr(state, name, value)
