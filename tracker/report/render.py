@@ -43,6 +43,7 @@ from tracker.report.data import (
     watched_upcoming,
 )
 from tracker.report.markup import runs_to_html, text_to_html
+from tracker.report.schema import change_dict, document
 from tracker.report.text import TEXT_FILTERS
 
 if TYPE_CHECKING:
@@ -144,7 +145,8 @@ def render_text(report: ReportData, *, max_changes: int | None = None, email: bo
 
 def report_dict(report: ReportData) -> dict[str, Any]:
     """The report as JSON-ready data: metadata, summary counts, rules, every change with its links, and the
-    audit of the interval's rules (``audit``, only when there is one: ``AuditSection.to_dict``)."""
+    audit of the interval's rules (``audit``, only when there is one: ``AuditSection.to_dict``); schema
+    ``tracker.report/1``, each change in the shape of ``tracker diff --format json`` plus its links."""
     s = report.summary
     out: dict[str, Any] = {
         "version_date": report.version_date,
@@ -159,7 +161,7 @@ def report_dict(report: ReportData) -> dict[str, Any]:
         },
         "rules": [asdict(r) for r in report.rules],
         "changes": [
-            {**c.to_dict(), "ecfr_url": ecfr_url(report, c), "history": history_path(c.unit)}
+            change_dict(c, ecfr_url=ecfr_url(report, c), history=history_path(c.unit))
             for c in in_report_order(report)
         ],
         "references_broken": [_ref_dict(report, f) for f in watched_refs(report.broken_refs, report.watch)],
@@ -168,7 +170,7 @@ def report_dict(report: ReportData) -> dict[str, Any]:
     audit = watched_audit(report.audit, report.watch)
     if upcoming := watched_upcoming(report.upcoming, report.watch):
         out["upcoming"] = [e.to_dict() for e in upcoming]
-    return {**out, "audit": audit.to_dict()} if audit else out
+    return document("report", {**out, "audit": audit.to_dict()} if audit else out)
 
 
 def _ref_dict(report: ReportData, finding: RefFinding) -> dict[str, str]:
