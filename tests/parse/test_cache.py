@@ -103,3 +103,18 @@ def test_every_eccn_heading_passes_the_bytes_prefilter(name: str) -> None:
     root = etree.fromstring(real_bytes(name))
     headings = [c for d in root.iter("DIV9") for c in d if opens_entry(c)]
     assert headings and all(MAY_OPEN.match(serialised(c)) for c in headings)
+
+
+def test_a_cache_keeps_the_units_of_the_last_two_documents() -> None:
+    cache = SectionCache()
+
+    def part(*texts: str) -> bytes:
+        sections = "".join(f'<DIV8 N="1.{i}"><P>(a) {t}</P></DIV8>' for i, t in enumerate(texts))
+        return f'<DIV5 N="1">{sections}</DIV5>'.encode()
+
+    parse_bytes(part("a", "b"), cache=cache)
+    parse_bytes(part("a", "c"), cache=cache)
+    parse_bytes(part("a", "d"), cache=cache)  # the units of the two documents before: 1.1 "b" still kept
+    assert len(cache) == 4 and cache.reused == 2
+    parse_bytes(part("a", "b"), cache=cache)  # 1.1 "b" (first document) dropped when this one starts: parsed again
+    assert len(cache) == 4 and (cache.reused, cache.parsed) == (3, 5)

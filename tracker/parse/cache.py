@@ -14,7 +14,7 @@ again otherwise). ``order`` values are those of the unit's place in the document
 >>> cache.reused, cache.parsed, [p.citation for p in again] == [p.citation for p in cold]
 (1, 3, True)
 
-A cache serves any number of documents, one parse at a time; it grows with the distinct units it has seen.
+A cache serves any number of documents, one parse at a time; it keeps the units of the last two it parsed.
 """
 
 from __future__ import annotations
@@ -87,11 +87,16 @@ def _moved(p: Paragraph, order: int) -> Paragraph:
 
 
 class SectionCache:
-    """Units parsed before (:func:`parse_unit`). ``parsed`` counts the units parsed, ``reused`` those taken whole,
-    ``in_place`` those parsed in place because they asked about a key or counter the document held already."""
+    """Units parsed before (:func:`parse_unit`), those of the last ``keep`` documents parsed with it (a new version
+    is parsed against the one before; older units are dropped as each document starts). ``parsed`` counts the units
+    parsed, ``reused`` those taken whole, ``in_place`` those parsed in place because they asked about a key or
+    counter the document held already."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: int = 2) -> None:
+        self.keep = keep
         self._units: dict[UnitKey, _Unit[Any]] = {}
+        self._used: dict[UnitKey, int] = {}
+        self._document = 0
         self.parsed = 0
         self.reused = 0
         self.in_place = 0
@@ -99,11 +104,22 @@ class SectionCache:
     def __len__(self) -> int:
         return len(self._units)
 
+    def start_document(self) -> None:
+        """A new document: drop the units no document of the last ``keep`` used."""
+        self._document += 1
+        oldest = self._document - self.keep
+        for key in [key for key, used in self._used.items() if used < oldest]:
+            del self._units[key], self._used[key]
+
     def get(self, key: UnitKey) -> _Unit[Any] | None:
-        return self._units.get(key)
+        unit = self._units.get(key)
+        if unit is not None:
+            self._used[key] = self._document
+        return unit
 
     def put(self, key: UnitKey, unit: _Unit[Any]) -> None:
         self._units[key] = unit
+        self._used[key] = self._document
 
 
 def serialised(el: etree._Element) -> bytes:

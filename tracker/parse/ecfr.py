@@ -53,6 +53,8 @@ def parse_tree(tree: etree._ElementTree, *, cache: SectionCache | None = None) -
     """Records for every Part, section and supplement in an parsed eCFR document (tidied in place by :func:`tidy`);
     the same records with or without a ``cache``."""
     b = Records(cache=cache)
+    if cache is not None:
+        cache.start_document()
     root = tree.getroot()
     tidy(root)
     for el in _units(root):
