@@ -5,8 +5,10 @@ A command line is checked against the click command objects themselves (``tracke
 own ``serve`` where datasette is installed), not against help text: the command exists, every option it uses is an
 option of that command (or of the group, before the command name), an option that takes a value is given one (not
 the next option), a choice is one of its choices, and — for whole command lines (fenced blocks and the README's
-command table, whose ``[…]`` marks what is optional) — the positional arguments count as the command takes them
-and every required option is there. A ``tracker …`` mention in prose is checked for its command and options.
+command table, whose ``[…]`` marks what is optional and ``…`` what repeats) — the positional arguments count as
+the command takes them and every required option is there. A ``tracker …`` mention in prose is checked for its
+command and options. The table shows every option of every command (``--help`` and ``--config`` said once above
+it), and the datasette line, where datasette is installed, runs as written on a fresh database.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def _block_lines(name: str, text: str) -> Iterator[Line]:
 
 def _table_lines(name: str, text: str) -> Iterator[Line]:
     for cell in _TABLE_CELL.finditer(text):
-        written = re.sub(r"[\[\]]", "", cell.group(1).replace("\\|", "|"))
+        written = re.sub(r"[\[\]]| …(?=[ \]]|$)", "", cell.group(1).replace("\\|", "|"))  # "…": repeatable
         yield Line(f"{name}:{_line_no(text, cell.start())}", shlex.split(written), True)
 
 
@@ -290,3 +292,61 @@ def test_datasette_metadata_labels_every_table_and_column_of_a_fresh_database(tm
     for name, columns in schema.items():
         assert set(tables[name].get("columns", {})) == columns, name
         assert tables[name].get("description"), name
+
+
+# -- the README's command table: every option there is ------------------------------------------------------
+
+_GLOBAL = {"--config", "--help", "-h"}  # every command takes them; the text before the table says so
+
+
+def _listed(cell_words: list[str]) -> set[str]:
+    return {w.split("=", 1)[0] for w in cell_words if w.startswith("-")}
+
+
+def table_rows() -> dict[str, set[str]]:
+    """Each command of the README's table → the options its row shows."""
+    rows: dict[str, set[str]] = {}
+    for line in TRACKER_LINES:
+        if line.where.startswith("README.md") and line.whole and len(line.words) > 1 and line.words[1] in main.commands:
+            rows.setdefault(line.words[1], set()).update(_listed(line.words[2:]))
+    return rows
+
+
+def unlisted_options(command: click.Command, shown: set[str]) -> list[str]:
+    """The options of ``command`` (hidden and global ones left out) none of whose names ``shown`` has."""
+    return [p.opts[0] for p in command.params if isinstance(p, click.Option) and not p.hidden
+            and not set(p.opts) & _GLOBAL and not set(p.opts + p.secondary_opts) & shown]
+
+
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_the_readme_table_shows_every_option_of_every_command(name):
+    assert unlisted_options(main.commands[name], table_rows().get(name, set())) == [], name
+
+
+def test_the_readme_says_every_command_takes_the_global_options():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Every command has `--help`" in text and "`--config FILE`" in text
+    assert {o for p in main.params for o in p.opts} <= {"--config", "--version", "--help", "-h"}
+
+
+def test_the_option_check_finds_an_option_missing_from_a_row():
+    assert unlisted_options(main.commands["diff"], {"--part", "--format"}) == ["--eccn"]
+
+
+@pytest.mark.parametrize("line", DATASETTE_LINES, ids=str)
+def test_the_datasette_line_runs_as_written_on_a_fresh_database(tmp_path, line):
+    """The README's line itself, in a folder holding a fresh tracker.db and the metadata, with ``--get`` (datasette
+    answers one request and exits instead of serving)."""
+    pytest.importorskip("datasette.cli", reason="datasette is an optional extra (pip install -e '.[datasette]')")
+    import shutil
+    import subprocess
+    import sys
+
+    with Store(tmp_path / Config().database.name):
+        pass
+    shutil.copy(METADATA, tmp_path / METADATA.name)
+    program = Path(sys.executable).with_name("datasette")
+    done = subprocess.run([str(program), *line.words[1:], "--get", "/-/metadata.json"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["databases"]["tracker"]["tables"]["spans"]["description"]
