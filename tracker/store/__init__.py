@@ -60,7 +60,8 @@ __all__ = [
 
 
 class Store(Versions, Index, Rules, Deliveries, Notices):
-    """A tracker database file (``:memory:`` for tests); ``.db`` is the sqlite-utils Database.
+    """A tracker database file (``:memory:`` for tests); ``.db`` is its connection
+    (:class:`~tracker.store.connection.Database`: rows as dicts).
 
     ``readonly`` opens an existing database for reading only (SQLite ``mode=ro``): nothing is
     migrated or written, and it works on a read-only file or file system. Raises :class:`StoreError`
