@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 #: Raised by click itself (usage errors, --help, a declined confirmation): click reports them as it always has.
 _CLICK_EXITS = (click.ClickException, click.exceptions.Exit, click.Abort)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class Failure(click.ClickException):
@@ -91,9 +93,29 @@ class LazyChoice(click.Choice):  # type: ignore[type-arg]  # generic only in new
         return tuple(self._load())
 
 
+def _config_after(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``tracker CMD --config FILE``: the file given after the command name wins over one given before it."""
+    if value is not None:
+        root = ctx.find_root()
+        root.obj = {**(root.obj if isinstance(root.obj, dict) else {}), "config_file": value}
+        root.obj.pop("config", None)
+
+
+def _config_option() -> click.Option:
+    return click.Option(["--config", "config_file"], type=click.Path(dir_okay=False), expose_value=False,
+                        is_eager=True, callback=_config_after,
+                        help="Settings file (also accepted before the command name).")
+
+
 class _Tracker(click.Group):
     """The root group: prints the library's log lines on stderr while a command runs, and turns whatever a
-    command let out into one line and its exit code (:func:`failure`), never a traceback."""
+    command let out into one line and its exit code (:func:`failure`), never a traceback. Every command it
+    holds also takes ``--config FILE`` after its name."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any("--config" in p.opts for p in cmd.params):
+            cmd.params.append(_config_option())
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> object:
         from tracker.log import to_stderr
@@ -166,3 +188,37 @@ def open_store(*, write: bool = False, create: bool = False) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def format_option(help: str = "Output format: text for reading, json for scripts.") -> Callable[[_F], _F]:
+    """The one ``--format text|json`` option of every command that prints data (value in ``fmt``)."""
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                        help=help)
+
+
+def json_alias(fmt: str, as_json: bool) -> str:
+    """The format asked for, the hidden deprecated ``--json`` flag meaning ``--format json``."""
+    return "json" if as_json else fmt
+
+
+#: The hidden deprecated ``--json`` flag of ``rules`` and ``parse`` (``--format json`` says the same).
+JSON_ALIAS = click.option("--json", "as_json", is_flag=True, hidden=True, help="Deprecated: --format json.")
+
+
+def part_option(help: str = "Only this Part (repeat or comma-separate: --part 740,774).") -> Callable[[_F], _F]:
+    """The one repeatable ``--part N`` filter (also ``--parts``; values in ``parts``, read by :func:`chosen_parts`)."""
+    return click.option("--part", "--parts", "parts", multiple=True, metavar="N", help=help)
+
+
+def chosen_parts(values: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The Parts given with ``--part`` (repeated or comma-separated, checked), or None when none was given."""
+    from tracker.config import parse_parts
+
+    return parse_parts(",".join(values), "--part") if values else None
+
+
+def echo_json(data: object) -> None:
+    """Print ``data`` as indented JSON (non-ASCII kept)."""
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

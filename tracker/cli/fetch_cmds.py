@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.base import DATE, get_config, main, open_store
+from tracker.cli.base import (
+    DATE,
+    JSON_ALIAS,
+    chosen_parts,
+    echo_json,
+    format_option,
+    get_config,
+    json_alias,
+    main,
+    open_store,
+    part_option,
+)
 from tracker.errors import InputError, SourceError
 
 _PARTS_HELP = "Only these Parts (repeat or comma-separate: --part 740,774). Default: the configured parts."
 
 
-def _parts(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    from tracker.config import parse_parts
-
-    return parse_parts(",".join(values), "--part") if values else None
-
-
 @main.command("fetch")
 @click.option("--since", type=DATE, help="Backfill: fetch every version dated on or after this day.")
-@click.option("--part", "--parts", "parts", multiple=True, metavar="N", help=_PARTS_HELP)
+@part_option(_PARTS_HELP)
 def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
     """Download new eCFR versions of the tracked Parts and the rules behind them, and store them.
 
@@ -36,7 +41,7 @@ def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
     from tracker.sync import sync
 
     config = get_config()
-    chosen = _parts(parts)
+    chosen = chosen_parts(parts)
     if chosen:
         config = replace(config, parts=chosen)
     try:
@@ -54,23 +59,23 @@ def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
 
 
 @main.command("rules")
-@click.option("--part", "--parts", "parts", multiple=True, metavar="N", help=_PARTS_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print the stored records as JSON.")
-def rules_command(parts: tuple[str, ...], as_json: bool) -> None:
-    """List the Federal Register rules stored by `tracker fetch`, oldest first.
+@part_option("Only rules amending this Part (repeat or comma-separate: --part 740,774).")
+@format_option("text: one line per rule; json: the stored Federal Register records.")
+@JSON_ALIAS
+def rules_command(parts: tuple[str, ...], fmt: str, as_json: bool) -> None:
+    """List the Federal Register rules stored by `tracker fetch` or `tracker ingest-rules`, oldest first.
 
     Each line: publication date, citation (89 FR 23876), document number, effective date,
-    the Parts of 15 CFR it amends, and its title.
+    the Parts of 15 CFR it amends, and its title. With --format json, the stored records as the
+    Federal Register API returns them.
     """
     store = click.get_current_context().with_resource(open_store())
-    chosen = _parts(parts)
+    chosen = chosen_parts(parts)
     rows = store.rules() if not chosen else [r for p in chosen for r in store.rules(p)]
     rows = list({r.document_number: r for r in rows}.values())
     rows.sort(key=lambda r: (r.publication_date or "", r.document_number))
-    if as_json:
-        import json
-
-        click.echo(json.dumps([r.raw for r in rows], ensure_ascii=False, indent=1))
+    if json_alias(fmt, as_json) == "json":
+        echo_json([r.raw for r in rows])
         return
     for r in rows:
         click.echo(

@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.base import DATE, LazyChoice, get_config, main, open_store
+from tracker.cli.base import (
+    DATE,
+    LazyChoice,
+    chosen_parts,
+    echo_json,
+    format_option,
+    get_config,
+    main,
+    open_store,
+    part_option,
+)
 from tracker.errors import InputError, TrackerError
 
 if TYPE_CHECKING:
@@ -15,9 +25,7 @@ if TYPE_CHECKING:
     from tracker.store import Store
 
 ON = click.option("--on", type=DATE, help="Use the versions in force on DATE (YYYY-MM-DD).")
-FORMAT = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format."
-)
+FORMAT = format_option()
 
 
 def _store(on: str | None = None) -> Store:
@@ -34,12 +42,6 @@ def _store(on: str | None = None) -> Store:
         if on < first[0]:
             raise InputError(f"--on {on} is before the first stored version ({first[0]})")
     return store
-
-
-def _json(data: object) -> None:
-    import json
-
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @main.command("history")
@@ -65,7 +67,7 @@ def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None
     if on is not None:
         paragraphs = text_on(store, key, on)
         if fmt == "json":
-            _json({"key": key, "on": on, "paragraphs": [p.to_dict() for p in paragraphs]})
+            echo_json({"key": key, "on": on, "paragraphs": [p.to_dict() for p in paragraphs]})
         else:
             click.echo("\n".join(unescape(p.text) for p in paragraphs))
         return
@@ -101,7 +103,7 @@ def refs_command(citation: str, on: str | None, fmt: str) -> None:
         raise InputError(f"no such paragraph on {day}: {reason}")
     found = refs_to(store, key, on=on)
     if fmt == "json":
-        _json([r.to_dict() for r in found])
+        echo_json([r.to_dict() for r in found])
         return
     if not found:
         click.echo(f"no references to {key} on {day}" + (f" ({reason})" if status == "unverifiable" else ""))
@@ -119,7 +121,7 @@ def _listed_statuses() -> list[str]:
 @main.command("check-refs")
 @ON
 @click.option("--since", type=DATE, help="Only references that became broken in versions stored after DATE.")
-@click.option("--part", "parts", multiple=True, help="Only references made in this Part (repeatable).")
+@part_option("Only references made in this Part (repeat or comma-separate: --part 740,774).")
 @click.option("--show", multiple=True, type=LazyChoice(_listed_statuses),
               help="Also list the references with this status (repeatable).")
 @FORMAT
@@ -139,11 +141,12 @@ def check_refs_command(on: str | None, since: str | None, parts: tuple[str, ...]
     """
     from tracker.xref import STATUSES, check_refs, newly_broken
 
-    store, only = _store(on), list(parts) or None
+    store, chosen = _store(on), chosen_parts(parts)
+    only = list(chosen) if chosen else None
     if since is not None:
         fresh = newly_broken(store, since, on, parts=only)
         if fmt == "json":
-            _json({"since": since, "broken": [{**c.to_dict(), "broken_since": d} for c, d in fresh]})
+            echo_json({"since": since, "broken": [{**c.to_dict(), "broken_since": d} for c, d in fresh]})
         else:
             click.echo(f"{len(fresh)} reference(s) became broken after {since}")
             for c, d in fresh:
@@ -153,7 +156,7 @@ def check_refs_command(on: str | None, since: str | None, parts: tuple[str, ...]
     shown = [c for c in checks if c.status == "broken" or c.status in show]
     counts = {s: sum(c.status == s for c in checks) for s in STATUSES}
     if fmt == "json":
-        _json({"on": on, "counts": counts, "references": [c.to_dict() for c in shown]})
+        echo_json({"on": on, "counts": counts, "references": [c.to_dict() for c in shown]})
     else:
         click.echo(", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {len(checks)} references")
         for c in shown:
@@ -164,10 +167,10 @@ def check_refs_command(on: str | None, since: str | None, parts: tuple[str, ...]
 @main.command("search")
 @click.argument("phrase")
 @ON
-@click.option("--part", help="Only this Part (e.g. 774).")
+@part_option()
 @click.option("--all-dates", is_flag=True, help="Show when the phrase entered and left each citation's text.")
 @FORMAT
-def search_command(phrase: str, on: str | None, part: str | None, all_dates: bool, fmt: str) -> None:
+def search_command(phrase: str, on: str | None, parts: tuple[str, ...], all_dates: bool, fmt: str) -> None:
     """Search the text of the regulations for PHRASE (words in that order, any case).
 
     Lists the citations whose text (latest versions, or in force on --on DATE) contains the
@@ -177,16 +180,16 @@ def search_command(phrase: str, on: str | None, part: str | None, all_dates: boo
     """
     from tracker.search import search, search_all_dates
 
-    store = _store(on)
+    store, chosen = _store(on), chosen_parts(parts) or (None,)
     found: list[Presence] | list[Hit]
     if all_dates:
-        found = presences = search_all_dates(store, phrase, part=part)
+        found = presences = [x for p in chosen for x in search_all_dates(store, phrase, part=p)]
         lines = [f"{p.citation}  {p.entered} → {p.left or 'still there'}   {p.snippet}" for p in presences]
     else:
-        found = hits = search(store, phrase, on=on, part=part)
+        found = hits = [h for p in chosen for h in search(store, phrase, on=on, part=p)]
         lines = [f"{h.citation}  ({h.version})   {h.snippet}" for h in hits]
     if fmt == "json":
-        _json([x.to_dict() for x in found])
+        echo_json([x.to_dict() for x in found])
     else:
         click.echo("\n".join(lines) if lines else f"no text contains {phrase!r}")
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.base import DATE, get_config, main, open_store
+from tracker.cli.base import DATE, chosen_parts, format_option, get_config, main, open_store, part_option
 from tracker.errors import InputError, StateError
 
 if TYPE_CHECKING:
@@ -189,11 +189,11 @@ def _remove(store: Store, reports_dir: Path, snapshots_dir: Path, part: str, dat
 @main.command("diff")
 @click.argument("date_a", type=DATE)
 @click.argument("date_b", type=DATE)
-@click.option("--part", help="Only this Part (740).")
-@click.option("--eccn", help="Only this ECCN's paragraphs (3A090).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for reading; json (schema tracker.diff/1) for reports and scripts.")
-def diff_command(date_a: str, date_b: str, part: str | None, eccn: str | None, fmt: str) -> None:
+@part_option()
+@click.option("--eccn", help="Only this ECCN's paragraphs (3A090), or an item's (3A090.b, any case) with the "
+              "notes and License Requirements rows that apply to it.")
+@format_option("text for reading; json (schema tracker.diff/1) for reports and scripts.")
+def diff_command(date_a: str, date_b: str, parts: tuple[str, ...], eccn: str | None, fmt: str) -> None:
     """Show what changed in the regulations from DATE_A to DATE_B, paragraph by paragraph.
 
     Dates are YYYY-MM-DD, earlier first. Each date means the version in force on it: the latest
@@ -211,7 +211,7 @@ def diff_command(date_a: str, date_b: str, part: str | None, eccn: str | None, f
 
     with open_store() as store:
         try:
-            result = diff_dates(store, date_a, date_b, part=part, eccn=eccn)
+            result = diff_dates(store, date_a, date_b, part=chosen_parts(parts), eccn=eccn)
         except StoreError as exc:  # a version the store does not hold is bad input here (exit 2)
             raise InputError(str(exc)) from None
     click.echo(result.to_json() if fmt == "json" else diff_text(result), nl=fmt == "json")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tracker.citations import is_eccn
+from tracker.applies import change_applies_by
+from tracker.citations import is_under, typed_citation
 from tracker.dates import is_date
 from tracker.diff.changes import DiffError, compare_sides
 from tracker.model import CHANGE_KINDS, NON_REGULATORY_KINDS, Change
@@ -64,15 +66,16 @@ def _resolve(store: Store, part: str, date: str, notes: list[str]) -> str:
     return version
 
 
-def _parts(store: Store, date_a: str, part: str | None, eccn: str | None, notes: list[str]) -> list[str]:
-    """The Parts to compare: the one asked for (Part 774 for an ECCN), else every stored Part in force
+def _parts(store: Store, date_a: str, parts: list[str], eccn: str | None, notes: list[str]) -> list[str]:
+    """The Parts to compare: those asked for (Part 774 for an ECCN), else every stored Part in force
     on ``date_a`` (the others are named in a note)."""
     stored = store.parts()
-    wanted = part or ("774" if eccn else None)
-    if wanted is not None:
-        if wanted not in stored:
-            raise DiffError(f"no stored versions of part {wanted}; run `tracker ingest` first")
-        return [wanted]
+    wanted = parts or (["774"] if eccn else [])
+    if wanted:
+        for p in wanted:
+            if p not in stored:
+                raise DiffError(f"no stored versions of part {p}; run `tracker ingest` first")
+        return wanted
     if not stored:
         raise DiffError("no stored versions of any part; run `tracker ingest` first")
     ready = [p for p in stored if store.version_on(p, date_a) is not None]
@@ -86,17 +89,36 @@ def _parts(store: Store, date_a: str, part: str | None, eccn: str | None, notes:
 
 
 def _checked(date_a: str, date_b: str, eccn: str | None) -> str | None:
-    """The ECCN upper-cased, after checking the dates and the ECCN (:class:`DiffError` when one is wrong)."""
+    """The ECCN or ECCN item as stored (``3a090.B`` → ``3A090.b``), after checking the dates and it
+    (:class:`DiffError` when one is wrong)."""
     for d in (date_a, date_b):
         if not is_date(d):
             raise DiffError(f"{d!r} is not a date (YYYY-MM-DD)")
     if date_a > date_b:
         raise DiffError(f"{date_a} is after {date_b}: give the earlier date first")
     if eccn is not None:
-        eccn = eccn.upper()
-        if not is_eccn(eccn):
-            raise DiffError(f"{eccn!r} is not an ECCN (digit, letter A-E, three digits: 3A090)")
+        typed = typed_citation(eccn)
+        if typed is None or typed.kind != "eccn":
+            raise DiffError(f"{eccn!r} is not an ECCN or ECCN item (digit, letter A-E, three digits: 3A090, 3A090.b)")
+        eccn = str(typed)
     return eccn
+
+
+def _has(store: Store, part: str, key: str, version: str) -> bool:
+    """True if ``version`` of ``part`` has a paragraph of ECCN ``key``, or under ECCN item ``key``."""
+    if "." not in key:
+        return store.has_unit(part, key, version)
+    return any(is_under(c, key) for c in store.citations_on(part, version))
+
+
+def _of_eccn(change: Change, key: str) -> bool:
+    """True for a change of ECCN ``key``, or of ECCN item ``key``: under it, or of a note or License Requirements
+    row of its entry that applies to it (:func:`tracker.applies.change_applies_by`)."""
+    eccn, _, item = key.partition(".")
+    if change.unit != eccn:
+        return False
+    own = is_under(change.citation, key) or (change.old_citation is not None and is_under(change.old_citation, key))
+    return not item or own or change_applies_by(change, key) is not None
 
 
 def _part_changes(store: Store, part: str, va: str, vb: str) -> list[Change]:
@@ -108,28 +130,31 @@ def _part_changes(store: Store, part: str, va: str, vb: str) -> list[Change]:
 
 
 def diff_dates(
-    store: Store, date_a: str, date_b: str, *, part: str | None = None, eccn: str | None = None
+    store: Store, date_a: str, date_b: str, *, part: str | Iterable[str] | None = None, eccn: str | None = None
 ) -> DiffResult:
-    """Compare the versions in force on two dates (optionally one Part, or one ECCN's paragraphs).
+    """Compare the versions in force on two dates (optionally some Parts, or one ECCN's or item's paragraphs).
 
-    Without ``part``, every stored Part with a version in force on ``date_a`` is compared (Part 774
-    alone with ``eccn``). Raises :class:`DiffError` for a date that is not YYYY-MM-DD, ``date_a``
-    after ``date_b``, a date before the first stored version, a Part with no stored versions, or
-    an ECCN that is in neither version.
+    ``part`` is a Part or several (``DiffResult.part`` then names them comma-separated). Without it, every
+    stored Part with a version in force on ``date_a`` is compared (Part 774 alone with ``eccn``). ``eccn`` is
+    an ECCN (``3A090``) or an item (``3A090.b``, any case: its paragraphs and the notes and License
+    Requirements rows that apply to it, "RS applies to 3A090.b"). Raises :class:`DiffError` for a date that is
+    not YYYY-MM-DD, ``date_a`` after ``date_b``, a date before the first stored version, a Part with no stored
+    versions, or an ECCN that is in neither version.
     """
     eccn = _checked(date_a, date_b, eccn)
+    parts = [part] if isinstance(part, str) else list(dict.fromkeys(part or ()))
     notes: list[str] = []
     versions: dict[str, tuple[str, str]] = {}
     changes: list[Change] = []
     seen_eccn = False
-    for p in _parts(store, date_a, part, eccn, notes):
+    for p in _parts(store, date_a, parts, eccn, notes):
         va, vb = _resolve(store, p, date_a, notes), _resolve(store, p, date_b, notes)
         versions[p] = (va, vb)
         found = _part_changes(store, p, va, vb)
         if eccn is not None:
-            seen_eccn = seen_eccn or store.has_unit(p, eccn, va) or store.has_unit(p, eccn, vb)
-            found = [c for c in found if c.unit == eccn]
+            seen_eccn = seen_eccn or _has(store, p, eccn, va) or _has(store, p, eccn, vb)
+            found = [c for c in found if _of_eccn(c, eccn)]
         changes.extend(found)
     if eccn is not None and not seen_eccn:
-        raise DiffError(f"ECCN {eccn} is in neither version compared")
-    return DiffResult(date_a, date_b, versions, changes, part=part, eccn=eccn, notes=notes)
+        raise DiffError(f"{'ECCN item' if '.' in eccn else 'ECCN'} {eccn} is in neither version compared")
+    return DiffResult(date_a, date_b, versions, changes, part=",".join(parts) or None, eccn=eccn, notes=notes)
