@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from tests.diff.samples import EXCERPT_3A, EXCERPT_9A, SECTION_1194, bulk_title_1_pair, ccl_history, parsed, xml_pair
 from tests.support import PART_740
 from tracker.diff import compare, diff_dates
+from tracker.diff.sides import ListSides
 from tracker.model import NON_REGULATORY_KINDS, Delta, Paragraph
 from tracker.store import Store, text_hash
 
@@ -177,3 +178,36 @@ def test_diff_between_random_small_versions_stored_in_any_order_equals_comparing
     store = Store(":memory:")
     _ingest(store, versions, order)
     _assert_all_pairs(store, "1")
+
+
+def _assert_sides_alike(store: Store, part: str, a: str, b: str) -> None:
+    """``Store.changed`` answers every question of the differ as the whole versions' citation lists do."""
+    changed = store.changed(part, a, b, ignore=NON_REGULATORY_KINDS)
+    whole = ListSides(store.delta(part, a, b, ignore=NON_REGULATORY_KINDS))
+    assert (changed.old, changed.new) == (whole.old, whole.new)
+    for p in changed.old:
+        assert changed.old_rank(p.citation) == whole.old_rank(p.citation)
+        assert list(changed.old_before(p.citation)) == list(whole.old_before(p.citation))
+    for p in (*changed.old, *changed.new):
+        assert changed.new_rank(p.citation) == whole.new_rank(p.citation)
+        assert changed.in_old(p.citation) == whole.in_old(p.citation)
+        assert changed.old_under(p.citation) == whole.old_under(p.citation)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_small_versions())
+def test_the_store_places_what_changed_as_the_whole_versions_do(drawn):
+    versions, order = drawn
+    store = Store(":memory:")
+    _ingest(store, versions, order)
+    for a, b in combinations_with_replacement(store.dates("1"), 2):
+        _assert_sides_alike(store, "1", a, b)
+
+
+def test_the_store_places_what_changed_in_random_versions_of_real_part_740_as_the_whole_versions_do():
+    versions = _versions(list(parsed(PART_740)), 4, 30, seed=7401)
+    store = Store(":memory:")
+    days = list(versions)
+    _ingest(store, versions, days[2:] + days[:2])
+    for a, b in combinations_with_replacement(days, 2):
+        _assert_sides_alike(store, "740", a, b)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from tracker.citations import DASHES, Citation, section_paragraph
-from tracker.diff.redline import redline
+from tracker.diff.redline import common_prefix, common_suffix, redline
 from tracker.model import Change, ChangeKind, Paragraph
 from tracker.xmltext import plain
 
@@ -36,6 +36,19 @@ def is_reserved(p: Paragraph) -> bool:
 def _words(text: str) -> list[str]:
     """The words of a text with case, punctuation, dashes, quotes and emphasis ignored."""
     return _WORD.findall(plain(text).translate(DASHES).casefold())
+
+
+def same_words(old: str, new: str) -> bool:
+    """Whether two texts have the same :func:`_words`, comparing only their differing middles: the texts are cut
+    at a space in their common prefix and at one in their common suffix (no word, run of spaces or piece of
+    markup reaches across a space, so the words of the parts are the words of the whole)."""
+    if old == new:
+        return True
+    start = max(old.rfind(" ", 0, common_prefix(old, new)), 0)
+    kept = common_suffix(old[start:], new[start:])
+    end = old.find(" ", len(old) - kept)
+    tail = 0 if end == -1 else len(old) - end
+    return _words(old[start : len(old) - tail]) == _words(new[start : len(new) - tail])
 
 
 @lru_cache(maxsize=8192)
@@ -147,7 +160,7 @@ def classify(old: Paragraph, new: Paragraph, order: int) -> Change | None:
     lines = redline(old.text, new.text) if old.text != new.text else ()
     if is_reserved(new) and not is_reserved(old):
         return change("reserved", old, new, order, redline=lines)
-    if _words(old.text) == _words(new.text) and _words(old.heading) == _words(new.heading):
+    if same_words(old.text, new.text) and same_words(old.heading, new.heading):
         return change("editorial", old, new, order, redline=lines)
     if _is_heading_only(old, new):
         return change("heading", old, new, order, redline=lines)

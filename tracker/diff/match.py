@@ -29,7 +29,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from tracker.diff.classify import is_reserved, masked_body
 from tracker.diff.sides import Sides
@@ -54,9 +53,8 @@ class Pairing:
     removed: list[Paragraph]
 
 
-@lru_cache(maxsize=8192)
 def _matchable(p: Paragraph) -> bool:
-    return bool(p.body) and not is_reserved(p)
+    return _body_facts(p)[0]
 
 
 def _by_body(paragraphs: list[Paragraph], taken: list[bool], masked: bool) -> dict[tuple[str, ...], list[int]]:
@@ -82,9 +80,25 @@ def _equal_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[boo
                 yield i, j
 
 
-@lru_cache(maxsize=8192)
 def _tokens(p: Paragraph) -> tuple[str, ...]:
-    return tuple(plain(p.body).split())
+    return _body_facts(p)[1]
+
+
+#: :func:`_body_facts` by marker and text (a string's hash is kept, a paragraph's is worked out on every lookup).
+_FACTS: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = {}
+
+
+def _body_facts(p: Paragraph) -> tuple[bool, tuple[str, ...]]:
+    """Whether the paragraph's body can be matched (neither empty nor "[Reserved]"), and its words; worked out
+    once per body (the last 8,192 kept)."""
+    key = (p.marker, p.text)
+    found = _FACTS.get(key)
+    if found is None:
+        if len(_FACTS) >= 8192:
+            _FACTS.clear()
+        body = p.body
+        found = _FACTS[key] = (bool(body) and not is_reserved(p), tuple(plain(body).split()))
+    return found
 
 
 def _share(a: tuple[str, ...], b: tuple[str, ...], least: float, *, in_order: bool = True) -> bool:

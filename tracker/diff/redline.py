@@ -31,13 +31,23 @@ def _cut(text: str, at: int) -> bool:
     return not same_run
 
 
+def common_prefix(a: str, b: str) -> int:
+    """The length of the longest common prefix of two strings (a binary search over slices)."""
+    return int(_DMP.diff_commonPrefix(a, b))
+
+
+def common_suffix(a: str, b: str) -> int:
+    """The length of the longest common suffix of two strings."""
+    return int(_DMP.diff_commonSuffix(a, b))
+
+
 def _common(old: str, new: str) -> tuple[int, int]:
     """A common prefix and a common suffix of ``old`` and ``new`` (lengths, not overlapping) that end and begin
     on token boundaries of both: the two characters around each boundary are common to both texts."""
-    start = max(_DMP.diff_commonPrefix(old, new) - 1, 0)
+    start = max(common_prefix(old, new) - 1, 0)
     while start > 0 and not _cut(old, start):
         start -= 1
-    end = max(_DMP.diff_commonSuffix(old[start:], new[start:]) - 1, 0)
+    end = max(common_suffix(old[start:], new[start:]) - 1, 0)
     while end > 0 and not _cut(old, len(old) - end):
         end -= 1
     return start, end

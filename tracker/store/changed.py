@@ -80,9 +80,9 @@ class Changed:
         self.ends, self.starts = spans
         later, gaps, hidden = _later(db, part, versions[1], self.ignore)
         self.all_b, self.hidden_b = _Tally(later, gaps), _Tally(hidden, {})
-        self.tallies = (_Tally.of(self.starts.values()), _Tally.of(self.ends.values()))
-        hides = (_Tally.of(v for v in side.values() if v.kind in self.ignore) for side in spans)
-        self.hidden_tallies = (next(hides), next(hides))
+        sides = (self.starts, self.ends)
+        self.tallies = tuple(_Tally.of(side.values()) for side in sides)
+        self.hidden_tallies = tuple(_Tally.of(v for v in side.values() if v.kind in self.ignore) for side in sides)
         self._seen_b: dict[str, str] = {}  # citations read in the old version that stand unchanged in the new
         old = [link for c, link in self.ends.items() if c not in self.starts or self.starts[c].hash != link.hash]
         new = [link for c, link in self.starts.items() if c not in self.ends or self.ends[c].hash != link.hash]
