@@ -217,8 +217,9 @@ def chosen_parts(values: tuple[str, ...]) -> tuple[str, ...] | None:
     return parse_parts(",".join(values), "--part") if values else None
 
 
-def echo_json(data: object) -> None:
-    """Print ``data`` as indented JSON (non-ASCII kept)."""
+def echo_json(schema: str, data: dict[str, object]) -> None:
+    """Print ``data`` as one indented JSON object (non-ASCII kept) whose first key names its schema,
+    ``tracker.SCHEMA/1`` (docs/json.md)."""
     import json
 
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json.dumps({"schema": f"tracker.{schema}/1", **data}, ensure_ascii=False, indent=2))

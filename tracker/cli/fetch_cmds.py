@@ -75,7 +75,7 @@ def rules_command(parts: tuple[str, ...], fmt: str, as_json: bool) -> None:
     rows = list({r.document_number: r for r in rows}.values())
     rows.sort(key=lambda r: (r.publication_date or "", r.document_number))
     if json_alias(fmt, as_json) == "json":
-        echo_json([r.raw for r in rows])
+        echo_json("rules", {"parts": list(chosen or ()), "rules": [r.raw for r in rows]})
         return
     for r in rows:
         click.echo(

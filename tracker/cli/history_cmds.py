@@ -21,7 +21,6 @@ from tracker.cli.base import (
 from tracker.errors import InputError, TrackerError
 
 if TYPE_CHECKING:
-    from tracker.search import Hit, Presence
     from tracker.store import Store
 
 ON = click.option("--on", type=DATE, help="Use the versions in force on DATE (YYYY-MM-DD).")
@@ -67,7 +66,7 @@ def history_command(key: str, with_text: bool, on: str | None, fmt: str) -> None
     if on is not None:
         paragraphs = text_on(store, key, on)
         if fmt == "json":
-            echo_json({"key": key, "on": on, "paragraphs": [p.to_dict() for p in paragraphs]})
+            echo_json("text", {"key": key, "on": on, "paragraphs": [p.to_dict() for p in paragraphs]})
         else:
             click.echo("\n".join(unescape(p.text) for p in paragraphs))
         return
@@ -103,7 +102,7 @@ def refs_command(citation: str, on: str | None, fmt: str) -> None:
         raise InputError(f"no such paragraph on {day}: {reason}")
     found = refs_to(store, key, on=on)
     if fmt == "json":
-        echo_json([r.to_dict() for r in found])
+        echo_json("refs", {"citation": key, "on": on, "references": [r.to_dict() for r in found]})
         return
     if not found:
         click.echo(f"no references to {key} on {day}" + (f" ({reason})" if status == "unverifiable" else ""))
@@ -146,7 +145,7 @@ def check_refs_command(on: str | None, since: str | None, parts: tuple[str, ...]
     if since is not None:
         fresh = newly_broken(store, since, on, parts=only)
         if fmt == "json":
-            echo_json({"since": since, "broken": [{**c.to_dict(), "broken_since": d} for c, d in fresh]})
+            echo_json("broken-refs", {"since": since, "broken": [{**c.to_dict(), "broken_since": d} for c, d in fresh]})
         else:
             click.echo(f"{len(fresh)} reference(s) became broken after {since}")
             for c, d in fresh:
@@ -156,7 +155,7 @@ def check_refs_command(on: str | None, since: str | None, parts: tuple[str, ...]
     shown = [c for c in checks if c.status == "broken" or c.status in show]
     counts = {s: sum(c.status == s for c in checks) for s in STATUSES}
     if fmt == "json":
-        echo_json({"on": on, "counts": counts, "references": [c.to_dict() for c in shown]})
+        echo_json("check-refs", {"on": on, "counts": counts, "references": [c.to_dict() for c in shown]})
     else:
         click.echo(", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {len(checks)} references")
         for c in shown:
@@ -181,15 +180,17 @@ def search_command(phrase: str, on: str | None, parts: tuple[str, ...], all_date
     from tracker.search import search, search_all_dates
 
     store, chosen = _store(on), chosen_parts(parts) or (None,)
-    found: list[Presence] | list[Hit]
+    document: dict[str, object]
     if all_dates:
-        found = presences = [x for p in chosen for x in search_all_dates(store, phrase, part=p)]
+        presences = [x for p in chosen for x in search_all_dates(store, phrase, part=p)]
         lines = [f"{p.citation}  {p.entered} → {p.left or 'still there'}   {p.snippet}" for p in presences]
+        schema, document = "search-dates", {"phrase": phrase, "presences": [p.to_dict() for p in presences]}
     else:
-        found = hits = [h for p in chosen for h in search(store, phrase, on=on, part=p)]
+        hits = [h for p in chosen for h in search(store, phrase, on=on, part=p)]
         lines = [f"{h.citation}  ({h.version})   {h.snippet}" for h in hits]
+        schema, document = "search", {"phrase": phrase, "on": on, "hits": [h.to_dict() for h in hits]}
     if fmt == "json":
-        echo_json([x.to_dict() for x in found])
+        echo_json(schema, document)
     else:
         click.echo("\n".join(lines) if lines else f"no text contains {phrase!r}")
 

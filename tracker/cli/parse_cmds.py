@@ -47,7 +47,7 @@ def parse_command(file: Path, fmt: str, as_json: bool, width: int) -> None:
 
     records = parse_file(file)
     if json_alias(fmt, as_json) == "json":
-        echo_json([r.to_dict() for r in records])
+        echo_json("parse", {"file": str(file), "records": [r.to_dict() for r in records]})
         return
     depth = _depths(records)
     for r in records:
@@ -119,7 +119,7 @@ def show_command(citation: str, file: Path | None, on: str | None, fmt: str) -> 
     else:
         version, shown = _stored(key, on)
     if fmt == "json":
-        echo_json({"key": key, "version": version, "file": str(file) if file else None,
+        echo_json("show", {"key": key, "version": version, "file": str(file) if file else None,
                    "paragraphs": [p.to_dict() for p in shown]})
         return
     click.echo("\n".join(line for p in shown for line in _show_lines(p)))
