@@ -8,6 +8,7 @@ alias), ``--part`` repeatable, ``diff --eccn`` for an item typed in any case, ``
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,16 @@ def test_config_is_taken_after_the_command_name_too(folder: Path, tmp_path: Path
     missing = _invoke(folder, "rules", "--config", str(wrong), db=False)
     assert missing.exit_code == 2 and f"no database at {tmp_path / 'none.db'}" in missing.output
     assert "--config FILE" in _invoke(folder, "upcoming", "--help").output  # every command, the lead's too
+
+
+def test_run_takes_config_after_its_name(folder: Path, tmp_path: Path):
+    shutil.copy(folder / "tracker.db", tmp_path / "tracker.db")
+    config = tmp_path / "elsewhere" / "x.toml"
+    config.parent.mkdir()
+    config.write_text(f'database = "{tmp_path / "tracker.db"}"\nreports_dir = "reports"\n')
+    out = _invoke(tmp_path, "run", "--no-fetch", "--quiet", "--config", str(config), db=False)
+    assert out.exit_code == 0, out.output
+    assert (config.parent / "reports" / "2026-09-01.json").is_file()  # relative to the file named after `run`
 
 
 def test_diff_eccn_takes_an_item_as_people_type_it(folder: Path):
