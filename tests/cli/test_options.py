@@ -163,3 +163,10 @@ def test_history_of_an_item_shows_the_license_requirements_row_that_applies_to_i
     [entry] = data["entries"]  # type: ignore[index]
     assert entry["date"] == "2026-09-01" and entry["changes"] == []
     assert [(a["applies_by"], a["citation"]) for a in entry["applying"]] == [("RS applies to 3A090.b", RS_B)]
+
+
+def test_show_on_the_store_never_creates_a_database(tmp_path: Path):
+    out = _invoke(tmp_path, "show", "3A090.b")
+    assert out.exit_code == 2 and out.output.startswith("Error: no database at ") and not list(tmp_path.iterdir())
+    out = _invoke(tmp_path, "show", "3A090.b", "--file", str(PAIR["2026-09-01"]), "--on", "2026-09-01")
+    assert out.exit_code == 2 and "--on reads the database" in out.output
