@@ -120,6 +120,7 @@ def test_format_json_everywhere_and_json_kept_as_a_hidden_alias(folder: Path):
     rules = _json(folder, "rules", "--part", "774", "--format", "json")
     assert rules == _json(folder, "rules", "--part", "774", "--json") and len(rules["rules"]) == 284  # type: ignore[index]
     assert "--json" not in run(folder, "rules", "--help").output
+    assert run(folder, "rules", "--json").stderr == "note: --json is deprecated, use --format json\n"
     file = str(PAIR["2026-09-01"])
     records = _json(folder, "parse", file, "--format", "json")
     assert records == _json(folder, "parse", file, "--json") and len(records["records"]) == 372  # type: ignore[index]

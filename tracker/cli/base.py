@@ -201,8 +201,16 @@ def json_alias(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
-#: The hidden deprecated ``--json`` flag of ``rules`` and ``parse`` (``--format json`` says the same).
-JSON_ALIAS = click.option("--json", "as_json", is_flag=True, hidden=True, help="Deprecated: --format json.")
+def _deprecated_json(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        click.echo("note: --json is deprecated, use --format json", err=True)
+    return value
+
+
+#: The hidden deprecated ``--json`` flag of ``rules`` and ``parse`` (``--format json`` says the same; a note on
+#: stderr says so).
+JSON_ALIAS = click.option("--json", "as_json", is_flag=True, hidden=True, callback=_deprecated_json,
+                          help="Deprecated: --format json.")
 
 
 def part_option(help: str = "Only this Part (repeat or comma-separate: --part 740,774).") -> Callable[[_F], _F]:
