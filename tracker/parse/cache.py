@@ -86,6 +86,10 @@ def _moved(p: Paragraph, order: int) -> Paragraph:
     return Paragraph(p.citation, p.part, p.unit, p.parent, p.marker, p.kind, p.heading, p.text, order, p.refs)
 
 
+#: Paragraphs remembered as ECCN headings or not before that memory starts again (a CCL has a few thousand).
+_HEADINGS_KEPT = 50_000
+
+
 class SectionCache:
     """Units parsed before (:func:`parse_unit`), those of the last ``keep`` documents parsed with it (a new version
     is parsed against the one before; older units are dropped as each document starts). ``parsed`` counts the units
@@ -97,6 +101,8 @@ class SectionCache:
         self._units: dict[UnitKey, _Unit[Any]] = {}
         self._used: dict[UnitKey, int] = {}
         self._document = 0
+        #: Whether a CCL paragraph is an ECCN heading, by its XML (:func:`tracker.parse.ccl_entries.entries`).
+        self.headings: dict[bytes, bool] = {}
         self.parsed = 0
         self.reused = 0
         self.in_place = 0
@@ -107,6 +113,8 @@ class SectionCache:
     def start_document(self) -> None:
         """A new document: drop the units no document of the last ``keep`` used."""
         self._document += 1
+        if len(self.headings) > _HEADINGS_KEPT:
+            self.headings.clear()
         oldest = self._document - self.keep
         for key in [key for key, used in self._used.items() if used < oldest]:
             del self._units[key], self._used[key]

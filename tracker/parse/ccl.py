@@ -118,7 +118,7 @@ def parse_ccl(
     if cache is None:
         _walk(state, children, False, state.out)
         return state.out.records
-    for run, blobs, headed in entries(children):
+    for run, blobs, headed in entries(children, cache.headings):
         key = key_of("ccl", blobs, part, parent, carried(state, headed))
         restore(state, parse_unit(state.out, key, partial(_walk, state, run, headed), cache), False)
     return state.out.records

@@ -3,7 +3,7 @@ into runs, one per entry, each with its elements' XML (the units of :mod:`tracke
 
 >>> from lxml import etree
 >>> div9 = etree.fromstring("<DIV9><P>Intro</P><FP-2><B>3A090 Chips.</B></FP-2><P>a. Fast.</P></DIV9>")
->>> [(len(run), headed) for run, _, headed in entries(list(div9))]
+>>> [(len(run), headed) for run, _, headed in entries(list(div9), {})]
 [(1, False), (2, True)]
 """
 
@@ -32,18 +32,28 @@ _PARA_TAGS = b"|".join(re.escape(tag.encode()) for tag in sorted(PARAS))
 MAY_OPEN = re.compile(rb"<(?:%s)[\s>][^<]*<(?:B|strong|E)[\s>/]" % _PARA_TAGS)
 
 
-def entries(children: list[etree._Element]) -> list[tuple[list[etree._Element], list[bytes], bool]]:
+def entries(
+    children: list[etree._Element], headings: dict[bytes, bool]
+) -> list[tuple[list[etree._Element], list[bytes], bool]]:
     """The children in runs, each with its elements' XML and whether it is an entry: what precedes the first ECCN
-    heading, then each heading with what follows it."""
+    heading, then each heading with what follows it. ``headings`` remembers :func:`opens_entry` by the XML it
+    reads (the element's own, without its tail), across documents."""
     runs: list[tuple[list[etree._Element], list[bytes], bool]] = []
     for child in children:
         blob = serialised(child)
-        opens = MAY_OPEN.match(blob) is not None and opens_entry(child)
+        opens = MAY_OPEN.match(blob) is not None and _opens(child, blob, headings)
         if opens or not runs:
             runs.append(([], [], opens))
         runs[-1][0].append(child)
         runs[-1][1].append(blob)
     return runs
+
+
+def _opens(el: etree._Element, blob: bytes, headings: dict[bytes, bool]) -> bool:
+    opens = headings.get(blob)
+    if opens is None:
+        opens = headings[blob] = opens_entry(el)
+    return opens
 
 
 #: The fields of the CCL walk's state carried from one element to the next.
