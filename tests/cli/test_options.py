@@ -171,3 +171,20 @@ def test_show_on_the_store_never_creates_a_database(tmp_path: Path):
     assert out.exit_code == 2 and out.output.startswith("Error: no database at ") and not list(tmp_path.iterdir())
     out = _invoke(tmp_path, "show", "3A090.b", "--file", str(PAIR["2026-09-01"]), "--on", "2026-09-01")
     assert out.exit_code == 2 and "--on reads the database" in out.output
+
+
+def test_diff_of_an_item_is_what_its_history_lists_on_the_real_9a012_pair(tmp_path: Path):
+    for date in ("2026-06-25", "2026-09-01"):
+        path = require(ECFR_API / f"excerpt-{date}-title-15-part-774-9A010-to-9A018.xml")
+        assert _invoke(tmp_path, "ingest", str(path), "--part", "774", "--date", date).exit_code == 0
+    diff = _json(tmp_path, "diff", "2026-06-25", "2026-09-01", "--eccn", "9a012.A", "--format", "json")
+    [entry] = _json(tmp_path, "history", "9A012.a", "--format", "json")["entries"]  # type: ignore[index]
+    own = ["9A012.a.1", "9A012.a.1.a", "9A012.a.1.b", "9A012.a.2", "9A012.a.3", "9A012.a.4", "9A012.a.5",
+           "9A012.a Technical Notes"]
+    assert [c["citation"] for c in entry["changes"]] == own
+    assert [(a["citation"], a["applies_by"]) for a in entry["applying"]] == [
+        ("9A012 License Requirements NS applies to 9A012.a.1", "NS applies to 9A012.a.1")]
+    assert [c["citation"] for c in diff["changes"]] == [  # type: ignore[index]
+        "9A012 License Requirements NS applies to 9A012.a.1", *own]
+    whole = _json(tmp_path, "diff", "2026-06-25", "2026-09-01", "--eccn", "9A012", "--format", "json")
+    assert whole["counts"] == {**whole["counts"], "added": 5, "removed": 3, "modified": 5}  # type: ignore[index]
