@@ -228,6 +228,6 @@ def chosen_parts(values: tuple[str, ...]) -> tuple[str, ...] | None:
 def echo_json(schema: str, data: dict[str, object]) -> None:
     """Print ``data`` as one indented JSON object (non-ASCII kept) whose first key names its schema,
     ``tracker.SCHEMA/1`` (docs/json.md)."""
-    import json
+    from tracker.report.schema import dumps
 
-    click.echo(json.dumps({"schema": f"tracker.{schema}/1", **data}, ensure_ascii=False, indent=2))
+    click.echo(dumps(schema, data))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.base import get_config, main, open_store
+from tracker.cli.base import echo_json, get_config, main, open_store
 
 if TYPE_CHECKING:
     from tracker.upcoming import Upcoming
@@ -64,7 +63,6 @@ def upcoming_command(fetch: bool, parts: tuple[str, ...], fmt: str) -> None:
     entries = upcoming(store, config.snapshots_dir, today, fr_base=config.federal_register_url,
                        parts=parts or config.parts)
     if fmt == "json":
-        click.echo(json.dumps({"as_of": today, "upcoming": [e.to_dict() for e in entries]}, indent=2,
-                              ensure_ascii=False))
+        echo_json("upcoming", {"as_of": today, "upcoming": [e.to_dict() for e in entries]})
     else:
         click.echo("\n\n".join(upcoming_text(e) for e in entries) or "nothing coming into force is known")
