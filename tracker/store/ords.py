@@ -30,8 +30,12 @@ STEP = 1 << 32
 BASE = 10**18
 
 
-def _increasing(fixed: Sequence[int | None]) -> set[int]:
-    """Indexes of a longest strictly increasing subsequence of the keys given (patience sorting)."""
+def _in_order(fixed: Sequence[int | None]) -> list[int | None]:
+    """``fixed`` with only a longest strictly increasing subsequence of its keys left (patience sorting; all of
+    them when they increase already, as they do but for moved paragraphs), the others None."""
+    present = [key for key in fixed if key is not None]
+    if all(a < b for a, b in zip(present, present[1:], strict=False)):
+        return list(fixed)
     tails: list[int] = []  # tails[k]: the smallest key ending an increasing run of length k + 1
     tail_at: list[int] = []
     parent: dict[int, int | None] = {}
@@ -45,10 +49,10 @@ def _increasing(fixed: Sequence[int | None]) -> set[int]:
             tail_at.append(i)
         else:
             tails[k], tail_at[k] = key, i
-    out: set[int] = set()
+    out: list[int | None] = [None] * len(fixed)
     at = tail_at[-1] if tail_at else None
     while at is not None:
-        out.add(at)
+        out[at] = fixed[at]
         at = parent[at]
     return out
 
@@ -57,24 +61,26 @@ def keys(fixed: Sequence[int | None]) -> list[int]:
     """Strictly increasing keys for a version's spans in document order, ``fixed`` giving the key a span already
     has (None: a new span). Most existing keys stay; the others, and the new spans, get keys between their
     neighbours' (spread evenly; :data:`STEP` apart after the last kept one), all above :data:`BASE`."""
-    kept = _increasing(fixed)
-    wanted = [key if i in kept else None for i, key in enumerate(fixed)]
-    out: list[int] = []
-    low, start = BASE, 0
-    for i in range(len(wanted) + 1):
-        high = wanted[i] if i < len(wanted) else None
-        if i < len(wanted) and high is None:
-            continue
-        count = i - start
-        if high is not None and count and high - low <= count:
-            wanted[i] = None  # no room between the neighbours: this one gets a new key too
-            continue
-        step = STEP if high is None else (high - low) // (count + 1)
-        out.extend(low + step * (j + 1) for j in range(count))
-        if high is not None:
-            out.append(high)
-            low, start = high, i + 1
-    return out
+    out = _in_order(fixed)
+    new = [i for i, key in enumerate(out) if key is None]
+    k = 0
+    while k < len(new):
+        start, end = new[k], new[k] + 1
+        k += 1
+        low = out[start - 1] if start else BASE
+        assert low is not None
+        while True:
+            while k < len(new) and new[k] == end:
+                k, end = k + 1, end + 1
+            high = out[end] if end < len(out) else None
+            if high is None or high - low > end - start:
+                break
+            out[end] = None  # no room between the neighbours: the next one gets a new key too
+            end += 1
+        step = STEP if high is None else (high - low) // (end - start + 1)
+        for j in range(start, end):
+            out[j] = low + step * (j - start + 1)
+    return [key for key in out if key is not None]
 
 
 def _copy(c: sqlite3.Connection, span_id: int, valid_from: str, valid_to: str | None, ord_key: int) -> None:
