@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import accumulate, chain
 
@@ -70,8 +71,8 @@ def redline(old: str, new: str) -> tuple[tuple[str, str], ...]:
     middle = _TOKEN.findall(new[start : len(new) - end])
     code = dict(zip(dict.fromkeys(chain(old_tokens, middle)), _codes(), strict=False))
     old_at = list(accumulate(map(len, old_tokens), initial=0))
-    head = _tokens_upto(old_at, start)
-    tail = len(old_tokens) - _tokens_upto(old_at, len(old) - end)
+    head = bisect_right(old_at, start) - 1  # the tokens before the cut (a token boundary: an offset)
+    tail = len(old_tokens) - bisect_right(old_at, len(old) - end) + 1
     encoded_old = "".join(map(code.__getitem__, old_tokens))
     encoded_new = encoded_old[:head] + "".join(map(code.__getitem__, middle)) + encoded_old[len(encoded_old) - tail :]
     new_at = list(accumulate(chain(map(len, old_tokens[:head]), map(len, middle),
@@ -79,18 +80,6 @@ def redline(old: str, new: str) -> tuple[tuple[str, str], ...]:
     diffs = _DMP.diff_main(encoded_old, encoded_new, False)
     _DMP.diff_cleanupSemantic(diffs)
     return _runs(diffs, (old, old_at), (new, new_at))
-
-
-def _tokens_upto(offsets: list[int], at: int) -> int:
-    """How many tokens end at or before character ``at`` (a token boundary)."""
-    lo, hi = 0, len(offsets) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if offsets[mid] <= at:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def _runs(diffs: list[tuple[int, str]], old: tuple[str, list[int]],
