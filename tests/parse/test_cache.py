@@ -4,6 +4,7 @@ cache full, and on versions derived from real Parts 740 and 774 with about 1% of
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from functools import cache
 
 import pytest
@@ -11,8 +12,9 @@ from lxml import etree
 
 from tests.parse.test_records_identical import FILES, canonical, real_bytes, recorded, records_digest
 from tracker.parse import parse_bytes
-from tracker.parse.cache import SectionCache, serialised
+from tracker.parse.cache import SectionCache, parse_unit, serialised
 from tracker.parse.ccl_entries import MAY_OPEN, opens_entry
+from tracker.parse.records import Records
 
 PART_740 = "data/ecfr-api/full-2026-09-01-title-15-part-740.xml"
 PART_774 = "data/ecfr-api/full-2026-09-01-title-15-part-774.xml"
@@ -118,3 +120,27 @@ def test_a_cache_keeps_the_units_of_the_last_two_documents() -> None:
     assert len(cache) == 4 and cache.reused == 2
     parse_bytes(part("a", "b"), cache=cache)  # 1.1 "b" (first document) dropped when this one starts: parsed again
     assert len(cache) == 4 and (cache.reused, cache.parsed) == (3, 5)
+
+
+def test_a_unit_inside_a_unit_notes_what_the_inner_one_asks() -> None:
+    """A unit parsed on its own that takes an inner unit from the cache asks, through it, about the inner keys."""
+
+    def inner(r: Records) -> None:
+        r.add("k1", part="1", unit="1", parent=None, kind="text", text="")
+
+    def outer(cache: SectionCache | None) -> Callable[[Records], None]:
+        def parse(r: Records) -> None:
+            r.add("outer", part="1", unit="1", parent=None, kind="text", text="")
+            parse_unit(r, ("inner", b"", ()), inner, cache)
+        return parse
+
+    def document(cache: SectionCache | None, first: str) -> list[str]:
+        b = Records(cache=cache)
+        b.add(first, part="1", unit="1", parent=None, kind="text", text="")
+        parse_unit(b, ("outer", b"", ()), outer(cache), cache)
+        return [p.citation for p in b.records]
+
+    cache = SectionCache()
+    assert document(cache, "k0") == document(None, "k0") == ["k0", "outer", "k1"]
+    assert document(cache, "k0") == ["k0", "outer", "k1"] and cache.reused == 1  # the outer unit, whole
+    assert document(cache, "k1") == document(None, "k1") == ["k1", "outer", "k1 2"]  # in place: k1 is taken

@@ -67,8 +67,14 @@ class _Unit(Generic[T]):
     result: T
 
     def fits(self, b: Records) -> bool:
-        """True when the unit, parsed in place in ``b``, asks about no key and numbers by no counter ``b`` holds."""
-        return not self.listed and self.asked.isdisjoint(b.keys) and self.counters.keys().isdisjoint(b.counters)
+        """True when the unit, parsed in place in ``b``, asks about no key and numbers by no counter ``b`` holds.
+        (Keys of a unit parsed on its own are asked one by one, so that unit notes them too.)"""
+        if self.listed or not self.counters.keys().isdisjoint(b.counters):
+            return False
+        keys = b.keys
+        if isinstance(keys, WatchedKeys):
+            return not any(key in keys for key in self.asked)
+        return self.asked.isdisjoint(keys)
 
     def take_into(self, b: Records) -> None:
         """Append the unit's records to ``b`` (renumbered when its place moved), with its keys and counters."""
