@@ -24,7 +24,8 @@ _PARTS_HELP = "Only these Parts (repeat or comma-separate: --part 740,774). Defa
 @main.command("fetch")
 @click.option("--since", type=DATE, help="Backfill: fetch every version dated on or after this day.")
 @part_option(_PARTS_HELP)
-def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
+@format_option("text: a summary line; json: the versions and counts (printed before a failure's exit 1).")
+def fetch_command(since: str | None, parts: tuple[str, ...], fmt: str) -> None:
     """Download new eCFR versions of the tracked Parts and the rules behind them, and store them.
 
     Without options, brings in everything published since the last run (one quick request when
@@ -49,11 +50,14 @@ def fetch_command(since: str | None, parts: tuple[str, ...]) -> None:
             result = sync(config, store, since=since)
     except InputError as exc:  # a bad download is the source's failure (exit 1), not the user's input
         raise SourceError(str(exc)) from None
-    new = ", ".join(f"{part}@{date}" for part, date in result.new_versions) or "none"
-    click.echo(
-        f"new versions: {new}; new rules: {result.rules_added}; "
-        f"{result.requests} requests, {result.bytes / 1e6:,.1f} MB"
-    )
+    if fmt == "json":
+        echo_json("fetch", {"new_versions": [{"part": p, "date": d} for p, d in result.new_versions],
+                            "rules_added": result.rules_added, "requests": result.requests, "bytes": result.bytes,
+                            "errors": list(result.errors)})
+    else:
+        new = ", ".join(f"{part}@{date}" for part, date in result.new_versions) or "none"
+        click.echo(f"new versions: {new}; new rules: {result.rules_added}; "
+                   f"{result.requests} requests, {result.bytes / 1e6:,.1f} MB")
     if result.errors:  # the other versions went on; these are retried by the next fetch
         raise SourceError("; ".join(result.errors))
 

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.base import get_config, main, open_store
+from tracker.cli.base import echo_json, format_option, get_config, main, open_store
 from tracker.errors import InputError
 
 
 @main.command("ingest-rules")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def ingest_rules_command(file: Path) -> None:
+@format_option("text: what was stored, in a line; json: the counts and every document left out.")
+def ingest_rules_command(file: Path, fmt: str) -> None:
     """Store the Federal Register rules in FILE, without going online (for air-gapped sites).
 
     FILE is what the Federal Register publishes, downloaded anywhere: a document's API record
@@ -42,6 +43,10 @@ def ingest_rules_command(file: Path) -> None:
             done = ingest_rules(store, Path(config.snapshots_dir), file)
         except (StoreError, SnapshotError) as exc:  # the file's content is refused: bad input (exit 2)
             raise InputError(str(exc)) from None
+    if fmt == "json":
+        echo_json("ingest-rules", {"file": str(file), "stored": done.stored, "new": done.new,
+                                   "full_texts": done.texts, "left_out": list(done.skipped)})
+        return
     for line in done.skipped[:5]:
         click.echo(f"left out {line}")
     if len(done.skipped) > 5:

@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.base import DATE, chosen_parts, format_option, get_config, main, open_store, part_option
+from tracker.cli.base import DATE, chosen_parts, echo_json, format_option, get_config, main, open_store, part_option
 from tracker.errors import InputError, StateError
 
 if TYPE_CHECKING:
     from tracker.store import Store
 
 
-def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, excerpt: bool, accept: bool) -> bool:
+def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, excerpt: bool,
+                accept: bool) -> dict[str, object]:
+    """Store one file; what was done, as ``tracker.ingest/1`` lists it (``stored`` False: already stored)."""
     from tracker.ingest import ingest_file
     from tracker.store import StoreError
 
@@ -23,15 +25,19 @@ def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, ex
         added = ingest_file(store, path, part=part, date=date, excerpt=excerpt, accept_suspect=accept)
     except StoreError as exc:  # a file the store refuses is bad input (exit 2), not a store failure
         raise InputError(str(exc)) from None
-    if added:
-        row = max((r for r in store.snapshots() if r.source == str(path)), key=lambda r: r.id)
-        new = store.counts()["texts"] - texts
-        kind = " as an excerpt" if row.excerpt else ""
-        click.echo(f"ingested part {row.part} on {row.date}{kind}: {row.paragraphs} paragraphs, "
-                   f"{new} new texts ({path})")
-    else:
-        click.echo(f"already stored, nothing to do: {path}")
-    return added
+    if not added:
+        return {"source": str(path), "stored": False}
+    row = max((r for r in store.snapshots() if r.source == str(path)), key=lambda r: r.id)
+    return {"source": str(path), "stored": True, "part": row.part, "date": row.date, "excerpt": bool(row.excerpt),
+            "paragraphs": row.paragraphs, "new_texts": store.counts()["texts"] - texts}
+
+
+def _ingested_line(done: dict[str, object]) -> str:
+    if not done["stored"]:
+        return f"already stored, nothing to do: {done['source']}"
+    kind = " as an excerpt" if done["excerpt"] else ""
+    return (f"ingested part {done['part']} on {done['date']}{kind}: {done['paragraphs']} paragraphs, "
+            f"{done['new_texts']} new texts ({done['source']})")
 
 
 @main.command("ingest")
@@ -42,7 +48,9 @@ def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, ex
               help="The file holds only part of the Part (a section, a supplement): store it marked as an excerpt.")
 @click.option("--accept-suspect", is_flag=True,
               help="Store it even if it loses most of the Part against the stored version before it.")
-def ingest_command(path: Path | None, part: str | None, date: str | None, excerpt: bool, accept_suspect: bool) -> None:
+@format_option("text: a line per file; json: each file with what was stored.")
+def ingest_command(path: Path | None, part: str | None, date: str | None, excerpt: bool, accept_suspect: bool,
+                   fmt: str) -> None:
     """Store eCFR XML versions in the database, without going online.
 
     PATH is one XML file of a Part as the eCFR returns it (tracker ingest part740.xml --part 740
@@ -63,17 +71,24 @@ def ingest_command(path: Path | None, part: str | None, date: str | None, excerp
 
     root = path if path is not None else Path(get_config().snapshots_dir)
     if root.is_file():
-        with open_store(create=True) as store:
-            _ingest_one(store, root, part, date, excerpt, accept_suspect)
-        return
-    if not root.is_dir():
+        found = [(part, date, root)]
+    elif not root.is_dir():
         raise InputError(f"no snapshots folder at {root}; give an XML file or a folder")
-    found = [(p, d, f) for p, d, f in find_snapshots(root) if part in (None, p) and date in (None, d)]
-    if not found:
-        raise InputError(f"no snapshots in {root} (expected {root}/ecfr/title-15/part-740/2024-04-04.xml)")
+    else:
+        found = [(p, d, f) for p, d, f in find_snapshots(root) if part in (None, p) and date in (None, d)]
+        if not found:
+            raise InputError(f"no snapshots in {root} (expected {root}/ecfr/title-15/part-740/2024-04-04.xml)")
     with open_store(create=True) as store:
-        added = sum(_ingest_one(store, f, p, d, excerpt, accept_suspect) for p, d, f in found)
-    click.echo(f"{added} version(s) ingested, {len(found) - added} already stored")
+        done = []
+        for p, d, f in found:  # each line as soon as its file is stored: a folder can take minutes
+            done.append(_ingest_one(store, f, p, d, excerpt, accept_suspect))
+            if fmt == "text":
+                click.echo(_ingested_line(done[-1]))
+    added = sum(bool(x["stored"]) for x in done)
+    if fmt == "json":
+        echo_json("ingest", {"stored": added, "already_stored": len(done) - added, "files": done})
+    elif root.is_dir():
+        click.echo(f"{added} version(s) ingested, {len(found) - added} already stored")
 
 
 def _withdraw(reports_dir: Path, dates: list[str], name: str) -> list[tuple[Path, Path]]:
