@@ -131,10 +131,10 @@ def test_format_json_everywhere_and_json_kept_as_a_hidden_alias(folder: Path):
                             ("search", ["search", "performance density"]),
                             ("search-dates", ["search", "performance density", "--all-dates"]),
                             ("show", ["show", "3A090.b"]), ("rules", ["rules"]), ("parse", ["parse", file]),
-                            ("audits", ["audit", "--since", "2030-01-01"]), (None, ["upcoming"])):
+                            ("audits", ["audit", "--since", "2030-01-01"]), ("upcoming", ["upcoming"])):
         assert "--format [text|json]" in run(folder, command[0], "--help").output, command
         data = json.loads(run(folder, *command, "--format", "json").stdout)
-        assert schema is None or list(data)[0] == "schema" and data["schema"] == f"tracker.{schema}/1", command
+        assert list(data)[0] == "schema" and data["schema"] == f"tracker.{schema}/1", command
 
 
 def test_show_prints_references_from_the_store_on_a_date(folder: Path):
