@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,7 +37,8 @@ from tracker.attribution import attribute
 from tracker.audit import Audit, audit_rule, note_findings, stored_rule_texts
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
-from tracker.errors import InputError, TrackerError
+from tracker.errors import InputError
+from tracker.first_run import NOTHING_STORED, remove_database, single_versions, stored_nothing
 from tracker.log import Log, library_log
 from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, plan_notice, send_pending, unsent
 from tracker.model import Change
@@ -47,18 +47,15 @@ from tracker.report.data import RefFinding, ReportData
 from tracker.report.history_pages import write_history_pages
 from tracker.report.render import write_index, write_report
 from tracker.rule_fetch import stored_amendments
+from tracker.run_fetch import fetch_step, fetch_upcoming_step
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Ref, Store, StoreError
-from tracker.sync import sync
 from tracker.upcoming import Upcoming
 from tracker.upcoming.collect import upcoming
 from tracker.xref import RefCheck, broken_and_repaired, refs_to
 
 #: The start of a notice's delivery key (``upcoming-2026-12-01-1a2b3c4d``), apart from report version dates.
 NOTICE_PREFIX = "upcoming-"
-#: What the fetch step (:func:`tracker.sync.sync`) can raise: an eCFR that cannot be asked, a file, the
-#: snapshots folder or a database step (locked, full; rolled back) that failed.
-_FETCH_ERRORS = (TrackerError, OSError, sqlite3.Error)
 
 
 @dataclass
@@ -204,16 +201,6 @@ def build_report(config: Config, store: Store, date: str, today: str | None = No
     )
 
 
-def _fetch(config: Config, store: Store, outcome: RunOutcome, log: Log) -> None:
-    """Sync; each version or rule fetch that failed is one line in ``outcome.errors`` (the others were stored)."""
-    result = sync(config, store, log=log)
-    outcome.new_versions = list(result.new_versions)
-    outcome.errors.extend(f"fetch: {line}" for line in result.errors)
-    listed = ", ".join(f"{p} {d}" for p, d in outcome.new_versions) or "nothing new"
-    failed = f", {len(result.errors)} failed (see above)" if result.errors else ""
-    log(f"fetch: {listed} ({result.rules_added} rule(s) added, {result.requests} request(s){failed})")
-
-
 def run(
     config: Config,
     *,
@@ -221,8 +208,11 @@ def run(
     dry_run: bool = False,
     log: Log = library_log,
     env: dict[str, str] | None = None,
+    report_latest: bool = False,
 ) -> RunOutcome:
-    """One scheduled run (see the module docs). Raises :class:`tracker.config.ConfigError` for a bad [mail]."""
+    """One scheduled run (see the module docs); ``report_latest`` also fetches the version before a Part's only
+    one, so its latest change is reported now. A database the run created and stored nothing in (no network on
+    a first run) is removed. Raises :class:`tracker.config.ConfigError` for a bad [mail]."""
     settings = MailSettings.from_config(config.mail)
     outcome = RunOutcome()
     lock = RunLock(config.database, timedelta(hours=config.stale_lock_hours))
@@ -237,11 +227,16 @@ def run(
         return outcome
     checkpoint.reached("run.locked")
     try:
+        created, empty = not Path(config.database).exists(), False
         store = Store(config.database)
         try:
-            _run_locked(config, store, settings, outcome, fetch=fetch, dry_run=dry_run, log=log, env=env)
+            _run_locked(config, store, settings, outcome, fetch=fetch, dry_run=dry_run, log=log, env=env,
+                        report_latest=report_latest)
+            empty = created and stored_nothing(store)
         finally:
             store.close()
+        if empty:
+            remove_database(config.database)
     finally:
         lock.release()
     return outcome
@@ -312,19 +307,6 @@ def _report_or_notice(config: Config, store: Store, today: str, key: str) -> Rep
     return build_report(config, store, key, today)
 
 
-def _fetch_upcoming(config: Config, store: Store, log: Log, today: str) -> None:
-    """Ask the Federal Register what is coming (once a day). A failure is a warning, not a failed run: nothing of
-    the eCFR's changes depends on it, and the day is not recorded as checked, so the next run asks again."""
-    from tracker.upcoming.fetch import fetch_upcoming
-
-    try:
-        failed = fetch_upcoming(config, store, today=today, log=log)
-    except _FETCH_ERRORS as exc:
-        failed = [str(exc)]
-    for line in failed:
-        log(f"warning: upcoming: {line}; asked again next run")
-
-
 def _announce(config: Config, store: Store, settings: MailSettings | None, log: Log, today: str) -> None:
     """Announce the upcoming changes not announced before, once: a notice, with its email planned for each
     recipient it touches (in the transaction that records them announced). Nothing without ``[mail]`` recipients
@@ -353,19 +335,19 @@ def _run_locked(
     dry_run: bool,
     log: Log,
     env: dict[str, str] | None,
+    report_latest: bool,
 ) -> None:
     if stale := remove_temp_files(config.reports_dir):
         log(f"reports: removed {stale} unfinished file(s) left by an interrupted run")
-    if fetch:
-        try:
-            _fetch(config, store, outcome, log)
-        except _FETCH_ERRORS as exc:  # a failed fetch must not stop pending reports and mail
-            outcome.errors.append(f"fetch failed: {exc}")
-            log(f"fetch: FAILED ({exc}); continuing with what is stored")
+    online = fetch and fetch_step(config, store, outcome, log, previous=report_latest)
+    if not fetch and not store.parts():
+        log(NOTHING_STORED)
+    for line in single_versions(store, config.parts) if report_latest else ():
+        log(line)
 
     today = dt.date.today().isoformat()
-    if fetch:
-        _fetch_upcoming(config, store, log, today)
+    if online:
+        fetch_upcoming_step(config, store, log, today)
     report_on = cache(partial(_report_or_notice, config, store, today))
     _write_reports(store, config.reports_dir, settings, _pending(store, config.reports_dir, report_on, outcome, log),
                    outcome, log)

@@ -9,8 +9,9 @@ One :func:`sync` call
    change, not a new baseline;
 3. lists the content versions of each tracked Part (always with an ``issue_date[gte]`` filter) and
    picks the version dates not yet stored — every date since ``since`` for a backfill, the dates
-   after the first stored one otherwise, only the latest on a first run; a version dated more than
-   :data:`FUTURE_DAYS` after today is held back with a warning and picked once its date is near;
+   after the first stored one otherwise, only the latest on a first run (:mod:`tracker.sync_plan`; with
+   ``previous``, also the one before a Part's only version, for ``tracker run --report-latest``); a version
+   dated more than :data:`FUTURE_DAYS` after today is held back with a warning and picked once its date is near;
 4. downloads each picked version (or resumes it from disk), parses and checks it — a whole Part
    (``DIV5 TYPE="PART"``) of Title 15, the Part asked for, with sections or supplements, every
    paragraph of that Part — *before* its snapshot is written, then ingests it with its source URL;
@@ -51,7 +52,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ from tracker.config import Config
 from tracker.dates import is_date
 from tracker.fetch.ecfr import EcfrClient
 from tracker.fetch.federal_register import FederalRegisterClient
-from tracker.fetch.http import FetchError, HttpClient
+from tracker.fetch.http import FetchError, HttpClient, Unreachable
 from tracker.ingest import find_snapshots
 from tracker.log import Log, library_log
 from tracker.model import Paragraph
@@ -81,12 +81,17 @@ from tracker.snapshots import (
     write_json,
 )
 from tracker.store import Store, StoreError, SuspectVersionError
+from tracker.sync_plan import listed_from, pick_dates, version_issue_dates
 from tracker.xmltext import load_xml
 
-#: The eCFR's point-in-time history starts in January 2017: the first run lists versions from here.
-EPOCH = "2017-01-01"
 #: Rules are published before they take effect: look this far back before the first new version.
 FR_LOOKBACK_DAYS = 365
+#: Said after an eCFR that cannot be reached at all (no network, DNS, a firewall): what to do instead.
+OFFLINE = (
+    "no network? Offline, store files you have with `tracker ingest FILE.xml --part N --date YYYY-MM-DD` and "
+    "`tracker ingest-rules FILE`, then `tracker run --no-fetch`; behind a proxy, set HTTPS_PROXY and HTTP_PROXY "
+    "(NO_PROXY for hosts reached directly), which tracker's HTTP client (requests) honours"
+)
 #: A listed version dated more than this many days after today is held back until its date is near.
 FUTURE_DAYS = 3
 #: What one bad version (or one bad rule fetch) raises; anything else (a broken database) stops the run.
@@ -112,40 +117,6 @@ class _Version:
     issue_date: str | None
 
 
-def version_issue_dates(versions: Iterable[dict[str, Any]]) -> dict[str, str | None]:
-    """Each amendment date of a versions listing → the latest issue date seen for it (dates only).
-
-    >>> version_issue_dates([{"amendment_date": "2024-04-04", "issue_date": "2024-04-05"},
-    ...                      {"date": "2024-04-04", "issue_date": "2024-04-08"}, {"date": "2023-11-17"},
-    ...                      {"date": "2024-05-01", "issue_date": {"x": 1}}])
-    {'2023-11-17': None, '2024-04-04': '2024-04-08', '2024-05-01': None}
-    """
-    out: dict[str, str | None] = {}
-    for v in versions:
-        date = str(v.get("amendment_date") or v.get("date") or "")
-        if date:
-            issue = v.get("issue_date")
-            out[date] = max(filter(None, (out.get(date), issue if is_date(issue) else None)), default=None)
-    return dict(sorted(out.items()))
-
-
-def pick_dates(listed: list[str], stored: list[str], since: str | None) -> list[str]:
-    """The listed version dates to download: from ``since`` (backfill), else from the first stored
-    date, else (first run) only the latest; never a stored one.
-
-    >>> pick_dates(["2023-11-17", "2024-04-04", "2024-09-16"], [], None)
-    ['2024-09-16']
-    >>> pick_dates(["2023-11-17", "2024-04-04", "2024-09-16"], ["2024-04-04"], None)
-    ['2024-09-16']
-    >>> pick_dates(["2023-11-17", "2024-04-04", "2024-09-16"], ["2024-04-04"], "2023-01-01")
-    ['2023-11-17', '2024-09-16']
-    """
-    lower = since or (min(stored) if stored else None)
-    chosen = [d for d in listed if d >= lower] if lower else listed[-1:]
-    done = set(stored)
-    return [d for d in chosen if d not in done]
-
-
 def sync(
     config: Config,
     store: Store,
@@ -154,11 +125,14 @@ def sync(
     since: str | None = None,
     log: Log = library_log,
     today: str | None = None,
+    previous: bool = False,
 ) -> SyncResult:
-    """Download and ingest what is new for ``config.parts`` (everything since ``since`` for a backfill).
+    """Download and ingest what is new for ``config.parts`` (everything since ``since`` for a backfill; with
+    ``previous``, also the version before a Part's newest when that is its only one, so it has a change to report).
 
     One version's failure is a line in :attr:`SyncResult.errors`, not an exception. Raises
-    :class:`~tracker.fetch.http.FetchError` when the eCFR cannot be asked at all (``titles.json``),
+    :class:`~tracker.fetch.http.FetchError` when the eCFR cannot be asked at all (``titles.json``;
+    :class:`~tracker.fetch.http.Unreachable`, at once and naming the offline path, when it cannot be connected to),
     :class:`~tracker.snapshots.SnapshotError` for a bad ``since``; versions ingested before any
     failure stay, nothing is half written. ``today`` (YYYY-MM-DD) defaults to the real date.
     """
@@ -168,7 +142,9 @@ def sync(
     before = (client.requests, client.bytes)
     result = SyncResult()
     try:
-        _Sync(config, store, client, log, result, today or dt.date.today().isoformat()).run(since)
+        _Sync(config, store, client, log, result, today or dt.date.today().isoformat()).run(since, previous)
+    except Unreachable as exc:
+        raise Unreachable(f"{exc}; {OFFLINE}") from None
     finally:
         result.requests = client.requests - before[0]
         result.bytes = client.bytes - before[1]
@@ -190,14 +166,16 @@ class _Sync:
         )
         self.rules = RuleFetch(config, store, fr, log, self.today)
         self.incomplete = False  # a version failed or was held back: the issue seen must not advance
+        self.previous = False  # also fetch the version before a Part's only one
 
-    def run(self, since: str | None) -> None:
+    def run(self, since: str | None, previous: bool = False) -> None:
         if stale := remove_temp_files(self.root):
             self.log(f"removed {stale} unfinished download(s) left by an interrupted run")
         title = self.ecfr.titles()
         latest = str(title["latest_issue_date"])
         state = self._state()
-        if since is None and self._up_to_date(state, latest):
+        self.previous = previous and any(len(self.store.dates(p)) < 2 for p in self.config.parts)
+        if since is None and not self.previous and self._up_to_date(state, latest):
             self.log(f"eCFR title 15: nothing new (latest issue {latest} already fetched)")
             return
         if title.get("processing_in_progress"):
@@ -260,7 +238,7 @@ class _Sync:
         plan: list[_Version] = []
         for part in self.config.parts:
             stored = self.store.dates(part)
-            gte = since or (seen if part in seen_parts and seen else max(stored, default=EPOCH))
+            gte = listed_from(stored, seen if part in seen_parts else None, since, previous=self.previous)
             try:
                 listed = self.ecfr.versions(part, gte)
             except FetchError as exc:
@@ -268,7 +246,8 @@ class _Sync:
                 self._error(str(exc))
                 continue
             issues = self._near(part, self._checked_dates(part, version_issue_dates(listed)))
-            plan += [_Version(part, d, issues[d]) for d in pick_dates(list(issues), stored, since)]
+            picked = pick_dates(list(issues), stored, since, previous=self.previous)
+            plan += [_Version(part, d, issues[d]) for d in picked]
         return plan
 
     def _checked_dates(self, part: str, issues: dict[str, str | None]) -> dict[str, str | None]:
@@ -378,7 +357,8 @@ class _Sync:
         """Fetch the rules behind stored changes when due; returns the state's (``federal_register_until``,
         ``federal_register_due``). A failure is one error line and leaves both where they were."""
         fr_until = state.get("federal_register_until")
-        compared = [d for p, d in self.result.new_versions if self.store.dates(p)[0] < d]
+        # the dates compared with a new version: its own (unless its Part's first), and the next one's
+        compared = [x for p, d in self.result.new_versions for x in self.store.dates(p)[1:] if x >= d]
         due = min([str(d) for d in [state.get("federal_register_due"), *compared] if is_date(d)], default=None)
         if due is None:
             return fr_until, None

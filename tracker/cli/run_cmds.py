@@ -17,7 +17,13 @@ from tracker.errors import StateError, TrackerError
     "a later run without --dry-run still sends it.",
 )
 @click.option("--no-fetch", is_flag=True, help="Do not download; report and mail what is already stored.")
-def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
+@click.option(
+    "--report-latest",
+    is_flag=True,
+    help="For a Part with only one version stored (the first run's baseline), also fetch the version before "
+    "it, so its latest change is reported now.",
+)
+def run_command(quiet: bool, dry_run: bool, no_fetch: bool, report_latest: bool) -> None:
     """Bring everything up to date: fetch, report, email. Safe to run every day.
 
     \b
@@ -32,6 +38,13 @@ def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
        have none; no email when none touch it). Each message is sent once: a message the
        server accepted is never sent again, one it did not take is retried by the next run.
 
+    The first run stores each Part's current version as its baseline and says so: changes are
+    reported from the next version on. With --report-latest it also fetches the version before
+    each Part's only one, so the first report comes at once. With no network the run stops at the
+    first request (no retries to a host that never answered), names the offline path (tracker
+    ingest, tracker ingest-rules) and the proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY),
+    exits 1 and leaves no empty database behind.
+
     Running it twice does nothing the second time; a run that was interrupted is completed
     by the next. While one run works, another exits at once (exit code 0) with one line
     naming the run that holds the lock; if that run has held it longer than stale_lock_hours
@@ -45,7 +58,8 @@ def run_command(quiet: bool, dry_run: bool, no_fetch: bool) -> None:
     from tracker.run import run
 
     config = get_config()
-    outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=silent if quiet else library_log)
+    outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=silent if quiet else library_log,
+                  report_latest=report_latest)
     if outcome.hung:
         raise StateError(outcome.hung)
     if outcome.exit_code:

@@ -2,9 +2,12 @@
 
 Every request goes through :class:`HttpClient`: an honest User-Agent, connect/read timeouts, a
 per-host rate limit, urllib3 ``Retry`` for 429 (honouring ``Retry-After``) and 500/502/503/504 with
-jittered, capped back-off, and a retry when the connection breaks mid-body. A body that is not what
-was asked for (an HTML maintenance page with status 200, broken or too deeply nested JSON) raises
-:class:`FetchError`, and so does one longer than :data:`MAX_RESPONSE_BYTES`, which is read in chunks
+jittered, capped back-off, and a retry when the connection breaks mid-body. A connection that cannot be made
+(refused, a name that does not resolve, the connect timeout) is retried only to a host that has answered this
+client before: at start-up, with no network, the first request fails at once with :class:`Unreachable`.
+
+A body that is not what was asked for (an HTML maintenance page with status 200, broken or too deeply
+nested JSON) raises :class:`FetchError`, and so does one longer than :data:`MAX_RESPONSE_BYTES`, which is read in chunks
 and never held whole.
 
 Each download has a total deadline (``Config.deadline``) over every attempt: connecting, the status
@@ -21,6 +24,7 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import re
 import threading
 import time
 from collections import Counter
@@ -28,7 +32,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from urllib3.exceptions import HTTPError, ReadTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, HTTPError, ProxyError, ReadTimeoutError
 
 from tracker.config import Config
 from tracker.errors import SourceError
@@ -46,10 +50,17 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 #: Errors while reading a body after the headers arrived (urllib3's Retry does not cover these).
 _BODY_ERRORS = (requests.exceptions.ChunkedEncodingError, requests.exceptions.ConnectionError)
+#: The connection object urllib3 names before a cause ("<HTTPSConnection(host='x', port=443)>: Failed to resolve").
+_CONNECTION_REPR = re.compile(r"^<?\w*Connection\(host=[^)]*\)>?: ")
 
 
 class FetchError(SourceError, RuntimeError):
     """A download that failed for good; the message is one line naming the URL and the cause."""
+
+
+class Unreachable(FetchError):
+    """No connection could be made to a host that has not answered this client before (no network, a wrong
+    host name, a firewall): not retried, so a run without network fails within the connect timeout."""
 
 
 class Throttle:
@@ -111,16 +122,30 @@ def _read_body(resp: requests.Response, limit: int) -> None:
     resp._content = b"".join(chunks)  # what ``resp.content`` would have read, bounded
 
 
+def _cannot_connect(exc: BaseException) -> bool:
+    """Whether ``exc`` (from requests) is a connection that was never made: refused, a name that does not resolve,
+    the connect timeout, directly or to the proxy."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(reason, ProxyError):
+        reason = reason.original_error
+    return isinstance(reason, ConnectTimeoutError)
+
+
 def _describe(exc: BaseException) -> str:
     """The innermost useful words of a requests/urllib3 exception, on one line."""
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connection timed out"
     if isinstance(exc, requests.exceptions.Timeout) or isinstance(reason, TimeoutError | ReadTimeoutError):
         return "timed out"
     text = str(reason or exc)
     for marker in ("Connection broken: ", "Caused by ", "Failed to establish a new connection: "):
         if marker in text:
             text = text.split(marker, 1)[1]
-    return " ".join(text.split()).rstrip(")")[:200] or type(exc).__name__
+    text = _CONNECTION_REPR.sub("", " ".join(text.split()))
+    while text.endswith(")") and text.count(")") > text.count("("):  # the closing of a wrapper's repr
+        text = text[:-1]
+    return text[:200] or type(exc).__name__
 
 
 class HttpClient:
@@ -137,9 +162,11 @@ class HttpClient:
         self.requests = 0
         self.bytes = 0
         self.by_host: Counter[str] = Counter()
+        #: The origins that have answered (any status): a connection to one of them that fails is retried.
+        self.reached: set[str] = set()
         retry = DeadlineRetry(
             total=config.retries,
-            connect=config.retries,
+            connect=0,  # connections that cannot be made are retried in _attempts, only to hosts that answered
             read=config.retries,
             status=config.retries,
             status_forcelist=RETRY_STATUSES,
@@ -228,7 +255,11 @@ class HttpClient:
                     allow_redirects=False,
                 )
             except requests.exceptions.RequestException as exc:
-                raise FetchError(f"GET {shown}: {_describe(exc)}{self._gave_up}") from None
+                if _cannot_connect(exc) and origin(url) in self.reached and attempt < self.config.retries:
+                    deadline.pause(self._backoff(attempt))
+                    continue
+                raise self._failed(shown, url, exc) from None
+            self.reached.add(origin(url))
             if resp.is_redirect:
                 return resp
             try:
@@ -248,6 +279,14 @@ class HttpClient:
                 raise FetchError(f"GET {shown}: {_describe(exc)}") from None
             return resp
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _failed(self, shown: str, url: str, exc: requests.exceptions.RequestException) -> FetchError:
+        """The one-line error of a GET that raised ``exc``: :class:`Unreachable` for a host never reached."""
+        if _cannot_connect(exc) and origin(url) not in self.reached:
+            host = urlsplit(url).hostname
+            return Unreachable(f"GET {shown}: {_describe(exc)} (cannot connect to {host}; not retried, it has "
+                               "not answered this run)")
+        return FetchError(f"GET {shown}: {_describe(exc)}{self._gave_up}")
 
     def get_json(self, url: str, params: dict[str, Any] | None = None) -> Any:
         """GET a JSON document; an HTML page or unparsable body raises :class:`FetchError`."""
