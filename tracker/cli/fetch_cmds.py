@@ -87,4 +87,5 @@ def rules_command(parts: tuple[str, ...], fmt: str, as_json: bool) -> None:
             f"effective {r.effective_on or '?'}  parts {','.join(r.parts)}  {r.title}"
         )
     if not rows:
-        click.echo("no rules stored (run `tracker fetch`)", err=True)
+        where = f" amending part {', '.join(chosen)}" if chosen else ""
+        click.echo(f"no rules stored{where} (run `tracker fetch` or `tracker ingest-rules FILE`)", err=True)
