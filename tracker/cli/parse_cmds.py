@@ -77,8 +77,9 @@ def _stored(key: str, on: str | None) -> tuple[str, list[Paragraph]]:
         dates = store.dates()
         if not dates:
             raise InputError("no version is stored yet; run `tracker ingest` first")
-        paragraphs = text_on(store, key, on or dates[-1])
-        return store.version_on(paragraphs[0].part, on or dates[-1]) or "", paragraphs
+        day = on or max(dates)  # the latest version of the key's Part is the one in force on the latest date
+        paragraphs = text_on(store, key, day)
+        return store.version_on(paragraphs[0].part, day) or day, paragraphs
 
 
 def _show_lines(p: Paragraph) -> list[str]:
