@@ -15,12 +15,14 @@ from click.testing import CliRunner
 
 from tests.fetch.conftest import PART_740_FULL, Sources
 from tests.run.conftest import NEW, OLD, excerpt, write_toml
+from tests.support import ECFR_API, require
 from tracker import parse_bytes
 from tracker.cli import main
 from tracker.config import Config
 from tracker.fetch.deadline import Deadline
 from tracker.fetch.http import FetchError, HttpClient, Unreachable
 from tracker.store import Store
+from tracker.sync_plan import pick_dates, version_issue_dates
 
 CHANGED = {
     "3A001 License Requirements RS applies to 3A001.z.1.b, z.2.b, z.3.b, z.4.b",
@@ -212,3 +214,15 @@ def test_no_fetch_on_nothing_stored_says_how_to_start_and_creates_no_database(tm
     assert result.exit_code == 0, result.stderr
     assert "nothing stored yet: `tracker run` fetches the tracked Parts" in result.stderr
     assert not (tmp_path / "tracker.db").exists()
+
+
+@pytest.mark.parametrize("listing, dates", [
+    ("versions-title-1-part-2-issue_date-gte-2020-01-01.json", ["2015-12-18", "2022-12-29"]),
+    ("versions-title-1.json", ["2022-05-04", "2022-12-29"]),
+])
+def test_report_latest_picks_the_newest_version_and_the_one_before_in_real_listings(listing, dates):
+    listed = list(version_issue_dates(json.loads(require(ECFR_API / listing).read_text())["content_versions"]))
+
+    assert pick_dates(listed, [], None, previous=True) == dates  # a first run
+    assert pick_dates(listed, dates[1:], None, previous=True) == dates[:1]  # the newest already stored
+    assert pick_dates(listed, dates, None, previous=True) == []  # the pair stored: nothing to add
