@@ -145,3 +145,12 @@ def test_diff_json_and_the_report_share_one_shape_of_change_the_report_adds_its_
         assert change == in_diff[citation]
         assert links["ecfr_url"].startswith("https://www.ecfr.gov/on/2026-09-01/title-15/part-774/")
         assert links["history"] == f"eccn/{change['unit']}.html"
+
+
+def test_a_history_entry_holds_changes_of_the_same_shape(printed):
+    diff = next(d for d in printed.values() if d["schema"] == "tracker.diff/1")
+    entries = [e for d in printed.values() if d["schema"] == "tracker.history/1" for e in d["entries"]]
+    shapes = {tuple(c) for e in entries for c in e["changes"]}
+    applying = {tuple(c) for e in entries for c in e.get("applying", [])}
+    assert shapes == {tuple(c) for c in diff["changes"]}
+    assert applying == {("applies_by", *diff["changes"][0])}
