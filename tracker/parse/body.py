@@ -46,6 +46,7 @@ _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
 _COMPOUND = re.compile(r"^\(([A-Z])\.(\d{1,2})\.?\)(?=\s)")
 _ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
 _END_OF_CLAUSE = re.compile(r"^\(End of (?:clause|provision)\)$", re.I)
+_ITALIC_LEAD = re.compile(r"\*([^*]+)\*")
 
 
 @dataclass
@@ -228,7 +229,7 @@ def _after_markers(piece: _Piece) -> str:
 def _italic_heading(text: str, markers: tuple[str, ...]) -> str:
     """The italic subject heading right after the markers (``(1) *Scope.* …`` → ``Scope.``)."""
     rest = text[len("".join(markers)) :].lstrip() if text.startswith("".join(markers)) else ""
-    m = re.match(r"^\*([^*]+)\*", rest)
+    m = _ITALIC_LEAD.match(rest)
     return m.group(1).strip() if m else ""
 
 

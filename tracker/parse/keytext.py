@@ -6,10 +6,12 @@ import re
 
 from tracker.xmltext import markup_pieces, normalise_ws, plain
 
+_DASH = re.compile(r"\s*—\s*")
+
 
 def short_heading(text: str) -> str:
     """A heading's key: the words before an em-dash (``Country Group B—Countries`` → ``Country Group B``)."""
-    return short(re.split(r"\s*—\s*", plain(text), maxsplit=1)[0])
+    return short(_DASH.split(plain(text), maxsplit=1)[0])
 
 
 def short(text: str, limit: int = 80) -> str:

@@ -31,6 +31,8 @@ _LISTED = re.compile(r"\bto\s+paragraph\s+(\d{1,2})\s*:?\s*$")
 #: "Note 1 to definition of “Advanced-Node Integrated Circuits”:", "Note to “600 Series Major Defense Equipment”:".
 _TERM = re.compile(r"\bto\s+(?:the\s+)?(?:definitions?\s+of\s+)?(?:the\s+term\s+)?[“\"]([^”\"]{1,120}?)[,.]?[”\"]")
 _GROUP = r"(?:\([^)\s]{1,6}\))+"
+_GROUPS = re.compile(_GROUP)
+_DESIGNATION_LABEL = re.compile(r"\(([^)\s]{1,6})\)")
 _TARGETS = re.compile(rf"\bto\s+paragraphs?\s+({_GROUP}(?:(?:\s*,\s*|\s*,?\s*(?:and|or|through)\s+){_GROUP})*)")
 
 
@@ -64,7 +66,7 @@ def named_designations(heading: str) -> tuple[str, ...] | None:
     target = _TARGETS.search(heading)
     if not target:
         return None
-    groups = [tuple(re.findall(r"\(([^)\s]{1,6})\)", g)) for g in re.findall(_GROUP, target.group(1))]
+    groups = [tuple(_DESIGNATION_LABEL.findall(g)) for g in _GROUPS.findall(target.group(1))]
     first = groups[0]
     full = [_completed(g, first) for g in groups]
     differ = (i for i, labels in enumerate(zip(*full, strict=False)) if len(set(labels)) > 1)
