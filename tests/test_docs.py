@@ -350,3 +350,35 @@ def test_the_datasette_line_runs_as_written_on_a_fresh_database(tmp_path, line):
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["databases"]["tracker"]["tables"]["spans"]["description"]
+
+
+# -- the README's two demo commands, run as written --------------------------------------------------------
+
+
+def _demo_lines() -> list[Line]:
+    """The tracker commands of the README's first two fenced blocks (the demo and the rules from a file)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = [m.group(2) for m in _FENCE.finditer(text) if m.group(1).strip() not in _NOT_COMMANDS][:2]
+    return [line for block in blocks for line in _block_lines("README.md", f"```sh\n{block}```\n")]
+
+
+def test_the_readme_demo_runs_as_written_beside_the_shared_folder(tmp_path, monkeypatch):
+    """Both README commands, their tracker parts run in order in a fresh folder (``../shared`` being the shared
+    data folder): each exits 0, the report files the README names are written and the 284 rules are stored."""
+    from click.testing import CliRunner
+
+    from tests.support import SHARED, require
+
+    require(SHARED / "data" / "ccl-history" / "federal-register-documents.json")
+    monkeypatch.chdir(tmp_path)
+    env = {"TRACKER_DB": None, "TRACKER_SNAPSHOTS": None, "TRACKER_CONFIG": None}
+    said = []
+    for line in _demo_lines():
+        words = [w.replace("../shared", str(SHARED), 1) for w in line.words[1:]]
+        result = CliRunner().invoke(main, words, env=env, catch_exceptions=False)
+        assert result.exit_code == 0, f"{line}: {result.output}"
+        said.append(result.output)
+    assert [line.words[1] for line in _demo_lines()] == ["ingest", "ingest", "run", "ingest-rules", "rules"]
+    assert {p.name for p in (tmp_path / "reports").iterdir()} >= {
+        "2026-09-01.html", "2026-09-01.txt", "2026-09-01.json", "index.html"}
+    assert "284 rule(s) stored (284 new)" in said[3] and len(said[4].splitlines()) == 284
