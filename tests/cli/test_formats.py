@@ -64,3 +64,13 @@ def test_fetch_json_lists_the_new_versions(server, sources, tmp_path: Path):
     assert list(data)[0] == "schema" and data["schema"] == "tracker.fetch/1"
     assert data["new_versions"] == [{"part": "774", "date": "2026-06-25"}, {"part": "774", "date": "2026-09-01"}]
     assert data["rules_added"] == 1 and data["errors"] == [] and data["requests"] > 0 and data["bytes"] > 0
+
+
+def test_pages_json_lists_the_pages_written(tmp_path: Path):
+    for date, path in PAIR:
+        _run(tmp_path, "ingest", str(require(path)), "--part", "774", "--date", date)
+    out = tmp_path / "reports"
+    data = json.loads(_run(tmp_path, "pages", "--out", str(out), "--format", "json").stdout)
+    assert data == {"schema": "tracker.pages/1", "index": str(out / "history.html"),
+                    "pages": [str(out / "eccn" / f"{e}.html") for e in ("3A001", "3A090", "4A090")]}
+    assert all(Path(p).is_file() for p in [data["index"], *data["pages"]])

@@ -197,7 +197,8 @@ def search_command(phrase: str, on: str | None, parts: tuple[str, ...], all_date
 
 @main.command("pages")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Reports folder (default: reports_dir).")
-def pages_command(out: Path | None) -> None:
+@format_option("text: how many pages were written; json: each page's path.")
+def pages_command(out: Path | None, fmt: str) -> None:
     """Write a history page for every ECCN, section and supplement that ever changed.
 
     Pages go to REPORTS/eccn/3A090.html, REPORTS/section/740.10.html and
@@ -212,4 +213,7 @@ def pages_command(out: Path | None) -> None:
         written = write_history_pages(_store(), target)
     except OSError as exc:
         raise TrackerError(f"cannot write pages to {target}: {exc.strerror}") from None
-    click.echo(f"wrote {len(written)} history page(s) and {target / 'history.html'}")
+    if fmt == "json":
+        echo_json("pages", {"index": str(target / "history.html"), "pages": [str(p) for p in written]})
+    else:
+        click.echo(f"wrote {len(written)} history page(s) and {target / 'history.html'}")
