@@ -382,3 +382,36 @@ def test_the_readme_demo_runs_as_written_beside_the_shared_folder(tmp_path, monk
     assert {p.name for p in (tmp_path / "reports").iterdir()} >= {
         "2026-09-01.html", "2026-09-01.txt", "2026-09-01.json", "index.html"}
     assert "284 rule(s) stored (284 new)" in said[3] and len(said[4].splitlines()) == 284
+
+
+# -- the README's Troubleshooting section says what the code does -------------------------------------------
+
+
+def _troubleshooting() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split("## Troubleshooting\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_troubleshooting_covers_no_network_mail_refused_held_back_and_undoing_an_ingest():
+    section = " ".join(_troubleshooting().split())
+    for topic in ("No network", "An email was refused", "held back as suspect", "Undoing an ingest"):
+        assert f"**{topic}" in section or topic in section, topic
+    for words in ("HTTPS_PROXY", "NO_PROXY", "tracker ingest-rules FILE", "tracker run --no-fetch", "--accept-suspect",
+                  "tracker remove-version --part 774 --date 2026-09-01"):
+        assert words in section, words
+
+
+def test_troubleshooting_quotes_the_code_s_own_words_and_paths(tmp_path):
+    """The mail log line, the held-back file's path and the no-network hint are the ones the code writes."""
+    import inspect
+
+    from tracker import sync
+    from tracker.mail import send, transport
+    from tracker.snapshots import hold
+
+    section = " ".join(_troubleshooting().split())
+    assert "(FAILED; retried next run)" in section and "(FAILED; retried next run)" in inspect.getsource(send)
+    assert "recipient refused: 550" in section and "recipient refused: {code}" in inspect.getsource(transport)
+    held = hold(tmp_path / "snapshots", "774", "2026-09-01", b"<x/>").relative_to(tmp_path).as_posix()
+    assert f"`{held}`" in section
+    assert all(name in inspect.getsource(sync) for name in ("HTTPS_PROXY", "NO_PROXY", "tracker run --no-fetch"))
