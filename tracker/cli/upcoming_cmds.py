@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.base import echo_json, get_config, main, open_store
+from tracker.cli.base import chosen_parts, echo_json, format_option, get_config, main, open_store, part_option
 
 if TYPE_CHECKING:
     from tracker.upcoming import Upcoming
@@ -32,9 +32,8 @@ def upcoming_text(entry: Upcoming) -> str:
 @main.command("upcoming")
 @click.option("--fetch", is_flag=True,
               help="Ask the Federal Register first (public inspection, rules by effective date, their full texts).")
-@click.option("--part", "parts", multiple=True, help="Only changes to this Part (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@part_option("Only changes to this Part (repeat or comma-separate: --part 740,774).")
+@format_option()
 def upcoming_command(fetch: bool, parts: tuple[str, ...], fmt: str) -> None:
     """List the changes coming into force that the stored eCFR does not show yet.
 
@@ -61,7 +60,7 @@ def upcoming_command(fetch: bool, parts: tuple[str, ...], fmt: str) -> None:
         raise click.ClickException(f"Federal Register: {failed[0]}" + (f" (and {len(failed) - 1} more)"
                                                                         if len(failed) > 1 else ""))
     entries = upcoming(store, config.snapshots_dir, today, fr_base=config.federal_register_url,
-                       parts=parts or config.parts)
+                       parts=chosen_parts(parts) or config.parts)
     if fmt == "json":
         echo_json("upcoming", {"as_of": today, "upcoming": [e.to_dict() for e in entries]})
     else:
