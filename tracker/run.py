@@ -343,7 +343,7 @@ def _run_locked(
     if not fetch and not store.parts():
         log(NOTHING_STORED)
     for line in single_versions(store, config.parts) if report_latest else ():
-        log(line)
+        log(line if fetch else f"{line} (--no-fetch: `tracker ingest` the version before it, or run without it)")
 
     today = dt.date.today().isoformat()
     if online:

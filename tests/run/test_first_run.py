@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.fetch.conftest import PART_740_FULL, Sources
-from tests.run.conftest import NEW, OLD, excerpt, write_toml
+from tests.run.conftest import NEW, OLD, excerpt, ingest, write_toml
 from tests.support import ECFR_API, require
 from tracker import parse_bytes
 from tracker.cli import main
@@ -226,3 +226,15 @@ def test_report_latest_picks_the_newest_version_and_the_one_before_in_real_listi
     assert pick_dates(listed, [], None, previous=True) == dates  # a first run
     assert pick_dates(listed, dates[1:], None, previous=True) == dates[:1]  # the newest already stored
     assert pick_dates(listed, dates, None, previous=True) == []  # the pair stored: nothing to add
+
+
+def test_report_latest_with_no_fetch_names_the_parts_it_cannot_compare(config, tmp_path):
+    ingest(config, NEW)
+    toml = write_toml(tmp_path / "tracker.toml", config)
+
+    result = _invoke(toml, "--no-fetch", "--report-latest")
+
+    assert result.exit_code == 0, result.stderr
+    assert (f"part 774: only one version stored ({NEW}), nothing to compare it with (--no-fetch: `tracker ingest` "
+            "the version before it, or run without it)") in result.stderr.splitlines()
+    assert not (config.reports_dir / f"{NEW}.json").exists()
