@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tracker.applies import change_applies_by
 from tracker.citations import is_under, typed_citation
 from tracker.dates import is_date
 from tracker.diff.changes import DiffError, compare_sides
@@ -113,7 +112,10 @@ def _has(store: Store, part: str, key: str, version: str) -> bool:
 
 def _of_eccn(change: Change, key: str) -> bool:
     """True for a change of ECCN ``key``, or of ECCN item ``key``: under it, or of a note or License Requirements
-    row of its entry that applies to it (:func:`tracker.applies.change_applies_by`)."""
+    row of its entry that applies to it (:func:`tracker.applies.change_applies_by`; imported here, as it reads a
+    row's text with the parser, which the pure differ never loads)."""
+    from tracker.applies import change_applies_by
+
     eccn, _, item = key.partition(".")
     if change.unit != eccn:
         return False
