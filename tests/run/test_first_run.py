@@ -108,6 +108,18 @@ def test_no_network_fails_at_once_says_so_once_and_leaves_no_database(
     assert not (tmp_path / "snapshots" / "state.json").exists()
 
 
+def test_a_proxy_that_refuses_is_named_and_not_retried(tmp_path, monkeypatch, attempts, pauses, ecfr):
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # requests honours it; the stand-in is never reached
+
+    result = _invoke(_offline_toml(tmp_path, ecfr.base))
+
+    assert result.exit_code == 1 and attempts == [("127.0.0.1", 9)] and pauses == [] and ecfr.server.log == []
+    assert "Connection refused (cannot connect to the proxy for 127.0.0.1; not retried" in result.stderr
+    assert not (tmp_path / "tracker.db").exists()
+
+
 def test_an_existing_database_is_kept_when_there_is_no_network(tmp_path, attempts, pauses):
     Store(tmp_path / "tracker.db").close()  # made by an earlier command, empty: not this run's to remove
 

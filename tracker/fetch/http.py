@@ -138,7 +138,7 @@ def _describe(exc: BaseException) -> str:
         return "connection timed out"
     if isinstance(exc, requests.exceptions.Timeout) or isinstance(reason, TimeoutError | ReadTimeoutError):
         return "timed out"
-    text = str(reason or exc)
+    text = str(reason.original_error if isinstance(reason, ProxyError) else reason or exc)
     for marker in ("Connection broken: ", "Caused by ", "Failed to establish a new connection: "):
         if marker in text:
             text = text.split(marker, 1)[1]
@@ -284,7 +284,8 @@ class HttpClient:
         """The one-line error of a GET that raised ``exc``: :class:`Unreachable` for a host never reached."""
         if _cannot_connect(exc) and origin(url) not in self.reached:
             host = urlsplit(url).hostname
-            return Unreachable(f"GET {shown}: {_describe(exc)} (cannot connect to {host}; not retried, it has "
+            to = f"the proxy for {host}" if isinstance(exc, requests.exceptions.ProxyError) else host
+            return Unreachable(f"GET {shown}: {_describe(exc)} (cannot connect to {to}; not retried, it has "
                                "not answered this run)")
         return FetchError(f"GET {shown}: {_describe(exc)}{self._gave_up}")
 
