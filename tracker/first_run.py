@@ -49,10 +49,13 @@ def baseline_line(store: Store, new_versions: Iterable[tuple[str, str]]) -> str 
             f"({REPORT_LATEST})")
 
 
-def single_versions(store: Store, parts: Iterable[str]) -> list[str]:
-    """A line for each of ``parts`` with only one version stored: nothing to compare it with."""
-    return [f"part {p}: only one version stored ({dates[0]}), nothing to compare it with"
-            for p in parts for dates in [store.dates(p)] if len(dates) == 1]
+def nothing_to_compare(store: Store, parts: Iterable[str], *, fetched: bool, report_latest: bool) -> list[str]:
+    """What a run says of the stored versions it cannot compare: nothing stored at all (without a fetch), and
+    with ``report_latest`` each of ``parts`` with only one version stored."""
+    lines = [] if fetched or store.parts() else [NOTHING_STORED]
+    hint = "" if fetched else " (--no-fetch: `tracker ingest` the version before it, or run without it)"
+    singles = [(p, dates[0]) for p in parts for dates in [store.dates(p)] if len(dates) == 1] if report_latest else []
+    return lines + [f"part {p}: only one version stored ({d}), nothing to compare it with{hint}" for p, d in singles]
 
 
 def stored_nothing(store: Store) -> bool:

@@ -38,7 +38,7 @@ from tracker.audit import Audit, audit_rule, note_findings, stored_rule_texts
 from tracker.config import Config
 from tracker.diff import DiffError, diff_dates
 from tracker.errors import InputError
-from tracker.first_run import NOTHING_STORED, remove_database, single_versions, stored_nothing
+from tracker.first_run import nothing_to_compare, remove_database, stored_nothing
 from tracker.log import Log, library_log
 from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, plan_notice, send_pending, unsent
 from tracker.model import Change
@@ -340,10 +340,8 @@ def _run_locked(
     if stale := remove_temp_files(config.reports_dir):
         log(f"reports: removed {stale} unfinished file(s) left by an interrupted run")
     online = fetch and fetch_step(config, store, outcome, log, previous=report_latest)
-    if not fetch and not store.parts():
-        log(NOTHING_STORED)
-    for line in single_versions(store, config.parts) if report_latest else ():
-        log(line if fetch else f"{line} (--no-fetch: `tracker ingest` the version before it, or run without it)")
+    for line in nothing_to_compare(store, config.parts, fetched=fetch, report_latest=report_latest):
+        log(line)
 
     today = dt.date.today().isoformat()
     if online:
