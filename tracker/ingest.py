@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tracker.dates import is_date
 from tracker.model import Paragraph
-from tracker.parse import parse_bytes
+from tracker.parse import SectionCache, parse_bytes
 from tracker.store import Store, StoreError
 from tracker.xmltext import MAX_XML_BYTES
 
@@ -68,8 +68,10 @@ def ingest_file(
     date: str | None = None,
     excerpt: bool = False,
     accept_suspect: bool = False,
+    cache: SectionCache | None = None,
 ) -> bool:
-    """Parse an eCFR XML file and ingest it; part/date default to the snapshot layout.
+    """Parse an eCFR XML file and ingest it; part/date default to the snapshot layout. One ``cache`` passed for
+    successive versions re-parses only the sections and CCL entries that changed (the same records).
 
     A file that holds only part of the Part (a section or supplement, no Part root) is refused
     unless ``excerpt`` says so. A file whose own comments say text was omitted (:func:`says_excerpt`) is stored
@@ -90,7 +92,7 @@ def ingest_file(
     known = store.snapshot(part, date) if is_date(date) else None
     if known and known.sha256 == digest:
         return False  # stored from these very bytes: nothing to parse
-    paragraphs = parse_bytes(data, str(p))
+    paragraphs = parse_bytes(data, str(p), cache=cache)
     detected = not excerpt and says_excerpt(data)
     if not (excerpt or detected):
         _refuse_unmarked_excerpt(paragraphs, part, str(p))

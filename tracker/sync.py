@@ -66,7 +66,7 @@ from tracker.fetch.http import FetchError, HttpClient, Unreachable
 from tracker.ingest import find_snapshots
 from tracker.log import Log, library_log
 from tracker.model import Paragraph
-from tracker.parse import ParseError, parse_tree
+from tracker.parse import ParseError, SectionCache, parse_tree
 from tracker.rule_fetch import RuleFetch
 from tracker.snapshots import (
     SnapshotError,
@@ -166,6 +166,7 @@ class _Sync:
         )
         self.rules = RuleFetch(config, store, fr, log, self.today)
         self.incomplete = False  # a version failed or was held back: the issue seen must not advance
+        self.cache = SectionCache()  # successive versions re-parse only the sections and entries that changed
         self.previous = False  # also fetch the version before a Part's only one
 
     def run(self, since: str | None, previous: bool = False) -> None:
@@ -321,7 +322,7 @@ class _Sync:
         """The paragraphs of ``data``, checked to be the whole of ``v.part`` (else SnapshotError/ParseError)."""
         tree = load_xml(data, str(path))
         check_ecfr_part(tree.getroot(), str(path), v.part)
-        paragraphs = parse_tree(tree)
+        paragraphs = parse_tree(tree, cache=self.cache)
         strays = sorted({p.part for p in paragraphs} - {v.part})
         if strays:
             raise SnapshotError(f"{path}: holds paragraphs of part {', '.join(strays)}, not only part {v.part}")

@@ -11,18 +11,19 @@ from tracker.cli.base import DATE, chosen_parts, echo_json, format_option, get_c
 from tracker.errors import InputError, StateError
 
 if TYPE_CHECKING:
+    from tracker.parse import SectionCache
     from tracker.store import Store
 
 
 def _ingest_one(store: Store, path: Path, part: str | None, date: str | None, excerpt: bool,
-                accept: bool) -> dict[str, object]:
+                accept: bool, cache: SectionCache) -> dict[str, object]:
     """Store one file; what was done, as ``tracker.ingest/1`` lists it (``stored`` False: already stored)."""
     from tracker.ingest import ingest_file
     from tracker.store import StoreError
 
     texts = store.counts()["texts"]
     try:
-        added = ingest_file(store, path, part=part, date=date, excerpt=excerpt, accept_suspect=accept)
+        added = ingest_file(store, path, part=part, date=date, excerpt=excerpt, accept_suspect=accept, cache=cache)
     except StoreError as exc:  # a file the store refuses is bad input (exit 2), not a store failure
         raise InputError(str(exc)) from None
     if not added:
@@ -68,6 +69,7 @@ def ingest_command(path: Path | None, part: str | None, date: str | None, excerp
     --accept-suspect.
     """
     from tracker.ingest import find_snapshots
+    from tracker.parse import SectionCache
 
     root = path if path is not None else Path(get_config().snapshots_dir)
     if root.is_file():
@@ -80,8 +82,9 @@ def ingest_command(path: Path | None, part: str | None, date: str | None, excerp
             raise InputError(f"no snapshots in {root} (expected {root}/ecfr/title-15/part-740/2024-04-04.xml)")
     with open_store(create=True) as store:
         done = []
+        cache = SectionCache()  # a folder's versions in date order: each re-parses only what changed
         for p, d, f in found:  # each line as soon as its file is stored: a folder can take minutes
-            done.append(_ingest_one(store, f, p, d, excerpt, accept_suspect))
+            done.append(_ingest_one(store, f, p, d, excerpt, accept_suspect, cache))
             if fmt == "text":
                 click.echo(_ingested_line(done[-1]))
     added = sum(bool(x["stored"]) for x in done)
