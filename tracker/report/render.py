@@ -44,7 +44,7 @@ from tracker.report.data import (
 )
 from tracker.report.markup import runs_to_html, text_to_html
 from tracker.report.schema import change_dict, document
-from tracker.report.text import TEXT_FILTERS
+from tracker.report.text import TEXT_FILTERS, heading_runs
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -78,6 +78,7 @@ def environment() -> Environment:
     env.filters.update(
         markup=text_to_html,
         redline_html=lambda c: runs_to_html(redline(c)),
+        heading_html=lambda c: runs_to_html(heading_runs(c)),
         redline=runs_to_html,
         rule_url=rule_url,
         wrap=_wrap,

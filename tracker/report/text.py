@@ -80,7 +80,12 @@ def heading_redline(c: Change) -> str | None:
     text_shown = bool(c.redline) or pairs[0][1] != pairs[1][1]
     if text_shown and all(text_to_plain(h) in text_to_plain(t) for h, t in pairs if h):
         return None
-    return runs_to_text(redline(old, new))
+    return runs_to_text(heading_runs(c))
+
+
+def heading_runs(c: Change) -> list[tuple[str, str]]:
+    """The word-level redline runs of the change's heading (old → new)."""
+    return list(redline(c.old_heading or "", c.new_heading or ""))
 
 
 def shared_rules(changes: tuple[Change, ...]) -> tuple[Rule, ...] | None:
