@@ -250,3 +250,13 @@ def test_report_latest_with_no_fetch_names_the_parts_it_cannot_compare(config, t
     assert (f"part 774: only one version stored ({NEW}), nothing to compare it with (--no-fetch: `tracker ingest` "
             "the version before it, or run without it)") in result.stderr.splitlines()
     assert not (config.reports_dir / f"{NEW}.json").exists()
+
+
+def test_tracker_fetch_with_no_network_leaves_no_database_either(tmp_path, attempts, pauses):
+    toml = _offline_toml(tmp_path, "http://127.0.0.1:9")
+
+    result = CliRunner().invoke(main, ["--config", str(toml), "fetch"])
+
+    assert result.exit_code == 1 and "Connection refused" in result.stderr and "HTTPS_PROXY" in result.stderr
+    assert attempts == [("127.0.0.1", 9)] and pauses == []
+    assert not (tmp_path / "tracker.db").exists()

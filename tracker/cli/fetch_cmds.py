@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from tracker.cli.base import (
@@ -39,15 +41,24 @@ def fetch_command(since: str | None, parts: tuple[str, ...], fmt: str) -> None:
     """
     from dataclasses import replace
 
+    from tracker.first_run import remove_database, stored_nothing
     from tracker.sync import sync
 
     config = get_config()
     chosen = chosen_parts(parts)
     if chosen:
         config = replace(config, parts=chosen)
+    created = not Path(config.database).exists()
     try:
         with open_store(create=True) as store:
-            result = sync(config, store, since=since)
+            try:
+                result = sync(config, store, since=since)
+            except BaseException:
+                empty = created and stored_nothing(store)
+                store.close()
+                if empty:  # no network on the very first fetch: no empty database is left behind
+                    remove_database(Path(config.database))
+                raise
     except InputError as exc:  # a bad download is the source's failure (exit 1), not the user's input
         raise SourceError(str(exc)) from None
     if fmt == "json":
