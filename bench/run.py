@@ -94,7 +94,7 @@ def _parse_rows(repeat: int) -> list[tuple[str, str, str, str]]:
             f"parse of a new version of {name} with ~1% of its units changed (section cache warm), s per MB",
             f"{c['parser_s_per_mb']:.4f}",
             f"bare lxml of that version {c['lxml_s_per_mb']:.4f}; ratio {c['ratio']:.1f}x wall, "
-            f"{c['cpu_ratio']:.1f}x CPU (parse only; the ingest is the row below)",
+            f"{c['cpu_ratio']:.1f}x CPU (the parse only)",
             f"<= 2.5x lxml: {verdict(c['ratio'] <= 2.5)}",
         ))
     return out
