@@ -4,17 +4,15 @@ title (in headless Chromium); references link to the citing paragraph; a removal
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from lxml import html
 
 from tests.history import conftest as history_set_up
 from tests.history.conftest import edit, ingest
-from tests.report.chromium import install_chromium, open_page
+from tests.report.chromium import open_page
 from tests.support import ECFR_API, require
 from tracker.parse import parse_bytes
 from tracker.report.history_pages import write_history_pages
@@ -98,15 +96,6 @@ def test_a_removed_and_restored_real_eccn_says_so_on_its_timeline(tmp_path):
     assert "Removed on 2026-09-01" in page.get_element_by_id("removed").text_content()
     assert _rows(tmp_path / "history.html")["ECCN 4A090"][3] == "2026-09-01 (removed)"
 
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    binary = install_chromium()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI and could not be installed (apt-get install chromium)")
-        pytest.skip("no chromium binary on this machine (apt-get install chromium)")
-    return binary
 
 
 def _typed(query: str) -> str:

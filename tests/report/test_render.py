@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.report.chromium import install_chromium, open_page
+from tests.report.chromium import open_page
 from tests.report.sample import april_2024_report
 from tracker.model import Change
 from tracker.report.data import ecfr_url
@@ -105,15 +104,6 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temporary(tmp_path: Path
     assert (tmp_path / "2024-04-04.txt").read_text(encoding="utf-8") == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    binary = install_chromium()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI and could not be installed (apt-get install chromium)")
-        pytest.skip("chromium not installed and not installable here (not root): apt-get install chromium")
-    return binary
 
 
 VISIBLE = """JSON.stringify([...document.querySelectorAll('%s')].map(e => {
