@@ -66,6 +66,14 @@ def _recipients(mail: Mapping[str, Any]) -> tuple[Recipient, ...]:
     return tuple(found)
 
 
+def _whole(mail: Mapping[str, Any], key: str, default: int) -> int:
+    """The positive whole number ``mail[key]`` (``default`` when absent)."""
+    value = mail.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"[mail] {key}: expected a positive whole number")
+    return value
+
+
 @dataclass(frozen=True)
 class MailSettings:
     """The validated ``[mail]`` table (see the module docs)."""
@@ -102,12 +110,9 @@ class MailSettings:
             raise ConfigError("[mail] smtp_host: expected a host name")
         if security == "none" and host not in LOCAL_HOSTS:
             raise ConfigError(f"[mail] security = \"none\" (unencrypted) is allowed only for localhost, not {host}")
-        port = mail.get("smtp_port", DEFAULT_PORTS[security])
-        max_changes = mail.get("max_changes", cls.max_changes)
+        port = _whole(mail, "smtp_port", DEFAULT_PORTS[security])
+        max_changes = _whole(mail, "max_changes", cls.max_changes)
         timeout = mail.get("timeout", cls.timeout)
-        for key, value in (("smtp_port", port), ("max_changes", max_changes)):
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ConfigError(f"[mail] {key}: expected a positive whole number")
         if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
             raise ConfigError("[mail] timeout: expected a positive number of seconds")
         upcoming = mail.get("upcoming", cls.upcoming)
