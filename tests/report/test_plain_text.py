@@ -14,7 +14,7 @@ from tracker.diff import DiffResult
 from tracker.model import Change, Paragraph, Rule
 from tracker.report.data import ReportData
 from tracker.report.markup import CONTEXT_WORDS, runs_to_text, text_to_plain
-from tracker.report.render import render_text
+from tracker.report.render import render_html, render_text
 from tracker.report.text import diff_text
 
 OLD, NEW = "2026-06-25", "2026-09-01"
@@ -107,6 +107,9 @@ def test_a_reference_changed_in_the_real_5411_character_note_shows_in_context_no
     words = flat.split("[…]")[1].split()
     assert 2 * CONTEXT_WORDS - 5 <= len(words) <= 2 * CONTEXT_WORDS + 5
     assert len(body) < 800
+    html = render_html(_report(changes))
+    assert "<del>b</del><ins>c</ins>" in html and "[…]" in html
+    assert "presumption that the item is 3A090.a" not in html  # the HTML report shows it in context too
 
 
 def test_short_redlines_stay_whole_and_formatting_only_runs_vanish():

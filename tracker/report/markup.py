@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-from tracker.xmltext import markup_pieces
+from tracker.xmltext import escape_markup, markup_pieces
 
 _TAGS = {"**": "strong", "*": "em", "^": "sup"}
 _WRAP = {"insert": "ins", "delete": "del"}
@@ -130,6 +130,21 @@ def _window(text: str, words: int, *, head: bool, tail: bool) -> str:
         return text
     kept = (text[: spans[words - 1][1]] if head else "", _ELIDED, text[spans[-words][0] :] if tail else "")
     return " ".join(k for k in kept if k)
+
+
+def runs_in_context(runs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The runs as a page shows them: a long redline cut to its changes in context (:func:`in_context`), as plain
+    text (re-escaped, so it reads back as written; its italics are dropped, since a cut can fall inside them);
+    any other as it is.
+
+    >>> long = [("equal", "word " * 400), ("delete", "*a*"), ("insert", "*b*"), ("equal", " end")]
+    >>> [op for op, _ in runs_in_context(long)], runs_in_context(long)[0][1][:8], runs_in_context(long)[2]
+    (['equal', 'delete', 'insert', 'equal'], '[…] word', ('insert', 'b'))
+    """
+    runs = list(runs)
+    plain = plain_runs(runs)
+    cut = in_context(plain)
+    return runs if cut is plain else [(op, escape_markup(text)) for op, text in cut]
 
 
 def runs_to_text(runs: Iterable[tuple[str, str]]) -> str:

@@ -42,7 +42,7 @@ from tracker.report.data import (
     watched_refs,
     watched_upcoming,
 )
-from tracker.report.markup import runs_to_html, text_to_html
+from tracker.report.markup import runs_in_context, runs_to_html, text_to_html
 from tracker.report.schema import change_dict, document
 from tracker.report.text import TEXT_FILTERS, heading_runs
 
@@ -77,7 +77,7 @@ def environment() -> Environment:
     )
     env.filters.update(
         markup=text_to_html,
-        redline_html=lambda c: runs_to_html(redline(c)),
+        redline_html=lambda c: runs_to_html(runs_in_context(redline(c))),
         heading_html=lambda c: runs_to_html(heading_runs(c)),
         redline=runs_to_html,
         rule_url=rule_url,
