@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tracker.audit import RuleText, stored_rule_texts
-from tracker.citations import part_of, part_sort_key
+from tracker.citations import is_under, part_of, part_sort_key
 from tracker.snapshots import ecfr_path
 from tracker.store import Store, StoredRule, StoredVersion
 from tracker.upcoming.entries import Upcoming
@@ -110,7 +110,7 @@ def _link_part(link: AmendmentLink) -> str:
 
 def _with_link(entry: Upcoming, link: AmendmentLink) -> Upcoming:
     """The entry with the eCFR's link noted and its unit among the targets when no instruction names one there."""
-    unit_known = any(t == link.unit or t.startswith(link.unit) for t in entry.targets)
+    unit_known = any(is_under(t, link.unit) for t in entry.targets)
     return Upcoming(
         entry.source, entry.document_number, entry.citation, entry.title, entry.effective_on, entry.publication_date,
         tuple(sorted({*entry.parts, _link_part(link)} - {""}, key=part_sort_key)),
