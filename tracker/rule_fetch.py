@@ -3,25 +3,22 @@
 :class:`RuleFetch` asks for the BIS rules amending the tracked Parts (a snapshot per record, then
 :meth:`Store.add_rules`), and the full text of rules where two or more took effect in the same interval
 of a Part. Malformed rule records (``cfr_references`` not a list, dates that are not dates, missing
-fields) are skipped with a warning. :func:`stored_amendments` reads the amendment instructions of the
-full texts on disk.
+fields) are skipped with a warning (:func:`tracker.build.stored_amendments` reads the full texts kept).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from tracker.amendments import Amendment, parse_amendments
 from tracker.citations import part_sort_key
 from tracker.config import Config
 from tracker.dates import is_date
 from tracker.fetch.federal_register import DateField, FederalRegisterClient
 from tracker.fetch.http import FetchError
 from tracker.log import Log
-from tracker.parse import ParseError
 from tracker.snapshots import SnapshotError, federal_register_path, write_federal_register, write_json
 from tracker.store import Store
 
@@ -124,15 +121,3 @@ class RuleFetch:
                 except (FetchError, SnapshotError) as exc:
                     failed.append(str(exc))
         return failed
-
-
-def stored_amendments(snapshots_dir: Path, document_numbers: Iterable[str]) -> dict[str, list[Amendment]]:
-    """Title 15 amendment instructions of the rules whose full text is on disk, by document number."""
-    out: dict[str, list[Amendment]] = {}
-    for number in document_numbers:
-        path = federal_register_path(Path(snapshots_dir), number, "xml")
-        try:
-            out[number] = parse_amendments(path.read_bytes(), "15", str(path))
-        except (OSError, ParseError):  # absent or unreadable: the rule's instructions stay unknown
-            continue
-    return out

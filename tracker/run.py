@@ -30,32 +30,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker import checkpoint
 from tracker.atomic import remove_temp_files
-from tracker.attribution import attribute
-from tracker.audit import Audit, audit_rule, note_findings, stored_rule_texts
 from tracker.config import Config
-from tracker.diff import DiffError, diff_dates
-from tracker.errors import InputError
 from tracker.first_run import nothing_to_compare, remove_database, stored_nothing
 from tracker.log import Log, library_log
-from tracker.mail import MailSettings, Outbox, SendOutcome, SmtpTransport, plan, plan_notice, send_pending, unsent
-from tracker.model import Change
-from tracker.report.audit_section import AuditSection
-from tracker.report.data import RefFinding, ReportData
-from tracker.report.history_pages import write_history_pages
-from tracker.report.render import write_index, write_report
-from tracker.rule_fetch import stored_amendments
-from tracker.run_fetch import fetch_step, fetch_upcoming_step
+from tracker.mail.settings import MailSettings
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
-from tracker.store import Ref, Store, StoreError
-from tracker.upcoming import Upcoming
-from tracker.upcoming.collect import upcoming
-from tracker.xref import RefCheck, broken_and_repaired, refs_to
+from tracker.store import Store, StoreError
 
-#: The start of a notice's delivery key (``upcoming-2026-12-01-1a2b3c4d``), apart from report version dates.
-NOTICE_PREFIX = "upcoming-"
+if TYPE_CHECKING:
+    from tracker.mail import SendOutcome
+    from tracker.report.data import ReportData
 
 
 @dataclass
@@ -67,7 +55,7 @@ class RunOutcome:
     hung: str | None = None
     new_versions: list[tuple[str, str]] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
-    mail: SendOutcome = field(default_factory=SendOutcome)
+    mail: SendOutcome = field(default_factory=lambda: _no_mail())
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -80,125 +68,16 @@ class RunOutcome:
         return 1 if self.problems else 0
 
 
+def _no_mail() -> SendOutcome:
+    from tracker.mail import SendOutcome
+
+    return SendOutcome()
+
+
 def report_dates(store: Store) -> list[str]:
     """Version dates on which some Part has a version and an earlier one (baselines excluded)."""
     firsts = {p: store.dates(p)[0] for p in store.parts()}
     return [d for d in store.dates() if any(store.has_snapshot(p, d) and d > f for p, f in firsts.items())]
-
-
-def _attribute(
-    config: Config, store: Store, changes: list[Change], part: str, date_from: str, date_to: str
-) -> list[Change]:
-    """The changes with the Federal Register rules behind them (stored rules, their stored full texts)."""
-    rules = store.rules(part)
-    amendments = stored_amendments(config.snapshots_dir, [r.document_number for r in rules])
-    records = [r.record() for r in rules]
-    return attribute(changes, records, date_from=date_from, date_to=date_to, amendments=amendments)
-
-
-def _made(store: Store, check: RefCheck, date: str) -> Ref | None:
-    """The stored reference behind ``check`` as made on ``date`` (None when it is not made then)."""
-    return next((r for r in refs_to(store, check.target, on=date) if (r.from_citation, r.target) == check.key), None)
-
-
-def reference_findings(
-    store: Store, part: str, date_from: str, date_to: str
-) -> tuple[list[RefFinding], list[RefFinding]]:
-    """The references the change of ``part`` from ``date_from`` to ``date_to`` broke, and those it repaired.
-
-    A finding names the unit of the citing paragraph (for its link; the Part when unknown) and, when
-    repaired, how: the target exists now, or the paragraph no longer makes the reference.
-    """
-    broken, repaired = broken_and_repaired(store, part, date_from, date_to)
-    broke = []
-    for c in broken:
-        ref = _made(store, c, date_to)
-        broke.append(RefFinding(c, ref.from_unit if ref else c.part))
-    fixed = []
-    for c in repaired:
-        now = _made(store, c, date_to)
-        ref = now or _made(store, c, date_from)
-        how = "the target exists now" if now else f"{c.from_citation} no longer makes this reference"
-        fixed.append(RefFinding(c, ref.from_unit if ref else c.part, how))
-    return broke, fixed
-
-
-def audit_section(config: Config, store: Store, spans: dict[str, tuple[str, str]]) -> AuditSection:
-    """The audits of the stored rules with a kept full text that took effect (else were published) in the
-    compared interval of a Part they amend (``spans``: part → (previous date, date)), and the editorial notes new
-    in an interval that say an amendment could not be incorporated (read from the interval's delta: cheap)."""
-    deltas = [store.delta(part, a, b) for part, (a, b) in spans.items()]
-    notes = [f for d in deltas for f in note_findings(d.new, before=d.old) if f.status == "not-incorporated"]
-    return AuditSection(tuple(_interval_audits(config, store, spans)), tuple(notes))
-
-
-def _interval_audits(config: Config, store: Store, spans: dict[str, tuple[str, str]]) -> list[Audit]:
-    """The audits of the rules of the intervals; a rule that cannot be audited yet is left out."""
-    rules = {r.document_number: r for part, (a, b) in spans.items() for r in store.rules(part)
-             if a < (r.effective_on or r.publication_date or "") <= b}
-    texts = stored_rule_texts(store, config.snapshots_dir, list(rules.values()))
-    audits = []
-    for rule in texts:
-        try:
-            audits.append(audit_rule(store, rule, others=texts))
-        except InputError:
-            continue
-    return audits
-
-
-def upcoming_after(config: Config, store: Store, date: str, today: str) -> tuple[Upcoming, ...]:
-    """The upcoming changes known to the store that take effect after ``date`` (or whose date is not known)."""
-    entries = upcoming(store, config.snapshots_dir, today, fr_base=config.federal_register_url, parts=config.parts)
-    return tuple(e for e in entries if (e.effective_on or "9999") > date)
-
-
-def build_notice(config: Config, store: Store, name: str, today: str) -> ReportData:
-    """The notice ``name``: the upcoming changes announced in it, as announced (its day is in its name)."""
-    entries = tuple(Upcoming.from_dict(e) for e in store.announcement(name))
-    day = name.removeprefix(NOTICE_PREFIX)[:10] or today
-    return ReportData(day, None, (), (), ecfr_base=config.ecfr_url, upcoming=entries, notice=name)
-
-
-def build_report(config: Config, store: Store, date: str, today: str | None = None) -> ReportData:
-    """Every Part with a version on ``date`` compared with its previous version, rules attributed.
-
-    Also the references each Part's change broke and repaired (a reference between two compared
-    Parts is listed once), the audit of the rules that took effect in between (:func:`audit_section`), and the
-    changes coming into force after ``date`` when it is the newest stored version date (:func:`upcoming_after`;
-    ``today`` defaults to the real date).
-    """
-    changes: list[Change] = []
-    compared: list[str] = []
-    previous: list[str] = []
-    broken: dict[tuple[str, str], RefFinding] = {}
-    repaired: dict[tuple[str, str], RefFinding] = {}
-    spans: dict[str, tuple[str, str]] = {}
-    for part in store.parts():
-        earlier = [d for d in store.dates(part) if d < date]
-        if not store.has_snapshot(part, date) or not earlier:
-            continue
-        found = diff_dates(store, earlier[-1], date, part=part).changes
-        changes.extend(_attribute(config, store, found, part, earlier[-1], date))
-        compared.append(part)
-        previous.append(earlier[-1])
-        spans[part] = (earlier[-1], date)
-        broke, fixed = reference_findings(store, part, earlier[-1], date)
-        for f in broke:
-            broken.setdefault(f.check.key, f)
-        for f in fixed:
-            repaired.setdefault(f.check.key, f)
-    return ReportData(
-        date,
-        max(previous, default=None),
-        tuple(compared),
-        tuple(changes),
-        ecfr_base=config.ecfr_url,
-        broken_refs=tuple(broken.values()),
-        repaired_refs=tuple(repaired.values()),
-        audit=audit_section(config, store, spans),
-        upcoming=upcoming_after(config, store, date, today or dt.date.today().isoformat())
-        if date == store.dates()[-1] else (),  # the newest report says what is coming, not each of a backfill
-    )
 
 
 def run(
@@ -247,6 +126,8 @@ def _write_history(store: Store, reports_dir: Path, pending: list[ReportData], o
 
     A failure is recorded and the reports are still written and mailed (``tracker pages`` rewrites every page).
     """
+    from tracker.report.history_pages import write_history_pages
+
     units = {c.unit for r in pending for c in r.changes}
     try:
         reports_dir.mkdir(parents=True, exist_ok=True)
@@ -262,10 +143,13 @@ def _pending(
     store: Store, reports_dir: Path, report_on: Callable[[str], ReportData], outcome: RunOutcome, log: Log
 ) -> list[ReportData]:
     """The reports of the report dates without ``reports/DATE.json`` (a diff that fails is one error, not a stop)."""
+    due = [d for d in report_dates(store) if not (reports_dir / f"{d}.json").exists()]
+    if not due:
+        return []
+    from tracker.diff import DiffError
+
     pending: list[ReportData] = []
-    for date in report_dates(store):
-        if (reports_dir / f"{date}.json").exists():
-            continue
+    for date in due:
         try:
             report = report_on(date)
         except (StoreError, DiffError) as exc:
@@ -288,23 +172,26 @@ def _write_reports(
 ) -> None:
     """History pages first (so report links never dangle), then each report with its deliveries planned, then
     the index."""
-    if pending:
-        _write_history(store, reports_dir, pending, outcome, log)
+    if not pending:
+        return
+    from tracker.mail import plan
+    from tracker.report.render import write_index, write_report
+
+    _write_history(store, reports_dir, pending, outcome, log)
     for report in pending:
         date = report.version_date
         mail = f"mail planned for {len(plan(store, report, settings))} recipient(s)" if settings else "no [mail]"
         paths = write_report(reports_dir, report)
         outcome.reports.append(date)
         log(f"report {date}: {paths['html']} (+ .txt, .json); {mail}")
-    if outcome.reports:
-        log(f"index: {write_index(reports_dir)}")
+    log(f"index: {write_index(reports_dir)}")
 
 
 def _report_or_notice(config: Config, store: Store, today: str, key: str) -> ReportData:
-    """What a delivery key names: a notice of upcoming changes, else the report of a version date."""
-    if key.startswith(NOTICE_PREFIX):
-        return build_notice(config, store, key, today)
-    return build_report(config, store, key, today)
+    """What a delivery key names (:func:`tracker.build.report_or_notice`, imported only when one is built)."""
+    from tracker.build import report_or_notice
+
+    return report_or_notice(config, store, today, key)
 
 
 def _announce(config: Config, store: Store, settings: MailSettings | None, log: Log, today: str) -> None:
@@ -313,6 +200,10 @@ def _announce(config: Config, store: Store, settings: MailSettings | None, log: 
     or with ``upcoming = false`` there (the reports' section "Coming into force" still lists them)."""
     if settings is None or not settings.upcoming:
         return
+    from tracker.build import NOTICE_PREFIX, upcoming_after
+    from tracker.mail import plan_notice
+    from tracker.report.data import ReportData
+
     known = store.announced()
     entries = tuple(e for e in upcoming_after(config, store, today, today) if e.key not in known)
     if not entries:
@@ -339,19 +230,25 @@ def _run_locked(
 ) -> None:
     if stale := remove_temp_files(config.reports_dir):
         log(f"reports: removed {stale} unfinished file(s) left by an interrupted run")
-    online = fetch and fetch_step(config, store, outcome, log, previous=report_latest)
+    online = False
+    if fetch:
+        from tracker.run_fetch import fetch_step, fetch_upcoming_step
+
+        online = fetch_step(config, store, outcome, log, previous=report_latest)
     for line in nothing_to_compare(store, config.parts, fetched=fetch, report_latest=report_latest):
         log(line)
 
     today = dt.date.today().isoformat()
     if online:
         fetch_upcoming_step(config, store, log, today)
-    report_on = cache(partial(_report_or_notice, config, store, today))
+    report_on = cache(partial(_report_or_notice, config, store, today))  # each report built once per run
     _write_reports(store, config.reports_dir, settings, _pending(store, config.reports_dir, report_on, outcome, log),
                    outcome, log)
     _announce(config, store, settings, log, today)
-    rows = unsent(store) if settings else []
+    rows = store.unsent_deliveries() if settings else []
     if settings and rows:
+        from tracker.mail import Outbox, SmtpTransport, send_pending
+
         transport = Outbox(config.reports_dir / "outbox") if dry_run else SmtpTransport(settings, env)
         try:
             outcome.mail = send_pending(store, settings, rows, report_on, transport, log)

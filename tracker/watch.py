@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from tracker.applies import change_applies_by
 from tracker.citations import is_eccn_key, is_section_key, is_under, normalise_key
 from tracker.model import Change
 
@@ -45,6 +44,8 @@ def normalise_entry(entry: str) -> str:
 
 def matches(change: Change, watch: Iterable[str]) -> bool:
     """Whether ``change`` touches any entry of ``watch`` (entries as :func:`normalise_entry` accepts)."""
+    from tracker.applies import change_applies_by  # reads rows with the parser: only when changes are matched
+
     parts = (p.citation for p in change.parts)
     citations = [c for c in (change.citation, change.old_citation, change.unit, *parts) if c]
     for key in map(normalise_entry, watch):

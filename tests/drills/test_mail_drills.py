@@ -42,7 +42,7 @@ BYPASSING_SENDER = """
 import sys
 from tracker.config import load_config
 from tracker.mail import MailSettings, SmtpTransport, send_pending, unsent
-from tracker.run import build_report
+from tracker.build import build_report
 from tracker.store import Store
 
 config = load_config(sys.argv[1])

@@ -16,11 +16,12 @@ from tests.audit.scenario import DOC, EFFECTIVE, RULE_XML, after_740, after_774,
 from tests.audit.test_cli import RULE
 from tests.audit.test_rules import SECTION_742_6
 from tests.support import ECFR_API, require
+from tracker.build import build_report
 from tracker.config import Config
 from tracker.ingest import ingest_file
 from tracker.mail import MailSettings, plan
 from tracker.report.render import render_html, render_text, report_dict
-from tracker.run import build_report, run
+from tracker.run import run
 from tracker.snapshots import federal_register_path
 from tracker.store import Store
 

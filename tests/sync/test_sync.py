@@ -9,7 +9,7 @@ import pytest
 
 from tests.fetch.conftest import FR_XML, PART_740_FULL, PART_774_NEW, PART_774_OLD, query
 from tests.support import ECFR_API
-from tracker.rule_fetch import stored_amendments
+from tracker.build import stored_amendments
 from tracker.snapshots import ecfr_path, federal_register_path
 from tracker.store import Store
 from tracker.sync import sync

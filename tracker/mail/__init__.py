@@ -35,6 +35,7 @@ One bad message or server does not stop the rest: a refused recipient or message
 row; a connection the server closed is reopened; after two timeouts or failed connections (refused,
 TLS, login) the run stops trying the server and leaves the remaining rows for the next run.
 
+>>> from tracker.mail import MailSettings, message_id  # each name is imported from its module on first use
 >>> s = MailSettings.from_config({"sender": "t@example.com", "recipients": ["a@example.com"]})
 >>> s.smtp_port, s.security, s.recipients[0].address
 (587, 'starttls', 'a@example.com')
@@ -42,28 +43,53 @@ TLS, login) the run stops trying the server and leaves the remaining rows for th
 '<ear-2024-04-04.08168cd80dfd534a@example.com>'
 """
 
-from tracker.mail.headers import header_text
-from tracker.mail.message import build_message, message_id, notice_subject, recipient_report, subject
-from tracker.mail.send import (
-    CLAIM_LIMIT,
-    SendOutcome,
-    claim_lapsed,
-    claimer,
-    plan,
-    plan_notice,
-    send_pending,
-    unsent,
-)
-from tracker.mail.settings import DEFAULT_PORTS, LOCAL_HOSTS, MAIL_KEYS, SECURITY_MODES, MailSettings, Recipient
-from tracker.mail.transport import (
-    MAX_SERVER_FAULTS,
-    PASSWORD_ENV,
-    USER_ENV,
-    MailError,
-    Outbox,
-    SmtpTransport,
-    Transport,
-)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker.mail.headers import header_text
+    from tracker.mail.message import build_message, message_id, notice_subject, recipient_report, subject
+    from tracker.mail.send import (
+        CLAIM_LIMIT,
+        SendOutcome,
+        claim_lapsed,
+        claimer,
+        plan,
+        plan_notice,
+        send_pending,
+        unsent,
+    )
+    from tracker.mail.settings import DEFAULT_PORTS, LOCAL_HOSTS, MAIL_KEYS, SECURITY_MODES, MailSettings, Recipient
+    from tracker.mail.transport import (
+        MAX_SERVER_FAULTS,
+        PASSWORD_ENV,
+        USER_ENV,
+        MailError,
+        Outbox,
+        SmtpTransport,
+        Transport,
+    )
+
+#: Where each public name lives: the package imports a module only when one of its names is first used, so
+#: reading the ``[mail]`` settings never loads the renderer, the report or SMTP.
+_HOMES = {
+    **dict.fromkeys(("header_text",), "headers"),
+    **dict.fromkeys(("build_message", "message_id", "notice_subject", "recipient_report", "subject"), "message"),
+    **dict.fromkeys(("CLAIM_LIMIT", "SendOutcome", "claim_lapsed", "claimer", "plan", "plan_notice", "send_pending",
+                     "unsent"), "send"),
+    **dict.fromkeys(("DEFAULT_PORTS", "LOCAL_HOSTS", "MAIL_KEYS", "SECURITY_MODES", "MailSettings", "Recipient"),
+                    "settings"),
+    **dict.fromkeys(("MAX_SERVER_FAULTS", "PASSWORD_ENV", "USER_ENV", "MailError", "Outbox", "SmtpTransport",
+                     "Transport"), "transport"),
+}
+
+
+def __getattr__(name: str) -> object:
+    import importlib
+
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
 
 __all__ = [
     "CLAIM_LIMIT",
