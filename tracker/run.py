@@ -37,12 +37,12 @@ from tracker.atomic import remove_temp_files
 from tracker.config import Config
 from tracker.first_run import nothing_to_compare, remove_database, stored_nothing
 from tracker.log import Log, library_log
+from tracker.mail.outcome import SendOutcome
 from tracker.mail.settings import MailSettings
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Store, StoreError
 
 if TYPE_CHECKING:
-    from tracker.mail import SendOutcome
     from tracker.report.data import ReportData
 
 
@@ -55,7 +55,7 @@ class RunOutcome:
     hung: str | None = None
     new_versions: list[tuple[str, str]] = field(default_factory=list)
     reports: list[str] = field(default_factory=list)
-    mail: SendOutcome = field(default_factory=lambda: _no_mail())
+    mail: SendOutcome = field(default_factory=SendOutcome)
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -66,12 +66,6 @@ class RunOutcome:
     @property
     def exit_code(self) -> int:
         return 1 if self.problems else 0
-
-
-def _no_mail() -> SendOutcome:
-    from tracker.mail import SendOutcome
-
-    return SendOutcome()
 
 
 def report_dates(store: Store) -> list[str]:

@@ -48,9 +48,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tracker.mail.headers import header_text
     from tracker.mail.message import build_message, message_id, notice_subject, recipient_report, subject
+    from tracker.mail.outcome import SendOutcome
     from tracker.mail.send import (
         CLAIM_LIMIT,
-        SendOutcome,
         claim_lapsed,
         claimer,
         plan,
@@ -74,8 +74,9 @@ if TYPE_CHECKING:
 _HOMES = {
     **dict.fromkeys(("header_text",), "headers"),
     **dict.fromkeys(("build_message", "message_id", "notice_subject", "recipient_report", "subject"), "message"),
-    **dict.fromkeys(("CLAIM_LIMIT", "SendOutcome", "claim_lapsed", "claimer", "plan", "plan_notice", "send_pending",
-                     "unsent"), "send"),
+    **dict.fromkeys(("CLAIM_LIMIT", "claim_lapsed", "claimer", "plan", "plan_notice", "send_pending", "unsent"),
+                    "send"),
+    "SendOutcome": "outcome",
     **dict.fromkeys(("DEFAULT_PORTS", "LOCAL_HOSTS", "MAIL_KEYS", "SECURITY_MODES", "MailSettings", "Recipient"),
                     "settings"),
     **dict.fromkeys(("MAX_SERVER_FAULTS", "PASSWORD_ENV", "USER_ENV", "MailError", "Outbox", "SmtpTransport",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
 from tracker import checkpoint
 from tracker.log import Log
 from tracker.mail.message import build_message, message_id, recipient_report, subject
+from tracker.mail.outcome import SendOutcome
 from tracker.mail.settings import MailSettings, Recipient
 from tracker.mail.transport import MailError, Transport
 from tracker.report.data import ReportData
@@ -105,22 +105,6 @@ def _holder(store: Store, row_id: int) -> str:
     if row.status == "sent":
         return "already sent by another process"
     return f"being sent by {row.claimed_by} (claimed {row.claimed_at})"
-
-
-@dataclass(frozen=True)
-class SendOutcome:
-    sent: int = 0
-    #: Rows not sent on purpose: no longer a recipient, or sent or being sent by another process.
-    skipped: int = 0
-    #: One line per message the server did not take, and one for the messages not tried.
-    errors: tuple[str, ...] = ()
-    #: Messages not tried because the transport gave up on the server (left for the next run).
-    untried: int = 0
-
-    @property
-    def not_sent(self) -> int:
-        """Messages the server did not take plus those not tried (``errors`` has one line for all the latter)."""
-        return len(self.errors) - bool(self.untried) + self.untried
 
 
 def _message(row: Delivery, recipient: Recipient, settings: MailSettings, report: ReportData) -> EmailMessage:
