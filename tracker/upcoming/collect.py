@@ -45,9 +45,9 @@ def _rule_entry(rule: StoredRule, text: RuleText | None, parts: tuple[str, ...],
     )
 
 
-def _rule_entries(store: Store, snapshots_dir: Path, rules: list[StoredRule], today: str,
-                  fr_base: str) -> dict[str, Upcoming]:
-    """The stored rules taking effect (else published) after the latest stored version of a Part they amend."""
+def _due(store: Store, rules: list[StoredRule], today: str) -> dict[str, tuple[StoredRule, tuple[str, ...]]]:
+    """The stored rules taking effect (else published) after the latest stored version of a Part they amend, with
+    those Parts."""
     horizon = horizons(store, {p for r in rules for p in r.parts}, today)
     due = {}
     for r in rules:
@@ -55,8 +55,7 @@ def _rule_entries(store: Store, snapshots_dir: Path, rules: list[StoredRule], to
         parts = tuple(p for p in r.parts if when > horizon[p])
         if parts:
             due[r.document_number] = (r, parts)
-    texts = {t.document_number: t for t in stored_rule_texts(store, snapshots_dir, [r for r, _ in due.values()])}
-    return {n: _rule_entry(r, texts.get(n), parts, fr_base) for n, (r, parts) in due.items()}
+    return due
 
 
 def _is_bis(record: dict[str, object]) -> bool:
@@ -140,10 +139,12 @@ def upcoming(store: Store, snapshots_dir: Path, today: str, *, fr_base: str = FE
     """Every upcoming change known to the store (of ``parts`` only, when given), by effective (else publication)
     date then key. See the module docs."""
     rules = store.rules()
-    found = _rule_entries(store, snapshots_dir, rules, today, fr_base)
-    found.update(_inspection_entries(store, {r.document_number for r in rules}, today))
+    due = _due(store, rules, today)
     links = latest_links(store, snapshots_dir)
-    texts = {t.document_number: t for t in stored_rule_texts(store, snapshots_dir, rules)} if links else {}
+    read = rules if links else [r for r, _ in due.values()]  # a link may name any stored rule's page
+    texts = {t.document_number: t for t in stored_rule_texts(store, snapshots_dir, read)}
+    found = {n: _rule_entry(r, texts.get(n), amended, fr_base) for n, (r, amended) in due.items()}
+    found.update(_inspection_entries(store, {r.document_number for r in rules}, today))
     for link in links:
         owner = _page_owner(rules, texts, link)
         if owner is None:
