@@ -63,3 +63,18 @@ def test_a_failed_check_is_not_recorded_so_the_next_run_asks_again(sources: Sour
     config = make_config(sources.server, tmp_path, federal_register_url="http://127.0.0.1:9", retries=0)
     failed = fetch_upcoming(config, Store(config.database), today=TODAY)
     assert failed and failed[0].startswith("public inspection:") and not checked_path(config.snapshots_dir).exists()
+
+
+def test_a_link_a_server_sent_that_is_not_https_is_never_live_in_the_notice():
+    from tracker.report.data import ReportData
+    from tracker.report.render import render_html, render_text
+    from tracker.upcoming import Upcoming
+
+    entries = (Upcoming("public-inspection", "2026-24001", "", "Entity List", None, "2026-12-02", (),
+                        url="javascript:alert(1)"),
+               Upcoming("ecfr-note", "", "91 FR 46260", "", None, "2026-07-23", ("742",), ("742.6",),
+                        url="data:text/html,x"))
+    notice = ReportData(TODAY, None, (), (), upcoming=entries, notice="upcoming-2026-12-01-x")
+    for page in (render_html(notice), render_text(notice)):
+        assert "javascript:" not in page and "data:text" not in page
+        assert "https://www.federalregister.gov/d/2026-24001" in page and "91 FR 46260" in page

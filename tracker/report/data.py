@@ -338,6 +338,22 @@ def rule_url(rule: Rule) -> str:
     >>> rule_url(Rule("2024-07004", "89 FR 23876", "t", html_url="javascript:alert(1)"))
     'https://www.federalregister.gov/d/2024-07004'
     """
-    if rule.html_url.startswith("https://"):
-        return rule.html_url
-    return f"https://www.federalregister.gov/d/{quote(rule.document_number)}"
+    return _https_or_short(rule.html_url, rule.document_number)
+
+
+def upcoming_url(entry: Upcoming) -> str:
+    """Where to read an upcoming change, as :func:`rule_url` links a rule: its URL if it is an https link, else the
+    document's short link, else none (a URL a server sent that is not https is never a live link).
+
+    >>> upcoming_url(Upcoming("public-inspection", "2026-24001", "", "", None, None, (), url="javascript:alert(1)"))
+    'https://www.federalregister.gov/d/2026-24001'
+    >>> upcoming_url(Upcoming("ecfr-note", "", "91 FR 46260", "", None, None, (), url="data:text/html,x"))
+    ''
+    """
+    return _https_or_short(entry.url, entry.document_number)
+
+
+def _https_or_short(url: str, document_number: str) -> str:
+    if url.startswith("https://"):
+        return url
+    return f"https://www.federalregister.gov/d/{quote(document_number)}" if document_number else ""
