@@ -10,6 +10,7 @@ from lxml import etree
 from tests.support import ECFR_API
 from tracker.model import Paragraph
 from tracker.parse.ccl import parse_ccl
+from tracker.parse.refs import with_refs
 from tracker.xmltext import SKIP_TAGS, load_xml, plain
 
 APPENDIX = "Supplement No. 1 to Part 774"
@@ -82,7 +83,7 @@ def _div9(data: bytes) -> etree._Element:
 
 
 def _parse(data: bytes) -> list[Paragraph]:
-    return parse_ccl(_div9(data), part="774", parent=APPENDIX, order=100)
+    return with_refs(parse_ccl(_div9(data), part="774", parent=APPENDIX, order=100))
 
 
 def _excerpt(name: str) -> bytes:

@@ -30,6 +30,7 @@ from tracker.parse.body import key_body
 from tracker.parse.cache import SectionCache, parse_unit, unit_key
 from tracker.parse.ccl import parse_ccl
 from tracker.parse.records import Records
+from tracker.parse.refs import with_refs
 from tracker.xmltext import SKIP_TAGS, inline_text, load_xml, load_xml_file, normalise_ws, plain
 
 CCL_SUPPLEMENT = "Supplement No. 1 to Part 774"
@@ -38,20 +39,26 @@ _SECTION_HEAD = re.compile(rf"^§*\s*{SECTION_NUMBER}\s*")
 _PART_OF_SUPPLEMENT = re.compile(r"\bPart\s+(\d+)\b", re.I)
 
 
-def parse_bytes(data: bytes, name: str = "<input>", *, cache: SectionCache | None = None) -> list[Paragraph]:
+def parse_bytes(
+    data: bytes, name: str = "<input>", *, cache: SectionCache | None = None, refs: bool = True
+) -> list[Paragraph]:
     """Parse eCFR XML bytes into paragraph records (raises :class:`ParseError` on bad input); with a ``cache``, the
-    sections, supplements and CCL entries it holds are not parsed again (:mod:`tracker.parse.cache`)."""
-    return parse_tree(load_xml(data, name), cache=cache)
+    sections, supplements and CCL entries it holds are not parsed again (:mod:`tracker.parse.cache`); without
+    ``refs``, the records carry no references (the store finds them for new texts only)."""
+    return parse_tree(load_xml(data, name), cache=cache, refs=refs)
 
 
-def parse_file(path: str | Path, *, cache: SectionCache | None = None) -> list[Paragraph]:
+def parse_file(path: str | Path, *, cache: SectionCache | None = None, refs: bool = True) -> list[Paragraph]:
     """Parse an eCFR XML file into paragraph records."""
-    return parse_tree(load_xml_file(path), cache=cache)
+    return parse_tree(load_xml_file(path), cache=cache, refs=refs)
 
 
-def parse_tree(tree: etree._ElementTree, *, cache: SectionCache | None = None) -> list[Paragraph]:
+def parse_tree(
+    tree: etree._ElementTree, *, cache: SectionCache | None = None, refs: bool = True
+) -> list[Paragraph]:
     """Records for every Part, section and supplement in an parsed eCFR document (tidied in place by :func:`tidy`);
-    the same records with or without a ``cache``."""
+    the same records with or without a ``cache``; each with its references (:func:`~tracker.parse.refs.with_refs`)
+    unless ``refs`` is false."""
     b = Records(cache=cache)
     if cache is not None:
         cache.start_document()
@@ -66,7 +73,7 @@ def parse_tree(tree: etree._ElementTree, *, cache: SectionCache | None = None) -
             _section(b, el, _part_of(el), None)
         else:
             _appendix(b, el, _part_of(el), None)
-    return b.records
+    return with_refs(b.records) if refs else b.records
 
 
 #: Zero-width space, word joiner, zero-width no-break space (BOM): they mark line breaks, never text.

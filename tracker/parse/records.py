@@ -1,4 +1,5 @@
-"""The one record builder the sections parser and the CCL parser share: unique keys, document order, references."""
+"""The one record builder the sections parser and the CCL parser share: unique keys and document order (references
+are added after the parse, by :func:`tracker.parse.refs.with_refs`, or at ingest for new texts only)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from tracker.citations import unique_key
 from tracker.model import Paragraph, ParagraphKind
-from tracker.parse.refs import extract_refs
 
 if TYPE_CHECKING:
     from tracker.parse.cache import SectionCache
@@ -56,9 +56,8 @@ class Records:
         keys = self.keys
         citation = key if key not in keys else unique_key(key, keys)
         keys.add(citation)
-        refs = extract_refs(text, unit=unit, part=part) if text else ()
         order = self.start + len(self.records)
-        self.records.append(Paragraph(citation, part, unit, parent, marker, kind, heading, text, order, refs))
+        self.records.append(Paragraph(citation, part, unit, parent, marker, kind, heading, text, order))
         return citation
 
     def extend(self, records: Iterable[Paragraph]) -> None:

@@ -24,11 +24,11 @@ The text is read by a pipeline of passes (:data:`tracker.parse.ref_passes.PASSES
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from typing import NamedTuple
 
 from tracker.citations import range_members
-from tracker.model import Reference
+from tracker.model import Paragraph, Reference
 from tracker.parse.ref_passes import PASSES, Found
 from tracker.xmltext import plain
 
@@ -57,6 +57,29 @@ def extract_refs(text: str, *, unit: str | None, part: str) -> tuple[Reference, 
     for _, ref in found.refs:
         unique.setdefault((ref.target, ref.kind, ref.through), ref)
     return tuple(unique.values())
+
+
+def with_refs(paragraphs: Iterable[Paragraph]) -> list[Paragraph]:
+    """The paragraphs with their references (:func:`extract_refs` of each text, in its unit and Part), each
+    distinct text read once. The parser leaves references out; the store finds them only for texts new to it.
+
+    >>> p = Paragraph("740.2(a)", "740", "740.2", "740.2", "(a)", "paragraph", "", "(a) See § 740.10(b).", 1)
+    >>> [r.target for r in with_refs([p])[0].refs]
+    ['740.10(b)']
+    """
+    found: dict[tuple[str, str, str], tuple[Reference, ...]] = {}
+    out = []
+    for p in paragraphs:
+        if not p.text:
+            out.append(p)
+            continue
+        key = (p.text, p.unit, p.part)
+        refs = found.get(key)
+        if refs is None:
+            refs = found[key] = extract_refs(p.text, unit=p.unit, part=p.part)
+        out.append(Paragraph(p.citation, p.part, p.unit, p.parent, p.marker, p.kind, p.heading, p.text, p.order,
+                             refs))
+    return out
 
 
 class Expansion(NamedTuple):
