@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -189,6 +188,8 @@ def load_config_text(
     text: str, source: str, *, base: Path | None = None, env: Mapping[str, str] | None = None
 ) -> Config:
     """Parse TOML ``text`` into a :class:`Config`."""
+    import tomllib  # here: without a settings file (the defaults) no TOML parser is loaded
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

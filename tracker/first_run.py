@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tracker.store import Store
+if TYPE_CHECKING:
+    from tracker.store import Store
 
 #: How a Part's only version can be compared now.
 REPORT_LATEST = "`tracker run --report-latest` fetches the version before it and reports that change now"

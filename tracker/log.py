@@ -3,11 +3,13 @@
 Library functions are quiet by default: their default ``Log`` is :func:`library_log`, which hands each
 line to the standard :mod:`logging` module as an INFO record of the ``tracker`` logger — a logger with
 only a :class:`logging.NullHandler`, so nothing is printed unless the caller configures logging. The
-command line attaches :func:`to_stderr` for the length of a command (the bare line on stderr, where
-cron and systemd capture it); ``tracker run --quiet`` passes :func:`silent` instead. Tests pass their
-own callable (``log=lines.append``).
+command line runs each command inside :func:`to_stderr` (the bare line on stderr, where cron and systemd
+capture it); ``tracker run --quiet`` passes :func:`silent` instead. Tests pass their own callable
+(``log=lines.append``). :mod:`logging` itself is imported only when a line goes to it, so a command
+that logs nothing, or logs only on stderr, never loads it.
 
 >>> import logging
+>>> from tracker.log import logger
 >>> records = []
 >>> handler = logging.Handler()
 >>> handler.emit = records.append
@@ -20,49 +22,58 @@ own callable (``log=lines.append``).
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import logging
 
 Log = Callable[[str], None]
 
-#: The logger of every library line; silent until a handler is attached (the CLI's, or the caller's).
-logger = logging.getLogger("tracker")
-logger.addHandler(logging.NullHandler())
+#: How many :func:`to_stderr` blocks are open: while one is, library lines are printed on stderr.
+_stderr_blocks = 0
+
+
+@cache
+def _logger() -> logging.Logger:
+    """The logger of every library line (``tracker``), silent until a handler is attached (the caller's)."""
+    import logging
+
+    logger = logging.getLogger("tracker")
+    logger.addHandler(logging.NullHandler())
+    return logger
+
+
+def __getattr__(name: str) -> logging.Logger:
+    """``tracker.log.logger``, the ``tracker`` logger, made (and :mod:`logging` imported) on first use."""
+    if name == "logger":
+        return _logger()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def library_log(line: str) -> None:
-    """The default ``Log`` of library functions: one INFO record on the ``tracker`` logger."""
-    logger.info(line)
+    """The default ``Log`` of library functions: one INFO record on the ``tracker`` logger, or inside
+    :func:`to_stderr` the bare line on stderr."""
+    if _stderr_blocks:
+        print(line, file=sys.stderr, flush=True)  # the *current* stderr: a test runner's captured one too
+    else:
+        _logger().info(line)
 
 
 def silent(line: str) -> None:
     """A ``Log`` that drops every line (``tracker run --quiet``)."""
 
 
-class _StderrHandler(logging.StreamHandler[TextIO]):
-    """Writes each record's bare message (logging's default format) on the *current* ``sys.stderr`` and
-    flushes: the stream is looked up per line, so a test runner's captured stream is the one used."""
-
-    @property
-    def stream(self) -> TextIO:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: object) -> None:
-        """Ignored: the stream is always the current stderr."""
-
-
 @contextmanager
 def to_stderr() -> Iterator[None]:
-    """While the block runs, print the ``tracker`` logger's INFO lines (and above) on stderr, one line each."""
-    handler, level = _StderrHandler(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    """While the block runs, print each :func:`library_log` line bare on stderr (and flush), one line each, in
+    place of its INFO record on the ``tracker`` logger."""
+    global _stderr_blocks
+    _stderr_blocks += 1
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+        _stderr_blocks -= 1

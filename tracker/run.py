@@ -24,7 +24,6 @@ report is first written.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -202,6 +201,8 @@ def _announce(config: Config, store: Store, settings: MailSettings | None, log: 
     entries = tuple(e for e in upcoming_after(config, store, today, today) if e.key not in known)
     if not entries:
         return
+    import hashlib
+
     digest = hashlib.sha256("\n".join(e.key for e in entries).encode()).hexdigest()[:8]
     notice = ReportData(today, None, (), (), ecfr_base=config.ecfr_url, upcoming=entries,
                         notice=f"{NOTICE_PREFIX}{today}-{digest}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,7 +61,8 @@ class RunLock:
         except BlockingIOError:
             os.close(fd)
             raise self._busy() from None
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now().isoformat(timespec="seconds")}
+        host = os.uname().nodename  # socket.gethostname() on POSIX (flock is POSIX too), without loading socket
+        info = {"pid": os.getpid(), "host": host, "started": _now().isoformat(timespec="seconds")}
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode() + b"\n", 0)
         self._fd = fd

@@ -9,12 +9,12 @@ Exit codes: 0 success (or nothing new), 1 failure, 2 usage or input error.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 
 from tracker.cli.base import main
 
-for _info in pkgutil.iter_modules(__path__):
-    if _info.name.endswith("_cmds"):
-        importlib.import_module(f"{__name__}.{_info.name}")
+for _name in sorted(os.listdir(__path__[0])):  # os, not pkgutil: the listing costs no import at start-up
+    if _name.endswith("_cmds.py"):
+        importlib.import_module(f"{__name__}.{_name.removesuffix('.py')}")
 
 __all__ = ["main"]

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import parseaddr
 from typing import Any
 
 from tracker.config import ConfigError
 from tracker.mail.headers import HEADER_BREAKS
-from tracker.watch import normalise_entry
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -30,6 +28,8 @@ class Recipient:
 
 
 def _address(value: Any, where: str) -> str:
+    from email.utils import parseaddr  # here: a run without [mail] recipients loads no email package
+
     if (
         not isinstance(value, str)
         or HEADER_BREAKS.search(value)
@@ -37,6 +37,18 @@ def _address(value: Any, where: str) -> str:
     ):
         raise ConfigError(f"{where}: {value!r} is not an email address")
     return value.strip()
+
+
+def _watchlist(watch: Any) -> tuple[str, ...]:
+    """A ``[[mail.recipient]]``'s ``watch`` list, each entry normalised (the citation grammar loads only here)."""
+    from tracker.watch import normalise_entry
+
+    if isinstance(watch, str) or not isinstance(watch, list):
+        raise ConfigError("[[mail.recipient]] watch: expected a list such as [\"3A090\", \"740.10\"]")
+    try:
+        return tuple(normalise_entry(str(w)) for w in watch)
+    except ValueError as exc:
+        raise ConfigError(f"[[mail.recipient]] watch: {exc}") from None
 
 
 def _recipients(mail: Mapping[str, Any]) -> tuple[Recipient, ...]:
@@ -51,13 +63,7 @@ def _recipients(mail: Mapping[str, Any]) -> tuple[Recipient, ...]:
         unknown = sorted(set(t) - {"address", "watch"})
         if unknown:
             raise ConfigError(f"[[mail.recipient]]: unknown key {unknown[0]!r} (known: address, watch)")
-        watch = t.get("watch", [])
-        if isinstance(watch, str) or not isinstance(watch, list):
-            raise ConfigError("[[mail.recipient]] watch: expected a list such as [\"3A090\", \"740.10\"]")
-        try:
-            entries = tuple(normalise_entry(str(w)) for w in watch)
-        except ValueError as exc:
-            raise ConfigError(f"[[mail.recipient]] watch: {exc}") from None
+        entries = _watchlist(t.get("watch", []))
         found.append(Recipient(_address(t.get("address"), "[[mail.recipient]] address"), entries))
     seen = [r.address.lower() for r in found]
     dupes = sorted({a for a in seen if seen.count(a) > 1})
