@@ -1,31 +1,43 @@
-"""Start-up stays cheap: ``tracker --help`` and importing the command line load none of the heavy libraries, and
-the report templates are compiled once per process, on first use. Each check runs in a fresh interpreter, so
-nothing the tests themselves loaded counts (no timing here: bench/startup.py measures the time)."""
+"""Start-up stays cheap: ``tracker --help`` and importing the command line load none of the heavy libraries, an
+idle ``tracker run`` only the store, and the report templates are compiled once per process, on first use. Each
+check runs in a fresh interpreter, so nothing the tests themselves loaded counts (no timing here: bench/startup.py
+measures the time)."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from tests.support import ECFR_API, require
 
 #: Libraries that only the commands using them may import.
 HEAVY = ("requests", "urllib3", "jinja2", "css_inline", "sqlite_utils", "sqlite3", "smtplib", "email", "lxml",
          "diff_match_patch", "tracker.store", "tracker.parse", "tracker.run")
+#: What a run with nothing to do needs none of: the network, the parser, the differ, the renderer, mail, the
+#: settings file's parser (there is none) and the logging module (its lines go straight to stderr).
+IDLE_HEAVY = ("requests", "urllib3", "jinja2", "css_inline", "sqlite_utils", "smtplib", "email", "socket", "lxml",
+              "diff_match_patch", "tomllib", "logging", "tracker.parse", "tracker.diff", "tracker.report",
+              "tracker.fetch", "tracker.sync", "tracker.build", "tracker.watch", "tracker.upcoming")
 
 
-def _loaded_after(code: str, cwd: Path) -> list[str]:
-    """The :data:`HEAVY` modules loaded in a fresh interpreter after running ``code`` (its stdout is discarded)."""
+def _loaded_after(code: str, cwd: Path, among: tuple[str, ...] = HEAVY) -> list[str]:
+    """The modules of ``among`` loaded in a fresh interpreter after running ``code`` (its stdout is discarded)."""
     probe = (
         "import contextlib, io, json, sys\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         + "".join(f"    {line}\n" for line in code.splitlines())
         + f"print(json.dumps(sorted({{m.split('.')[0] if not m.startswith('tracker') else m for m in sys.modules}}"
-        f" & set({HEAVY!r}))))\n"
+        f" & set({among!r}))))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("TRACKER_CONFIG", "TRACKER_DB", "TRACKER_SNAPSHOTS")}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=cwd, env=env, capture_output=True, text=True,
+                          check=True)
     loaded: list[str] = json.loads(done.stdout)
     return loaded
 
@@ -41,9 +53,24 @@ def test_help_imports_no_heavy_library(tmp_path, args):
     assert _loaded_after(_cli(*args), tmp_path) == []
 
 
-def test_every_command_is_listed_and_its_help_still_names_lazy_choices(tmp_path):
-    from click.testing import CliRunner
+def test_an_idle_run_imports_only_the_store(tmp_path, monkeypatch):
+    """The two real CCL excerpts stored and reported: the next ``tracker run --no-fetch`` has nothing to do."""
+    from tracker.cli import main
 
+    monkeypatch.chdir(tmp_path)
+    for env in ("TRACKER_CONFIG", "TRACKER_DB", "TRACKER_SNAPSHOTS"):
+        monkeypatch.delenv(env, raising=False)
+    for date in ("2026-06-25", "2026-09-01"):
+        xml = require(ECFR_API / f"excerpt-{date}-title-15-part-774-3A001-3A090-4A090.xml")
+        assert CliRunner().invoke(main, ["ingest", str(xml), "--part", "774", "--date", date]).exit_code == 0
+    assert CliRunner().invoke(main, ["run", "--no-fetch"]).exit_code == 0
+    idle = CliRunner().invoke(main, ["run", "--no-fetch"])
+    assert idle.exit_code == 0 and "done: 0 new report(s), 0 message(s) sent" in idle.output
+
+    assert _loaded_after(_cli("run", "--no-fetch"), tmp_path, IDLE_HEAVY) == []
+
+
+def test_every_command_is_listed_and_its_help_still_names_lazy_choices(tmp_path):
     from tracker.cli import main
 
     listed = CliRunner().invoke(main, ["--help"]).output
