@@ -13,7 +13,6 @@ temporary file is ``.NAME.<random>.part`` beside ``NAME``; it is removed on any 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from tracker import checkpoint
@@ -23,6 +22,8 @@ TEMP_SUFFIX = ".part"
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8) through a temporary file and a rename."""
+    import tempfile  # here: a run that writes nothing (or only removes leftovers) loads no tempfile/shutil
+
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)

@@ -37,11 +37,11 @@ from tracker.config import Config
 from tracker.first_run import nothing_to_compare, remove_database, stored_nothing
 from tracker.log import Log, library_log
 from tracker.mail.outcome import SendOutcome
-from tracker.mail.settings import MailSettings
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Store, StoreError
 
 if TYPE_CHECKING:
+    from tracker.mail.settings import MailSettings
     from tracker.report.data import ReportData
 
 
@@ -73,6 +73,16 @@ def report_dates(store: Store) -> list[str]:
     return [d for d in store.dates() if any(store.has_snapshot(p, d) and d > f for p, f in firsts.items())]
 
 
+def mail_settings(config: Config) -> MailSettings | None:
+    """The run's ``[mail]`` settings, None without recipients (reports only); without a ``[mail]`` table at all
+    the mail settings are not even imported. Raises :class:`tracker.config.ConfigError` for a bad one."""
+    if not config.mail:
+        return None
+    from tracker.mail.settings import MailSettings
+
+    return MailSettings.from_config(config.mail)
+
+
 def run(
     config: Config,
     *,
@@ -85,7 +95,7 @@ def run(
     """One scheduled run (see the module docs); ``report_latest`` also fetches the version before a Part's only
     one, so its latest change is reported now. A database the run created and stored nothing in (no network on
     a first run) is removed. Raises :class:`tracker.config.ConfigError` for a bad [mail]."""
-    settings = MailSettings.from_config(config.mail)
+    settings = mail_settings(config)
     outcome = RunOutcome()
     lock = RunLock(config.database, timedelta(hours=config.stale_lock_hours))
     try:
