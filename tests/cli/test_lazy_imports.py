@@ -70,6 +70,30 @@ def test_an_idle_run_imports_only_the_store(tmp_path, monkeypatch):
     assert _loaded_after(_cli("run", "--no-fetch"), tmp_path, IDLE_HEAVY) == []
 
 
+#: What a run that asked the eCFR and found nothing new needs none of: the differ, the audit, the renderer, mail.
+FETCH_IDLE_HEAVY = ("jinja2", "css_inline", "smtplib", "diff_match_patch", "tracker.diff", "tracker.audit",
+                    "tracker.report", "tracker.build", "tracker.instructions", "tracker.upcoming.collect")
+
+
+def test_an_idle_run_with_its_fetch_loads_no_differ_audit_or_renderer(tmp_path, server, sources):
+    """Part 740 stored and the day's check of what is coming done: the next ``tracker run`` asks one request."""
+    from tests.fetch.conftest import PART_740_FULL
+    from tracker.cli import main
+
+    sources.add_version("740", "2026-09-01", PART_740_FULL.read_bytes())
+    base = server.url_for("/").rstrip("/")
+    (tmp_path / "tracker.toml").write_text(
+        f'ecfr_url = "{base}"\nfederal_register_url = "{base}"\nparts = [740]\n'
+        'contact = "mailto:compliance@example.org"\nrate_limit = 1000\nfull_text_rate_limit = 1000\n'
+        'database = "tracker.db"\nsnapshots_dir = "snapshots"\nreports_dir = "reports"\n')  # beside the file
+    first = CliRunner().invoke(main, ["--config", str(tmp_path / "tracker.toml"), "run"])
+    assert first.exit_code == 0, first.output
+    asked = len(server.log)
+
+    assert _loaded_after(_cli("run"), tmp_path, FETCH_IDLE_HEAVY) == []
+    assert len(server.log) - asked == 1  # titles.json only: the probe's run was the idle one
+
+
 def test_every_command_is_listed_and_its_help_still_names_lazy_choices(tmp_path):
     from tracker.cli import main
 

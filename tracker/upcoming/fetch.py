@@ -15,7 +15,6 @@ from tracker.log import Log, library_log
 from tracker.rule_fetch import RuleFetch
 from tracker.snapshots import SnapshotError, read_json, write_json
 from tracker.store import Store
-from tracker.upcoming.collect import horizons, upcoming
 
 #: How far ahead rules are asked for by effective date (a rule taking effect later is rare, and is asked for
 #: again every day until it is within reach).
@@ -55,6 +54,8 @@ def fetch_upcoming(config: Config, store: Store, *, today: str, log: Log = libra
 
 
 def _ask(config: Config, store: Store, fr: FederalRegisterClient, log: Log, today: str) -> list[str]:
+    from tracker.upcoming.collect import horizons, upcoming  # the audit and the differ: only when asking
+
     errors = []
     try:
         found = list(fr.public_inspection())
