@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from tracker.citations import DASHES, Citation, section_paragraph
-from tracker.diff.redline import common_prefix, common_suffix, redline
+from tracker.diff.redline import Redline, common_prefix, common_suffix
 from tracker.model import Change, ChangeKind, Paragraph
 from tracker.xmltext import plain
 
@@ -157,7 +157,7 @@ def classify(old: Paragraph, new: Paragraph, order: int) -> Change | None:
     """The change of one citation present in both versions, or None if its words are the same."""
     if old.text == new.text and old.heading == new.heading:
         return None
-    lines = redline(old.text, new.text) if old.text != new.text else ()
+    lines = Redline(old.text, new.text) if old.text != new.text else ()
     if is_reserved(new) and not is_reserved(old):
         return change("reserved", old, new, order, redline=lines)
     if same_words(old.text, new.text) and same_words(old.heading, new.heading):

@@ -1,17 +1,19 @@
 """Two stored versions of a Part as far as they differ, read at the cost of the changes (:class:`Changed`).
 
 The spans that end or start between the versions are read with their texts; where a citation stands
-in either version comes from the document-order keys (:mod:`tracker.store.ords`): the later version's
-keys, one short string from one index scan in SQLite, give every rank, and the earlier version's ranks
-are those less the spans that started and plus the spans that ended. Citations before a removed
-paragraph, or under a key, are read when the differ asks. Nothing walks the Part in Python.
+in either version comes from the document-order keys (:mod:`tracker.store.ords`): SQLite counts the later
+version's spans up to each key asked for (:class:`_Counts`: one statement for the keys of the spans that
+changed, a pass over the covering index ``spans_part_ord`` up to the last of them, then for another key only
+the stretch from the nearest key counted), and the earlier version's ranks are those less the spans that
+started and plus the spans that ended. Citations before a removed paragraph, or under a key, are read when
+the differ asks. Nothing walks the Part in Python.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Collection, Iterable, Iterator
 from itertools import accumulate
 from typing import NamedTuple
@@ -78,8 +80,8 @@ class Changed:
                  spans: tuple[dict[str, Link], dict[str, Link]]) -> None:
         self.db, self.part, self.versions, self.ignore = db, part, versions, frozenset(ignore)
         self.ends, self.starts = spans
-        later, gaps, hidden = _later(db, part, versions[1], self.ignore)
-        self.all_b, self.hidden_b = _Tally(later, gaps), _Tally(hidden, {})
+        self.all_b = _Counts(db, part, versions[1], (link.ord for side in spans for link in side.values()))
+        self.hidden_b = _Tally(_hidden(db, part, versions[1], self.ignore), {})
         sides = (self.starts, self.ends)
         self.tallies = tuple(_Tally.of(side.values()) for side in sides)
         self.hidden_tallies = tuple(_Tally.of(v for v in side.values() if v.kind in self.ignore) for side in sides)
@@ -150,18 +152,50 @@ def _shown(links: list[Link], ignore: Collection[str]) -> list[Link]:
     return sorted((link for link in links if link.kind not in ignore), key=lambda link: link.ord)
 
 
-def _later(db: sqlite3.Connection, part: str, version: str,
-           ignore: Collection[str]) -> tuple[list[str], dict[str, int], list[str]]:
-    """The keys of the spans in force in ``version`` (sorted), their gaps other than 1, and the keys of those
-    of a kind in ``ignore``: one scan of the covering index ``spans_part_ord``, the keys as one string."""
-    keys, gaps = db.execute(
-        "SELECT group_concat(ord), json_group_object(ord, gap) FILTER (WHERE gap != 1) FROM"
-        f" (SELECT ord, gap FROM spans WHERE part = ? AND {in_force()} ORDER BY part, ord)",
-        (part, version, version),
-    ).fetchone()
+def _hidden(db: sqlite3.Connection, part: str, version: str, ignore: Collection[str]) -> list[str]:
+    """The keys (sorted) of the spans in force in ``version`` of a kind in ``ignore`` (few: editorial notes)."""
     hidden = db.execute(
         f"SELECT {KEY_SQL.format('s.ord')} FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
         f" WHERE t.kind IN (SELECT value FROM json_each(?)) AND +s.part = ? AND {in_force('s')}",
         (json.dumps(sorted(ignore)), part, version, version),
     ).fetchall() if ignore else []
-    return (keys.split(",") if keys else []), json.loads(gaps), sorted(k for (k,) in hidden)
+    return sorted(k for (k,) in hidden)
+
+
+#: The spans in force in version ``:v`` from key ``:lo`` up to key ``:hi`` (``lo`` < ``hi``): how many stand at
+#: ``lo`` or after and before ``hi``, and the sum of the gaps of those after ``lo`` up to ``hi``. One range of the
+#: covering index ``spans_part_ord``.
+_STRETCH = (
+    "SELECT count(*) FILTER (WHERE ord < :hi), coalesce(sum(gap) FILTER (WHERE ord > :lo), 0)"
+    " FROM spans WHERE part = :part AND ord >= :lo AND ord <= :hi"
+    " AND valid_from <= :v AND (valid_to IS NULL OR valid_to > :v)"
+)
+
+
+class _Counts:
+    """How many spans of ``version`` stand before a key (:meth:`before`), and the sum of their gaps up to it
+    (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted; ``keys``
+    are counted first, in order (one pass up to the last of them)."""
+
+    def __init__(self, db: sqlite3.Connection, part: str, version: str, keys: Iterable[str]) -> None:
+        self.db, self.args = db, {"part": part, "v": version}
+        self.keys: list[str] = ["0"]  # below every key (all have 19 digits)
+        self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, gaps up to it)
+        for key in sorted(set(keys)):
+            self._at(key)
+
+    def _at(self, key: str) -> tuple[int, int]:
+        found = self.counts.get(key)
+        if found is None:
+            lo = self.keys[bisect_left(self.keys, key) - 1]
+            n, g = self.db.execute(_STRETCH, {**self.args, "lo": int(lo), "hi": int(key)}).fetchone()
+            before, gaps = self.counts[lo]
+            found = self.counts[key] = (before + n, gaps + g)
+            insort(self.keys, key)
+        return found
+
+    def before(self, key: str) -> int:
+        return self._at(key)[0]
+
+    def order(self, key: str) -> int:
+        return self._at(key)[1]
