@@ -26,7 +26,7 @@ cost stays near-linear in the paragraphs that differ.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -110,9 +110,33 @@ def _share(a: tuple[str, ...], b: tuple[str, ...], least: float, *, in_order: bo
 
 
 def _bag_ratio(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """difflib's ``quick_ratio``: the share of words in common as bags, without indexing ``b`` for ``ratio``."""
+    """difflib's ``quick_ratio``: the share of words in common as bags, without indexing ``b`` for ``ratio``.
+    The words of a common prefix and suffix are common to both bags, so only the middles are counted.
+
+    >>> _bag_ratio(("a", "b", "c", "d"), ("a", "c", "b", "e", "d")), _bag_ratio((), ())
+    (0.8888888888888888, 1.0)
+    """
     length = len(a) + len(b)
-    return 2.0 * (Counter(a) & Counter(b)).total() / length if length else 1.0
+    if not length:
+        return 1.0
+    head = _common(a, b, min(len(a), len(b)), lambda t, n: t[:n])
+    tail = _common(a, b, min(len(a), len(b)) - head, lambda t, n: t[len(t) - n :])
+    middle = Counter(a[head : len(a) - tail]) & Counter(b[head : len(b) - tail])
+    return 2.0 * (head + tail + middle.total()) / length
+
+
+def _common(a: tuple[str, ...], b: tuple[str, ...], most: int,
+            end: Callable[[tuple[str, ...], int], tuple[str, ...]]) -> int:
+    """The length (at most ``most``) of the longest common ``end`` (prefix or suffix) of two tuples: a binary
+    search over slices, each compared at C speed."""
+    low, high = 0, most
+    while low < high:
+        mid = (low + high + 1) // 2
+        if end(a, mid) == end(b, mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _edited_pairs(old: list[Paragraph], new: list[Paragraph]) -> Iterator[tuple[int, int]]:

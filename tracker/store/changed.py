@@ -80,7 +80,8 @@ class Changed:
                  spans: tuple[dict[str, Link], dict[str, Link]]) -> None:
         self.db, self.part, self.versions, self.ignore = db, part, versions, frozenset(ignore)
         self.ends, self.starts = spans
-        self.all_b = _Counts(db, part, versions[1], (link.ord for side in spans for link in side.values()))
+        self.all_b = _Counts(db, part, versions[1], (link.ord for side in spans for link in side.values()),
+                             {link.ord: link.gap for link in self.starts.values()})
         self.hidden_b = _Tally(_hidden(db, part, versions[1], self.ignore), {})
         sides = (self.starts, self.ends)
         self.tallies = tuple(_Tally.of(side.values()) for side in sides)
@@ -162,25 +163,29 @@ def _hidden(db: sqlite3.Connection, part: str, version: str, ignore: Collection[
     return sorted(k for (k,) in hidden)
 
 
-#: The spans in force in version ``:v`` from key ``:lo`` up to key ``:hi`` (``lo`` < ``hi``): how many stand at
-#: ``lo`` or after and before ``hi``, and the sum of the gaps of those after ``lo`` up to ``hi``. One range of the
-#: covering index ``spans_part_ord``.
-_STRETCH = (
-    "SELECT count(*) FILTER (WHERE ord < :hi), coalesce(sum(gap) FILTER (WHERE ord > :lo), 0)"
-    " FROM spans WHERE part = :part AND ord >= :lo AND ord <= :hi"
-    " AND valid_from <= :v AND (valid_to IS NULL OR valid_to > :v)"
-)
+#: How many spans of a Part (the first parameter) in force in a version (``{live}``: :func:`in_force`, the last
+#: parameters) stand from one key up to another (excluded), and the sum of their gaps: one range of the covering
+#: index ``spans_part_ord``.
+_STRETCH = "SELECT count(*), coalesce(sum(gap), 0) FROM spans WHERE part = ? AND ord >= ? AND ord < ? AND {live}"
+#: In force in the latest version of a Part, where every span has started and an end is always the date of a
+#: stored version: not ended (cheaper for SQLite to test on every index entry than :func:`in_force`).
+_LATEST = "valid_to IS NULL"
 
 
 class _Counts:
-    """How many spans of ``version`` stand before a key (:meth:`before`), and the sum of their gaps up to it
+    """How many spans of ``version`` stand before a key (:meth:`before`), and the sum of the gaps up to one
     (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted; ``keys``
-    are counted first, in order (one pass up to the last of them)."""
+    are counted first, in order (one pass up to the last of them). ``gaps``: the gap of every span of
+    ``version`` whose key :meth:`order` is asked for (those that started since the earlier version)."""
 
-    def __init__(self, db: sqlite3.Connection, part: str, version: str, keys: Iterable[str]) -> None:
-        self.db, self.args = db, {"part": part, "v": version}
+    def __init__(self, db: sqlite3.Connection, part: str, version: str, keys: Iterable[str],
+                 gaps: dict[str, int]) -> None:
+        self.db, self.part, self.gaps = db, part, gaps
+        latest = db.execute("SELECT max(date) FROM snapshots WHERE part = ?", (part,)).fetchone()[0]
+        self.sql = _STRETCH.format(live=_LATEST if version == latest else in_force())
+        self.live = () if version == latest else (version, version)
         self.keys: list[str] = ["0"]  # below every key (all have 19 digits)
-        self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, gaps up to it)
+        self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, sum of their gaps)
         for key in sorted(set(keys)):
             self._at(key)
 
@@ -188,7 +193,7 @@ class _Counts:
         found = self.counts.get(key)
         if found is None:
             lo = self.keys[bisect_left(self.keys, key) - 1]
-            n, g = self.db.execute(_STRETCH, {**self.args, "lo": int(lo), "hi": int(key)}).fetchone()
+            n, g = self.db.execute(self.sql, (self.part, int(lo), int(key), *self.live)).fetchone()
             before, gaps = self.counts[lo]
             found = self.counts[key] = (before + n, gaps + g)
             insort(self.keys, key)
@@ -198,4 +203,4 @@ class _Counts:
         return self._at(key)[0]
 
     def order(self, key: str) -> int:
-        return self._at(key)[1]
+        return self._at(key)[1] + self.gaps.get(key, 0)
