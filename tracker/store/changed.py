@@ -163,10 +163,16 @@ def _hidden(db: sqlite3.Connection, part: str, version: str, ignore: Collection[
     return sorted(k for (k,) in hidden)
 
 
-#: How many spans of a Part (the first parameter) in force in a version (``{live}``: :func:`in_force`, the last
-#: parameters) stand from one key up to another (excluded), and the sum of their gaps: one range of the covering
-#: index ``spans_part_ord``.
-_STRETCH = "SELECT count(*), coalesce(sum(gap), 0) FROM spans WHERE part = ? AND ord >= ? AND ord < ? AND {live}"
+#: For each ``[low, high]`` pair of keys in a JSON array (the last parameter), in order: how many spans of a Part
+#: (the first parameter) in force in a version (``{live}``: :func:`in_force`, the parameters between) stand from
+#: ``low`` up to ``high`` (excluded), and the sum of their gaps, as one integer: the count times 2**32 plus the sum.
+#: Each pair is one range of the covering index ``spans_part_ord``.
+_STRETCHES = (
+    "SELECT (SELECT count(*) * 4294967296 + coalesce(sum(gap), 0) FROM spans"
+    " WHERE part = ? AND ord >= b.low AND ord < b.high AND {live}) FROM"
+    " (SELECT key, json_extract(value, '$[0]') AS low, json_extract(value, '$[1]') AS high FROM json_each(?)) b"
+    " ORDER BY b.key"
+)
 #: In force in the latest version of a Part, where every span has started and an end is always the date of a
 #: stored version: not ended (cheaper for SQLite to test on every index entry than :func:`in_force`).
 _LATEST = "valid_to IS NULL"
@@ -175,29 +181,35 @@ _LATEST = "valid_to IS NULL"
 class _Counts:
     """How many spans of ``version`` stand before a key (:meth:`before`), and the sum of the gaps up to one
     (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted; ``keys``
-    are counted first, in order (one pass up to the last of them). ``gaps``: the gap of every span of
+    are counted first, in one statement (one pass up to the last of them). ``gaps``: the gap of every span of
     ``version`` whose key :meth:`order` is asked for (those that started since the earlier version)."""
 
     def __init__(self, db: sqlite3.Connection, part: str, version: str, keys: Iterable[str],
                  gaps: dict[str, int]) -> None:
         self.db, self.part, self.gaps = db, part, gaps
         latest = db.execute("SELECT max(date) FROM snapshots WHERE part = ?", (part,)).fetchone()[0]
-        self.sql = _STRETCH.format(live=_LATEST if version == latest else in_force())
+        self.sql = _STRETCHES.format(live=_LATEST if version == latest else in_force())
         self.live = () if version == latest else (version, version)
         self.keys: list[str] = ["0"]  # below every key (all have 19 digits)
         self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, sum of their gaps)
-        for key in sorted(set(keys)):
-            self._at(key)
+        self._count(sorted(set(keys)))
+
+    def _count(self, keys: list[str]) -> None:
+        """Count up to each of ``keys`` (sorted, none counted yet) from the nearest key counted below it."""
+        lows = [self.keys[bisect_left(self.keys, key) - 1] for key in keys]
+        lows = [max(low, before) for low, before in zip(lows, ["0", *keys], strict=False)]
+        bounds = json.dumps([[int(low), int(key)] for low, key in zip(lows, keys, strict=True)])
+        rows = self.db.execute(self.sql, (self.part, *self.live, bounds))
+        for low, key, (packed,) in zip(lows, keys, rows, strict=True):
+            n = (packed + 2**31) >> 32  # the sum of gaps may be negative for orders given out of order
+            before, gaps = self.counts[low]
+            self.counts[key] = (before + n, gaps + packed - (n << 32))
+            insort(self.keys, key)
 
     def _at(self, key: str) -> tuple[int, int]:
-        found = self.counts.get(key)
-        if found is None:
-            lo = self.keys[bisect_left(self.keys, key) - 1]
-            n, g = self.db.execute(self.sql, (self.part, int(lo), int(key), *self.live)).fetchone()
-            before, gaps = self.counts[lo]
-            found = self.counts[key] = (before + n, gaps + g)
-            insort(self.keys, key)
-        return found
+        if key not in self.counts:
+            self._count([key])
+        return self.counts[key]
 
     def before(self, key: str) -> int:
         return self._at(key)[0]
