@@ -19,7 +19,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from tracker.citations import is_under, under_range
-from tracker.model import Paragraph, ParagraphKind
+from tracker.model import Paragraph, ParagraphKind, Reference
 from tracker.store.rows import in_force, refs_load
 
 #: A document-order key as SQL gives it to Python: text, which sorts as the numbers do (every key has 19 digits,
@@ -42,9 +42,14 @@ class Link(NamedTuple):
     refs: str
     hash: str
 
-    def paragraph(self, part: str, order: int) -> Paragraph:
+    def paragraph(self, part: str, order: int, refs: dict[str, tuple[Reference, ...]]) -> Paragraph:
+        """The span's paragraph at ``order``; ``refs``: references already read, by their JSON (a paragraph
+        edited outside its references has the same on both sides), which this adds to."""
+        found = refs.get(self.refs)
+        if found is None:
+            found = refs[self.refs] = refs_load(self.refs)
         return Paragraph(self.citation, part, self.unit, self.parent, self.marker, self.kind, self.heading,
-                         self.text, order, refs_load(self.refs))
+                         self.text, order, found)
 
 
 class _Tally:
@@ -89,8 +94,9 @@ class Changed:
         self._seen_b: dict[str, str] = {}  # citations read in the old version that stand unchanged in the new
         old = [link for c, link in self.ends.items() if c not in self.starts or self.starts[c].hash != link.hash]
         new = [link for c, link in self.starts.items() if c not in self.ends or self.ends[c].hash != link.hash]
-        self.old = [link.paragraph(part, self._order_a(link.ord)) for link in _shown(old, self.ignore)]
-        self.new = [link.paragraph(part, self.all_b.order(link.ord)) for link in _shown(new, self.ignore)]
+        refs: dict[str, tuple[Reference, ...]] = {}
+        self.old = [link.paragraph(part, self._order_a(link.ord), refs) for link in _shown(old, self.ignore)]
+        self.new = [link.paragraph(part, self.all_b.order(link.ord), refs) for link in _shown(new, self.ignore)]
 
     def _order_a(self, key: str) -> int:
         starts, ends = self.tallies
