@@ -13,7 +13,7 @@ dataclasses are the currency between the layers. They are plain, frozen and JSON
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
@@ -181,7 +181,7 @@ class Change:
     new_text: str | None = None
     old_heading: str | None = None
     new_heading: str | None = None
-    redline: tuple[tuple[str, str], ...] = ()
+    redline: Sequence[tuple[str, str]] = ()
     reference_pairs: tuple[tuple[str, str], ...] = ()
     rules: tuple[Rule, ...] = ()
     parts: tuple[Change, ...] = ()

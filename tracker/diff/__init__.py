@@ -27,7 +27,9 @@ are not regulatory text and are never reported. Changes come ordered by Part, th
 order. ``Change.order`` is the 0-based position of the paragraph among the regulatory paragraphs of
 its Part in the new version (for ``removed``: the position it would have had). Every change
 carries ``old_heading``/``new_heading`` and ``old_text``/``new_text`` for the sides it has, so
-the new version can be rebuilt from the old one and the changes.
+the new version can be rebuilt from the old one and the changes. A change's ``redline`` is worked out
+when first read (:class:`tracker.diff.redline.Redline`, equal to the tuple of its runs), so what only
+counts or filters changes never pays for it.
 
 JSON form (:meth:`DiffResult.to_json`, schema ``tracker.diff/1``; keys are stable, new keys may
 be added)::

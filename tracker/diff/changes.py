@@ -9,7 +9,7 @@ from dataclasses import replace
 from tracker.citations import part_sort_key
 from tracker.diff.classify import change, classify, reference_pairs
 from tracker.diff.match import match
-from tracker.diff.redline import redline
+from tracker.diff.redline import Redline
 from tracker.diff.sides import ListSides, Sides, under
 from tracker.errors import InputError
 from tracker.model import NON_REGULATORY_KINDS, Change, Delta, Paragraph
@@ -77,7 +77,7 @@ def _arrived(p: Paragraph, i: int, earlier: Mapping[str, str], sides: Sides) -> 
     was there before) or added."""
     if p.citation in earlier and not sides.in_old(p.citation):
         was = earlier[p.citation]
-        restored = change("restored", None, p, i, redline=redline(was, p.text) if was != p.text else ())
+        restored = change("restored", None, p, i, redline=Redline(was, p.text) if was != p.text else ())
         return replace(restored, old_text=was)
     return change("added", None, p, i)
 
@@ -87,7 +87,7 @@ def _paired(old: Paragraph, new: Paragraph, i: int) -> Change | None:
     else redesignated (with the reference pairs when only its references changed besides the marker)."""
     if old.citation == new.citation:
         return classify(old, new, i)
-    return change("redesignated", old, new, i, old_citation=old.citation, redline=redline(old.text, new.text),
+    return change("redesignated", old, new, i, old_citation=old.citation, redline=Redline(old.text, new.text),
                   reference_pairs=reference_pairs(old, new) or ())
 
 

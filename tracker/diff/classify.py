@@ -19,8 +19,8 @@ from functools import lru_cache
 from typing import Any
 
 from tracker.citations import DASHES, Citation, section_paragraph
-from tracker.diff.redline import common_prefix, common_suffix, redline
-from tracker.model import Change, ChangeKind, Paragraph
+from tracker.diff.redline import Redline, common_prefix, common_suffix
+from tracker.model import Change, ChangeKind, Paragraph, Reference
 from tracker.xmltext import plain
 
 _RESERVED = re.compile(r"(?:§+\s*[\d.]+\s*)?\[?\s*reserved\s*\]?\.?", re.I)
@@ -51,14 +51,19 @@ def same_words(old: str, new: str) -> bool:
     return _words(old[start : len(old) - tail]) == _words(new[start : len(new) - tail])
 
 
-@lru_cache(maxsize=8192)
 def masked_references(p: Paragraph) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
     """The paragraph's plain text with every reference the parser found masked, and each masked
     occurrence in order as ``(words as written, targets)`` (one written list may name several targets).
     The longest written forms are masked first ("§§ 1.1 and 1.2" before "1.2")."""
-    text = plain(p.text)
+    return _masked(p.text, p.refs)
+
+
+@lru_cache(maxsize=8192)
+def _masked(raw: str, refs: tuple[Reference, ...]) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """:func:`masked_references` of a text and its references (kept by those, not by the whole paragraph)."""
+    text = plain(raw)
     targets: dict[str, tuple[str, ...]] = {}
-    for r in p.refs:
+    for r in refs:
         if r.text:
             targets[r.text] = (*targets.get(r.text, ()), r.target)
     spans: list[tuple[int, int, str]] = []
@@ -157,7 +162,7 @@ def classify(old: Paragraph, new: Paragraph, order: int) -> Change | None:
     """The change of one citation present in both versions, or None if its words are the same."""
     if old.text == new.text and old.heading == new.heading:
         return None
-    lines = redline(old.text, new.text) if old.text != new.text else ()
+    lines = Redline(old.text, new.text) if old.text != new.text else ()
     if is_reserved(new) and not is_reserved(old):
         return change("reserved", old, new, order, redline=lines)
     if same_words(old.text, new.text) and same_words(old.heading, new.heading):

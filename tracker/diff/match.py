@@ -14,6 +14,9 @@ of two versions (:class:`~tracker.diff.sides.Sides`) in tiers, the strongest fir
    differ in more than their references, same unit and kind, when neither has another such candidate;
 5. the same citation, whatever the text.
 
+After tier 1, the one paragraph of a unit and kind left on each side, when both have one citation, are paired
+at once: tiers 2–5 could pair them only with each other, and the last would.
+
 Texts of one template told apart only by their references ("Software described in 5D002.a.1 …",
 "… in 5D002.b …") are thus never matched across citations by tiers 2 and 4. Within a tier a pair at
 the same citation comes first, then one in the same unit, then the nearest in document order
@@ -26,7 +29,7 @@ cost stays near-linear in the paragraphs that differ.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -110,16 +113,42 @@ def _share(a: tuple[str, ...], b: tuple[str, ...], least: float, *, in_order: bo
 
 
 def _bag_ratio(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    """difflib's ``quick_ratio``: the share of words in common as bags, without indexing ``b`` for ``ratio``."""
+    """difflib's ``quick_ratio``: the share of words in common as bags, without indexing ``b`` for ``ratio``.
+    The words of a common prefix and suffix are common to both bags, so only the middles are counted.
+
+    >>> _bag_ratio(("a", "b", "c", "d"), ("a", "c", "b", "e", "d")), _bag_ratio((), ())
+    (0.8888888888888888, 1.0)
+    """
     length = len(a) + len(b)
-    return 2.0 * (Counter(a) & Counter(b)).total() / length if length else 1.0
+    if not length:
+        return 1.0
+    head = _common(a, b, min(len(a), len(b)), lambda t, n: t[:n])
+    tail = _common(a, b, min(len(a), len(b)) - head, lambda t, n: t[len(t) - n :])
+    middle = Counter(a[head : len(a) - tail]) & Counter(b[head : len(b) - tail])
+    return 2.0 * (head + tail + middle.total()) / length
 
 
-def _edited_pairs(old: list[Paragraph], new: list[Paragraph]) -> Iterator[tuple[int, int]]:
-    """Candidate pairs of tier 3: one citation, :data:`EDITED` or more of the words in common (as bags)."""
-    olds = {p.citation: i for i, p in enumerate(old) if _matchable(p)}
+def _common(a: tuple[str, ...], b: tuple[str, ...], most: int,
+            end: Callable[[tuple[str, ...], int], tuple[str, ...]]) -> int:
+    """The length (at most ``most``) of the longest common ``end`` (prefix or suffix) of two tuples: a binary
+    search over slices, each compared at C speed."""
+    low, high = 0, most
+    while low < high:
+        mid = (low + high + 1) // 2
+        if end(a, mid) == end(b, mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _edited_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool],
+                  taken_new: list[bool]) -> Iterator[tuple[int, int]]:
+    """Candidate pairs of tier 3 among the paragraphs not yet taken: one citation, :data:`EDITED` or more of the
+    words in common (as bags)."""
+    olds = {p.citation: i for i, p in enumerate(old) if not taken_old[i] and _matchable(p)}
     for j, p in enumerate(new):
-        i = olds.get(p.citation)
+        i = None if taken_new[j] else olds.get(p.citation)
         if i is not None and _matchable(p) and _share(_tokens(old[i]), _tokens(p), EDITED, in_order=False):
             yield i, j
 
@@ -128,6 +157,16 @@ def _similar_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[b
                    taken_new: list[bool]) -> Iterator[tuple[int, int]]:
     """Candidate pairs of tier 4 among the paragraphs not yet taken: same unit and kind, :data:`SIMILAR`
     or more of the words in common."""
+    for olds, news in _groups(old, new, taken_old, taken_new):
+        if len(olds) * len(news) <= MAX_PAIRS:
+            similar = [(i, j) for j in news for i in olds if _moved_and_edited(old[i], new[j])]
+            yield from _unique(similar)
+
+
+def _groups(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool],
+            taken_new: list[bool]) -> Iterable[tuple[list[int], list[int]]]:
+    """The indexes of the matchable paragraphs not taken on each side, by unit and kind (what tiers 2 and 4
+    compare within)."""
     groups: dict[tuple[str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for i, p in enumerate(old):
         if not taken_old[i] and _matchable(p):
@@ -135,10 +174,17 @@ def _similar_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[b
     for j, p in enumerate(new):
         if not taken_new[j] and _matchable(p):
             groups[(p.unit, p.kind)][1].append(j)
-    for olds, news in groups.values():
-        if len(olds) * len(news) <= MAX_PAIRS:
-            similar = [(i, j) for j in news for i in olds if _moved_and_edited(old[i], new[j])]
-            yield from _unique(similar)
+    return groups.values()
+
+
+def _alone_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool],
+                 taken_new: list[bool]) -> Iterator[tuple[int, int]]:
+    """The pairs that tiers 2–5 can only make with each other, taken at once: the one paragraph of a unit and
+    kind left on each side, at one citation (tiers 2 and 4 pair within a unit and kind, 3 and 5 at one citation,
+    so each tier pairs these two or neither, and the last pairs them)."""
+    for olds, news in _groups(old, new, taken_old, taken_new):
+        if len(olds) == len(news) == 1 and old[olds[0]].citation == new[news[0]].citation:
+            yield olds[0], news[0]
 
 
 def _moved_and_edited(a: Paragraph, b: Paragraph) -> bool:
@@ -173,8 +219,9 @@ def match(sides: Sides) -> Pairing:
                 chosen.append((i, j))
 
     take(_equal_pairs(old, new, old_of, new_of, masked=False))
+    take(_alone_pairs(old, new, old_of, new_of))
     take(_equal_pairs(old, new, old_of, new_of, masked=True))
-    take(_edited_pairs(old, new))
+    take(_edited_pairs(old, new, old_of, new_of))
     take(_similar_pairs(old, new, old_of, new_of))
     olds = {p.citation: i for i, p in enumerate(old)}
     take((olds[p.citation], j) for j, p in enumerate(new) if p.citation in olds)

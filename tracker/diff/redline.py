@@ -1,11 +1,16 @@
-"""Word-level redlines: which words of a paragraph were deleted, inserted or kept."""
+"""Word-level redlines: which words of a paragraph were deleted, inserted or kept.
+
+:func:`redline` works them out; :class:`Redline` is one worked out when first read, so a diff's changes are
+data and only what renders them pays for their redlines.
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import accumulate, chain
+from typing import Any, overload
 
 from diff_match_patch import diff_match_patch
 
@@ -98,3 +103,57 @@ def _runs(diffs: list[tuple[int, str]], old: tuple[str, list[int]],
         elif text:
             runs.append((_OPS[op], text))
     return tuple(runs)
+
+
+class Redline(Sequence[tuple[str, str]]):
+    """The runs of ``redline(old, new)``, worked out on first use (then kept); equal to, and hashed as, the tuple
+    of runs.
+
+    >>> lazy = Redline("exceeds the limit", "exceeds the limits")
+    >>> lazy == (('equal', 'exceeds the '), ('delete', 'limit'), ('insert', 'limits'))
+    True
+    >>> list(lazy)[-1], len(lazy), bool(Redline("a", "a"))
+    (('insert', 'limits'), 3, True)
+    """
+
+    __slots__ = ("_old", "_new", "_runs")
+
+    def __init__(self, old: str, new: str) -> None:
+        self._old, self._new = old, new
+        self._runs: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def runs(self) -> tuple[tuple[str, str], ...]:
+        """The runs, as :func:`redline` gives them."""
+        if self._runs is None:
+            self._runs = redline(self._old, self._new)
+        return self._runs
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[str, str]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, str] | Sequence[tuple[str, str]]:
+        return self.runs[index]
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self.runs)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Redline):
+            other = other.runs
+        return self.runs == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.runs)
+
+    def __repr__(self) -> str:
+        return repr(self.runs)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Redline:
+        return self  # immutable: ``dataclasses.asdict`` of a change need not copy it

@@ -209,7 +209,7 @@ def group_changes(changes: tuple[Change, ...]) -> tuple[PartView, ...]:
 def redline(change: Change) -> tuple[tuple[str, str], ...]:
     """The change's redline runs, or ones made from its old/new text when the differ gave none."""
     if change.redline:
-        return change.redline
+        return tuple(change.redline)
     runs = []
     if change.old_text:
         runs.append(("delete", change.old_text))

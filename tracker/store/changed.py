@@ -1,23 +1,25 @@
 """Two stored versions of a Part as far as they differ, read at the cost of the changes (:class:`Changed`).
 
 The spans that end or start between the versions are read with their texts; where a citation stands
-in either version comes from the document-order keys (:mod:`tracker.store.ords`): the later version's
-keys, one short string from one index scan in SQLite, give every rank, and the earlier version's ranks
-are those less the spans that started and plus the spans that ended. Citations before a removed
-paragraph, or under a key, are read when the differ asks. Nothing walks the Part in Python.
+in either version comes from the document-order keys (:mod:`tracker.store.ords`): SQLite counts the later
+version's spans up to each key asked for (:class:`_Counts`: one statement for the keys of the spans that
+changed, a pass over the covering index ``spans_part_ord`` up to the last of them, then for another key only
+the stretch from the nearest key counted), and the earlier version's ranks are those less the spans that
+started and plus the spans that ended. Citations before a removed paragraph, or under a key, are read when
+the differ asks. Nothing walks the Part in Python.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Collection, Iterable, Iterator
 from itertools import accumulate
 from typing import NamedTuple
 
 from tracker.citations import is_under, under_range
-from tracker.model import Paragraph, ParagraphKind
+from tracker.model import Paragraph, ParagraphKind, Reference
 from tracker.store.rows import in_force, refs_load
 
 #: A document-order key as SQL gives it to Python: text, which sorts as the numbers do (every key has 19 digits,
@@ -40,9 +42,14 @@ class Link(NamedTuple):
     refs: str
     hash: str
 
-    def paragraph(self, part: str, order: int) -> Paragraph:
+    def paragraph(self, part: str, order: int, refs: dict[str, tuple[Reference, ...]]) -> Paragraph:
+        """The span's paragraph at ``order``; ``refs``: references already read, by their JSON (a paragraph
+        edited outside its references has the same on both sides), which this adds to."""
+        found = refs.get(self.refs)
+        if found is None:
+            found = refs[self.refs] = refs_load(self.refs)
         return Paragraph(self.citation, part, self.unit, self.parent, self.marker, self.kind, self.heading,
-                         self.text, order, refs_load(self.refs))
+                         self.text, order, found)
 
 
 class _Tally:
@@ -78,16 +85,18 @@ class Changed:
                  spans: tuple[dict[str, Link], dict[str, Link]]) -> None:
         self.db, self.part, self.versions, self.ignore = db, part, versions, frozenset(ignore)
         self.ends, self.starts = spans
-        later, gaps, hidden = _later(db, part, versions[1], self.ignore)
-        self.all_b, self.hidden_b = _Tally(later, gaps), _Tally(hidden, {})
+        self.all_b = _Counts(db, part, versions[1], (link.ord for side in spans for link in side.values()),
+                             {link.ord: link.gap for link in self.starts.values()})
+        self.hidden_b = _Tally(_hidden(db, part, versions[1], self.ignore), {})
         sides = (self.starts, self.ends)
         self.tallies = tuple(_Tally.of(side.values()) for side in sides)
         self.hidden_tallies = tuple(_Tally.of(v for v in side.values() if v.kind in self.ignore) for side in sides)
         self._seen_b: dict[str, str] = {}  # citations read in the old version that stand unchanged in the new
         old = [link for c, link in self.ends.items() if c not in self.starts or self.starts[c].hash != link.hash]
         new = [link for c, link in self.starts.items() if c not in self.ends or self.ends[c].hash != link.hash]
-        self.old = [link.paragraph(part, self._order_a(link.ord)) for link in _shown(old, self.ignore)]
-        self.new = [link.paragraph(part, self.all_b.order(link.ord)) for link in _shown(new, self.ignore)]
+        refs: dict[str, tuple[Reference, ...]] = {}
+        self.old = [link.paragraph(part, self._order_a(link.ord), refs) for link in _shown(old, self.ignore)]
+        self.new = [link.paragraph(part, self.all_b.order(link.ord), refs) for link in _shown(new, self.ignore)]
 
     def _order_a(self, key: str) -> int:
         starts, ends = self.tallies
@@ -150,18 +159,66 @@ def _shown(links: list[Link], ignore: Collection[str]) -> list[Link]:
     return sorted((link for link in links if link.kind not in ignore), key=lambda link: link.ord)
 
 
-def _later(db: sqlite3.Connection, part: str, version: str,
-           ignore: Collection[str]) -> tuple[list[str], dict[str, int], list[str]]:
-    """The keys of the spans in force in ``version`` (sorted), their gaps other than 1, and the keys of those
-    of a kind in ``ignore``: one scan of the covering index ``spans_part_ord``, the keys as one string."""
-    keys, gaps = db.execute(
-        "SELECT group_concat(ord), json_group_object(ord, gap) FILTER (WHERE gap != 1) FROM"
-        f" (SELECT ord, gap FROM spans WHERE part = ? AND {in_force()} ORDER BY part, ord)",
-        (part, version, version),
-    ).fetchone()
+def _hidden(db: sqlite3.Connection, part: str, version: str, ignore: Collection[str]) -> list[str]:
+    """The keys (sorted) of the spans in force in ``version`` of a kind in ``ignore`` (few: editorial notes)."""
     hidden = db.execute(
         f"SELECT {KEY_SQL.format('s.ord')} FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
         f" WHERE t.kind IN (SELECT value FROM json_each(?)) AND +s.part = ? AND {in_force('s')}",
         (json.dumps(sorted(ignore)), part, version, version),
     ).fetchall() if ignore else []
-    return (keys.split(",") if keys else []), json.loads(gaps), sorted(k for (k,) in hidden)
+    return sorted(k for (k,) in hidden)
+
+
+#: For each ``[low, high]`` pair of keys in a JSON array (the last parameter), in order: how many spans of a Part
+#: (the first parameter) in force in a version (``{live}``: :func:`in_force`, the parameters between) stand from
+#: ``low`` up to ``high`` (excluded), and the sum of their gaps, as one integer: the count times 2**32 plus the sum.
+#: Each pair is one range of the covering index ``spans_part_ord``.
+_STRETCHES = (
+    "SELECT (SELECT count(*) * 4294967296 + coalesce(sum(gap), 0) FROM spans"
+    " WHERE part = ? AND ord >= b.low AND ord < b.high AND {live}) FROM"
+    " (SELECT key, json_extract(value, '$[0]') AS low, json_extract(value, '$[1]') AS high FROM json_each(?)) b"
+    " ORDER BY b.key"
+)
+#: In force in the latest version of a Part, where every span has started and an end is always the date of a
+#: stored version: not ended (cheaper for SQLite to test on every index entry than :func:`in_force`).
+_LATEST = "valid_to IS NULL"
+
+
+class _Counts:
+    """How many spans of ``version`` stand before a key (:meth:`before`), and the sum of the gaps up to one
+    (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted; ``keys``
+    are counted first, in one statement (one pass up to the last of them). ``gaps``: the gap of every span of
+    ``version`` whose key :meth:`order` is asked for (those that started since the earlier version)."""
+
+    def __init__(self, db: sqlite3.Connection, part: str, version: str, keys: Iterable[str],
+                 gaps: dict[str, int]) -> None:
+        self.db, self.part, self.gaps = db, part, gaps
+        latest = db.execute("SELECT max(date) FROM snapshots WHERE part = ?", (part,)).fetchone()[0]
+        self.sql = _STRETCHES.format(live=_LATEST if version == latest else in_force())
+        self.live = () if version == latest else (version, version)
+        self.keys: list[str] = ["0"]  # below every key (all have 19 digits)
+        self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, sum of their gaps)
+        self._count(sorted(set(keys)))
+
+    def _count(self, keys: list[str]) -> None:
+        """Count up to each of ``keys`` (sorted, none counted yet) from the nearest key counted below it."""
+        lows = [self.keys[bisect_left(self.keys, key) - 1] for key in keys]
+        lows = [max(low, before) for low, before in zip(lows, ["0", *keys], strict=False)]
+        bounds = json.dumps([[int(low), int(key)] for low, key in zip(lows, keys, strict=True)])
+        rows = self.db.execute(self.sql, (self.part, *self.live, bounds))
+        for low, key, (packed,) in zip(lows, keys, rows, strict=True):
+            n = (packed + 2**31) >> 32  # the sum of gaps may be negative for orders given out of order
+            before, gaps = self.counts[low]
+            self.counts[key] = (before + n, gaps + packed - (n << 32))
+            insort(self.keys, key)
+
+    def _at(self, key: str) -> tuple[int, int]:
+        if key not in self.counts:
+            self._count([key])
+        return self.counts[key]
+
+    def before(self, key: str) -> int:
+        return self._at(key)[0]
+
+    def order(self, key: str) -> int:
+        return self._at(key)[1] + self.gaps.get(key, 0)
