@@ -11,19 +11,19 @@ stored version of either kind.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from tracker.dates import is_date
-from tracker.model import Paragraph, sha256_text
+from tracker.model import Paragraph
 from tracker.store import ords
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.reads import Reads
-from tracker.store.rows import StoredVersion, in_force, refs_json
+from tracker.store.rows import StoredVersion, in_force
 from tracker.store.schema import now
+from tracker.store.texts import Key, hashes, store_texts
 
 #: The plausibility gate judges a new version only against a stored one of at least this many paragraphs.
 MIN_JUDGED = 50
@@ -32,12 +32,6 @@ _INSERT_SPAN = (
     "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to, ord)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-def text_hash(p: Paragraph) -> str:
-    """The content hash under which a paragraph's kind, marker, heading, text and refs are stored."""
-    refs = [[r.target, r.kind, r.text] for r in p.refs]
-    return sha256_text(json.dumps([p.kind, p.marker, p.heading, p.text, refs], ensure_ascii=False))
 
 
 class _Row(NamedTuple):
@@ -60,6 +54,10 @@ class _Placed(NamedTuple):
     ord: int
 
 
+#: Stored spans by citation.
+_Spans = dict[str, _Placed]
+
+
 @dataclass(frozen=True, slots=True)
 class Removal:
     """What :meth:`Store.remove_version` removed: the snapshot row, the next stored version of the Part
@@ -72,9 +70,9 @@ class Removal:
     deliveries_kept: int
 
 
-def _rows(paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> dict[str, _Row]:
-    """The span rows of one version of ``part``; :class:`StoreError` for a bad date, no paragraphs, paragraphs
-    of another Part or a repeated citation."""
+def _rows(paragraphs: list[Paragraph], keys: list[str], *, part: str, date: str, source: str) -> dict[str, _Row]:
+    """The span rows of one version of ``part`` (``keys``: the paragraphs' content hashes); :class:`StoreError` for
+    a bad date, no paragraphs, paragraphs of another Part or a repeated citation."""
     if not is_date(date):
         raise StoreError(f"version date {date!r} is not a date (YYYY-MM-DD)")
     if not paragraphs:
@@ -84,11 +82,11 @@ def _rows(paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> 
         raise StoreError(f"{source}: holds part {', '.join(strays)}, not part {part}; nothing stored")
     rows: dict[str, _Row] = {}
     prev: Paragraph | None = None
-    for p in paragraphs:
+    for p, key in zip(paragraphs, keys, strict=True):
         if p.citation in rows:
             raise StoreError(f"duplicate citation {p.citation!r} in one version; nothing stored")
         gap = p.order - (prev.order if prev else 0)
-        rows[p.citation] = _Row(p.unit, p.parent, prev.citation if prev else None, gap, text_hash(p))
+        rows[p.citation] = _Row(p.unit, p.parent, prev.citation if prev else None, gap, key)
         prev = p
     return rows
 
@@ -132,12 +130,22 @@ def _set(c: sqlite3.Connection, column: str, value: str | None, sid: int) -> Non
     c.execute(f"UPDATE spans SET {column} = ? WHERE id = ?", (value, sid))
 
 
-def _place_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row]) -> None:
-    """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version), leaving every other
-    version as it was. A span in force on ``date`` is kept, and one starting on ``nxt`` starts on ``date``
-    instead, when it carries the same row and can keep its document-order key (:func:`ords.keys`)."""
+def _neighbours(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> tuple[_Spans, _Spans]:
+    """The spans of ``part`` in force on ``date``, and those starting on ``nxt`` (the next stored version), by
+    citation."""
     current = {s.citation: s for s in _placed(c, in_force(), (part, date, date))}
     starting_next = {s.citation: s for s in _placed(c, "valid_from = ?", (part, nxt))} if nxt is not None else {}
+    return current, starting_next
+
+
+def _place_version(
+    c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row], near: tuple[_Spans, _Spans]
+) -> None:
+    """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version; ``near``: its
+    :func:`_neighbours`), leaving every other version as it was. A span in force on ``date`` is kept, and one
+    starting on ``nxt`` starts on ``date`` instead, when it carries the same row and can keep its document-order
+    key (:func:`ords.keys`)."""
+    current, starting_next = near
 
     def shared(citation: str, row: _Row) -> int | None:
         for span in (current.get(citation), starting_next.get(citation)):
@@ -183,6 +191,9 @@ def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | Non
 class Versions(Reads):
     """Ingest and removal of versions."""
 
+    #: The content hashes of the last version ingested (:func:`tracker.store.texts.hashes`).
+    _hash_memo: dict[Key, str] = {}  # noqa: RUF012 - replaced, never mutated
+
     def ingest(
         self,
         paragraphs: list[Paragraph],
@@ -205,9 +216,11 @@ class Versions(Reads):
         paragraphs are empty, belong to another Part or repeat a citation, and
         :class:`SuspectVersionError` if a whole version (not an ``excerpt``) would lose most of the Part
         (the gate in the module docs; an excerpt too with ``judge_excerpt``) and ``accept_suspect`` is not
-        set. Dates may arrive out of order (backfill).
+        set. Dates may arrive out of order (backfill). The paragraphs' own ``refs`` are ignored: the references of
+        a text new to the store are found here, once per distinct text (:mod:`tracker.store.texts`).
         """
-        rows = _rows(paragraphs, part=part, date=date, source=source)
+        keys, self._hash_memo = hashes(paragraphs, self._hash_memo)
+        rows = _rows(paragraphs, keys, part=part, date=date, source=source)
         with self._transaction("ingest") as c:
             known = self.snapshot(part, date)
             if known:
@@ -219,11 +232,10 @@ class Versions(Reads):
                 )
             if not accept_suspect and (judge_excerpt or not excerpt):
                 _check_plausible(c, paragraphs, part=part, date=date, source=source, whole=not excerpt)
-            c.executemany(
-                "INSERT OR IGNORE INTO texts VALUES (?, ?, ?, ?, ?, ?)",
-                ((rows[p.citation].hash, p.kind, p.marker, p.heading, p.text, refs_json(p.refs)) for p in paragraphs),
-            )
-            _place_version(c, part, date, self.version_after(part, date), rows)
+            nxt = self.version_after(part, date)
+            near = _neighbours(c, part, date, nxt)
+            store_texts(c, paragraphs, keys, {s.row.hash for spans in near for s in spans.values()})
+            _place_version(c, part, date, nxt, rows, near)
             c.execute(
                 "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
                 " ingested_at, paragraphs, url, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
