@@ -58,6 +58,23 @@ class _Placed(NamedTuple):
 _Spans = dict[str, _Placed]
 
 
+class _Latest(NamedTuple):
+    """The spans in force in the latest version of ``part`` as the ingest that stored it left them, and the
+    :func:`_stamp` of the database then: while the stamp is the same, they are what the database holds."""
+
+    part: str
+    date: str
+    chars: int  # of paragraph text in that version
+    spans: _Spans
+    stamp: tuple[int, int]
+
+
+def _stamp(c: sqlite3.Connection) -> tuple[int, int]:
+    """The rows changed on this connection and SQLite's ``data_version`` (which changes when another connection
+    commits): an equal stamp means a database no one has written to since."""
+    return c.total_changes, c.execute("PRAGMA data_version").fetchone()[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Removal:
     """What :meth:`Store.remove_version` removed: the snapshot row, the next stored version of the Part
@@ -92,10 +109,12 @@ def _rows(paragraphs: list[Paragraph], keys: list[str], *, part: str, date: str,
 
 
 def _check_plausible(
-    c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str, whole: bool = True
+    c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str, whole: bool = True,
+    latest: _Latest | None = None,
 ) -> None:
     """Raise :class:`SuspectVersionError` if ``paragraphs`` lose most of ``part`` (the gate in the module docs),
-    judged against the nearest ``whole`` version (or the nearest of either kind)."""
+    judged against the nearest ``whole`` version (or the nearest of either kind); ``latest``: the version last
+    ingested, if the database holds it as that ingest left it (its characters need not be counted again)."""
     kind = "AND NOT excerpt" if whole else ""
     nearest = f"SELECT date, paragraphs FROM snapshots WHERE part = ? {kind} AND date {{}} ? ORDER BY date {{}}"
     ref = (c.execute(nearest.format("<", "DESC"), (part, date)).fetchone()
@@ -103,18 +122,26 @@ def _check_plausible(
     ref_date, ref_count = ref or (None, 0)
     if ref_count < MIN_JUDGED:
         return
-    ref_chars = c.execute(
-        "SELECT coalesce(sum(length(t.text)), 0) FROM spans s JOIN texts t ON t.hash = s.hash"
-        f" WHERE s.part = ? AND {in_force('s')}",
-        (part, ref_date, ref_date),
-    ).fetchone()[0]
-    count, chars = len(paragraphs), sum(len(p.text) for p in paragraphs)
+    if latest is not None and (latest.part, latest.date) == (part, ref_date):
+        ref_chars = latest.chars
+    else:
+        ref_chars = c.execute(
+            "SELECT coalesce(sum(length(t.text)), 0) FROM spans s JOIN texts t ON t.hash = s.hash"
+            f" WHERE s.part = ? AND {in_force('s')}",
+            (part, ref_date, ref_date),
+        ).fetchone()[0]
+    count, chars = len(paragraphs), _chars(paragraphs)
     if 2 * count < ref_count or 2 * chars < ref_chars:
         raise SuspectVersionError(
             f"{source}: part {part} on {date} has {count:,} paragraphs ({chars:,} characters of text) against"
             f" {ref_count:,} ({ref_chars:,}) on {ref_date}: it would lose most of the Part; nothing stored"
             f" (if it is right: tracker ingest {source} --part {part} --date {date} --accept-suspect)"
         )
+
+
+def _chars(paragraphs: list[Paragraph]) -> int:
+    """The characters of paragraph text in a version."""
+    return sum(len(p.text) for p in paragraphs)
 
 
 def _placed(c: sqlite3.Connection, where: str, args: tuple[str | None, ...]) -> list[_Placed]:
@@ -138,13 +165,23 @@ def _neighbours(c: sqlite3.Connection, part: str, date: str, nxt: str | None) ->
     return current, starting_next
 
 
+def _near(
+    c: sqlite3.Connection, part: str, date: str, nxt: str | None, latest: _Latest | None
+) -> tuple[_Spans, _Spans]:
+    """:func:`_neighbours`, without reading the spans again when ``date`` follows the ``latest`` version stored (no
+    ``nxt``), which the database holds as its ingest left it."""
+    if nxt is None and latest is not None and latest.part == part:
+        return latest.spans, {}
+    return _neighbours(c, part, date, nxt)
+
+
 def _place_version(
     c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row], near: tuple[_Spans, _Spans]
-) -> None:
+) -> _Spans:
     """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version; ``near``: its
-    :func:`_neighbours`), leaving every other version as it was. A span in force on ``date`` is kept, and one
-    starting on ``nxt`` starts on ``date`` instead, when it carries the same row and can keep its document-order
-    key (:func:`ords.keys`)."""
+    :func:`_neighbours`), leaving every other version as it was, and return the spans now in force on ``date``. A
+    span in force on ``date`` is kept, and one starting on ``nxt`` starts on ``date`` instead, when it carries the
+    same row and can keep its document-order key (:func:`ords.keys`)."""
     current, starting_next = near
 
     def shared(citation: str, row: _Row) -> int | None:
@@ -160,14 +197,19 @@ def _place_version(
         _set(c, "valid_to", date, span.id)
         if nxt is not None and (span.valid_to is None or span.valid_to > nxt):
             c.execute(_INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to, span.ord))
+    placed: _Spans = {}
     for citation, row in rows.items():
         kept, following = current.get(citation), starting_next.get(citation)
         if kept and kept.row == row and kept.ord == key[citation]:
-            continue
-        if following and following.row == row and following.ord == key[citation]:
+            placed[citation] = kept
+        elif following and following.row == row and following.ord == key[citation]:
             _set(c, "valid_from", date, following.id)
+            placed[citation] = following
         else:
-            c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key[citation]))
+            sid = c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key[citation])).lastrowid
+            assert sid is not None
+            placed[citation] = _Placed(sid, citation, row, nxt, key[citation])
+    return placed
 
 
 def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> None:
@@ -193,6 +235,8 @@ class Versions(Reads):
 
     #: The content hashes of the last version ingested (:func:`tracker.store.texts.hashes`).
     _hash_memo: dict[Key, str] = {}  # noqa: RUF012 - replaced, never mutated
+    #: The spans of the version last ingested, when it was the latest of its Part (None: read them).
+    _latest: _Latest | None = None
 
     def ingest(
         self,
@@ -221,7 +265,10 @@ class Versions(Reads):
         """
         keys, self._hash_memo = hashes(paragraphs, self._hash_memo)
         rows = _rows(paragraphs, keys, part=part, date=date, source=source)
+        latest, self._latest = self._latest, None  # set again once this ingest has committed
         with self._transaction("ingest") as c:
+            if latest is not None and latest.stamp != _stamp(c):
+                latest = None  # written to since
             known = self.snapshot(part, date)
             if known:
                 if known.sha256 == sha256:
@@ -231,16 +278,18 @@ class Versions(Reads):
                     f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
                 )
             if not accept_suspect and (judge_excerpt or not excerpt):
-                _check_plausible(c, paragraphs, part=part, date=date, source=source, whole=not excerpt)
+                _check_plausible(c, paragraphs, part=part, date=date, source=source, whole=not excerpt, latest=latest)
             nxt = self.version_after(part, date)
-            near = _neighbours(c, part, date, nxt)
+            near = _near(c, part, date, nxt, latest)
             store_texts(c, paragraphs, keys, {s.row.hash for spans in near for s in spans.values()})
-            _place_version(c, part, date, nxt, rows, near)
+            placed = _place_version(c, part, date, nxt, rows, near)
             c.execute(
                 "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
                 " ingested_at, paragraphs, url, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (part, date, issue_date, source, sha256, size, fetched_at, now(), len(paragraphs), url, int(excerpt)),
             )
+        if nxt is None:
+            self._latest = _Latest(part, date, _chars(paragraphs), placed, _stamp(self.db.conn))
         return True
 
     def remove_version(self, part: str, date: str) -> Removal:
