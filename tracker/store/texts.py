@@ -15,9 +15,9 @@ True
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring
 
 from tracker.model import Paragraph, sha256_text
 from tracker.parse.refs import extract_refs
@@ -26,15 +26,20 @@ from tracker.store.rows import refs_json
 #: What a content hash covers: a paragraph's kind, marker, heading, text, unit and Part.
 Key = tuple[str, str, str, str, str, str]
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
-
 #: SQLite's default limit of parameters in one statement is 32766 (999 before 3.32); a chunk stays well below.
 _CHUNK = 500
 
 
 def key_hash(key: Key | Sequence[str]) -> str:
-    """The content hash of a paragraph's own fields (:data:`Key`, in that order)."""
-    return sha256_text(_encode(list(key)))
+    """The content hash of a paragraph's own fields (:data:`Key`, in that order): of ``json.dumps(list(key),
+    ensure_ascii=False)``, written out (each string as JSON writes it), which takes half the time.
+
+    >>> import json
+    >>> key = ("item", "a.", "", 'a. "Quoted" “smart” 𝄞' + chr(92) + chr(10) + chr(1), "3A090", "774")
+    >>> key_hash(key) == sha256_text(json.dumps(list(key), ensure_ascii=False))
+    True
+    """
+    return sha256_text("[" + ", ".join(map(encode_basestring, key)) + "]")
 
 
 def text_hash(p: Paragraph) -> str:
@@ -49,10 +54,7 @@ def hashes(paragraphs: Iterable[Paragraph], memo: dict[Key, str]) -> tuple[list[
     out = []
     for p in paragraphs:
         key = (p.kind, p.marker, p.heading, p.text, p.unit, p.part)
-        h = found.get(key) or memo.get(key)
-        if h is None:
-            h = key_hash(key)
-        found[key] = h
+        h = found[key] = memo.get(key) or key_hash(key)
         out.append(h)
     return out, found
 

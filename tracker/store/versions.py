@@ -34,14 +34,9 @@ _INSERT_SPAN = (
 )
 
 
-class _Row(NamedTuple):
-    """A paragraph as a span row: everything but the dates."""
-
-    unit: str
-    parent: str | None
-    prev: str | None
-    gap: int
-    hash: str
+#: A paragraph as a span row, everything but the dates: unit, parent, prev, gap and hash (a plain tuple: a version
+#: makes one per paragraph).
+_Row = tuple[str, str | None, str | None, int, str]
 
 
 class _Placed(NamedTuple):
@@ -103,18 +98,19 @@ def _rows(paragraphs: list[Paragraph], keys: list[str], *, part: str, date: str,
         if p.citation in rows:
             raise StoreError(f"duplicate citation {p.citation!r} in one version; nothing stored")
         gap = p.order - (prev.order if prev else 0)
-        rows[p.citation] = _Row(p.unit, p.parent, prev.citation if prev else None, gap, key)
+        rows[p.citation] = (p.unit, p.parent, prev.citation if prev else None, gap, key)
         prev = p
     return rows
 
 
 def _check_plausible(
-    c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str, whole: bool = True,
-    latest: _Latest | None = None,
+    c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str, chars: int,
+    whole: bool = True, latest: _Latest | None = None,
 ) -> None:
-    """Raise :class:`SuspectVersionError` if ``paragraphs`` lose most of ``part`` (the gate in the module docs),
-    judged against the nearest ``whole`` version (or the nearest of either kind); ``latest``: the version last
-    ingested, if the database holds it as that ingest left it (its characters need not be counted again)."""
+    """Raise :class:`SuspectVersionError` if ``paragraphs`` (``chars`` characters of text) lose most of ``part``
+    (the gate in the module docs), judged against the nearest ``whole`` version (or the nearest of either kind);
+    ``latest``: the version last ingested, if the database holds it as that ingest left it (its characters need not
+    be counted again)."""
     kind = "AND NOT excerpt" if whole else ""
     nearest = f"SELECT date, paragraphs FROM snapshots WHERE part = ? {kind} AND date {{}} ? ORDER BY date {{}}"
     ref = (c.execute(nearest.format("<", "DESC"), (part, date)).fetchone()
@@ -130,7 +126,7 @@ def _check_plausible(
             f" WHERE s.part = ? AND {in_force('s')}",
             (part, ref_date, ref_date),
         ).fetchone()[0]
-    count, chars = len(paragraphs), _chars(paragraphs)
+    count = len(paragraphs)
     if 2 * count < ref_count or 2 * chars < ref_chars:
         raise SuspectVersionError(
             f"{source}: part {part} on {date} has {count:,} paragraphs ({chars:,} characters of text) against"
@@ -139,18 +135,14 @@ def _check_plausible(
         )
 
 
-def _chars(paragraphs: list[Paragraph]) -> int:
-    """The characters of paragraph text in a version."""
-    return sum(len(p.text) for p in paragraphs)
-
-
 def _placed(c: sqlite3.Connection, where: str, args: tuple[str | None, ...]) -> list[_Placed]:
     """The spans of a Part (the first of ``args``) that meet ``where``."""
     rows = c.execute(
         f"SELECT id, citation, unit, parent, prev, gap, hash, valid_to, ord FROM spans WHERE part = ? AND {where}",
         args,
     ).fetchall()
-    return [_Placed(sid, citation, _Row(*row), valid_to, key) for sid, citation, *row, valid_to, key in rows]
+    return [_Placed(sid, citation, (unit, parent, prev, gap, h), valid_to, key)
+            for sid, citation, unit, parent, prev, gap, h, valid_to, key in rows]
 
 
 def _set(c: sqlite3.Connection, column: str, value: str | None, sid: int) -> None:
@@ -175,6 +167,16 @@ def _near(
     return _neighbours(c, part, date, nxt)
 
 
+def _shared(near: tuple[_Spans, _Spans], citation: str, row: _Row) -> int | None:
+    """The document-order key of the span of ``citation`` in force on the date, or else starting on the next version,
+    if it carries ``row``."""
+    for spans in near:
+        span = spans.get(citation)
+        if span is not None and span.row == row:
+            return span.ord
+    return None
+
+
 def _place_version(
     c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row], near: tuple[_Spans, _Spans]
 ) -> _Spans:
@@ -183,14 +185,7 @@ def _place_version(
     span in force on ``date`` is kept, and one starting on ``nxt`` starts on ``date`` instead, when it carries the
     same row and can keep its document-order key (:func:`ords.keys`)."""
     current, starting_next = near
-
-    def shared(citation: str, row: _Row) -> int | None:
-        for span in (current.get(citation), starting_next.get(citation)):
-            if span is not None and span.row == row:
-                return span.ord
-        return None
-
-    key = dict(zip(rows, ords.keys([shared(citation, row) for citation, row in rows.items()]), strict=True))
+    key = dict(zip(rows, ords.keys([_shared(near, citation, row) for citation, row in rows.items()]), strict=True))
     for span in current.values():
         if span.row == rows.get(span.citation) and span.ord == key[span.citation]:
             continue
@@ -265,6 +260,7 @@ class Versions(Reads):
         """
         keys, self._hash_memo = hashes(paragraphs, self._hash_memo)
         rows = _rows(paragraphs, keys, part=part, date=date, source=source)
+        chars = sum(len(p.text) for p in paragraphs)
         latest, self._latest = self._latest, None  # set again once this ingest has committed
         with self._transaction("ingest") as c:
             if latest is not None and latest.stamp != _stamp(c):
@@ -278,10 +274,11 @@ class Versions(Reads):
                     f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
                 )
             if not accept_suspect and (judge_excerpt or not excerpt):
-                _check_plausible(c, paragraphs, part=part, date=date, source=source, whole=not excerpt, latest=latest)
+                _check_plausible(c, paragraphs, part=part, date=date, source=source, chars=chars, whole=not excerpt,
+                                 latest=latest)
             nxt = self.version_after(part, date)
             near = _near(c, part, date, nxt, latest)
-            store_texts(c, paragraphs, keys, {s.row.hash for spans in near for s in spans.values()})
+            store_texts(c, paragraphs, keys, {s.row[-1] for spans in near for s in spans.values()})
             placed = _place_version(c, part, date, nxt, rows, near)
             c.execute(
                 "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
@@ -289,7 +286,7 @@ class Versions(Reads):
                 (part, date, issue_date, source, sha256, size, fetched_at, now(), len(paragraphs), url, int(excerpt)),
             )
         if nxt is None:
-            self._latest = _Latest(part, date, _chars(paragraphs), placed, _stamp(self.db.conn))
+            self._latest = _Latest(part, date, chars, placed, _stamp(self.db.conn))
         return True
 
     def remove_version(self, part: str, date: str) -> Removal:
