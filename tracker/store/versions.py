@@ -167,14 +167,18 @@ def _near(
     return _neighbours(c, part, date, nxt)
 
 
-def _shared(near: tuple[_Spans, _Spans], citation: str, row: _Row) -> int | None:
-    """The document-order key of the span of ``citation`` in force on the date, or else starting on the next version,
-    if it carries ``row``."""
-    for spans in near:
-        span = spans.get(citation)
-        if span is not None and span.row == row:
-            return span.ord
-    return None
+def _matches(near: tuple[_Spans, _Spans], rows: dict[str, _Row]) -> list[_Placed | None]:
+    """For each row, the span of its citation in force on the date, or else starting on the next version, that
+    carries it (None: neither does)."""
+    current, starting_next = near
+    found: list[_Placed | None] = []
+    for citation, row in rows.items():
+        span = current.get(citation)
+        if span is None or span.row != row:
+            span = starting_next.get(citation)
+            span = span if span is not None and span.row == row else None
+        found.append(span)
+    return found
 
 
 def _place_version(
@@ -185,25 +189,29 @@ def _place_version(
     span in force on ``date`` is kept, and one starting on ``nxt`` starts on ``date`` instead, when it carries the
     same row and can keep its document-order key (:func:`ords.keys`)."""
     current, starting_next = near
-    key = dict(zip(rows, ords.keys([_shared(near, citation, row) for citation, row in rows.items()]), strict=True))
+    matches = _matches(near, rows)
+    keys = ords.keys([None if span is None else span.ord for span in matches])
+    placed: _Spans = {}  # first the spans that stay as they are, then every other one
+    for citation, span, key in zip(rows, matches, keys, strict=True):
+        if span is not None and span.ord == key and current.get(citation) is span:
+            placed[citation] = span
     for span in current.values():
-        if span.row == rows.get(span.citation) and span.ord == key[span.citation]:
+        if placed.get(span.citation) is span:
             continue
         _set(c, "valid_to", date, span.id)
         if nxt is not None and (span.valid_to is None or span.valid_to > nxt):
             c.execute(_INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to, span.ord))
-    placed: _Spans = {}
-    for citation, row in rows.items():
-        kept, following = current.get(citation), starting_next.get(citation)
-        if kept and kept.row == row and kept.ord == key[citation]:
-            placed[citation] = kept
-        elif following and following.row == row and following.ord == key[citation]:
+    for (citation, row), key in zip(rows.items(), keys, strict=True):
+        if citation in placed:
+            continue
+        following = starting_next.get(citation)
+        if following and following.row == row and following.ord == key:
             _set(c, "valid_from", date, following.id)
             placed[citation] = following
         else:
-            sid = c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key[citation])).lastrowid
+            sid = c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key)).lastrowid
             assert sid is not None
-            placed[citation] = _Placed(sid, citation, row, nxt, key[citation])
+            placed[citation] = _Placed(sid, citation, row, nxt, key)
     return placed
 
 
