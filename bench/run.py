@@ -36,7 +36,7 @@ def peak_memory_kb(path: Path) -> tuple[int, int]:
         f"import sys, hashlib, pathlib; sys.path.insert(0, {str(ROOT)!r});"
         "from tracker.store import Store; from tracker.parse import parse_bytes;"
         f"d = pathlib.Path({str(path)!r}).read_bytes();"
-        "Store(':memory:').ingest(parse_bytes(d), part='740', date='2024-01-01', source='x',"
+        "Store(':memory:').ingest(parse_bytes(d, refs=False), part='740', date='2024-01-01', source='x',"
         " sha256=hashlib.sha256(d).hexdigest(), size=len(d));" + _PEAK
     )
     bare = f"import sys; sys.path.insert(0, {str(ROOT)!r}); import tracker.store, tracker.parse; {_PEAK}"

@@ -1,22 +1,33 @@
-"""Storage growth of the temporal store: 50 versions of real Part 740, each changing 1% of its paragraphs.
+"""Storage growth of the temporal store: 50 versions of real Part 740, each changing 1% of its paragraphs; and the
+time of a re-ingest next to bare lxml.
 
 Run from the project root::
 
-    python bench/store.py [--versions 50] [--percent 1]
+    python bench/store.py [--versions 50] [--percent 1] [--repeat 9]
 
 Version 1 is the real Part 740 (2026-09-01); each later version changes the words of a different
 ``--percent`` of its paragraphs (one word inserted, as an amendment would). Prints the database
 size after the first version and after all of them (bytes in use, i.e. pages minus free pages,
 and the file size), their ratio (goal: below 1.5), the row counts, and the ingest time.
+
+The re-ingest figure (issue 15: within 2.5x of bare lxml): for the whole of Part 740 and of Part 774, ``--repeat``
+versions one after the other, each rewording the first paragraph of another 1% of the units (sections,
+supplements, CCL entries) of the one before, stored in a database file as ``tracker ingest`` stores them: the
+parse (a :class:`SectionCache` warm on the versions before, ``refs=False``) and :meth:`Store.ingest`, next to bare
+``lxml.etree.parse`` of the same bytes, in the same round; medians of wall and CPU milliseconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import random
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,8 +35,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.parse import DEFAULT_FILE  # noqa: E402
-from tracker.parse import parse_bytes  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from bench.parse import DEFAULT_FILE, PART_774, _edited  # noqa: E402
+from tracker.parse import SectionCache, parse_bytes  # noqa: E402
 from tracker.store import Store  # noqa: E402
 
 PART_740 = DEFAULT_FILE
@@ -67,11 +80,62 @@ def measure(versions: int = 50, percent: float = 1.0) -> dict[str, Any]:
     }
 
 
+@contextmanager
+def _timed(into: dict[str, list[float]], name: str) -> Iterator[None]:
+    """Add the wall and CPU milliseconds of the block to ``into[name]`` and ``into[name + "_cpu"]``."""
+    start, cpu = time.perf_counter(), time.process_time()
+    yield
+    into.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+    into.setdefault(f"{name}_cpu", []).append((time.process_time() - cpu) * 1000)
+
+
+def measure_reingest(path: Path, part: str, repeat: int = 9) -> dict[str, float]:
+    """Median milliseconds (wall; ``_cpu``: CPU) of the parse, the ingest and bare lxml of ``repeat`` successive
+    versions of ``path``, each with ~1% of the units of the one before reworded (the module docs)."""
+    data = path.read_bytes()
+    versions = [data]
+    for n in range(repeat + 1):  # one warm-up version
+        versions.append(_edited(versions[-1], (7 * n) % 100))
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        store, cache = Store(Path(tmp, "tracker.db")), SectionCache()
+        day = date(2024, 1, 1)
+        for n, version in enumerate(versions):
+            day += timedelta(days=7)
+            into: dict[str, list[float]] = times if n > 1 else {}  # the first two: cold, and the warm-up
+            with _timed(into, "parse"):
+                paragraphs = parse_bytes(version, cache=cache, refs=False)
+            with _timed(into, "ingest"):
+                store.ingest(paragraphs, part=part, date=day.isoformat(), source=f"v{n}", sha256=f"v{n}",
+                             size=len(version))
+            with _timed(into, "lxml"):
+                etree.parse(io.BytesIO(version))
+        store.close()
+    out = {name: statistics.median(t) for name, t in times.items()}
+    for cpu in ("", "_cpu"):
+        out[f"total{cpu}"] = out[f"parse{cpu}"] + out[f"ingest{cpu}"]
+        out[f"ratio{cpu}"] = out[f"total{cpu}"] / out[f"lxml{cpu}"]
+    return out
+
+
+def print_reingest(repeat: int) -> None:
+    print(f"re-ingest of a version with ~1% of units changed (median of {repeat}; ms wall, CPU in brackets):")
+    print(f"{'part':6}{'parse':>16}{'Store.ingest':>16}{'total':>16}{'bare lxml':>14}{'total/lxml':>18}")
+    for path, part in ((PART_740, "740"), (PART_774, "774")):
+        r = measure_reingest(path, part, repeat)
+        cells = [f"{r[k]:>7.1f} ({r[k + '_cpu']:>5.1f})" for k in ("parse", "ingest", "total")]
+        verdict = "met" if r["ratio_cpu"] <= 2.5 else "NOT met"
+        print(f"{part:6}{cells[0]:>16}{cells[1]:>16}{cells[2]:>16}{r['lxml']:>6.1f} ({r['lxml_cpu']:>4.1f})"
+              f"{r['ratio']:>8.1f}x ({r['ratio_cpu']:.1f}x)  (<= 2.5x: {verdict})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--versions", type=int, default=50)
     ap.add_argument("--percent", type=float, default=1.0)
+    ap.add_argument("--repeat", type=int, default=9)
     args = ap.parse_args()
+    print_reingest(args.repeat)
     r = measure(args.versions, args.percent)
     first, last = r["first"], r["last"]
     print(f"Part 740: {r['paragraphs']} paragraphs; {args.versions} versions, {r['per_version']} paragraphs changed "

@@ -92,7 +92,7 @@ def ingest_file(
     known = store.snapshot(part, date) if is_date(date) else None
     if known and known.sha256 == digest:
         return False  # stored from these very bytes: nothing to parse
-    paragraphs = parse_bytes(data, str(p), cache=cache)
+    paragraphs = parse_bytes(data, str(p), cache=cache, refs=False)  # the store finds the references of new texts
     detected = not excerpt and says_excerpt(data)
     if not (excerpt or detected):
         _refuse_unmarked_excerpt(paragraphs, part, str(p))

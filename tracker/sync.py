@@ -322,7 +322,7 @@ class _Sync:
         """The paragraphs of ``data``, checked to be the whole of ``v.part`` (else SnapshotError/ParseError)."""
         tree = load_xml(data, str(path))
         check_ecfr_part(tree.getroot(), str(path), v.part)
-        paragraphs = parse_tree(tree, cache=self.cache)
+        paragraphs = parse_tree(tree, cache=self.cache, refs=False)  # the store finds those of new texts
         strays = sorted({p.part for p in paragraphs} - {v.part})
         if strays:
             raise SnapshotError(f"{path}: holds paragraphs of part {', '.join(strays)}, not only part {v.part}")

@@ -51,7 +51,7 @@ def ccl_db(db: Path, tmp_path: Path) -> Path:
 def test_ingest_one_file_with_part_and_date(db):
     result = run(db, "ingest", str(PART_740), "--part", "740", "--date", "2026-09-01")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("ingested part 740 on 2026-09-01: 1766 paragraphs, 1678 new texts")
+    assert result.stdout.startswith("ingested part 740 on 2026-09-01: 1766 paragraphs, 1747 new texts")
     again = run(db, "ingest", str(PART_740), "--part", "740", "--date", "2026-09-01")
     assert (again.exit_code, again.stdout) == (0, f"already stored, nothing to do: {PART_740}\n")
     assert Store(db).dates("740") == ["2026-09-01"]

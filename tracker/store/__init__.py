@@ -1,7 +1,9 @@
 """The temporal store: every ingested version of every Part, in one SQLite file; the one owner of SQL.
 
-Paragraph content is stored once by content hash (``texts``); ``spans`` map a citation key to a
-text hash over a range of version dates ``[valid_from, valid_to)`` (``valid_to`` NULL: still in
+Paragraph content is stored once by content hash (``texts``, :mod:`~tracker.store.texts`: the hash covers a
+paragraph's own fields, its unit and Part; its references are found once, when its text is first stored);
+``spans`` map a citation key to a text hash over a range of version dates ``[valid_from, valid_to)`` (``valid_to``
+NULL: still in
 force in the latest stored version), so a paragraph unchanged across versions costs nothing per new
 version. Document order is kept as a chain: each span names the citation before it (``prev``)
 and the step from that paragraph's ``order`` (``gap``), so inserting one paragraph touches only its
@@ -15,7 +17,8 @@ as if it had never been ingested. A whole version that would lose most of its Pa
 (:class:`SuspectVersionError`, :mod:`tracker.store.versions`).
 
 The modules: :mod:`~tracker.store.schema` (migrations), :mod:`~tracker.store.connection` (opening,
-read-only or writing, and transactions), :mod:`~tracker.store.versions` (ingest and removal),
+read-only or writing, and transactions), :mod:`~tracker.store.texts` (content hashes, new texts with their
+references), :mod:`~tracker.store.versions` (ingest and removal),
 :mod:`~tracker.store.reads` (versions, paragraphs, deltas), :mod:`~tracker.store.index` (spans under a
 key, references, search), :mod:`~tracker.store.rules`, :mod:`~tracker.store.deliveries` and
 :mod:`~tracker.store.notices` (public inspection, announced upcoming changes); rows come back as the types of
@@ -36,7 +39,8 @@ from tracker.store.notices import Notices
 from tracker.store.rows import ChangedUnit, Match, Ref, Span, StoredRule, StoredVersion
 from tracker.store.rules import Rules
 from tracker.store.schema import MIGRATIONS
-from tracker.store.versions import MIN_JUDGED, Removal, Versions, text_hash
+from tracker.store.texts import text_hash
+from tracker.store.versions import MIN_JUDGED, Removal, Versions
 
 __all__ = [
     "BUSY_TIMEOUT",

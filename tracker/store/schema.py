@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker.store import ords
+from tracker.store import ords, texts
 from tracker.store.errors import StoreError
 
 #: One step of a migration: an SQL statement, or a function that fills data in on the connection.
@@ -89,6 +89,11 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
         "ALTER TABLE spans ADD COLUMN ord INTEGER",
         ords.fill,
         "CREATE INDEX spans_part_ord ON spans (part, ord, valid_from, valid_to, gap)",
+    ),
+    (
+        # The content hash covers a paragraph's own fields, unit and Part, no longer its references (found once per
+        # new text by the store): every stored text is keyed anew (tracker.store.texts.rekey), in this one step.
+        texts.rekey,
     ),
 )
 

@@ -11,19 +11,19 @@ stored version of either kind.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from tracker.dates import is_date
-from tracker.model import Paragraph, sha256_text
+from tracker.model import Paragraph
 from tracker.store import ords
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.reads import Reads
-from tracker.store.rows import StoredVersion, in_force, refs_json
+from tracker.store.rows import StoredVersion, in_force
 from tracker.store.schema import now
+from tracker.store.texts import Key, hashes, store_texts
 
 #: The plausibility gate judges a new version only against a stored one of at least this many paragraphs.
 MIN_JUDGED = 50
@@ -34,20 +34,9 @@ _INSERT_SPAN = (
 )
 
 
-def text_hash(p: Paragraph) -> str:
-    """The content hash under which a paragraph's kind, marker, heading, text and refs are stored."""
-    refs = [[r.target, r.kind, r.text] for r in p.refs]
-    return sha256_text(json.dumps([p.kind, p.marker, p.heading, p.text, refs], ensure_ascii=False))
-
-
-class _Row(NamedTuple):
-    """A paragraph as a span row: everything but the dates."""
-
-    unit: str
-    parent: str | None
-    prev: str | None
-    gap: int
-    hash: str
+#: A paragraph as a span row, everything but the dates: unit, parent, prev, gap and hash (a plain tuple: a version
+#: makes one per paragraph).
+_Row = tuple[str, str | None, str | None, int, str]
 
 
 class _Placed(NamedTuple):
@@ -58,6 +47,27 @@ class _Placed(NamedTuple):
     row: _Row
     valid_to: str | None
     ord: int
+
+
+#: Stored spans by citation.
+_Spans = dict[str, _Placed]
+
+
+class _Latest(NamedTuple):
+    """The spans in force in the latest version of ``part`` as the ingest that stored it left them, and the
+    :func:`_stamp` of the database then: while the stamp is the same, they are what the database holds."""
+
+    part: str
+    date: str
+    chars: int  # of paragraph text in that version
+    spans: _Spans
+    stamp: tuple[int, int]
+
+
+def _stamp(c: sqlite3.Connection) -> tuple[int, int]:
+    """The rows changed on this connection and SQLite's ``data_version`` (which changes when another connection
+    commits): an equal stamp means a database no one has written to since."""
+    return c.total_changes, c.execute("PRAGMA data_version").fetchone()[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +82,9 @@ class Removal:
     deliveries_kept: int
 
 
-def _rows(paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> dict[str, _Row]:
-    """The span rows of one version of ``part``; :class:`StoreError` for a bad date, no paragraphs, paragraphs
-    of another Part or a repeated citation."""
+def _rows(paragraphs: list[Paragraph], keys: list[str], *, part: str, date: str, source: str) -> dict[str, _Row]:
+    """The span rows of one version of ``part`` (``keys``: the paragraphs' content hashes); :class:`StoreError` for
+    a bad date, no paragraphs, paragraphs of another Part or a repeated citation."""
     if not is_date(date):
         raise StoreError(f"version date {date!r} is not a date (YYYY-MM-DD)")
     if not paragraphs:
@@ -84,20 +94,23 @@ def _rows(paragraphs: list[Paragraph], *, part: str, date: str, source: str) -> 
         raise StoreError(f"{source}: holds part {', '.join(strays)}, not part {part}; nothing stored")
     rows: dict[str, _Row] = {}
     prev: Paragraph | None = None
-    for p in paragraphs:
+    for p, key in zip(paragraphs, keys, strict=True):
         if p.citation in rows:
             raise StoreError(f"duplicate citation {p.citation!r} in one version; nothing stored")
         gap = p.order - (prev.order if prev else 0)
-        rows[p.citation] = _Row(p.unit, p.parent, prev.citation if prev else None, gap, text_hash(p))
+        rows[p.citation] = (p.unit, p.parent, prev.citation if prev else None, gap, key)
         prev = p
     return rows
 
 
 def _check_plausible(
-    c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str, whole: bool = True
+    c: sqlite3.Connection, paragraphs: list[Paragraph], *, part: str, date: str, source: str, chars: int,
+    whole: bool = True, latest: _Latest | None = None,
 ) -> None:
-    """Raise :class:`SuspectVersionError` if ``paragraphs`` lose most of ``part`` (the gate in the module docs),
-    judged against the nearest ``whole`` version (or the nearest of either kind)."""
+    """Raise :class:`SuspectVersionError` if ``paragraphs`` (``chars`` characters of text) lose most of ``part``
+    (the gate in the module docs), judged against the nearest ``whole`` version (or the nearest of either kind);
+    ``latest``: the version last ingested, if the database holds it as that ingest left it (its characters need not
+    be counted again)."""
     kind = "AND NOT excerpt" if whole else ""
     nearest = f"SELECT date, paragraphs FROM snapshots WHERE part = ? {kind} AND date {{}} ? ORDER BY date {{}}"
     ref = (c.execute(nearest.format("<", "DESC"), (part, date)).fetchone()
@@ -105,12 +118,15 @@ def _check_plausible(
     ref_date, ref_count = ref or (None, 0)
     if ref_count < MIN_JUDGED:
         return
-    ref_chars = c.execute(
-        "SELECT coalesce(sum(length(t.text)), 0) FROM spans s JOIN texts t ON t.hash = s.hash"
-        f" WHERE s.part = ? AND {in_force('s')}",
-        (part, ref_date, ref_date),
-    ).fetchone()[0]
-    count, chars = len(paragraphs), sum(len(p.text) for p in paragraphs)
+    if latest is not None and (latest.part, latest.date) == (part, ref_date):
+        ref_chars = latest.chars
+    else:
+        ref_chars = c.execute(
+            "SELECT coalesce(sum(length(t.text)), 0) FROM spans s JOIN texts t ON t.hash = s.hash"
+            f" WHERE s.part = ? AND {in_force('s')}",
+            (part, ref_date, ref_date),
+        ).fetchone()[0]
+    count = len(paragraphs)
     if 2 * count < ref_count or 2 * chars < ref_chars:
         raise SuspectVersionError(
             f"{source}: part {part} on {date} has {count:,} paragraphs ({chars:,} characters of text) against"
@@ -125,41 +141,78 @@ def _placed(c: sqlite3.Connection, where: str, args: tuple[str | None, ...]) -> 
         f"SELECT id, citation, unit, parent, prev, gap, hash, valid_to, ord FROM spans WHERE part = ? AND {where}",
         args,
     ).fetchall()
-    return [_Placed(sid, citation, _Row(*row), valid_to, key) for sid, citation, *row, valid_to, key in rows]
+    return [_Placed(sid, citation, (unit, parent, prev, gap, h), valid_to, key)
+            for sid, citation, unit, parent, prev, gap, h, valid_to, key in rows]
 
 
 def _set(c: sqlite3.Connection, column: str, value: str | None, sid: int) -> None:
     c.execute(f"UPDATE spans SET {column} = ? WHERE id = ?", (value, sid))
 
 
-def _place_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row]) -> None:
-    """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version), leaving every other
-    version as it was. A span in force on ``date`` is kept, and one starting on ``nxt`` starts on ``date``
-    instead, when it carries the same row and can keep its document-order key (:func:`ords.keys`)."""
+def _neighbours(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> tuple[_Spans, _Spans]:
+    """The spans of ``part`` in force on ``date``, and those starting on ``nxt`` (the next stored version), by
+    citation."""
     current = {s.citation: s for s in _placed(c, in_force(), (part, date, date))}
     starting_next = {s.citation: s for s in _placed(c, "valid_from = ?", (part, nxt))} if nxt is not None else {}
+    return current, starting_next
 
-    def shared(citation: str, row: _Row) -> int | None:
-        for span in (current.get(citation), starting_next.get(citation)):
-            if span is not None and span.row == row:
-                return span.ord
-        return None
 
-    key = dict(zip(rows, ords.keys([shared(citation, row) for citation, row in rows.items()]), strict=True))
+def _near(
+    c: sqlite3.Connection, part: str, date: str, nxt: str | None, latest: _Latest | None
+) -> tuple[_Spans, _Spans]:
+    """:func:`_neighbours`, without reading the spans again when ``date`` follows the ``latest`` version stored (no
+    ``nxt``), which the database holds as its ingest left it."""
+    if nxt is None and latest is not None and latest.part == part:
+        return latest.spans, {}
+    return _neighbours(c, part, date, nxt)
+
+
+def _matches(near: tuple[_Spans, _Spans], rows: dict[str, _Row]) -> list[_Placed | None]:
+    """For each row, the span of its citation in force on the date, or else starting on the next version, that
+    carries it (None: neither does)."""
+    current, starting_next = near
+    found: list[_Placed | None] = []
+    for citation, row in rows.items():
+        span = current.get(citation)
+        if span is None or span.row != row:
+            span = starting_next.get(citation)
+            span = span if span is not None and span.row == row else None
+        found.append(span)
+    return found
+
+
+def _place_version(
+    c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row], near: tuple[_Spans, _Spans]
+) -> _Spans:
+    """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version; ``near``: its
+    :func:`_neighbours`), leaving every other version as it was, and return the spans now in force on ``date``. A
+    span in force on ``date`` is kept, and one starting on ``nxt`` starts on ``date`` instead, when it carries the
+    same row and can keep its document-order key (:func:`ords.keys`)."""
+    current, starting_next = near
+    matches = _matches(near, rows)
+    keys = ords.keys([None if span is None else span.ord for span in matches])
+    placed: _Spans = {}  # first the spans that stay as they are, then every other one
+    for citation, span, key in zip(rows, matches, keys, strict=True):
+        if span is not None and span.ord == key and current.get(citation) is span:
+            placed[citation] = span
     for span in current.values():
-        if span.row == rows.get(span.citation) and span.ord == key[span.citation]:
+        if placed.get(span.citation) is span:
             continue
         _set(c, "valid_to", date, span.id)
         if nxt is not None and (span.valid_to is None or span.valid_to > nxt):
             c.execute(_INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to, span.ord))
-    for citation, row in rows.items():
-        kept, following = current.get(citation), starting_next.get(citation)
-        if kept and kept.row == row and kept.ord == key[citation]:
+    for (citation, row), key in zip(rows.items(), keys, strict=True):
+        if citation in placed:
             continue
-        if following and following.row == row and following.ord == key[citation]:
+        following = starting_next.get(citation)
+        if following and following.row == row and following.ord == key:
             _set(c, "valid_from", date, following.id)
+            placed[citation] = following
         else:
-            c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key[citation]))
+            sid = c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key)).lastrowid
+            assert sid is not None
+            placed[citation] = _Placed(sid, citation, row, nxt, key)
+    return placed
 
 
 def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> None:
@@ -183,6 +236,11 @@ def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | Non
 class Versions(Reads):
     """Ingest and removal of versions."""
 
+    #: The content hashes of the last version ingested (:func:`tracker.store.texts.hashes`).
+    _hash_memo: dict[Key, str] = {}  # noqa: RUF012 - replaced, never mutated
+    #: The spans of the version last ingested, when it was the latest of its Part (None: read them).
+    _latest: _Latest | None = None
+
     def ingest(
         self,
         paragraphs: list[Paragraph],
@@ -205,10 +263,16 @@ class Versions(Reads):
         paragraphs are empty, belong to another Part or repeat a citation, and
         :class:`SuspectVersionError` if a whole version (not an ``excerpt``) would lose most of the Part
         (the gate in the module docs; an excerpt too with ``judge_excerpt``) and ``accept_suspect`` is not
-        set. Dates may arrive out of order (backfill).
+        set. Dates may arrive out of order (backfill). The paragraphs' own ``refs`` are ignored: the references of
+        a text new to the store are found here, once per distinct text (:mod:`tracker.store.texts`).
         """
-        rows = _rows(paragraphs, part=part, date=date, source=source)
+        keys, self._hash_memo = hashes(paragraphs, self._hash_memo)
+        rows = _rows(paragraphs, keys, part=part, date=date, source=source)
+        chars = sum(len(p.text) for p in paragraphs)
+        latest, self._latest = self._latest, None  # set again once this ingest has committed
         with self._transaction("ingest") as c:
+            if latest is not None and latest.stamp != _stamp(c):
+                latest = None  # written to since
             known = self.snapshot(part, date)
             if known:
                 if known.sha256 == sha256:
@@ -218,17 +282,19 @@ class Versions(Reads):
                     f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
                 )
             if not accept_suspect and (judge_excerpt or not excerpt):
-                _check_plausible(c, paragraphs, part=part, date=date, source=source, whole=not excerpt)
-            c.executemany(
-                "INSERT OR IGNORE INTO texts VALUES (?, ?, ?, ?, ?, ?)",
-                ((rows[p.citation].hash, p.kind, p.marker, p.heading, p.text, refs_json(p.refs)) for p in paragraphs),
-            )
-            _place_version(c, part, date, self.version_after(part, date), rows)
+                _check_plausible(c, paragraphs, part=part, date=date, source=source, chars=chars, whole=not excerpt,
+                                 latest=latest)
+            nxt = self.version_after(part, date)
+            near = _near(c, part, date, nxt, latest)
+            store_texts(c, paragraphs, keys, {s.row[-1] for spans in near for s in spans.values()})
+            placed = _place_version(c, part, date, nxt, rows, near)
             c.execute(
                 "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
                 " ingested_at, paragraphs, url, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (part, date, issue_date, source, sha256, size, fetched_at, now(), len(paragraphs), url, int(excerpt)),
             )
+        if nxt is None:
+            self._latest = _Latest(part, date, chars, placed, _stamp(self.db.conn))
         return True
 
     def remove_version(self, part: str, date: str) -> Removal:
