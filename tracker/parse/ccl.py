@@ -32,13 +32,14 @@ from tracker.parse.ccl_shapes import (
     BLOCKS,
     NOTE_LABEL,
     PARAS,
+    Shape,
     block_name,
-    bold_lead,
     holds_item,
     item_key,
     item_marker,
     joined,
     might_be_block,
+    read_shape,
     split_label,
 )
 from tracker.parse.keytext import short_heading
@@ -148,19 +149,20 @@ def _element(st: _State, el: etree._Element) -> None:
         _source(st, el)
     elif tag.startswith("HD"):
         _heading(st, el)
-    else:
-        text = inline_text(el)
-        if not (tag in PARAS and _structured(st, el, text)) and text:
-            st.add_text(text)
+    elif tag in PARAS:
+        shape = read_shape(el)
+        if not _structured(st, shape) and shape.text:
+            st.add_text(shape.text)
+    elif text := inline_text(el):
+        st.add_text(text)
 
 
-def _structured(st: _State, el: etree._Element, text: str) -> bool:
-    """Add the record(s) of a paragraph (its inline ``text``) that is an ECCN heading, block heading, field or
-    item."""
-    lead = bold_lead(el)
-    if _eccn_heading(st, text, lead) or _ear99(st, text, lead):
+def _structured(st: _State, shape: Shape) -> bool:
+    """Add the record(s) of a paragraph that is an ECCN heading, block heading, field or item."""
+    text, lead = shape.text, shape.bold_lead
+    if lead and (_eccn_heading(st, text, lead) or _ear99(st, text, lead)):
         return True
-    return st.eccn is not None and (_block_heading(st, text) or _field(st, el, text) or _item(st, text))
+    return st.eccn is not None and (_block_heading(st, text) or _field(st, shape) or _item(st, text))
 
 
 # --- headings -----------------------------------------------------------------------------------
@@ -245,12 +247,12 @@ def _block_heading(st: _State, text: str, words: str | None = None) -> bool:
 # --- fields and items ---------------------------------------------------------------------------
 
 
-def _field(st: _State, el: etree._Element, full: str) -> bool:
-    """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …`` (``full``: its inline
-    text)."""
-    split = split_label(el, full)
+def _field(st: _State, shape: Shape) -> bool:
+    """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …``."""
+    split = split_label(shape)
     if not split or not st.eccn:
         return False
+    full = shape.text
     label, label_text, rest = split
     if st.block is None and label in _FIELD_BLOCK:
         name = _FIELD_BLOCK[label]

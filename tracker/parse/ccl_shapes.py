@@ -12,10 +12,11 @@ decides, from where it is, what record each shape becomes.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from lxml import etree
 
-from tracker.xmltext import SKIP_TAGS, inline_tail, inline_text, normalise_ws, plain
+from tracker.xmltext import SKIP_TAGS, inline_parts, inline_text, normalise_ws, plain
 
 _EMPHASIS = frozenset({"I", "B", "E", "strong", "em"})
 PARAS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH"})
@@ -44,24 +45,57 @@ NOTE_LABEL = re.compile(
 )
 
 
+def _is_bold(first: etree._Element) -> bool:
+    return first.tag in ("B", "strong") or (first.tag == "E" and first.get("T") in ("01", "02", "05"))
+
+
 def bold_lead(el: etree._Element) -> str:
     """The words of the bold element a paragraph opens with (``<FP-2><B>3A090 …</B>``), else ``""``."""
-    if (el.text or "").strip() or not len(el):
+    if (el.text or "").strip() or not len(el) or not _is_bold(el[0]):
         return ""
-    first = el[0]
-    if first.tag not in ("B", "strong") and not (first.tag == "E" and first.get("T") in ("01", "02", "05")):
-        return ""
-    return plain(inline_text(first))
+    return plain(inline_text(el[0]))
+
+
+class Shape(NamedTuple):
+    """A paragraph's text read once: its inline ``text``; when it opens with an emphasised child (no text before
+    it), that child's words without markup (``lead``, else None), whether it is bold, its tail as written and the
+    inline text after it (``rest``)."""
+
+    text: str
+    lead: str | None = None
+    bold: bool = False
+    tail: str = ""
+    rest: str = ""
+
+    @property
+    def bold_lead(self) -> str:
+        """:func:`bold_lead` of the paragraph."""
+        return self.lead if self.bold and self.lead is not None else ""
+
+
+def read_shape(el: etree._Element) -> Shape:
+    """The :class:`Shape` of a paragraph element.
+
+    >>> read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>"))
+    Shape(text='*Reason for Control:* NS, AT', lead='Reason for Control:', bold=False, tail=' NS, AT', rest='NS, AT')
+    """
+    if len(el) and el[0].tag in _EMPHASIS and not (el.text or "").strip():
+        first = el[0]
+        text, own, rest = inline_parts(el)
+        return Shape(text, plain(own), _is_bold(first), first.tail or "", rest)
+    return Shape(inline_text(el))
 
 
 #: The first letters of the block headings (a prefilter, before a paragraph's text is read without markup).
-_BLOCK_INITIALS = frozenset(name[0] for name in BLOCKS)
+_BLOCK_INITIALS = frozenset(name[:3] for name in BLOCKS)
 
 
 def might_be_block(text: str) -> bool:
-    """False when inline ``text`` cannot be a block heading: its first letter read without markup
-    (``*``, ``**``, ``^``; an escaped character is none of them) is not a block heading's."""
-    return text.lstrip("*^ ")[:1] in _BLOCK_INITIALS
+    """False when inline ``text`` cannot be a block heading: its first three characters after its opening marks
+    (``*``, ``**``, ``^``) are no block heading's first letters, and not marks or escapes either (which a reading
+    without markup would take out)."""
+    start = text.lstrip("*^ ")[:3]
+    return start in _BLOCK_INITIALS or any(c in start for c in "*^\\")
 
 
 def block_name(words: str) -> str | None:
@@ -73,26 +107,26 @@ def block_name(words: str) -> str | None:
     return None
 
 
-def split_label(el: etree._Element, full: str) -> tuple[str, str, str] | None:
-    """(label, label text, rest) for an element led by an emphasised label (``*Related Controls:* …``); ``full`` is
-    the element's inline text."""
-    if (el.text or "").strip() or not len(el) or el[0].tag not in _EMPHASIS:
-        return None
-    lead = plain(inline_text(el[0]))
-    if item_marker(lead):
+def split_label(shape: Shape) -> tuple[str, str, str] | None:
+    """(label, label text, rest) for a paragraph led by an emphasised label (``*Related Controls:* …``).
+
+    >>> split_label(Shape("*Reason for Control:* NS, AT", "Reason for Control:", False, " NS, AT", "NS, AT"))
+    ('Reason for Control', '*Reason for Control:*', 'NS, AT')
+    """
+    lead = shape.lead
+    if lead is None or item_marker(lead):
         return None  # "*c. Heat treatment cycle parameters, as follows:*" is a list entry, not a label
-    tail = (el[0].tail or "").lstrip()
+    full = shape.text
     head, colon, after = lead.partition(":")
     if colon and head and len(head) <= 60 and not after.strip():
         label = head.strip()
     elif colon and head and len(head) <= 40 and head[:1].isupper():
-        label = head.strip()  # "*License Requirements Note: See § 744.17 …*"
-        return label, full, ""
-    elif tail.startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
+        return head.strip(), full, ""  # "*License Requirements Note: See § 744.17 …*"
+    elif shape.tail.lstrip().startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
         label = lead.rstrip(".: ")
     else:
         return None
-    rest = inline_tail(el)
+    rest = shape.rest
     if rest.startswith(":"):
         rest = rest[1:].lstrip()
     if rest and full.endswith(rest):
