@@ -12,7 +12,6 @@ decides, from where it is, what record each shape becomes.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from lxml import etree
 
@@ -36,10 +35,13 @@ _PATH = r"[a-z](?:\.\d{1,2}(?:\.[a-z](?=[.\s]|$))?)*\.?"
 # A marker ends at a space, or right after its dot where the words start at once ("a.1.a.1.c.'Sounding
 # resolution'"); a doubled dot ("b.2.a.. Automatically") is still the marker.
 _END = r"\.?(?:(?=\s|$)|(?<=\.)(?=['‘“\"A-Z]))"
-_ITEM = re.compile(rf"(?P<m>(?:{_PATH}|\d{{1,2}}\.){_END})")
-_ITALIC_ITEM = re.compile(rf"(?P<e>\*{{1,2}})(?P<m>{_PATH}|\d{{1,2}}\.)(?P=e)(?=\s|$)")
+_RANGE = rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)"
 #: A range of items: "j. through y.", "a to c", "b.-d." (3A611), "c.-d." (9A610).
-RANGE = re.compile(rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)")
+RANGE = re.compile(_RANGE)
+#: An item marker, the first of these that matches: italic (``*a.*``), a range, plain (``a.5.b.``, ``2.``).
+_MARKER = re.compile(
+    rf"(?P<e>\*{{1,2}})(?P<m>{_PATH}|\d{{1,2}}\.)(?P=e)(?=\s|$)|{_RANGE}|(?:{_PATH}|\d{{1,2}}\.){_END}"
+)
 NOTE_LABEL = re.compile(
     r"(?P<kind>License Requirements Notes?|Technical Notes?|Notes?|N\.\s?B\.|Nota Bene)\s*(?P<num>\d+)?"
 )
@@ -56,34 +58,28 @@ def bold_lead(el: etree._Element) -> str:
     return plain(inline_text(el[0]))
 
 
-class Shape(NamedTuple):
-    """A paragraph's text read once: its inline ``text``; when it opens with an emphasised child (no text before
-    it), that child's words without markup (``lead``, else None), whether it is bold, its tail as written and the
-    inline text after it (``rest``)."""
-
-    text: str
-    lead: str | None = None
-    bold: bool = False
-    tail: str = ""
-    rest: str = ""
-
-    @property
-    def bold_lead(self) -> str:
-        """:func:`bold_lead` of the paragraph."""
-        return self.lead if self.bold and self.lead is not None else ""
+#: A paragraph's text read once (:func:`read_shape`): its inline text, and when it opens with an emphasised child
+#: (no text before it) that child and its words without markup, and the inline text after it (else None, "", "").
+Shape = tuple[str, "etree._Element | None", str, str]
 
 
 def read_shape(el: etree._Element) -> Shape:
-    """The :class:`Shape` of a paragraph element.
+    """The :data:`Shape` of a paragraph element (a plain tuple: one is made per paragraph of the CCL).
 
-    >>> read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>"))
-    Shape(text='*Reason for Control:* NS, AT', lead='Reason for Control:', bold=False, tail=' NS, AT', rest='NS, AT')
+    >>> text, first, lead, rest = read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>"))
+    >>> text, first.tag, lead, rest
+    ('*Reason for Control:* NS, AT', 'I', 'Reason for Control:', 'NS, AT')
     """
     if len(el) and el[0].tag in _EMPHASIS and not (el.text or "").strip():
-        first = el[0]
         text, own, rest = inline_parts(el)
-        return Shape(text, plain(own), _is_bold(first), first.tail or "", rest)
-    return Shape(inline_text(el))
+        return text, el[0], plain(own), rest
+    return inline_text(el), None, "", ""
+
+
+def shape_bold_lead(shape: Shape) -> str:
+    """:func:`bold_lead` of the paragraph read as ``shape``."""
+    first = shape[1]
+    return shape[2] if first is not None and _is_bold(first) else ""
 
 
 #: The first letters of the block headings (a prefilter, before a paragraph's text is read without markup).
@@ -95,7 +91,7 @@ def might_be_block(text: str) -> bool:
     (``*``, ``**``, ``^``) are no block heading's first letters, and not marks or escapes either (which a reading
     without markup would take out)."""
     start = text.lstrip("*^ ")[:3]
-    return start in _BLOCK_INITIALS or any(c in start for c in "*^\\")
+    return start in _BLOCK_INITIALS or "*" in start or "^" in start or "\\" in start
 
 
 def block_name(words: str) -> str | None:
@@ -110,23 +106,21 @@ def block_name(words: str) -> str | None:
 def split_label(shape: Shape) -> tuple[str, str, str] | None:
     """(label, label text, rest) for a paragraph led by an emphasised label (``*Related Controls:* …``).
 
-    >>> split_label(Shape("*Reason for Control:* NS, AT", "Reason for Control:", False, " NS, AT", "NS, AT"))
+    >>> split_label(read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>")))
     ('Reason for Control', '*Reason for Control:*', 'NS, AT')
     """
-    lead = shape.lead
-    if lead is None or item_marker(lead):
+    full, first, lead, rest = shape
+    if first is None or item_marker(lead):
         return None  # "*c. Heat treatment cycle parameters, as follows:*" is a list entry, not a label
-    full = shape.text
     head, colon, after = lead.partition(":")
     if colon and head and len(head) <= 60 and not after.strip():
         label = head.strip()
     elif colon and head and len(head) <= 40 and head[:1].isupper():
         return head.strip(), full, ""  # "*License Requirements Note: See § 744.17 …*"
-    elif shape.tail.lstrip().startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
+    elif (first.tail or "").lstrip().startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
         label = lead.rstrip(".: ")
     else:
         return None
-    rest = shape.rest
     if rest.startswith(":"):
         rest = rest[1:].lstrip()
     if rest and full.endswith(rest):
@@ -136,14 +130,14 @@ def split_label(shape: Shape) -> tuple[str, str, str] | None:
 
 def item_marker(text: str) -> tuple[str, str] | None:
     """(marker as written, text with a plain marker) if ``text`` opens with an item marker."""
-    if m := _ITALIC_ITEM.match(text):
+    m = _MARKER.match(text)
+    if m is None:
+        return None
+    if m["e"]:  # italic
         marker = m["m"]
         return marker, normalise_ws(f"{marker} {text[m.end() :]}")
-    if (m := RANGE.match(text)) or (m := _ITEM.match(text)):
-        marker = m[0]
-        if "." in marker:
-            return marker, text
-    return None
+    marker = m[0]
+    return (marker, text) if "." in marker else None
 
 
 def item_key(marker: str, current: str | None, written: str) -> list[str]:
