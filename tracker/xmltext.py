@@ -15,8 +15,7 @@ as text with the markup kept as written, :func:`markup_pieces` piece by piece.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -122,23 +121,26 @@ def normalise_ws(text: str) -> str:
     return " ".join(text.split())
 
 
-def _inner(text: str | None, children: Iterable[etree._Element]) -> str:
-    """The inline text of ``text`` followed by ``children`` (each with its tail), before normalising."""
+def _inner(text: str | None, child: etree._Element | None) -> str:
+    """The inline text of ``text`` followed by ``child`` and its following siblings (each with its tail), before
+    normalising. (Siblings are walked with ``getnext``, which sees the nodes iteration does and costs less than an
+    iterator over the parent.)"""
     inner: list[str] = [escape_markup(text)] if text else []
-    for child in children:
+    while child is not None:
         tag = child.tag
         if isinstance(tag, str) and tag not in SKIP_TAGS:
             inner.append(_marked(child, tag, _own(child)))
         tail = child.tail
         if tail:
             inner.append(escape_markup(tail))
+        child = child.getnext()
     return "".join(inner)
 
 
 def _own(el: etree._Element) -> str:
     """An element's own inline text (its text and its children's), before normalising."""
     own = el.text
-    return _inner(own, el) if len(el) else (escape_markup(own) if own else "")
+    return _inner(own, el[0]) if len(el) else (escape_markup(own) if own else "")
 
 
 def _marked(el: etree._Element, tag: str, text: str) -> str:
@@ -168,23 +170,25 @@ def inline_text(el: etree._Element) -> str:
 def inline_tail(el: etree._Element) -> str:
     """:func:`inline_text` of the element without its first child (that child's tail and what follows it), as
     for a copy of the element with that child removed."""
-    return normalise_ws(_inner(el[0].tail, islice(el, 1, None)))
+    first = el[0]
+    return normalise_ws(_inner(first.tail, first.getnext()))
 
 
 def inline_parts(el: etree._Element) -> tuple[str, str, str]:
-    """``(inline_text(el), inline_text(el[0]), inline_tail(el))`` of an element with children, its text read once.
+    """``inline_text(el)`` and, before normalising (:func:`normalise_ws` makes them ``inline_text(el[0])`` and
+    ``inline_tail(el)``), the inline text of its first child and of what follows that child: the text of an
+    element with children read once.
 
     >>> inline_parts(load_xml(b"<P> <I>Items:</I> a. Chips<SU>1</SU></P>").getroot())
-    ('*Items:* a. Chips^1^', 'Items:', 'a. Chips^1^')
+    ('*Items:* a. Chips^1^', 'Items:', ' a. Chips^1^')
     """
     first = el[0]
     tag = first.tag
     own = _own(first)
-    rest = _inner(first.tail, islice(el, 1, None))
+    rest = _inner(first.tail, first.getnext())
     piece = _marked(first, tag, own) if isinstance(tag, str) and tag not in SKIP_TAGS else ""
     head = el.text
-    whole = f"{escape_markup(head)}{piece}{rest}" if head else piece + rest
-    return normalise_ws(whole), normalise_ws(own), normalise_ws(rest)
+    return normalise_ws(f"{escape_markup(head)}{piece}{rest}" if head else piece + rest), own, rest
 
 
 #: The characters escaped with a backslash when the text itself contains them.
@@ -236,6 +240,12 @@ def markup_pieces(text: str) -> Iterator[tuple[str, str]]:
 
 def plain(text: str) -> str:
     """The text without markup, escapes resolved, whitespace normalised (for word comparisons and search)."""
-    if "*" in text or "^" in text or "\\" in text:  # else there is no piece of markup to take out
-        text = _PIECE.sub(r"\1", text)  # a mark matches without group 1, which reads as ""
+    if "\\" in text:
+        text = _PIECE.sub(_unmark, text)
+    elif "*" in text or "^" in text:  # without escapes, every * and ^ is a mark
+        text = text.replace("*", "").replace("^", "")
     return normalise_ws(text)
+
+
+def _unmark(m: re.Match[str]) -> str:
+    return m.group(1) or ""

@@ -59,7 +59,8 @@ def bold_lead(el: etree._Element) -> str:
 
 
 #: A paragraph's text read once (:func:`read_shape`): its inline text, and when it opens with an emphasised child
-#: (no text before it) that child and its words without markup, and the inline text after it (else None, "", "").
+#: (no text before it) that child, its words without markup, and the inline text after it before normalising (else
+#: None, "", "").
 Shape = tuple[str, "etree._Element | None", str, str]
 
 
@@ -68,11 +69,11 @@ def read_shape(el: etree._Element) -> Shape:
 
     >>> text, first, lead, rest = read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>"))
     >>> text, first.tag, lead, rest
-    ('*Reason for Control:* NS, AT', 'I', 'Reason for Control:', 'NS, AT')
+    ('*Reason for Control:* NS, AT', 'I', 'Reason for Control:', ' NS, AT')
     """
     if len(el) and el[0].tag in _EMPHASIS and not (el.text or "").strip():
         text, own, rest = inline_parts(el)
-        return text, el[0], plain(own), rest
+        return text, el[0], plain(own), rest  # plain() normalises the child's text; the rest is normalised if used
     return inline_text(el), None, "", ""
 
 
@@ -121,6 +122,7 @@ def split_label(shape: Shape) -> tuple[str, str, str] | None:
         label = lead.rstrip(".: ")
     else:
         return None
+    rest = normalise_ws(rest)
     if rest.startswith(":"):
         rest = rest[1:].lstrip()
     if rest and full.endswith(rest):
