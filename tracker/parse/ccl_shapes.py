@@ -71,9 +71,10 @@ def read_shape(el: etree._Element) -> Shape:
     >>> text, first.tag, lead, rest
     ('*Reason for Control:* NS, AT', 'I', 'Reason for Control:', ' NS, AT')
     """
-    if len(el) and el[0].tag in _EMPHASIS and not (el.text or "").strip():
+    first = el[0] if len(el) else None  # held: inline_parts reads the same element, not a new proxy of it
+    if first is not None and first.tag in _EMPHASIS and not (el.text or "").strip():
         text, own, rest = inline_parts(el)
-        return text, el[0], plain(own), rest  # plain() normalises the child's text; the rest is normalised if used
+        return text, first, plain(own), rest  # plain() normalises the child's text; the rest is normalised if used
     return inline_text(el), None, "", ""
 
 
