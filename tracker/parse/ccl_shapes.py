@@ -133,8 +133,8 @@ def split_label(shape: Shape) -> tuple[str, str, str] | None:
 
 def item_marker(text: str) -> tuple[str, str] | None:
     """(marker as written, text with a plain marker) if ``text`` opens with an item marker."""
-    m = _MARKER.match(text)
-    if m is None:
+    first = text[:1]  # a marker opens with a letter a-z, a digit (``\d``: any decimal digit) or ``*``
+    if not ("a" <= first <= "z" or first == "*" or first.isdecimal()) or (m := _MARKER.match(text)) is None:
         return None
     if m["e"]:  # italic
         marker = m["m"]
