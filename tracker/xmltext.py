@@ -15,8 +15,7 @@ as text with the markup kept as written, :func:`markup_pieces` piece by piece.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -112,43 +111,51 @@ _E_MARK = {"03": "*", "04": "*", "05": "**", "02": "**", "01": "**", "51": "^", 
 
 
 def normalise_ws(text: str) -> str:
-    """Collapse runs of whitespace to one space and strip the ends."""
+    """Collapse runs of whitespace to one space and strip the ends.
+
+    Text already so (the common case) is returned as it is: every character :meth:`str.split` splits at but
+    the space is unprintable, so printable text without a double space or a space at either end has none.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
-def _mark_for(el: etree._Element) -> str:
-    tag = el.tag
-    if tag == "E":
-        return _E_MARK.get(el.get("T", ""), "*")
-    return _MARKS.get(tag, "") if isinstance(tag, str) else ""
-
-
-def _inner(text: str | None, children: Iterable[etree._Element]) -> str:
-    """The inline text of ``text`` followed by ``children`` (each with its tail), before normalising."""
+def _inner(text: str | None, child: etree._Element | None) -> str:
+    """The inline text of ``text`` followed by ``child`` and its following siblings (each with its tail), before
+    normalising. (Siblings are walked with ``getnext``, which sees the nodes iteration does and costs less than an
+    iterator over the parent.)"""
     inner: list[str] = [escape_markup(text)] if text else []
-    for child in children:
+    while child is not None:
         tag = child.tag
         if isinstance(tag, str) and tag not in SKIP_TAGS:
-            piece = _collect(child)
-            inner.append(f" {piece} " if tag in _BLOCK_TAGS else piece)
+            inner.append(_marked(child, tag, _own(child)))
         tail = child.tail
         if tail:
             inner.append(escape_markup(tail))
+        child = child.getnext()
     return "".join(inner)
 
 
-def _collect(el: etree._Element) -> str:
-    """A child element's inline text, marked up by its tag, before normalising."""
+def _own(el: etree._Element) -> str:
+    """An element's own inline text (its text and its children's), before normalising."""
     own = el.text
-    text = _inner(own, el) if len(el) else (escape_markup(own) if own else "")
-    if el.tag == "br":
+    return _inner(own, el[0]) if len(el) else (escape_markup(own) if own else "")
+
+
+def _marked(el: etree._Element, tag: str, text: str) -> str:
+    """A child element's own ``text`` marked up by its ``tag`` (a block element set apart by spaces)."""
+    if tag == "br":
         text = " " + text
-    mark = _mark_for(el)
-    if mark and text.strip():
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
-        text = f"{lead}{mark}{text.strip()}{mark}{trail}"
-    return text
+    mark = _E_MARK.get(el.get("T", ""), "*") if tag == "E" else _MARKS.get(tag)
+    if mark and text and not text.isspace():  # all-space text keeps nothing when stripped: it is not marked
+        words = text.strip()
+        if len(words) == len(text):
+            text = f"{mark}{text}{mark}"
+        else:
+            lead = text[: len(text) - len(text.lstrip())]
+            text = f"{lead}{mark}{words}{mark}{text[len(lead) + len(words) :]}"
+    return f" {text} " if tag in _BLOCK_TAGS else text
 
 
 def inline_text(el: etree._Element) -> str:
@@ -157,14 +164,31 @@ def inline_text(el: etree._Element) -> str:
     ``XREF``/``FTREF`` navigation is left out; ``<I>`` becomes ``*…*``, ``<B>`` ``**…**``,
     superscripts ``^…^``; the characters of :data:`ESCAPED` in the text are backslash-escaped.
     """
-    text = _inner(el.text, el)
-    return normalise_ws(" " + text if el.tag == "br" else text)
+    return normalise_ws(_own(el))
 
 
 def inline_tail(el: etree._Element) -> str:
     """:func:`inline_text` of the element without its first child (that child's tail and what follows it), as
     for a copy of the element with that child removed."""
-    return normalise_ws(_inner(el[0].tail, islice(el, 1, None)))
+    first = el[0]
+    return normalise_ws(_inner(first.tail, first.getnext()))
+
+
+def inline_parts(el: etree._Element) -> tuple[str, str, str]:
+    """``inline_text(el)`` and, before normalising (:func:`normalise_ws` makes them ``inline_text(el[0])`` and
+    ``inline_tail(el)``), the inline text of its first child and of what follows that child: the text of an
+    element with children read once.
+
+    >>> inline_parts(load_xml(b"<P> <I>Items:</I> a. Chips<SU>1</SU></P>").getroot())
+    ('*Items:* a. Chips^1^', 'Items:', ' a. Chips^1^')
+    """
+    first = el[0]
+    tag = first.tag
+    own = _own(first)
+    rest = _inner(first.tail, first.getnext())
+    piece = _marked(first, tag, own) if isinstance(tag, str) and tag not in SKIP_TAGS else ""
+    head = el.text
+    return normalise_ws(f"{escape_markup(head)}{piece}{rest}" if head else piece + rest), own, rest
 
 
 #: The characters escaped with a backslash when the text itself contains them.
@@ -181,7 +205,9 @@ def escape_markup(text: str) -> str:
     >>> print(escape_markup(r"15cm*GHz*N/f, 10^12, a_b | c\d"))
     15cm\*GHz\*N/f, 10\^12, a\_b \| c\\d
     """
-    return text if _LITERAL.search(text) is None else _LITERAL.sub(r"\\\g<0>", text)
+    if "*" in text or "^" in text or "\\" in text or "_" in text or "|" in text:  # faster than a search
+        return _LITERAL.sub(r"\\\g<0>", text)
+    return text
 
 
 def unescape(text: str) -> str:
@@ -214,8 +240,10 @@ def markup_pieces(text: str) -> Iterator[tuple[str, str]]:
 
 def plain(text: str) -> str:
     """The text without markup, escapes resolved, whitespace normalised (for word comparisons and search)."""
-    if "*" in text or "^" in text or "\\" in text:  # else there is no piece of markup to take out
+    if "\\" in text:
         text = _PIECE.sub(_unmark, text)
+    elif "*" in text or "^" in text:  # without escapes, every * and ^ is a mark
+        text = text.replace("*", "").replace("^", "")
     return normalise_ws(text)
 
 

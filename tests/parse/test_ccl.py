@@ -10,8 +10,9 @@ from lxml import etree
 from tests.support import ECFR_API
 from tracker.model import Paragraph
 from tracker.parse.ccl import parse_ccl
+from tracker.parse.ccl_shapes import block_name, might_be_block
 from tracker.parse.refs import with_refs
-from tracker.xmltext import SKIP_TAGS, load_xml, plain
+from tracker.xmltext import SKIP_TAGS, inline_text, load_xml, plain
 
 APPENDIX = "Supplement No. 1 to Part 774"
 EXCERPTS = (
@@ -582,3 +583,14 @@ def test_a_note_left_open_over_the_next_items_gives_them_back_to_the_entry():
     source = recs[f"{APPENDIX} Source"]
     assert (source.kind, source.parent, source.unit) == ("source", APPENDIX, APPENDIX)
     assert recs[f"{APPENDIX} Editorial Note"].kind == "ednote"
+
+
+def test_the_block_heading_prefilter_passes_every_block_heading_of_the_real_ccl():
+    """might_be_block looks at three characters before reading a paragraph without markup: it never turns away a
+    text whose plain words name a block, and lets through any whose first letters are marked up."""
+    root = load_xml((ECFR_API / FULL_774).read_bytes()).getroot()
+    texts = [inline_text(el) for el in root.iter("P", "FP", "FP-1", "FP-2", "HD1", "HD2", "HD3")]
+    blocks = [t for t in texts if block_name(plain(t))]
+    assert len(blocks) > 1500 and all(map(might_be_block, blocks))
+    assert might_be_block("*L*icense Requirements") and might_be_block("Lic")
+    assert not might_be_block("*Reason for Control:* NS") and not might_be_block("Li")

@@ -8,6 +8,7 @@ into its words ("a.1.a.1.c.'Sounding resolution'") or doubles its dot ("b.2.a.. 
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 
@@ -262,3 +263,12 @@ def test_a_real_item_put_back_into_its_entry_is_exactly_one_added(part_774, path
     new = list(part_774[1].values()) if path == FULL_774 else parse_bytes(data, path.name)
     old = parse_bytes(_without(data, line_start), path.name)
     assert [(c.kind, c.citation) for c in compare(old, new)] == [("added", key)]
+
+
+def test_the_marker_prefilter_lets_every_marker_through():
+    """item_marker turns text away by its first character before the regex: a marker opens with ``*``, a-z or
+    ``\\d``, which matches exactly the characters str.isdecimal calls decimal."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1)]
+    assert [c for c in chars if re.fullmatch(r"\d", c)] == [c for c in chars if c.isdecimal()]
+    assert item_marker("١. Arabic-Indic one") == ("١.", "١. Arabic-Indic one")
+    assert item_marker("*a.* Chips") == ("a.", "a. Chips") and item_marker("Reason for Control:") is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from dataclasses import replace
 
 from hypothesis import given, settings
@@ -19,6 +20,8 @@ from tracker.report.markup import runs_to_html, runs_to_text, text_to_html
 from tracker.xmltext import (
     ESCAPED,
     escape_markup,
+    inline_parts,
+    inline_tail,
     inline_text,
     load_xml,
     markup_pieces,
@@ -147,3 +150,28 @@ def test_redlines_of_any_two_texts_keep_every_escape_whole(a, b):
 def test_pieces_of_escaped_text_are_one_text_piece(text):
     pieces = list(markup_pieces(escape_markup(text)))
     assert pieces == ([("text", text)] if text else [])
+
+
+# --- the fast paths read what the plain reading reads ----------------------------------------------------------
+
+
+def test_every_character_split_at_but_the_space_is_unprintable():
+    """normalise_ws returns printable text without a double or edge space as it is: no such text holds whitespace
+    str.split would collapse."""
+    splitters = [c for c in map(chr, range(sys.maxunicode + 1)) if c != " " and len(f"a{c}b".split()) == 2]
+    assert splitters and not [c for c in splitters if c.isprintable()]
+    assert normalise_ws("a\u00a0 b") == "a b" and normalise_ws(" a  b ") == "a b" and normalise_ws("a b") == "a b"
+
+
+def test_inline_parts_are_inline_text_of_the_element_its_first_child_and_the_rest():
+    """On every element with children of the real Part 774 (the CCL reads its labelled fields so)."""
+    root = load_xml(require(ECFR_API / "full-2026-09-01-title-15-part-774.xml").read_bytes()).getroot()
+    checked = 0
+    for el in root.iter():
+        if isinstance(el.tag, str) and len(el):
+            whole, first, rest = inline_parts(el)
+            assert (whole, normalise_ws(first), normalise_ws(rest)) == (inline_text(el), inline_text(el[0]),
+                                                                        inline_tail(el))
+            assert plain(first) == plain(inline_text(el[0]))
+            checked += 1
+    assert checked > 9000

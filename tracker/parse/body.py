@@ -101,10 +101,18 @@ def key_body(
     elements, footnotes = unwrap_footnotes(elements)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
     plan = _plan(elements, footnotes, definitions)
-    entries = list_entries([None if el in footnotes or any(p.markers for p in pieces) else el for el, pieces in plan])
+    entries = list_entries([_unmarked(el, pieces) if el not in footnotes else None for el, pieces in plan])
     for el, pieces in plan:
         handler = _footnote if el in footnotes else _entry if el in entries else _HANDLERS.get(el.tag, _other)
         handler(cur, el, pieces)
+
+
+def _unmarked(el: etree._Element, pieces: list[_Piece]) -> tuple[etree._Element, str] | None:
+    """An element that may be a list entry, with its inline text (an unmarked text element's one piece); None for
+    a marked one."""
+    if not pieces:
+        return el, ""  # not a text element: never an entry
+    return None if len(pieces) > 1 or pieces[0].markers else (el, pieces[0].text)
 
 
 def _plan(
@@ -137,7 +145,7 @@ def _footnote(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
 
 def _entry(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     """One entry of a list of parties (:mod:`tracker.parse.lists`): ``<context> [<the party's name>]``."""
-    text = inline_text(el)
+    text = pieces[0].text  # an entry is one unmarked piece: its inline text
     cur.add(row(cur.context, party_name(text)), parent=cur.context, kind="row", text=text)
 
 

@@ -32,13 +32,15 @@ from tracker.parse.ccl_shapes import (
     BLOCKS,
     NOTE_LABEL,
     PARAS,
+    Shape,
     block_name,
-    bold_lead,
     holds_item,
     item_key,
     item_marker,
     joined,
     might_be_block,
+    read_shape,
+    shape_bold_lead,
     split_label,
 )
 from tracker.parse.keytext import short_heading
@@ -137,30 +139,32 @@ def _element(st: _State, el: etree._Element) -> None:
     tag = el.tag
     if not isinstance(tag, str) or tag in SKIP_TAGS:
         return
-    if tag in _TABLES:
-        _table(st, el)
-    elif tag == "DIV":
-        for child in el:
-            _element(st, child)
-    elif tag == "NOTE":
-        _note(st, el)
-    elif tag in _SOURCE_LABELS:
-        _source(st, el)
+    handler = _HANDLERS.get(tag)
+    if handler is not None:
+        handler(st, el)
     elif tag.startswith("HD"):
         _heading(st, el)
-    else:
-        text = inline_text(el)
-        if not (tag in PARAS and _structured(st, el, text)) and text:
-            st.add_text(text)
+    elif text := inline_text(el):
+        st.add_text(text)
 
 
-def _structured(st: _State, el: etree._Element, text: str) -> bool:
-    """Add the record(s) of a paragraph (its inline ``text``) that is an ECCN heading, block heading, field or
-    item."""
-    lead = bold_lead(el)
-    if _eccn_heading(st, text, lead) or _ear99(st, text, lead):
+def _div(st: _State, el: etree._Element) -> None:
+    for child in el:
+        _element(st, child)
+
+
+def _paragraph(st: _State, el: etree._Element) -> None:
+    shape = read_shape(el)
+    if not _structured(st, shape) and shape[0]:
+        st.add_text(shape[0])
+
+
+def _structured(st: _State, shape: Shape) -> bool:
+    """Add the record(s) of a paragraph that is an ECCN heading, block heading, field or item."""
+    text = shape[0]
+    if (lead := shape_bold_lead(shape)) and (_eccn_heading(st, text, lead) or _ear99(st, text, lead)):
         return True
-    return st.eccn is not None and (_block_heading(st, text) or _field(st, el, text) or _item(st, text))
+    return st.eccn is not None and (_block_heading(st, text) or _field(st, shape) or _item(st, text))
 
 
 # --- headings -----------------------------------------------------------------------------------
@@ -245,12 +249,12 @@ def _block_heading(st: _State, text: str, words: str | None = None) -> bool:
 # --- fields and items ---------------------------------------------------------------------------
 
 
-def _field(st: _State, el: etree._Element, full: str) -> bool:
-    """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …`` (``full``: its inline
-    text)."""
-    split = split_label(el, full)
+def _field(st: _State, shape: Shape) -> bool:
+    """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …``."""
+    split = split_label(shape)
     if not split or not st.eccn:
         return False
+    full = shape[0]
     label, label_text, rest = split
     if st.block is None and label in _FIELD_BLOCK:
         name = _FIELD_BLOCK[label]
@@ -353,8 +357,8 @@ def _add_note(st: _State, text: str) -> None:
     st.add(f"{anchor} {label}", kind="note", parent=anchor, text=text, heading=heading)
 
 
-def _cells(row: etree._Element, tags: tuple[str, ...]) -> list[str]:
-    return [inline_text(c) for c in row if c.tag in tags]
+def _cells(row: etree._Element, *tags: str) -> list[str]:
+    return [inline_text(c) for c in row.iterchildren(*tags)]
 
 
 def _row_key(st: _State, base: str, cell: str) -> str:
@@ -369,26 +373,30 @@ def _row_key(st: _State, base: str, cell: str) -> str:
     return f"{base} {code} {applies}".rstrip()
 
 
+#: The elements of a table that hold its text (:func:`_table`).
+_TABLE_PARTS = ("TTITLE", "CAPTION", "caption", "BOXHD", "TR", "ROW", "TNOTE", "TDESC", "SOURCE")
+
+
 def _table(st: _State, el: etree._Element) -> None:
     """A header record ``<base> table`` and one record per row (:func:`_row_key`)."""
     base = st.block or st.last or st.context
     header: list[str] = []
     rows: list[list[str]] = []
     extra: list[str] = []
-    for node in el.iter():
+    for node in el.iter(*_TABLE_PARTS):
         tag = node.tag
         if tag in ("TTITLE", "CAPTION", "caption"):
             header.append(inline_text(node))
         elif tag == "BOXHD":
-            header.extend(_cells(node, ("CHED",)))
+            header.extend(_cells(node, "CHED"))
         elif tag == "TR":
-            if any(c.tag == "TD" for c in node):
-                rows.append(_cells(node, ("TD", "TH")))
+            if node.find("TD") is not None:
+                rows.append(_cells(node, "TD", "TH"))
             else:
-                header.extend(_cells(node, ("TH",)))
+                header.extend(_cells(node, "TH"))
         elif tag == "ROW":
-            rows.append(_cells(node, ("ENT",)))
-        elif tag in ("TNOTE", "TDESC", "SOURCE"):
+            rows.append(_cells(node, "ENT"))
+        else:  # TNOTE, TDESC, SOURCE
             extra.append(inline_text(node))
     table = base
     if header:
@@ -398,3 +406,14 @@ def _table(st: _State, el: etree._Element) -> None:
     st.last = table
     for text in extra:
         st.add_text(text)
+
+
+_HANDLERS = {
+    **dict.fromkeys(_TABLES, _table),
+    "DIV": _div,
+    "NOTE": _note,
+    **dict.fromkeys(_SOURCE_LABELS, _source),
+    **dict.fromkeys(PARAS, _paragraph),
+}
+"""The handler of each element kind of the CCL; headings (``HD1`` …) and any other element are read by
+:func:`_element` itself."""

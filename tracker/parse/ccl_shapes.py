@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from tracker.xmltext import SKIP_TAGS, inline_tail, inline_text, normalise_ws, plain
+from tracker.xmltext import SKIP_TAGS, inline_parts, inline_text, normalise_ws, plain
 
 _EMPHASIS = frozenset({"I", "B", "E", "strong", "em"})
 PARAS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH"})
@@ -35,33 +35,65 @@ _PATH = r"[a-z](?:\.\d{1,2}(?:\.[a-z](?=[.\s]|$))?)*\.?"
 # A marker ends at a space, or right after its dot where the words start at once ("a.1.a.1.c.'Sounding
 # resolution'"); a doubled dot ("b.2.a.. Automatically") is still the marker.
 _END = r"\.?(?:(?=\s|$)|(?<=\.)(?=['‘“\"A-Z]))"
-_ITEM = re.compile(rf"(?P<m>(?:{_PATH}|\d{{1,2}}\.){_END})")
-_ITALIC_ITEM = re.compile(rf"(?P<e>\*{{1,2}})(?P<m>{_PATH}|\d{{1,2}}\.)(?P=e)(?=\s|$)")
+_RANGE = rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)"
 #: A range of items: "j. through y.", "a to c", "b.-d." (3A611), "c.-d." (9A610).
-RANGE = re.compile(rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)")
+RANGE = re.compile(_RANGE)
+#: An item marker, the first of these that matches: italic (``*a.*``), a range, plain (``a.5.b.``, ``2.``).
+_MARKER = re.compile(
+    rf"(?P<e>\*{{1,2}})(?P<m>{_PATH}|\d{{1,2}}\.)(?P=e)(?=\s|$)|{_RANGE}|(?:{_PATH}|\d{{1,2}}\.){_END}"
+)
 NOTE_LABEL = re.compile(
     r"(?P<kind>License Requirements Notes?|Technical Notes?|Notes?|N\.\s?B\.|Nota Bene)\s*(?P<num>\d+)?"
 )
 
 
+def _is_bold(first: etree._Element) -> bool:
+    return first.tag in ("B", "strong") or (first.tag == "E" and first.get("T") in ("01", "02", "05"))
+
+
 def bold_lead(el: etree._Element) -> str:
     """The words of the bold element a paragraph opens with (``<FP-2><B>3A090 …</B>``), else ``""``."""
-    if (el.text or "").strip() or not len(el):
+    if (el.text or "").strip() or not len(el) or not _is_bold(el[0]):
         return ""
-    first = el[0]
-    if first.tag not in ("B", "strong") and not (first.tag == "E" and first.get("T") in ("01", "02", "05")):
-        return ""
-    return plain(inline_text(first))
+    return plain(inline_text(el[0]))
+
+
+#: A paragraph's text read once (:func:`read_shape`): its inline text, and when it opens with an emphasised child
+#: (no text before it) that child, its words without markup, and the inline text after it before normalising (else
+#: None, "", "").
+Shape = tuple[str, "etree._Element | None", str, str]
+
+
+def read_shape(el: etree._Element) -> Shape:
+    """The :data:`Shape` of a paragraph element (a plain tuple: one is made per paragraph of the CCL).
+
+    >>> text, first, lead, rest = read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>"))
+    >>> text, first.tag, lead, rest
+    ('*Reason for Control:* NS, AT', 'I', 'Reason for Control:', ' NS, AT')
+    """
+    first = el[0] if len(el) else None  # held: inline_parts reads the same element, not a new proxy of it
+    if first is not None and first.tag in _EMPHASIS and not (el.text or "").strip():
+        text, own, rest = inline_parts(el)
+        return text, first, plain(own), rest  # plain() normalises the child's text; the rest is normalised if used
+    return inline_text(el), None, "", ""
+
+
+def shape_bold_lead(shape: Shape) -> str:
+    """:func:`bold_lead` of the paragraph read as ``shape``."""
+    first = shape[1]
+    return shape[2] if first is not None and _is_bold(first) else ""
 
 
 #: The first letters of the block headings (a prefilter, before a paragraph's text is read without markup).
-_BLOCK_INITIALS = frozenset(name[0] for name in BLOCKS)
+_BLOCK_INITIALS = frozenset(name[:3] for name in BLOCKS)
 
 
 def might_be_block(text: str) -> bool:
-    """False when inline ``text`` cannot be a block heading: its first letter read without markup
-    (``*``, ``**``, ``^``; an escaped character is none of them) is not a block heading's."""
-    return text.lstrip("*^ ")[:1] in _BLOCK_INITIALS
+    """False when inline ``text`` cannot be a block heading: its first three characters after its opening marks
+    (``*``, ``**``, ``^``) are no block heading's first letters, and not marks or escapes either (which a reading
+    without markup would take out)."""
+    start = text.lstrip("*^ ")[:3]
+    return start in _BLOCK_INITIALS or "*" in start or "^" in start or "\\" in start
 
 
 def block_name(words: str) -> str | None:
@@ -73,26 +105,25 @@ def block_name(words: str) -> str | None:
     return None
 
 
-def split_label(el: etree._Element, full: str) -> tuple[str, str, str] | None:
-    """(label, label text, rest) for an element led by an emphasised label (``*Related Controls:* …``); ``full`` is
-    the element's inline text."""
-    if (el.text or "").strip() or not len(el) or el[0].tag not in _EMPHASIS:
-        return None
-    lead = plain(inline_text(el[0]))
-    if item_marker(lead):
+def split_label(shape: Shape) -> tuple[str, str, str] | None:
+    """(label, label text, rest) for a paragraph led by an emphasised label (``*Related Controls:* …``).
+
+    >>> split_label(read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>")))
+    ('Reason for Control', '*Reason for Control:*', 'NS, AT')
+    """
+    full, first, lead, rest = shape
+    if first is None or item_marker(lead):
         return None  # "*c. Heat treatment cycle parameters, as follows:*" is a list entry, not a label
-    tail = (el[0].tail or "").lstrip()
     head, colon, after = lead.partition(":")
     if colon and head and len(head) <= 60 and not after.strip():
         label = head.strip()
     elif colon and head and len(head) <= 40 and head[:1].isupper():
-        label = head.strip()  # "*License Requirements Note: See § 744.17 …*"
-        return label, full, ""
-    elif tail.startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
+        return head.strip(), full, ""  # "*License Requirements Note: See § 744.17 …*"
+    elif (first.tail or "").lstrip().startswith(":") or lead.rstrip(".") in _KNOWN_LABELS:
         label = lead.rstrip(".: ")
     else:
         return None
-    rest = inline_tail(el)
+    rest = normalise_ws(rest)
     if rest.startswith(":"):
         rest = rest[1:].lstrip()
     if rest and full.endswith(rest):
@@ -102,14 +133,14 @@ def split_label(el: etree._Element, full: str) -> tuple[str, str, str] | None:
 
 def item_marker(text: str) -> tuple[str, str] | None:
     """(marker as written, text with a plain marker) if ``text`` opens with an item marker."""
-    if m := _ITALIC_ITEM.match(text):
+    first = text[:1]  # a marker opens with a letter a-z, a digit (``\d``: any decimal digit) or ``*``
+    if not ("a" <= first <= "z" or first == "*" or first.isdecimal()) or (m := _MARKER.match(text)) is None:
+        return None
+    if m["e"]:  # italic
         marker = m["m"]
         return marker, normalise_ws(f"{marker} {text[m.end() :]}")
-    if (m := RANGE.match(text)) or (m := _ITEM.match(text)):
-        marker = m[0]
-        if "." in marker:
-            return marker, text
-    return None
+    marker = m[0]
+    return (marker, text) if "." in marker else None
 
 
 def item_key(marker: str, current: str | None, written: str) -> list[str]:

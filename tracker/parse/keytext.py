@@ -31,6 +31,8 @@ def without_marks(text: str) -> str:
     >>> without_marks("United Arab Emirates^5^"), without_marks("Country Group E ^1^")
     ('United Arab Emirates', 'Country Group E')
     """
+    if "^" not in text:
+        return plain(text)  # no superscript: the same words, read at once
     out: list[str] = []
     sup = False
     for kind, piece in markup_pieces(text):

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from lxml import etree
 
 from tracker.parse.keytext import cut, short, without_marks
-from tracker.xmltext import inline_text
 
 #: The flush paragraphs a list entry is written in.
 ENTRY_TAGS = frozenset({"FP", "FP-1", "FP-2", "FP-DASH"})
@@ -59,22 +58,24 @@ def party_name(text: str) -> str:
     return cut(name[:-1] if name.endswith(".") and not _ABBREVIATED_END.search(name) else name)
 
 
-def is_entry(el: etree._Element) -> bool:
-    """An unmarked flush paragraph that names one thing: short, one phrase, not an introduction ending in a colon."""
+def is_entry(el: etree._Element, text: str) -> bool:
+    """An unmarked flush paragraph (inline ``text``) that names one thing: short, one phrase, not an introduction
+    ending in a colon."""
     if el.tag not in ENTRY_TAGS:
         return False
-    words = short(inline_text(el), _ENTRY_MAX + 1)
+    words = short(text, _ENTRY_MAX + 1)
     return 0 < len(words) <= _ENTRY_MAX and not words.endswith(":") and _SENTENCE.search(words) is None
 
 
-def list_entries(elements: Sequence[etree._Element | None]) -> set[etree._Element]:
-    """The elements that are entries of a list: runs of two or more adjacent :func:`is_entry` elements
-    (``None`` stands for an element that cannot be one, such as a marked paragraph, and breaks a run)."""
+def list_entries(elements: Sequence[tuple[etree._Element, str] | None]) -> set[etree._Element]:
+    """The elements that are entries of a list: runs of two or more adjacent :func:`is_entry` elements, each given
+    with its inline text (``None`` stands for an element that cannot be one, such as a marked paragraph, and breaks
+    a run)."""
     entries: set[etree._Element] = set()
     run: list[etree._Element] = []
-    for el in [*elements, None]:
-        if el is not None and is_entry(el):
-            run.append(el)
+    for candidate in [*elements, None]:
+        if candidate is not None and is_entry(*candidate):
+            run.append(candidate[0])
             continue
         if len(run) >= 2:
             entries.update(run)

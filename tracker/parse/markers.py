@@ -19,6 +19,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from tracker.citations import LABEL
 
@@ -58,7 +59,7 @@ _TOKEN = (
 )
 _LEAD = re.compile(_TOKEN)
 # A heading in italics right after a marker, then an em-dash or space and another marker.
-_HEADED_NEXT = re.compile(rf"^\s*\*[^*]+\*[^\w(*]{{0,3}}(?:—|--|\s)\s*(?={_TOKEN}\s)")
+_HEADED_NEXT = re.compile(rf"\s*\*[^*]+\*[^\w(*]{{0,3}}(?:—|--|\s)\s*(?={_TOKEN}\s)")
 
 
 def _roman_value(s: str) -> int | None:
@@ -142,11 +143,11 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
             pos = m.end()
         if not raws:
             break
-        head = _HEADED_NEXT.match(rest[pos:])
+        head = _HEADED_NEXT.match(rest, pos)
         if not head:
             out.append((tuple(raws), rest))
             return out
-        cut = pos + head.end()
+        cut = head.end()
         out.append((tuple(raws), rest[:cut].rstrip()))
         rest = rest[cut:]
     return out or [((), text)]
@@ -195,8 +196,8 @@ def _single_children(closed: tuple[tuple[int, int], ...]) -> float:
     return sum(PREFER_MULTIPLE_CHILDREN for _, i in closed if i == 1)
 
 
-def _cost(state: _State) -> float:
-    return state[1]
+#: A state's cost (the key the beam is sorted by).
+_cost = itemgetter(1)
 
 
 class _Moves:
@@ -245,6 +246,7 @@ def _moves() -> _Moves:
 def _advance(states: list[_State], raw: str, beam: int, moves: _Moves) -> list[_State]:
     """The beam after one marker: every state with every reading, the cheapest per stack, the ``beam`` cheapest
     (ties in the order the states and readings come)."""
+    known = moves.moves
     if len(states) == 1:
         n, cost, path = states[0]
         only = moves.of(n, raw)
@@ -252,10 +254,11 @@ def _advance(states: list[_State], raw: str, beam: int, moves: _Moves) -> list[_
             new, reading, step, mark = only[0]
             return [(new, cost + reading + step, (path, mark))]
     nxt: dict[int, _State] = {}
+    best = nxt.get
     for n, cost, path in states:
-        for new, reading, step, mark in moves.of(n, raw):
+        for new, reading, step, mark in known.get((n, raw)) or moves.of(n, raw):
             new_cost = cost + reading + step
-            old = nxt.get(new)
+            old = best(new)
             if old is None or new_cost < old[1]:
                 nxt[new] = (new, new_cost, (path, mark))
     return sorted(nxt.values(), key=_cost)[:beam]
@@ -280,8 +283,10 @@ def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
         path, reading = path
         readings.append(reading)
     readings.reverse()
-    out = []
-    for raw, (level, index, depth) in zip(raws, readings, strict=True):
-        label, _ = marker_label(raw)
-        out.append(Marker(raw=raw, label=label, level=level, index=index, depth=depth))
-    return out
+    return [_marker(raw, *reading) for raw, reading in zip(raws, readings, strict=True)]
+
+
+@lru_cache(maxsize=8192)
+def _marker(raw: str, level: int, index: int, depth: int) -> Marker:
+    """One resolved marker (shared: a Part resolves the same few hundred again and again, and markers are frozen)."""
+    return Marker(raw=raw, label=marker_label(raw)[0], level=level, index=index, depth=depth)
