@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+import tracker.parse.refs as refs_module
 import tracker.store.schema as schema_module
-import tracker.store.texts as texts_module
 from tests.diff.samples import EXCERPT_3A, parsed, xml_pair
 from tests.diff.test_store_delta import _ingest as ingest_versions
 from tests.diff.test_store_delta import _versions
@@ -41,19 +41,20 @@ def _ingest(store: Store, paragraphs: list[Paragraph], day: str, part: str = "74
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The texts whose references the store looks for, in the order it does."""
     seen: list[str] = []
-    extract = texts_module.extract_refs
+    extract = refs_module.extract_refs
 
     def counting(text: str, *, unit: str | None, part: str) -> tuple[Reference, ...]:
         seen.append(text)
         return extract(text, unit=unit, part=part)
 
-    monkeypatch.setattr(texts_module, "extract_refs", counting)
+    monkeypatch.setattr(refs_module, "extract_refs", counting)
     return seen
 
 
 def test_the_store_finds_the_references_of_each_new_text_once_and_reads_back_what_the_parser_finds(counted):
     data = require(PART_740).read_bytes()
     bare, whole = parse_bytes(data, refs=False), parse_bytes(data)
+    counted.clear()  # the parse's own (with_refs) are not the store's
     store = Store(":memory:")
     assert _ingest(store, bare, "2026-09-01")
     assert store.paragraphs_on("740", "2026-09-01") == whole

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
 
 from tracker.model import Paragraph, sha256_text
-from tracker.parse.refs import extract_refs
 from tracker.store.rows import refs_json
 
 #: What a content hash covers: a paragraph's kind, marker, heading, text, unit and Part.
@@ -78,6 +77,10 @@ def store_texts(c: sqlite3.Connection, paragraphs: Sequence[Paragraph], keys: Se
             fresh.setdefault(h, p)
     for h in _stored(c, list(fresh)):
         del fresh[h]
+    if not fresh:
+        return 0
+    from tracker.parse.refs import extract_refs  # the parser (lxml) only for a version with new texts
+
     c.executemany(
         "INSERT INTO texts (hash, kind, marker, heading, text, refs) VALUES (?, ?, ?, ?, ?, ?)",
         ((h, p.kind, p.marker, p.heading, p.text, refs_json(extract_refs(p.text, unit=p.unit, part=p.part)))
