@@ -109,6 +109,9 @@ class SectionCache:
         self._document = 0
         #: Whether a CCL paragraph is an ECCN heading, by its XML (:func:`tracker.parse.ccl_entries.entries`).
         self.headings: dict[bytes, bool] = {}
+        #: Whether a run of the CCL cut from the bytes opens an entry, by its digest; None: not well-formed alone
+        #: (:func:`tracker.parse.pieces.ccl_runs`).
+        self.run_heads: dict[bytes, bool | None] = {}
         self.parsed = 0
         self.reused = 0
         self.in_place = 0
@@ -121,6 +124,8 @@ class SectionCache:
         self._document += 1
         if len(self.headings) > _HEADINGS_KEPT:
             self.headings.clear()
+        if len(self.run_heads) > _HEADINGS_KEPT:
+            self.run_heads.clear()
         oldest = self._document - self.keep
         for key in [key for key, used in self._used.items() if used < oldest]:
             del self._units[key], self._used[key]
@@ -141,7 +146,7 @@ def serialised(el: etree._Element) -> bytes:
     return etree.tostring(el, with_tail=False)
 
 
-def key_of(kind: str, blobs: Iterable[bytes], *context: object) -> UnitKey:
+def key_of(kind: str, blobs: Iterable[bytes | memoryview], *context: object) -> UnitKey:
     """The key of a unit of ``kind`` whose elements serialise to ``blobs``, parsed in ``context``."""
     h = hashlib.sha256()
     for blob in blobs:
