@@ -107,7 +107,9 @@ class SectionCache:
         self._units: dict[UnitKey, _Unit[Any]] = {}
         self._used: dict[UnitKey, int] = {}
         self._document = 0
-        #: Whether a CCL paragraph is an ECCN heading, by its XML (:func:`tracker.parse.ccl_entries.entries`).
+        #: Whether a CCL paragraph is an ECCN heading, by its XML as serialised
+        #: (:func:`tracker.parse.ccl_entries.entries`) or as written (:mod:`tracker.parse.pieces`): the same bytes,
+        #: parsed, are the same element.
         self.headings: dict[bytes, bool] = {}
         #: Whether a run of the CCL cut from the bytes opens an entry, by its digest; None: not well-formed alone
         #: (:func:`tracker.parse.pieces.ccl_runs`).

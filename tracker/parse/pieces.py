@@ -12,6 +12,7 @@ runs parsed before (and whether each opens an entry) are not parsed again.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -42,7 +43,7 @@ class Pieces:
     def skeleton(self) -> etree._Element | None:
         """The skeleton's root, tidied, its placeholders known (None when it is not well-formed, or a placeholder
         is not where the scanner put it: the whole-tree parse tells why)."""
-        root = self._parse(self.cut.skeleton)
+        root = self.parse(self.cut.skeleton)
         if root is None:
             return None
         tidy(root)
@@ -89,12 +90,13 @@ class Pieces:
         return root
 
     def _parse_at(self, depth: int, *pieces: bytes | memoryview) -> etree._Element | None:
-        root = self._parse(b"".join((b"<x>" * depth, *pieces, b"</x>" * depth)))
+        root = self.parse(b"".join((b"<x>" * depth, *pieces, b"</x>" * depth)))
         for _ in range(depth):
             root = root[0] if root is not None and len(root) else None
         return root
 
-    def _parse(self, data: bytes) -> etree._Element | None:
+    def parse(self, data: bytes) -> etree._Element | None:
+        """``data`` parsed alone (None when it is not well-formed)."""
         try:
             return etree.fromstring(data, self._parser)
         except etree.XMLSyntaxError:
@@ -134,8 +136,10 @@ def ccl_runs(
 ) -> tuple[str | None, Iterator[Run]]:
     """The inline text of the supplement's first ``HEAD`` (None when the first run holds none) and its content as
     runs (elements without ``HEAD``); the first run is always parsed (it holds the ``HEAD``). Raises
-    :class:`Unparsable` when the content is not well-formed however it is cut."""
-    bounds = [unit.open_end, *(o for o in unit.openers if o > unit.open_end), unit.close_start]
+    :class:`Unparsable` when the content is not well-formed however it is cut. With a ``cache``, runs start only
+    at ECCN headings (:func:`_heading_at`), so that an entry is one run, known whatever came before it."""
+    openers = unit.openers if cache is None else [o for o in unit.openers if _heading_at(pieces, o, cache)]
+    bounds = [unit.open_end, *(o for o in openers if o > unit.open_end), unit.close_start]
     first = _cut(pieces, bounds, depth, 0, None)
     assert first.tree is not None  # parsed: no cache asked
     digest = pieces.digest(bounds[0], bounds[first.end]) if cache is not None else b""
@@ -174,6 +178,28 @@ def _cut(pieces: Pieces, bounds: list[int], depth: int, i: int, cache: SectionCa
         if tree is not None:
             return _Cut(j, digest, headed, tree)
     raise Unparsable
+
+
+_TAG = re.compile(rb"<([\w-]+)")
+
+
+def _heading_at(pieces: Pieces, at: int, cache: SectionCache) -> bool:
+    """Whether the paragraph starting at ``at`` is an ECCN heading (:func:`opens_entry`), read from its bytes up to
+    the first end tag of its name (when those are not the whole element, they are not well-formed alone: no
+    heading, and the run goes on); remembered by those bytes in ``cache.headings``."""
+    data = pieces.cut.data
+    m = _TAG.match(data, at)
+    end = data.find(b"</%s>" % m[1], at) if m else -1
+    if m is None or end < 0:
+        return False
+    blob = data[at : end + len(m[1]) + 3]
+    known = cache.headings.get(blob)
+    if known is None:
+        el = pieces.parse(blob)
+        if el is not None:
+            tidy(el)
+        known = cache.headings[blob] = el is not None and opens_entry(el)
+    return known
 
 
 def _opens(tree: etree._Element) -> bool:

@@ -28,14 +28,16 @@ from dataclasses import dataclass, field
 #: ``T`` is written as one of the italic or script values is none). A superset of
 #: :func:`tracker.parse.ccl_entries.opens_entry` on the raw bytes.
 _MARKUP = rb"<!--.*?-->|<\?.*?\?>|<!\[CDATA\[.*?\]\]>"
-OPENER = (
-    rb"<(?:FP-DASH|FP-2|FP-1|FP|P)(?:[\s/][^>]*+)?>(?:[^<]++|%s)*+"
+_OPENER = (  # after its "<"
+    rb"(?:FP-DASH|FP-2|FP-1|FP|P)(?:[\s/][^>]*+)?>(?:[^<]++|%s)*+"
     rb"<(?:B|strong|E(?![^>]*?\bT\s*=\s*[\"'](?:0[34]|5[0-9])[\"']))[\s>/]" % _MARKUP
 )
+OPENER = rb"<" + _OPENER
+#: Every alternative after one "<", so the regex engine looks for "<" alone between matches.
 _TOKEN = re.compile(
     rb"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>|(?P<bang>!)"
-    rb"|(?P<close>/)?(?P<div>DIV[0-9])(?P<rest>(?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?)>)"
-    rb"|(?P<opener>" + OPENER + rb")",
+    rb"|(?P<close>/)?(?P<div>DIV[0-9])(?P<rest>(?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?)>"
+    rb"|(?P<opener>" + _OPENER + rb"))",
     re.S,
 )
 #: An XML declaration the units, parsed without it, read alike: version 1.0, UTF-8 (or none said).
