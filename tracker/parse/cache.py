@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from lxml import etree
@@ -65,6 +65,10 @@ class _Unit(Generic[T]):
     counters: dict[str, int]
     listed: bool
     result: T
+    citations: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.citations = tuple(p.citation for p in self.records)
 
     def fits(self, b: Records) -> bool:
         """True when the unit, parsed in place in ``b``, asks about no key and numbers by no counter ``b`` holds.
@@ -84,7 +88,7 @@ class _Unit(Generic[T]):
             self.records = [_moved(p, p.order + shift) for p in self.records]
             self.base = base
         b.records.extend(self.records)
-        b.keys.update(p.citation for p in self.records)
+        b.keys.update(self.citations)
         b.counters.update(self.counters)
 
 

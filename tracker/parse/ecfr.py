@@ -60,7 +60,7 @@ def parse_bytes(
         root = parse_xml(data, name)
         tidy(root)
         records = _Walk(Records(cache=cache)).document(root)
-    return with_refs(records) if refs else records
+    return _with_refs(records) if refs else records
 
 
 def parse_file(path: str | Path, *, cache: SectionCache | None = None, refs: bool = True) -> list[Paragraph]:
@@ -79,7 +79,18 @@ def parse_tree(
     root = tree.getroot()
     tidy(root)
     records = _Walk(Records(cache=cache)).document(root)
-    return with_refs(records) if refs else records
+    return _with_refs(records) if refs else records
+
+
+#: Records given their references at a time (so that the records of a large Part are never held twice).
+_REFS_SLICE = 1000
+
+
+def _with_refs(records: list[Paragraph]) -> list[Paragraph]:
+    """:func:`~tracker.parse.refs.with_refs` of ``records``, in place, a slice at a time."""
+    for i in range(0, len(records), _REFS_SLICE):
+        records[i : i + _REFS_SLICE] = with_refs(records[i : i + _REFS_SLICE])
+    return records
 
 
 def _split_records(data: bytes, cache: SectionCache | None) -> list[Paragraph] | None:
