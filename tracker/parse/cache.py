@@ -118,6 +118,8 @@ class SectionCache:
         #: Whether a run of the CCL cut from the bytes opens an entry, by its digest; None: not well-formed alone
         #: (:func:`tracker.parse.pieces.ccl_runs`).
         self.run_heads: dict[bytes, bool | None] = {}
+        #: The lengths of the runs in :attr:`run_heads` that were well-formed, by their first bytes.
+        self.run_starts: dict[bytes, set[int]] = {}
         self.parsed = 0
         self.reused = 0
         self.in_place = 0
@@ -132,6 +134,7 @@ class SectionCache:
             self.headings.clear()
         if len(self.run_heads) > _HEADINGS_KEPT:
             self.run_heads.clear()
+            self.run_starts.clear()
         oldest = self._document - self.keep
         for key in [key for key, used in self._used.items() if used < oldest]:
             del self._units[key], self._used[key]

@@ -115,30 +115,23 @@ def parse_ccl(
     heading and the elements up to the next) is a unit of :mod:`tracker.parse.cache`.
     """
     children = [child for child in div9 if child.tag != "HEAD"]
-    if cache is None:
-        runs = [Run("ccl", b"", False, partial(list, children))]
-    else:
-        runs = [Run("ccl", key_of("ccl", blobs)[1], headed, partial(list, run))
-                for run, blobs, headed in entries(children, cache.headings)]
+    runs = [Run("ccl", b"", False, partial(list, children))] if cache is None else [
+        Run("ccl", key_of("ccl", blobs)[1], headed, partial(list, run)) for run, blobs, headed in
+        entries(children, cache.headings)]
     return parse_ccl_runs(runs, part=part, parent=parent, order=order, cache=cache)
 
 
 def parse_ccl_runs(
     runs: Iterable[Run], *, part: str, parent: str, order: int, cache: SectionCache | None = None
 ) -> list[Paragraph]:
-    """:func:`parse_ccl` of the supplement's children in ``runs`` (:class:`~tracker.parse.ccl_entries.Run`), walked
-    one after the other: with a ``cache``, each run is a unit of :mod:`tracker.parse.cache`, its elements read only
-    when the cache cannot give its records."""
+    """:func:`parse_ccl` of the children in ``runs``, walked in turn; with a ``cache`` each run is a unit of
+    :mod:`tracker.parse.cache`, its elements read only when the cache cannot give its records."""
     state = _State(part=part, appendix=parent, out=Records(start=order, cache=cache))
     for run in runs:
         key = None if cache is None else (run.kind, run.digest, (part, parent, carried(state, run.headed)))
-        walk = partial(_walk_run, state, run)
+        walk = partial(lambda run, out: _walk(state, run.elements(), run.headed, out), run)
         restore(state, parse_unit(state.out, key, walk, cache), False)
     return state.out.records
-
-
-def _walk_run(st: _State, run: Run, out: Records) -> Carried:
-    return _walk(st, run.elements(), run.headed, out)
 
 
 def _walk(st: _State, run: list[etree._Element], headed: bool, out: Records) -> Carried:

@@ -29,7 +29,7 @@ from tracker.model import Paragraph
 from tracker.parse.body import key_body
 from tracker.parse.cache import SectionCache, parse_unit, unit_key
 from tracker.parse.ccl import parse_ccl, parse_ccl_runs
-from tracker.parse.pieces import Lazy, Pieces, Unparsable
+from tracker.parse.pieces import Known, Lazy, Pieces, Unparsable
 from tracker.parse.records import Records
 from tracker.parse.refs import with_refs
 from tracker.parse.split import split
@@ -95,10 +95,11 @@ def _with_refs(records: list[Paragraph]) -> list[Paragraph]:
 
 def _split_records(data: bytes, cache: SectionCache | None) -> list[Paragraph] | None:
     """The records of ``data`` cut into units, or None where it cannot be (module :mod:`tracker.parse.split`)."""
-    cut = split(data)
+    known = Known(cache) if cache is not None else None
+    cut = split(data, known)
     if cut is None:
         return None
-    pieces = Pieces(cut)
+    pieces = Pieces(cut, known)
     root = pieces.skeleton()
     if root is None:
         return None

@@ -33,9 +33,10 @@ class Pieces:
     """Parses the skeleton and the units of ``cut`` on demand, with one parser for the document; each unit is
     parsed at the depth it has in the document (under as many ancestors), so the parser's depth limit holds."""
 
-    def __init__(self, cut: Split) -> None:
+    def __init__(self, cut: Split, known: Known | None = None) -> None:
         self.cut = cut
         self.view = memoryview(cut.data)
+        self.digests = known.digests if known is not None else {}
         self._parser = xml_parser()
         self._units: dict[etree._Element, tuple[Unit, int]] = {}
         self._taken: set[int] = set()
@@ -71,7 +72,8 @@ class Pieces:
         return Lazy(self, unit, depth, key, cache)
 
     def digest(self, start: int, end: int) -> bytes:
-        return hashlib.sha256(self.view[start:end]).digest()
+        found = self.digests.get((start, end))
+        return found if found is not None else hashlib.sha256(self.view[start:end]).digest()
 
     def element(self, unit: Unit, depth: int) -> etree._Element:
         """The unit's element, tidied (:class:`Unparsable` when its bytes are not well-formed alone)."""
@@ -119,6 +121,33 @@ class Lazy:
     def ccl_runs(self) -> tuple[str | None, Iterator[Run]]:
         """:func:`ccl_runs` of the unit."""
         return ccl_runs(self.pieces, self.unit, self.depth, self.cache)
+
+
+#: How many bytes of a run's start index the runs parsed before (:class:`Known`).
+_PREFIX = 64
+
+
+class Known:
+    """The CCL runs ``cache`` knows to be well-formed alone, found by their first bytes: what the scanner need not
+    read again (:func:`tracker.parse.split.split`'s ``skip``); the digests it worked out, for :class:`Pieces`."""
+
+    def __init__(self, cache: SectionCache) -> None:
+        self.cache = cache
+        self.digests: dict[tuple[int, int], bytes] = {}
+
+    def __call__(self, data: bytes, at: int) -> int | None:
+        for length in self.cache.run_starts.get(data[at : at + _PREFIX], ()):
+            digest = hashlib.sha256(memoryview(data)[at : at + length]).digest()
+            if self.cache.run_heads.get(digest) is not None:
+                self.digests[(at, at + length)] = digest
+                return at + length
+        return None
+
+
+def _remember(cache: SectionCache, data: bytes, start: int, end: int) -> None:
+    """Note a run found well-formed alone by its first bytes (unless it holds a Part, which the scanner must see)."""
+    if data.find(b"<DIV5", start, end) < 0:
+        cache.run_starts.setdefault(data[start : start + _PREFIX], set()).add(end - start)
 
 
 class _Cut(NamedTuple):
@@ -173,8 +202,10 @@ def _cut(pieces: Pieces, bounds: list[int], depth: int, i: int, cache: SectionCa
             return _Cut(j, digest, known, None)
         tree = pieces.content(bounds[i], bounds[j], depth)
         headed = tree is not None and i > 0 and _opens(tree)
-        if heads is not None:
-            heads[digest] = None if tree is None else headed
+        if cache is not None:
+            cache.run_heads[digest] = None if tree is None else headed
+            if tree is not None:
+                _remember(cache, pieces.cut.data, bounds[i], bounds[j])
         if tree is not None:
             return _Cut(j, digest, headed, tree)
     raise Unparsable

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: What a paragraph that may open a CCL entry looks like in bytes: a ``P``/``FP…`` start tag, then nothing but
@@ -85,10 +86,16 @@ class _Unsure(Exception):
     """The scanner cannot be sure of the document's shape: parse it whole."""
 
 
-def split(data: bytes) -> Split | None:
-    """The units and skeleton of eCFR XML ``data``, or None where the scanner cannot be sure (module docstring)."""
+#: Where, given the bytes and the offset of a paragraph that may open a CCL entry, bytes known to be well-formed
+#: content alone (a run parsed before) end; None when none are known to start there.
+Skip = Callable[[bytes, int], "int | None"]
+
+
+def split(data: bytes, skip: Skip | None = None) -> Split | None:
+    """The units and skeleton of eCFR XML ``data``, or None where the scanner cannot be sure (module docstring).
+    With ``skip``, the bytes it knows are not read again (they hold no unit's end, and no ``DIV5``)."""
     try:
-        units = _scan(data)
+        units = _scan(data, skip)
     except _Unsure:
         return None
     skeleton = _skeleton(data, units)
@@ -97,15 +104,18 @@ def split(data: bytes) -> Split | None:
     return Split(data, units, skeleton)
 
 
-def _scan(data: bytes) -> list[Unit]:
+def _scan(data: bytes, skip: Skip | None) -> list[Unit]:
     units: list[Unit] = []
     stack: list[_Open] = []
     inside: Unit | None = None  # the unit being read
     root = _root(data)
-    for m in _TOKEN.finditer(data):
+    at = 0
+    while (m := _TOKEN.search(data, at)) is not None:
+        at = m.end()
         if m["opener"] is not None:
             if inside is not None:
                 inside.openers.append(m.start())
+                at = (skip(data, m.start()) if skip else None) or at
         elif m["bang"] is not None:
             raise _Unsure  # a DOCTYPE, or markup the parser will refuse
         elif m["div"] is None:
