@@ -95,7 +95,15 @@ def _edit_sections(data: bytes, step: int) -> bytes:
     return b"".join([*out, data[at:]])
 
 
+def _wrapped(data: bytes, index: int, before: bytes, after: bytes) -> bytes:
+    a, b = _entry_span(data, index)
+    return data[:a] + before + data[a:b] + after + data[b:]
+
+
 _774_VERSIONS = {
+    "an entry inside a NOTE": lambda d: _wrapped(d, 50, b"<NOTE>", b"</NOTE>"),
+    "an entry commented out": lambda d: _wrapped(d, 50, b"<!-- ", b" -->"),
+    "an entry inside CDATA": lambda d: _wrapped(d, 50, b"<P><![CDATA[", b"]]></P>"),
     "1% of entries edited": lambda d: _edit_entries(d, 100),
     "an entry removed": lambda d: _removed(d, 40),
     "an entry added": lambda d: _added(d, 40),
