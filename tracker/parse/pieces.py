@@ -166,9 +166,13 @@ def ccl_runs(
     """The inline text of the supplement's first ``HEAD`` (None when the first run holds none) and its content as
     runs (elements without ``HEAD``); the first run is always parsed (it holds the ``HEAD``). Raises
     :class:`Unparsable` when the content is not well-formed however it is cut. With a ``cache``, runs start only
-    at ECCN headings (:func:`_heading_at`), so that an entry is one run, known whatever came before it."""
-    openers = unit.openers if cache is None else [o for o in unit.openers if _heading_at(pieces, o, cache)]
-    bounds = [unit.open_end, *(o for o in openers if o > unit.open_end), unit.close_start]
+    at ECCN headings (:func:`_heading_at`), so that an entry is one run, known whatever came before it; without
+    one, a run is some :data:`_CHUNK` bytes (fewer pieces to parse, each tree still small)."""
+    if cache is None:
+        openers = _spaced(unit.openers, unit.open_end)
+    else:
+        openers = [o for o in unit.openers if o > unit.open_end and _heading_at(pieces, o, cache)]
+    bounds = [unit.open_end, *openers, unit.close_start]
     first = _cut(pieces, bounds, depth, 0, None)
     assert first.tree is not None  # parsed: no cache asked
     digest = pieces.digest(bounds[0], bounds[first.end]) if cache is not None else b""
@@ -201,7 +205,7 @@ def _cut(pieces: Pieces, bounds: list[int], depth: int, i: int, cache: SectionCa
         if isinstance(known, bool):
             return _Cut(j, digest, known, None)
         tree = pieces.content(bounds[i], bounds[j], depth)
-        headed = tree is not None and i > 0 and _opens(tree)
+        headed = cache is not None and tree is not None and i > 0 and _opens(tree)
         if cache is not None:
             cache.run_heads[digest] = None if tree is None else headed
             if tree is not None:
@@ -209,6 +213,19 @@ def _cut(pieces: Pieces, bounds: list[int], depth: int, i: int, cache: SectionCa
         if tree is not None:
             return _Cut(j, digest, headed, tree)
     raise Unparsable
+
+
+#: The bytes a run without a cache takes at least (its tree is some ten times that).
+_CHUNK = 32_000
+
+
+def _spaced(openers: list[int], start: int) -> list[int]:
+    """The openers at least :data:`_CHUNK` bytes after the one before (the first after ``start``)."""
+    kept: list[int] = []
+    for at in openers:
+        if at - (kept[-1] if kept else start) >= _CHUNK:
+            kept.append(at)
+    return kept
 
 
 _TAG = re.compile(rb"<([\w-]+)")
