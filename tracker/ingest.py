@@ -92,12 +92,13 @@ def ingest_file(
     known = store.snapshot(part, date) if is_date(date) else None
     if known and known.sha256 == digest:
         return False  # stored from these very bytes: nothing to parse
+    detected, size = not excerpt and says_excerpt(data), len(data)
     paragraphs = parse_bytes(data, str(p), cache=cache, refs=False)  # the store finds the references of new texts
-    detected = not excerpt and says_excerpt(data)
+    del data  # not held while the store writes (2 MB for Part 774)
     if not (excerpt or detected):
         _refuse_unmarked_excerpt(paragraphs, part, str(p))
     return store.ingest(
-        paragraphs, part=part, date=date, source=str(p), sha256=digest, size=len(data),
+        paragraphs, part=part, date=date, source=str(p), sha256=digest, size=size,
         excerpt=excerpt or detected, accept_suspect=accept_suspect, judge_excerpt=detected,
     )
 

@@ -31,7 +31,8 @@ class ParseError(InputError):
 MAX_XML_BYTES = 64_000_000
 
 
-def _parser() -> etree.XMLParser:
+def xml_parser() -> etree.XMLParser:
+    """The parser :func:`load_xml` uses: entities, DTDs and network access off, comments and PIs dropped."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -64,11 +65,9 @@ def _foreign_encoding(data: bytes) -> str | None:
     return None
 
 
-def load_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BYTES) -> etree._ElementTree:
-    """Parse bytes as XML with entities, DTDs and network access off, at most ``max_bytes`` long.
-
-    Raises :class:`ParseError` with a one-line message naming ``name`` and the line/column.
-    """
+def check_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BYTES) -> None:
+    """What :func:`load_xml` refuses before parsing: over ``max_bytes``, an HTML page, an encoding other than UTF-8
+    or ASCII, entity declarations (:class:`ParseError`, one line naming ``name``)."""
     if len(data) > max_bytes:
         raise ParseError(f"{name}: {len(data):,} bytes is over the {max_bytes:,}-byte limit for one eCFR document")
     head = data[:512].lstrip().lower()
@@ -79,26 +78,44 @@ def load_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BYT
         raise ParseError(f"{name}: line 1, column 1: encoding {foreign} is not accepted; eCFR XML is UTF-8")
     if b"<!ENTITY" in data:  # meaningful because the bytes are UTF-8 (or ASCII)
         raise ParseError(f"{name}: entity declarations are not allowed in eCFR XML")
+
+
+def parse_xml(data: bytes, name: str = "<input>", parser: etree.XMLParser | None = None) -> etree._Element:
+    """The root element of ``data`` parsed with ``parser`` (:func:`xml_parser` by default), without the checks of
+    :func:`check_xml`; :class:`ParseError` with a one-line message naming ``name`` and the line/column."""
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, parser or xml_parser())
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (0, 0)
         msg = re.sub(r"(,?\s*line \d+(, column \d+)?)+\s*$", "", str(exc.msg or exc).split(" (<")[0])
         raise ParseError(f"{name}: line {line}, column {col}: {normalise_ws(msg)}") from None
     if root is None:
         raise ParseError(f"{name}: line 1, column 1: empty document")
-    return etree.ElementTree(root)
+    return root
+
+
+def load_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BYTES) -> etree._ElementTree:
+    """Parse bytes as XML with entities, DTDs and network access off, at most ``max_bytes`` long.
+
+    Raises :class:`ParseError` with a one-line message naming ``name`` and the line/column.
+    """
+    check_xml(data, name, max_bytes=max_bytes)
+    return etree.ElementTree(parse_xml(data, name))
+
+
+def read_xml_file(path: str | Path) -> bytes:
+    """The bytes of an XML file, never more than one over the size limit (:class:`ParseError` if unreadable)."""
+    p = Path(path)
+    try:
+        with p.open("rb") as f:
+            return f.read(MAX_XML_BYTES + 1)  # never more than the limit in memory
+    except OSError as exc:
+        raise ParseError(f"{p}: {exc.strerror}") from None
 
 
 def load_xml_file(path: str | Path) -> etree._ElementTree:
     """Read and parse a file with :func:`load_xml`."""
-    p = Path(path)
-    try:
-        with p.open("rb") as f:
-            data = f.read(MAX_XML_BYTES + 1)  # never more than the limit in memory
-    except OSError as exc:
-        raise ParseError(f"{p}: {exc.strerror}") from None
-    return load_xml(data, str(p))
+    return load_xml(read_xml_file(path), str(Path(path)))
 
 
 #: Elements whose text is eCFR navigation, never regulatory text.

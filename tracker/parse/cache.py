@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from lxml import etree
@@ -65,6 +65,10 @@ class _Unit(Generic[T]):
     counters: dict[str, int]
     listed: bool
     result: T
+    citations: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.citations = tuple(p.citation for p in self.records)
 
     def fits(self, b: Records) -> bool:
         """True when the unit, parsed in place in ``b``, asks about no key and numbers by no counter ``b`` holds.
@@ -84,7 +88,7 @@ class _Unit(Generic[T]):
             self.records = [_moved(p, p.order + shift) for p in self.records]
             self.base = base
         b.records.extend(self.records)
-        b.keys.update(p.citation for p in self.records)
+        b.keys.update(self.citations)
         b.counters.update(self.counters)
 
 
@@ -107,8 +111,15 @@ class SectionCache:
         self._units: dict[UnitKey, _Unit[Any]] = {}
         self._used: dict[UnitKey, int] = {}
         self._document = 0
-        #: Whether a CCL paragraph is an ECCN heading, by its XML (:func:`tracker.parse.ccl_entries.entries`).
+        #: Whether a CCL paragraph is an ECCN heading, by its XML as serialised
+        #: (:func:`tracker.parse.ccl_entries.entries`) or as written (:mod:`tracker.parse.pieces`): the same bytes,
+        #: parsed, are the same element.
         self.headings: dict[bytes, bool] = {}
+        #: Whether a run of the CCL cut from the bytes opens an entry, by its digest; None: not well-formed alone
+        #: (:func:`tracker.parse.pieces.ccl_runs`).
+        self.run_heads: dict[bytes, bool | None] = {}
+        #: The lengths of the runs in :attr:`run_heads` that were well-formed, by their first bytes.
+        self.run_starts: dict[bytes, set[int]] = {}
         self.parsed = 0
         self.reused = 0
         self.in_place = 0
@@ -121,6 +132,9 @@ class SectionCache:
         self._document += 1
         if len(self.headings) > _HEADINGS_KEPT:
             self.headings.clear()
+        if len(self.run_heads) > _HEADINGS_KEPT:
+            self.run_heads.clear()
+            self.run_starts.clear()
         oldest = self._document - self.keep
         for key in [key for key, used in self._used.items() if used < oldest]:
             del self._units[key], self._used[key]
@@ -141,7 +155,7 @@ def serialised(el: etree._Element) -> bytes:
     return etree.tostring(el, with_tail=False)
 
 
-def key_of(kind: str, blobs: Iterable[bytes], *context: object) -> UnitKey:
+def key_of(kind: str, blobs: Iterable[bytes | memoryview], *context: object) -> UnitKey:
     """The key of a unit of ``kind`` whose elements serialise to ``blobs``, parsed in ``context``."""
     h = hashlib.sha256()
     for blob in blobs:

@@ -19,6 +19,7 @@ Telling those shapes apart is :mod:`tracker.parse.ccl_shapes`; this module walks
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -26,7 +27,7 @@ from lxml import etree
 
 from tracker.model import Paragraph, ParagraphKind
 from tracker.parse.cache import SectionCache, key_of, parse_unit
-from tracker.parse.ccl_entries import ECCN_HEAD, Carried, carried, entries, restore
+from tracker.parse.ccl_entries import ECCN_HEAD, Carried, Run, carried, entries, restore
 from tracker.parse.ccl_notes import common_parent, nearest, note_label, note_targets, row_scope
 from tracker.parse.ccl_shapes import (
     BLOCKS,
@@ -115,14 +116,23 @@ def parse_ccl(
     ``unit`` of records outside any ECCN (category and group headings). With a ``cache``, each entry (an ECCN
     heading and the elements up to the next) is a unit of :mod:`tracker.parse.cache`.
     """
-    state = _State(part=part, appendix=parent, out=Records(start=order, cache=cache))
     children = [child for child in div9 if child.tag != "HEAD"]
-    if cache is None:
-        _walk(state, children, False, state.out)
-        return state.out.records
-    for run, blobs, headed in entries(children, cache.headings):
-        key = key_of("ccl", blobs, part, parent, carried(state, headed))
-        restore(state, parse_unit(state.out, key, partial(_walk, state, run, headed), cache), False)
+    runs = [Run("ccl", b"", False, partial(list, children))] if cache is None else [
+        Run("ccl", key_of("ccl", blobs)[1], headed, partial(list, run)) for run, blobs, headed in
+        entries(children, cache.headings)]
+    return parse_ccl_runs(runs, part=part, parent=parent, order=order, cache=cache)
+
+
+def parse_ccl_runs(
+    runs: Iterable[Run], *, part: str, parent: str, order: int, cache: SectionCache | None = None
+) -> list[Paragraph]:
+    """:func:`parse_ccl` of the children in ``runs``, walked in turn; with a ``cache`` each run is a unit of
+    :mod:`tracker.parse.cache`, its elements read only when the cache cannot give its records."""
+    state = _State(part=part, appendix=parent, out=Records(start=order, cache=cache))
+    for run in runs:
+        key = None if cache is None else (run.kind, run.digest, (part, parent, carried(state, run.headed)))
+        walk = partial(lambda run, out: _walk(state, run.elements(), run.headed, out), run)
+        restore(state, parse_unit(state.out, key, walk, cache), False)
     return state.out.records
 
 

@@ -10,6 +10,8 @@ into runs, one per entry, each with its elements' XML (the units of :mod:`tracke
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -30,6 +32,16 @@ def opens_entry(el: etree._Element) -> bool:
 #: after text without markup (a prefilter: the bytes are at hand for the cache key anyway).
 _PARA_TAGS = b"|".join(re.escape(tag.encode()) for tag in sorted(PARAS))
 MAY_OPEN = re.compile(rb"<(?:%s)[\s>][^<]*<(?:B|strong|E)[\s>/]" % _PARA_TAGS)
+
+
+class Run(NamedTuple):
+    """One run of the supplement's children as the walk takes it: known by ``kind`` and ``digest`` (with the state
+    it starts from) in :mod:`tracker.parse.cache`, an entry when ``headed``, its ``elements`` read when needed."""
+
+    kind: str
+    digest: bytes
+    headed: bool
+    elements: Callable[[], list[etree._Element]]
 
 
 def entries(

@@ -28,10 +28,13 @@ from tracker.citations import SECTION_NUMBER, appendix_name, section_number, uni
 from tracker.model import Paragraph
 from tracker.parse.body import key_body
 from tracker.parse.cache import SectionCache, parse_unit, unit_key
-from tracker.parse.ccl import parse_ccl
+from tracker.parse.ccl import parse_ccl, parse_ccl_runs
+from tracker.parse.pieces import Known, Lazy, Pieces, Unparsable
 from tracker.parse.records import Records
 from tracker.parse.refs import with_refs
-from tracker.xmltext import SKIP_TAGS, inline_text, load_xml, load_xml_file, normalise_ws, plain
+from tracker.parse.split import split
+from tracker.parse.tidy import tidy
+from tracker.xmltext import SKIP_TAGS, check_xml, inline_text, normalise_ws, parse_xml, plain, read_xml_file
 
 CCL_SUPPLEMENT = "Supplement No. 1 to Part 774"
 
@@ -44,13 +47,25 @@ def parse_bytes(
 ) -> list[Paragraph]:
     """Parse eCFR XML bytes into paragraph records (raises :class:`ParseError` on bad input); with a ``cache``, the
     sections, supplements and CCL entries it holds are not parsed again (:mod:`tracker.parse.cache`); without
-    ``refs``, the records carry no references (the store finds them for new texts only)."""
-    return parse_tree(load_xml(data, name), cache=cache, refs=refs)
+    ``refs``, the records carry no references (the store finds them for new texts only).
+
+    The bytes are cut into units first (:mod:`tracker.parse.split`), each parsed on its own only when needed (the
+    CCL entry by entry, never as one tree); where they cannot be cut for sure, or a piece is not well-formed on
+    its own, the document is parsed whole: the same records either way, the same :class:`ParseError`."""
+    check_xml(data, name)
+    if cache is not None:
+        cache.start_document()
+    records = _split_records(data, cache)
+    if records is None:
+        root = parse_xml(data, name)
+        tidy(root)
+        records = _Walk(Records(cache=cache)).document(root)
+    return _with_refs(records) if refs else records
 
 
 def parse_file(path: str | Path, *, cache: SectionCache | None = None, refs: bool = True) -> list[Paragraph]:
     """Parse an eCFR XML file into paragraph records."""
-    return parse_tree(load_xml_file(path), cache=cache, refs=refs)
+    return parse_bytes(read_xml_file(path), str(Path(path)), cache=cache, refs=refs)
 
 
 def parse_tree(
@@ -59,84 +74,41 @@ def parse_tree(
     """Records for every Part, section and supplement in an parsed eCFR document (tidied in place by :func:`tidy`);
     the same records with or without a ``cache``; each with its references (:func:`~tracker.parse.refs.with_refs`)
     unless ``refs`` is false."""
-    b = Records(cache=cache)
     if cache is not None:
         cache.start_document()
     root = tree.getroot()
     tidy(root)
-    for el in _units(root):
-        if el.tag == "DIV5":
-            _part(b, el)
-        elif el.tag == "DIV6":
-            _subpart(b, el, _part_of(el), None)
-        elif el.tag == "DIV8":
-            _section(b, el, _part_of(el), None)
-        else:
-            _appendix(b, el, _part_of(el), None)
-    return with_refs(b.records) if refs else b.records
+    records = _Walk(Records(cache=cache)).document(root)
+    return _with_refs(records) if refs else records
 
 
-#: Zero-width space, word joiner, zero-width no-break space (BOM): they mark line breaks, never text.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
-#: The eCFR's division elements (Part, subpart, section, supplement …).
-_DIVS = tuple(f"DIV{d}" for d in range(10))
+#: Records given their references at a time (so that the records of a large Part are never held twice).
+_REFS_SLICE = 1000
 
 
-def tidy(root: etree._Element) -> None:
-    """Prepare a document for keying, in place, so that none of its text is lost.
-
-    Zero-width characters are dropped (the eCFR leaves a stray U+200B between supplements of Part 774),
-    and text written loose in a Part, subpart, section or supplement, between its elements, is wrapped
-    in a ``P`` of its own, so it is keyed like any other paragraph:
-
-    >>> root = etree.fromstring("<DIV5 N='1'><DIV8 N='1.1'/>(a) Loose.\u200b<DIV8 N='1.2'/></DIV5>")
-    >>> tidy(root)
-    >>> etree.tostring(root)
-    b'<DIV5 N="1"><DIV8 N="1.1"/><P>(a) Loose.</P><DIV8 N="1.2"/></DIV5>'
-    """
-    _drop_invisible(root)
-    for div in list(root.iter(*_DIVS)):
-        for loose in _loose_texts(div):
-            owner = loose.getparent()
-            if owner is None or not loose.strip():  # str.strip() takes more spaces than XML's normalize-space
-                continue
-            if loose.is_text:
-                div.insert(0, _loose(str(loose)))
-                div.text = None
-            else:
-                owner.addnext(_loose(str(loose)))
-                owner.tail = None
+def _with_refs(records: list[Paragraph]) -> list[Paragraph]:
+    """:func:`~tracker.parse.refs.with_refs` of ``records``, in place, a slice at a time."""
+    for i in range(0, len(records), _REFS_SLICE):
+        records[i : i + _REFS_SLICE] = with_refs(records[i : i + _REFS_SLICE])
+    return records
 
 
-#: Whether an element's text or any text below it holds a zero-width character (searched in C).
-_HOLDS_INVISIBLE = etree.XPath(" or ".join(f"contains(., '{c}')" for c in "\u200b\u2060\ufeff"))
-_LOOSE = etree.XPath("text()[normalize-space()]")
-
-
-def _loose_texts(div: etree._Element) -> list[etree._ElementUnicodeResult]:
-    """The texts right inside an element (its text, its children's tails) that hold more than XML whitespace."""
-    found = _LOOSE(div)
-    return [t for t in found if isinstance(t, etree._ElementUnicodeResult)] if isinstance(found, list) else []
-
-
-def _drop_invisible(el: etree._Element) -> None:
-    """Drop the zero-width characters of ``el``'s text and of everything below it, searching only where there are
-    any (a whole Part is searched in C, at once)."""
-    if not _HOLDS_INVISIBLE(el):
-        return
-    if el.text:
-        el.text = el.text.translate(_INVISIBLE)
-    for child in el:
-        if child.tail:
-            child.tail = child.tail.translate(_INVISIBLE)
-        if isinstance(child.tag, str):
-            _drop_invisible(child)
-
-
-def _loose(text: str) -> etree._Element:
-    p = etree.Element("P")
-    p.text = text
-    return p
+def _split_records(data: bytes, cache: SectionCache | None) -> list[Paragraph] | None:
+    """The records of ``data`` cut into units, or None where it cannot be (module :mod:`tracker.parse.split`)."""
+    known = Known(cache) if cache is not None else None
+    cut = split(data, known)
+    if cut is None:
+        return None
+    pieces = Pieces(cut, known)
+    root = pieces.skeleton()
+    if root is None:
+        return None
+    walk = _Walk(Records(cache=cache), pieces)
+    try:
+        records = walk.document(root)
+    except Unparsable:
+        return None
+    return records if pieces.all_taken() else None
 
 
 def _units(root: etree._Element) -> Iterator[etree._Element]:
@@ -172,44 +144,91 @@ def _head(el: etree._Element) -> str:
     return inline_text(head) if head is not None else ""
 
 
-def _part(b: Records, div5: etree._Element) -> None:
-    part = _part_of(div5)
-    key = b.add(f"Part {part}", part=part, unit=f"Part {part}", parent=None, kind="part", text=_head(div5),
-                heading=_head(div5))
-    _children(b, div5, part, key)
+class _Walk:
+    """The walk of a document's units into records ``b``; with ``pieces``, the units it reaches in a skeleton are
+    placeholders that ``pieces`` parses when needed."""
 
+    def __init__(self, b: Records, pieces: Pieces | None = None) -> None:
+        self.b = b
+        self.pieces = pieces
 
-def _children(b: Records, container: etree._Element, part: str, parent: str) -> None:
-    """Subparts, sections, supplements and notes inside a Part or subpart."""
-    for el in container:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in ("HEAD", *SKIP_TAGS):
-            continue
-        if tag in ("DIV6", "DIV7"):
-            _subpart(b, el, part, parent)
-        elif tag == "DIV8":
-            _section(b, el, part, parent)
-        elif tag == "DIV9":
-            _appendix(b, el, part, parent)
-        elif tag in ("AUTH", "SOURCE"):
-            label = "Authority" if tag == "AUTH" else "Source"
-            b.add(f"Part {part} {label}", part=part, unit=f"Part {part}", parent=parent, kind="authority",
-                  text=inline_text(el))
+    def document(self, root: etree._Element) -> list[Paragraph]:
+        for el in _units(root):
+            if el.tag == "DIV5":
+                self.part(el)
+            elif el.tag == "DIV6":
+                self.subpart(el, _part_of(el), None)
+            elif el.tag == "DIV8":
+                self.section(el, _part_of(el), None)
+            else:
+                self.appendix(el, _part_of(el), None)
+        return self.b.records
+
+    def part(self, div5: etree._Element) -> None:
+        part = _part_of(div5)
+        key = self.b.add(f"Part {part}", part=part, unit=f"Part {part}", parent=None, kind="part",
+                         text=_head(div5), heading=_head(div5))
+        self.children(div5, part, key)
+
+    def children(self, container: etree._Element, part: str, parent: str) -> None:
+        """Subparts, sections, supplements and notes inside a Part or subpart."""
+        b = self.b
+        for el in container:
+            tag = el.tag
+            if not isinstance(tag, str) or tag in ("HEAD", *SKIP_TAGS):
+                continue
+            if tag in ("DIV6", "DIV7"):
+                self.subpart(el, part, parent)
+            elif tag == "DIV8":
+                self.section(el, part, parent)
+            elif tag == "DIV9":
+                self.appendix(el, part, parent)
+            elif tag in ("AUTH", "SOURCE"):
+                label = "Authority" if tag == "AUTH" else "Source"
+                b.add(f"Part {part} {label}", part=part, unit=f"Part {part}", parent=parent, kind="authority",
+                      text=inline_text(el))
+            else:
+                key_body(b, [el], part=part, unit=parent, prefix=parent, parent=parent)
+
+    def subpart(self, div: etree._Element, part: str, parent: str | None) -> None:
+        label = "Subpart" if div.tag == "DIV6" else "Subject group"
+        n = _clean_n(div.get("N", "")) or str(self.b.next_number(f"{part}/{label}"))
+        key = self.b.add(f"Part {part} {label} {n}", part=part, unit=f"Part {part}", parent=parent,
+                         kind="subpart", text=_head(div), heading=_head(div))
+        self.children(div, part, key)
+
+    def section(self, div8: etree._Element, part: str, parent: str | None) -> None:
+        b = self.b
+        lazy = self.pieces.lazy(div8, "section", b.cache, part, parent) if self.pieces else None
+        if lazy is None:
+            key = unit_key(b.cache, "section", [div8], part, parent)
+            parse_unit(b, key, lambda r: _section_records(r, div8, part, parent), b.cache)
         else:
-            key_body(b, [el], part=part, unit=parent, prefix=parent, parent=parent)
+            parse_unit(b, lazy.key, lambda r: _section_records(r, lazy.element(), part, parent), b.cache)
 
+    def appendix(self, div9: etree._Element, part: str, parent: str | None) -> None:
+        b = self.b
+        # The CCL is not a unit itself: its entries are (one serialisation of it, not two).
+        ccl = _appendix_name(div9).lower() == CCL_SUPPLEMENT.lower()
+        lazy = self.pieces.lazy(div9, "appendix", b.cache, part, parent) if self.pieces else None
+        if lazy is None:
+            key = None if ccl else unit_key(b.cache, "appendix", [div9], part, parent)
+            parse_unit(b, key, lambda r: _appendix_records(r, div9, part, parent), b.cache)
+        elif ccl:
+            self.ccl(div9, lazy, part, parent)
+        else:
+            parse_unit(b, lazy.key, lambda r: _appendix_records(r, lazy.element(), part, parent), b.cache)
 
-def _subpart(b: Records, div: etree._Element, part: str, parent: str | None) -> None:
-    label = "Subpart" if div.tag == "DIV6" else "Subject group"
-    n = _clean_n(div.get("N", "")) or str(b.next_number(f"{part}/{label}"))
-    key = b.add(f"Part {part} {label} {n}", part=part, unit=f"Part {part}", parent=parent, kind="subpart",
-                text=_head(div), heading=_head(div))
-    _children(b, div, part, key)
-
-
-def _section(b: Records, div8: etree._Element, part: str, parent: str | None) -> None:
-    key = unit_key(b.cache, "section", [div8], part, parent)
-    parse_unit(b, key, lambda r: _section_records(r, div8, part, parent), b.cache)
+    def ccl(self, div9: etree._Element, lazy: Lazy, part: str, parent: str | None) -> None:
+        """The CCL named so by its ``N``, read run by run from its bytes (whole when its first run has no HEAD)."""
+        b = self.b
+        head, runs = lazy.ccl_runs()
+        if head is None:
+            _appendix_records(b, lazy.element(), part, parent)
+            return
+        n = _appendix_name(div9)
+        key = b.add(n, part=part, unit=n, parent=parent, kind="appendix", text=head, heading=head)
+        b.extend(parse_ccl_runs(runs, part=part, parent=key, order=len(b.records), cache=b.cache))
 
 
 def _section_records(b: Records, div8: etree._Element, part: str, parent: str | None) -> None:
@@ -220,13 +239,6 @@ def _section_records(b: Records, div8: etree._Element, part: str, parent: str | 
     b.add(section, part=part, unit=section, parent=parent, kind="section", text=head, heading=heading)
     key_body(b, _content(div8), part=part, unit=section, prefix=section, parent=section,
           definitions="definition" in heading.lower())
-
-
-def _appendix(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:
-    # The CCL is not a unit itself: its entries are (one serialisation of it, not two).
-    ccl = _appendix_name(div9).lower() == CCL_SUPPLEMENT.lower()
-    key = None if ccl else unit_key(b.cache, "appendix", [div9], part, parent)
-    parse_unit(b, key, lambda r: _appendix_records(r, div9, part, parent), b.cache)
 
 
 def _appendix_records(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:

@@ -1,0 +1,261 @@
+"""The bytes-split parse (tracker.parse.split, tracker.parse.pieces) gives exactly the records of the whole-tree
+parse: on every real file, cold and with a warm cache, on versions derived from real Parts 740 and 774 (entries
+and sections edited, added, removed, moved, renumbered), and on the shapes the scanner must read right or leave to
+the whole-tree parse; bad input is refused with the very ParseError the whole-tree parse raises."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.parse.test_records_identical import FILES, canonical, real_bytes
+from tracker.parse import ParseError, SectionCache, parse_bytes, parse_tree
+from tracker.parse.ecfr import _split_records
+from tracker.parse.split import split
+from tracker.xmltext import load_xml
+
+PART_740 = "data/ecfr-api/full-2026-09-01-title-15-part-740.xml"
+PART_774 = "data/ecfr-api/full-2026-09-01-title-15-part-774.xml"
+
+
+def whole(data: bytes) -> bytes:
+    """The records of the whole-tree parse (load_xml, then parse_tree), as canonical JSON."""
+    return canonical(parse_tree(load_xml(data)))
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_real_file_is_split_and_gives_the_whole_tree_records(name: str) -> None:
+    data = real_bytes(name)
+    assert split(data) is not None and _split_records(data, None) is not None  # the split path, no fallback
+    assert canonical(parse_bytes(data)) == whole(data)
+
+
+# --- derived versions of the real Parts -------------------------------------------------------------------------
+
+_ECCN_START = re.compile(rb"<FP-2><B>\d[A-E]\d{3} ")
+_SECTION = re.compile(rb'<DIV8 N="(\d+\.\d+)"')
+
+
+def _entries(data: bytes) -> list[int]:
+    """Where each bold FP-2 ECCN heading of the CCL starts."""
+    return [m.start() for m in _ECCN_START.finditer(data)]
+
+
+def _edit_entries(data: bytes, step: int) -> bytes:
+    """Every ``step``-th entry's heading reworded (about 1% of the entries at step 100)."""
+    out, at = [], 0
+    for i, pos in enumerate(_entries(data)):
+        if i % step == 0:
+            end = data.index(b"</B>", pos)
+            out += [data[at:end], b" (edited)"]
+            at = end
+    return b"".join([*out, data[at:]])
+
+
+def _entry_span(data: bytes, index: int) -> tuple[int, int]:
+    starts = _entries(data)
+    return starts[index], starts[index + 1]
+
+
+def _removed(data: bytes, index: int) -> bytes:
+    a, b = _entry_span(data, index)
+    return data[:a] + data[b:]
+
+
+def _added(data: bytes, index: int) -> bytes:
+    a, b = _entry_span(data, index)
+    entry = data[a:b]
+    new = re.sub(rb"<B>(\d[A-E])(\d{3})", rb"<B>\g<1>999", entry, count=1)
+    return data[:b] + new + data[b:]
+
+
+def _moved(data: bytes, index: int, to: int) -> bytes:
+    a, b = _entry_span(data, index)
+    rest = data[:a] + data[b:]
+    c = _entries(rest)[to]
+    return rest[:c] + data[a:b] + rest[c:]
+
+
+def _renumbered(data: bytes) -> bytes:
+    m = list(_SECTION.finditer(data))[3]
+    old = m[1]
+    new = old + b"0"
+    head = data.index(b"</HEAD>", m.end())
+    return data[: m.start(1)] + new + data[m.end(1) : head].replace(old, new) + data[head:]
+
+
+def _edit_sections(data: bytes, step: int) -> bytes:
+    out, at = [], 0
+    for i, m in enumerate(_SECTION.finditer(data)):
+        if i % step == 0:
+            end = data.index(b"</P>", m.end())
+            out += [data[at:end], b" (edited)"]
+            at = end
+    return b"".join([*out, data[at:]])
+
+
+def _wrapped(data: bytes, index: int, before: bytes, after: bytes) -> bytes:
+    a, b = _entry_span(data, index)
+    return data[:a] + before + data[a:b] + after + data[b:]
+
+
+_774_VERSIONS = {
+    "an entry inside a NOTE": lambda d: _wrapped(d, 50, b"<NOTE>", b"</NOTE>"),
+    "an entry commented out": lambda d: _wrapped(d, 50, b"<!-- ", b" -->"),
+    "an entry inside CDATA": lambda d: _wrapped(d, 50, b"<P><![CDATA[", b"]]></P>"),
+    "1% of entries edited": lambda d: _edit_entries(d, 100),
+    "an entry removed": lambda d: _removed(d, 40),
+    "an entry added": lambda d: _added(d, 40),
+    "an entry moved": lambda d: _moved(d, 10, 200),
+    "every 9th entry edited": lambda d: _edit_entries(d, 9),
+}
+_740_VERSIONS = {
+    "a section renumbered": _renumbered,
+    "every 7th section edited": lambda d: _edit_sections(d, 7),
+}
+
+
+def _cached_equals_whole(original: bytes, version: bytes) -> SectionCache:
+    cache = SectionCache()
+    assert canonical(parse_bytes(original, cache=cache)) == whole(original)
+    reused = cache.reused
+    assert canonical(parse_bytes(version, cache=cache)) == canonical(parse_bytes(version)) == whole(version)
+    assert cache.reused > reused  # the units that did not change came from the cache
+    return cache
+
+
+@pytest.mark.parametrize("how", _774_VERSIONS)
+def test_a_derived_ccl_parsed_with_a_warm_cache_is_the_whole_tree_parse(how: str) -> None:
+    data = real_bytes(PART_774)
+    version = _774_VERSIONS[how](data)
+    assert version != data
+    _cached_equals_whole(data, version)
+
+
+@pytest.mark.parametrize("how", _740_VERSIONS)
+def test_a_derived_part_740_parsed_with_a_warm_cache_is_the_whole_tree_parse(how: str) -> None:
+    data = real_bytes(PART_740)
+    version = _740_VERSIONS[how](data)
+    assert version != data
+    _cached_equals_whole(data, version)
+
+
+def test_only_the_changed_units_are_parsed_again() -> None:
+    data = real_bytes(PART_740)
+    cache = SectionCache()
+    parse_bytes(data, cache=cache)
+    parsed = cache.parsed
+    parse_bytes(_edit_sections(data, 100), cache=cache)  # one section changed
+    assert cache.parsed - parsed == 1
+
+
+# --- shapes the scanner must read right, or leave to the whole-tree parse -----------------------------------------
+
+_PART = (
+    b'<DIV5 N="9" TYPE="PART"><HEAD>PART 9</HEAD>%s'
+    b'<DIV8 N="9.1" TYPE="SECTION"><HEAD>\xc2\xa7 9.1 One.</HEAD><P>(a) Alpha.</P>%s</DIV8>'
+    b'<DIV9 N="Supplement No. 1 to Part 774" TYPE="APPENDIX"><HEAD>Supplement No. 1</HEAD>'
+    b'<FP-2><B>3A090 Chips.</B></FP-2><P>a. Fast.</P>%s<FP-2><B>3A091 More.</B></FP-2><P>a. Slow.</P></DIV9>'
+    b"</DIV5>"
+)
+
+
+def _part(before: bytes = b"", in_section: bytes = b"", in_ccl: bytes = b"") -> bytes:
+    return _PART % (before, in_section, in_ccl)
+
+
+SHAPES = {
+    "comment holding tags": _part(b"<!-- <DIV8 N='x'> </DIV9> -->", b"<!-- </DIV8> -->", b"<!-- <FP-2><B>3A999 -->"),
+    "CDATA holding tags": _part(in_section=b"<P><![CDATA[</DIV8> <DIV8>]]></P>", in_ccl=b"<P><![CDATA[<FP-2>]]></P>"),
+    "processing instructions": _part(b"<?pi </DIV8>?>", b"<?x <DIV9>?>", b"<?y?>"),
+    "entities and character references": _part(in_section=b"<P>(b) A &amp; B &#x2014; &lt;DIV8&gt;</P>"),
+    "attribute holding >": _part(b'<DIV8 N="9.0" X="a>b"><P>(a) Zero.</P></DIV8>'),
+    "self-closing section": _part(b'<DIV8 N="9.0" TYPE="SECTION"/>'),
+    "XML declaration": b'<?xml version="1.0" encoding="UTF-8"?>\n' + _part(),
+    "byte-order mark": b"\xef\xbb\xbf" + _part(),
+    "loose text and zero-width spaces": _part(b"Loose\xe2\x80\x8b words.", b"Loose (b).", b"Loose in the CCL."),
+    "heading inside a note": _part(in_ccl=b"<NOTE><FP-2><B>3A095 Not an entry.</B></FP-2></NOTE>"),
+    "namespaced part": _part().replace(b'<DIV5 N="9"', b'<DIV5 xmlns:x="urn:x" N="9"'),
+    "DOCTYPE": b"<!DOCTYPE DIV5>" + _part(),
+    "XML 1.1": b'<?xml version="1.1"?>' + _part(),
+    "ASCII declared": b'<?xml version="1.0" encoding="US-ASCII"?>' + _part().replace(b"\xc2\xa7", b"&#xA7;"),
+    "Part inside a section": _part(in_section=b'<DIV5 N="8"><DIV8 N="8.1"><P>(a) x</P></DIV8></DIV5>'),
+    "section inside a paragraph": _part(b'<P>(a) <DIV8 N="9.5"><P>(1) In.</P></DIV8></P>'),
+    "section root": b'<DIV8 N="9.1"><HEAD>\xc2\xa7 9.1 One.</HEAD><P>(a) Alpha.</P></DIV8>',
+    "bulk wrapper": b"<DLPSTEXTCLASS><TEXT><DIV1 N='9'>" + _part() + b"</DIV1></TEXT></DLPSTEXTCLASS>",
+    "supplement root named CCL": _part()[_part().index(b"<DIV9") : _part().index(b"</DIV5>")],
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_each_shape_gives_the_whole_tree_records(shape: str) -> None:
+    data = SHAPES[shape]
+    cache = SectionCache()
+    assert canonical(parse_bytes(data)) == whole(data)
+    assert canonical(parse_bytes(data, cache=cache)) == canonical(parse_bytes(data, cache=cache)) == whole(data)
+
+
+@pytest.mark.parametrize(
+    "shape", ["namespaced part", "DOCTYPE", "XML 1.1", "ASCII declared", "Part inside a section"]
+)
+def test_the_scanner_leaves_what_it_cannot_be_sure_of_to_the_whole_tree_parse(shape: str) -> None:
+    assert split(SHAPES[shape]) is None
+
+
+def test_a_section_inside_a_paragraph_is_read_by_the_whole_tree_parse() -> None:
+    data = SHAPES["section inside a paragraph"]
+    assert split(data) is not None and _split_records(data, None) is None
+
+
+# --- bad input ------------------------------------------------------------------------------------------------------
+
+
+def _error(data: bytes, cache: SectionCache | None = None) -> str:
+    with pytest.raises(ParseError) as caught:
+        parse_bytes(data, "x.xml", cache=cache)
+    return str(caught.value)
+
+
+def _load_error(data: bytes) -> str:
+    with pytest.raises(ParseError) as caught:
+        load_xml(data, "x.xml")
+    return str(caught.value)
+
+
+def _cuts(data: bytes) -> list[int]:
+    """Cut points in a real Part 774: inside a tag, right after a whole entry, after the CCL, before the Part's
+    end tag, its last ">" missing."""
+    entry = _entries(data)[300]
+    ccl_end = data.index(b"</DIV9>", entry) + len(b"</DIV9>")
+    return [len(data) // 3 + 1, entry, ccl_end, data.rindex(b"</DIV5>"), data.rindex(b"</DIV5>") + 6]
+
+
+def test_a_truncated_file_is_refused_even_when_every_unit_is_cached() -> None:
+    data = real_bytes(PART_774)
+    cache = SectionCache()
+    parse_bytes(data, cache=cache)
+    for cut in _cuts(data):
+        truncated = data[:cut]
+        assert _error(truncated, cache) == _error(truncated) == _load_error(truncated)
+    assert canonical(parse_bytes(data, cache=cache)) == whole(data)  # the cache still serves the whole file
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        _part(in_section=b"<P>(b) unclosed</DIV8>"),
+        _part(in_ccl=b"<P>a. bad & worse</P>"),
+        _part(b"<!-- unterminated "),
+        _part().replace(b"</DIV5>", b"</DIV6>"),
+        _part() + b"<DIV5/>",
+        _part(in_section=b"<P>&nbsp;</P>"),
+        b'<?xml version="1.0" encoding="US-ASCII"?>' + _part(),
+        b"<!DOCTYPE html><html><body>Not found</body></html>",
+        b"",
+        b"<E>" * 300 + b"x" + b"</E>" * 300,
+        _part(in_section=b"<P>" + b"<E>" * 254 + b"x" + b"</E>" * 254 + b"</P>"),
+    ],
+)
+def test_bad_input_is_refused_with_the_whole_tree_parse_error(bad: bytes) -> None:
+    assert _error(bad) == _error(bad, SectionCache()) == _load_error(bad)
