@@ -66,7 +66,7 @@ from tracker.fetch.http import FetchError, HttpClient, Unreachable
 from tracker.ingest import find_snapshots
 from tracker.log import Log, library_log
 from tracker.model import Paragraph
-from tracker.parse import ParseError, SectionCache, parse_tree
+from tracker.parse import ParseError, SectionCache, parse_bytes
 from tracker.rule_fetch import RuleFetch
 from tracker.snapshots import (
     SnapshotError,
@@ -82,7 +82,6 @@ from tracker.snapshots import (
 )
 from tracker.store import Store, StoreError, SuspectVersionError
 from tracker.sync_plan import listed_from, pick_dates, version_issue_dates
-from tracker.xmltext import load_xml
 
 #: Rules are published before they take effect: look this far back before the first new version.
 FR_LOOKBACK_DAYS = 365
@@ -320,9 +319,9 @@ class _Sync:
 
     def _parse(self, v: _Version, data: bytes, path: Path) -> list[Paragraph]:
         """The paragraphs of ``data``, checked to be the whole of ``v.part`` (else SnapshotError/ParseError)."""
-        tree = load_xml(data, str(path))
-        check_ecfr_part(tree.getroot(), str(path), v.part)
-        paragraphs = parse_tree(tree, cache=self.cache, refs=False)  # the store finds those of new texts
+        name = str(path)
+        paragraphs = parse_bytes(data, name, cache=self.cache, refs=False,  # the store finds those of new texts
+                                 check=lambda root: check_ecfr_part(root, name, v.part))
         strays = sorted({p.part for p in paragraphs} - {v.part})
         if strays:
             raise SnapshotError(f"{path}: holds paragraphs of part {', '.join(strays)}, not only part {v.part}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from lxml import etree
 
 from tests.parse.test_records_identical import FILES, canonical, real_bytes
 from tracker.parse import ParseError, SectionCache, parse_bytes, parse_tree
@@ -259,3 +260,30 @@ def test_a_truncated_file_is_refused_even_when_every_unit_is_cached() -> None:
 )
 def test_bad_input_is_refused_with_the_whole_tree_parse_error(bad: bytes) -> None:
     assert _error(bad) == _error(bad, SectionCache()) == _load_error(bad)
+
+
+def test_a_root_check_sees_the_skeleton_on_the_cut_path_and_the_tree_on_the_whole_one() -> None:
+    """``check`` (what sync's whole-Part check uses) gets the Part with every section and supplement and their
+    attributes, before any unit is parsed; what it raises refuses the document on either path."""
+    data = real_bytes("data/ecfr-api/full-2026-09-01-title-15-part-740.xml")
+    seen: list[tuple[str, str | None, list[str]]] = []
+
+    def look(root: etree._Element) -> None:
+        seen.append((root.tag, root.get("N"), [el.get("N") or "" for el in root.iter("DIV8", "DIV9")]))
+
+    assert _split_records(data, None, look) is not None
+    whole = load_xml(data).getroot()
+    assert seen == [("DIV5", "740", [el.get("N") or "" for el in whole.iter("DIV8", "DIV9")])]
+    assert len(seen[0][2]) > 30
+
+    class Refused(Exception):
+        pass
+
+    def refuse(root: etree._Element) -> None:
+        raise Refused(root.tag)
+
+    with pytest.raises(Refused):
+        parse_bytes(data, check=refuse)
+    with pytest.raises(Refused):  # a file the scanner leaves to the whole-tree parse
+        parse_bytes(b'<?xml version="1.0"?><!DOCTYPE DIV5><DIV5 N="1"><DIV8 N="1.1"><P>x</P></DIV8></DIV5>',
+                    check=refuse)

@@ -19,7 +19,7 @@ The body of each section and supplement is keyed by :mod:`tracker.parse.body`; t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from lxml import etree
@@ -37,13 +37,20 @@ from tracker.parse.tidy import tidy
 from tracker.xmltext import SKIP_TAGS, check_xml, inline_text, normalise_ws, parse_xml, plain, read_xml_file
 
 CCL_SUPPLEMENT = "Supplement No. 1 to Part 774"
+#: A check of a document's root element that raises to refuse the document (:func:`parse_bytes`).
+RootCheck = Callable[[etree._Element], None]
 
 _SECTION_HEAD = re.compile(rf"^§*\s*{SECTION_NUMBER}\s*")
 _PART_OF_SUPPLEMENT = re.compile(r"\bPart\s+(\d+)\b", re.I)
 
 
 def parse_bytes(
-    data: bytes, name: str = "<input>", *, cache: SectionCache | None = None, refs: bool = True
+    data: bytes,
+    name: str = "<input>",
+    *,
+    cache: SectionCache | None = None,
+    refs: bool = True,
+    check: RootCheck | None = None,
 ) -> list[Paragraph]:
     """Parse eCFR XML bytes into paragraph records (raises :class:`ParseError` on bad input); with a ``cache``, the
     sections, supplements and CCL entries it holds are not parsed again (:mod:`tracker.parse.cache`); without
@@ -51,13 +58,18 @@ def parse_bytes(
 
     The bytes are cut into units first (:mod:`tracker.parse.split`), each parsed on its own only when needed (the
     CCL entry by entry, never as one tree); where they cannot be cut for sure, or a piece is not well-formed on
-    its own, the document is parsed whole: the same records either way, the same :class:`ParseError`."""
+    its own, the document is parsed whole: the same records either way, the same :class:`ParseError`. ``check``,
+    when given, is called with the root element before any unit is parsed, and may raise to refuse the document:
+    on the cut path the root is the skeleton (every element and attribute outside the sections and supplements,
+    each of those with its attributes but no content)."""
     check_xml(data, name)
     if cache is not None:
         cache.start_document()
-    records = _split_records(data, cache)
+    records = _split_records(data, cache, check)
     if records is None:
         root = parse_xml(data, name)
+        if check is not None:
+            check(root)
         tidy(root)
         records = _Walk(Records(cache=cache)).document(root)
     return _with_refs(records) if refs else records
@@ -93,7 +105,7 @@ def _with_refs(records: list[Paragraph]) -> list[Paragraph]:
     return records
 
 
-def _split_records(data: bytes, cache: SectionCache | None) -> list[Paragraph] | None:
+def _split_records(data: bytes, cache: SectionCache | None, check: RootCheck | None) -> list[Paragraph] | None:
     """The records of ``data`` cut into units, or None where it cannot be (module :mod:`tracker.parse.split`)."""
     known = Known(cache) if cache is not None else None
     cut = split(data, known)
@@ -103,6 +115,8 @@ def _split_records(data: bytes, cache: SectionCache | None) -> list[Paragraph] |
     root = pieces.skeleton()
     if root is None:
         return None
+    if check is not None:
+        check(root)
     walk = _Walk(Records(cache=cache), pieces)
     try:
         records = walk.document(root)
