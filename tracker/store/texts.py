@@ -46,14 +46,18 @@ def text_hash(p: Paragraph) -> str:
     return key_hash((p.kind, p.marker, p.heading, p.text, p.unit, p.part))
 
 
-def hashes(paragraphs: Iterable[Paragraph], memo: dict[Key, str]) -> tuple[list[str], dict[Key, str]]:
-    """The content hash of each paragraph, and the memo for the next call: ``memo`` holds the hashes found by the
-    last call (a re-ingest hashes only the paragraphs the last version did not have)."""
+def hashes(
+    paragraphs: Iterable[Paragraph], memo: dict[Key, str], *, keep: bool = True
+) -> tuple[list[str], dict[Key, str]]:
+    """The content hash of each paragraph, and the memo for the next call (empty unless ``keep``): ``memo`` holds
+    the hashes found by the last call (a re-ingest hashes only the paragraphs the last version did not have)."""
     found: dict[Key, str] = {}
     out = []
     for p in paragraphs:
         key = (p.kind, p.marker, p.heading, p.text, p.unit, p.part)
-        h = found[key] = memo.get(key) or key_hash(key)
+        h = memo.get(key) or key_hash(key)
+        if keep:
+            found[key] = h
         out.append(h)
     return out, found
 

@@ -12,6 +12,8 @@ stored version of either kind.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -27,6 +29,11 @@ from tracker.store.texts import Key, hashes, store_texts
 
 #: The plausibility gate judges a new version only against a stored one of at least this many paragraphs.
 MIN_JUDGED = 50
+
+#: SQLite's page cache while a version is written, in KiB (its default is 2,000): an ingest writes a whole Part's
+#: new pages at once, and a small cache hands them to the write-ahead log as it goes instead of holding 2 MiB of
+#: them (issue 15's memory goal: an ingest of the 2 MB Part 774 within 8x its size).
+INGEST_CACHE_KIB = 512
 
 _INSERT_SPAN = (
     "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to, ord)"
@@ -182,12 +189,19 @@ def _matches(near: tuple[_Spans, _Spans], rows: dict[str, _Row]) -> list[_Placed
 
 
 def _place_version(
-    c: sqlite3.Connection, part: str, date: str, nxt: str | None, rows: dict[str, _Row], near: tuple[_Spans, _Spans]
+    c: sqlite3.Connection,
+    part: str,
+    date: str,
+    nxt: str | None,
+    rows: dict[str, _Row],
+    near: tuple[_Spans, _Spans],
+    keep: bool = True,
 ) -> _Spans:
     """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version; ``near``: its
-    :func:`_neighbours`), leaving every other version as it was, and return the spans now in force on ``date``. A
-    span in force on ``date`` is kept, and one starting on ``nxt`` starts on ``date`` instead, when it carries the
-    same row and can keep its document-order key (:func:`ords.keys`)."""
+    :func:`_neighbours`), leaving every other version as it was, and return the spans now in force on ``date``
+    (unless ``keep`` is false: then only those that were in force already). A span in force on ``date`` is kept,
+    and one starting on ``nxt`` starts on ``date`` instead, when it carries the same row and can keep its
+    document-order key (:func:`ords.keys`)."""
     current, starting_next = near
     matches = _matches(near, rows)
     keys = ords.keys([None if span is None else span.ord for span in matches])
@@ -207,11 +221,13 @@ def _place_version(
         following = starting_next.get(citation)
         if following and following.row == row and following.ord == key:
             _set(c, "valid_from", date, following.id)
-            placed[citation] = following
+            if keep:
+                placed[citation] = following
         else:
             sid = c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key)).lastrowid
             assert sid is not None
-            placed[citation] = _Placed(sid, citation, row, nxt, key)
+            if keep:
+                placed[citation] = _Placed(sid, citation, row, nxt, key)
     return placed
 
 
@@ -233,11 +249,26 @@ def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | Non
             _set(c, "valid_to", nxt, span.id)
 
 
+@contextmanager
+def _small_cache(c: sqlite3.Connection) -> Iterator[None]:
+    """The page cache at :data:`INGEST_CACHE_KIB` for the block, as it was after."""
+    before = c.execute("PRAGMA cache_size").fetchone()[0]
+    c.execute(f"PRAGMA cache_size = -{INGEST_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        c.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 class Versions(Reads):
     """Ingest and removal of versions."""
 
-    #: The content hashes of the last version ingested (:func:`tracker.store.texts.hashes`).
+    #: The content hashes of the last version ingested (:func:`tracker.store.texts.hashes`). This and
+    #: :attr:`_latest` are kept from a store's second ingest on: a store that ingests one version, as ``tracker
+    #: ingest FILE`` does, holds neither (~5 MiB for Part 774).
     _hash_memo: dict[Key, str] = {}  # noqa: RUF012 - replaced, never mutated
+    #: Whether this store has ingested a version before.
+    _ingested = False
     #: The spans of the version last ingested, when it was the latest of its Part (None: read them).
     _latest: _Latest | None = None
 
@@ -266,11 +297,12 @@ class Versions(Reads):
         set. Dates may arrive out of order (backfill). The paragraphs' own ``refs`` are ignored: the references of
         a text new to the store are found here, once per distinct text (:mod:`tracker.store.texts`).
         """
-        keys, self._hash_memo = hashes(paragraphs, self._hash_memo)
+        keep, self._ingested = self._ingested, True
+        keys, self._hash_memo = hashes(paragraphs, self._hash_memo, keep=keep)
         rows = _rows(paragraphs, keys, part=part, date=date, source=source)
         chars = sum(len(p.text) for p in paragraphs)
         latest, self._latest = self._latest, None  # set again once this ingest has committed
-        with self._transaction("ingest") as c:
+        with self._transaction("ingest") as c, _small_cache(c):
             if latest is not None and latest.stamp != _stamp(c):
                 latest = None  # written to since
             known = self.snapshot(part, date)
@@ -287,13 +319,13 @@ class Versions(Reads):
             nxt = self.version_after(part, date)
             near = _near(c, part, date, nxt, latest)
             store_texts(c, paragraphs, keys, {s.row[-1] for spans in near for s in spans.values()})
-            placed = _place_version(c, part, date, nxt, rows, near)
+            placed = _place_version(c, part, date, nxt, rows, near, keep)
             c.execute(
                 "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
                 " ingested_at, paragraphs, url, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (part, date, issue_date, source, sha256, size, fetched_at, now(), len(paragraphs), url, int(excerpt)),
             )
-        if nxt is None:
+        if nxt is None and keep:
             self._latest = _Latest(part, date, chars, placed, _stamp(self.db.conn))
         return True
 
