@@ -44,6 +44,7 @@ from tracker.parse.ccl_shapes import (
     shape_bold_lead,
     split_label,
 )
+from tracker.parse.ccl_tables import read_table
 from tracker.parse.keytext import short_heading
 from tracker.parse.records import Records
 from tracker.xmltext import SKIP_TAGS, inline_text, plain
@@ -367,10 +368,6 @@ def _add_note(st: _State, text: str) -> None:
     st.add(f"{anchor} {label}", kind="note", parent=anchor, text=text, heading=heading)
 
 
-def _cells(row: etree._Element, *tags: str) -> list[str]:
-    return [inline_text(c) for c in row.iterchildren(*tags)]
-
-
 def _row_key(st: _State, base: str, cell: str) -> str:
     """``<base> RS applies to 3A090.a``: a License Requirements row by its reason and the items it applies to
     (:func:`tracker.parse.ccl_notes.row_scope`); ``<base> MT`` when it names none; other rows ``<base> row 3``."""
@@ -383,31 +380,10 @@ def _row_key(st: _State, base: str, cell: str) -> str:
     return f"{base} {code} {applies}".rstrip()
 
 
-#: The elements of a table that hold its text (:func:`_table`).
-_TABLE_PARTS = ("TTITLE", "CAPTION", "caption", "BOXHD", "TR", "ROW", "TNOTE", "TDESC", "SOURCE")
-
-
 def _table(st: _State, el: etree._Element) -> None:
     """A header record ``<base> table`` and one record per row (:func:`_row_key`)."""
     base = st.block or st.last or st.context
-    header: list[str] = []
-    rows: list[list[str]] = []
-    extra: list[str] = []
-    for node in el.iter(*_TABLE_PARTS):
-        tag = node.tag
-        if tag in ("TTITLE", "CAPTION", "caption"):
-            header.append(inline_text(node))
-        elif tag == "BOXHD":
-            header.extend(_cells(node, "CHED"))
-        elif tag == "TR":
-            if node.find("TD") is not None:
-                rows.append(_cells(node, "TD", "TH"))
-            else:
-                header.extend(_cells(node, "TH"))
-        elif tag == "ROW":
-            rows.append(_cells(node, "ENT"))
-        else:  # TNOTE, TDESC, SOURCE
-            extra.append(inline_text(node))
+    header, rows, extra = read_table(el)
     table = base
     if header:
         table = st.add(f"{base} table", kind="table", parent=base, text=" | ".join(header))
