@@ -249,6 +249,18 @@ def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | Non
             _set(c, "valid_to", nxt, span.id)
 
 
+def _stored_already(known: StoredVersion | None, sha256: str, source: str) -> bool:
+    """Whether the version is stored from these very bytes; :class:`StoreError` if from other bytes."""
+    if known is None:
+        return False
+    if known.sha256 == sha256:
+        return True
+    raise StoreError(
+        f"part {known.part} on {known.date} is already stored from {known.source} (sha256 {known.sha256[:12]}…); "
+        f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
+    )
+
+
 @contextmanager
 def _small_cache(c: sqlite3.Connection) -> Iterator[None]:
     """The page cache at :data:`INGEST_CACHE_KIB` for the block, as it was after."""
@@ -305,14 +317,8 @@ class Versions(Reads):
         with self._transaction("ingest") as c, _small_cache(c):
             if latest is not None and latest.stamp != _stamp(c):
                 latest = None  # written to since
-            known = self.snapshot(part, date)
-            if known:
-                if known.sha256 == sha256:
-                    return False
-                raise StoreError(
-                    f"part {part} on {date} is already stored from {known.source} (sha256 {known.sha256[:12]}…); "
-                    f"refusing to replace it with {source} (sha256 {sha256[:12]}…)"
-                )
+            if _stored_already(self.snapshot(part, date), sha256, source):
+                return False
             if not accept_suspect and (judge_excerpt or not excerpt):
                 _check_plausible(c, paragraphs, part=part, date=date, source=source, chars=chars, whole=not excerpt,
                                  latest=latest)
