@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 from lxml import etree
 
 from tracker.model import Paragraph
-from tracker.parse.records import Records
+from tracker.parse.records import Records, paragraph
 
 T = TypeVar("T")
 
@@ -93,7 +93,10 @@ class _Unit(Generic[T]):
 
 
 def _moved(p: Paragraph, order: int) -> Paragraph:
-    return Paragraph(p.citation, p.part, p.unit, p.parent, p.marker, p.kind, p.heading, p.text, order, p.refs)
+    """``p`` at ``order`` (a unit's records carry no references: they are added after the parse)."""
+    if p.refs:
+        return Paragraph(p.citation, p.part, p.unit, p.parent, p.marker, p.kind, p.heading, p.text, order, p.refs)
+    return paragraph(p.citation, p.part, p.unit, p.parent, p.marker, p.kind, p.heading, p.text, order)
 
 
 #: Paragraphs remembered as ECCN headings or not before that memory starts again (a CCL has a few thousand).

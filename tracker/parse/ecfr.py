@@ -105,7 +105,9 @@ def _with_refs(records: list[Paragraph]) -> list[Paragraph]:
     return records
 
 
-def _split_records(data: bytes, cache: SectionCache | None, check: RootCheck | None) -> list[Paragraph] | None:
+def _split_records(
+    data: bytes, cache: SectionCache | None, check: RootCheck | None = None
+) -> list[Paragraph] | None:
     """The records of ``data`` cut into units, or None where it cannot be (module :mod:`tracker.parse.split`)."""
     known = Known(cache) if cache is not None else None
     cut = split(data, known)

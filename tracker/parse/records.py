@@ -22,7 +22,7 @@ def _builder() -> Callable[[str, str, str, str | None, str, ParagraphKind, str, 
     """A :class:`~tracker.model.Paragraph` maker that sets its slots directly: the frozen dataclass's ``__init__``
     goes through ``object.__setattr__`` field by field, a tenth of a cold CCL parse. The same object (``refs`` ()).
 
-    >>> _paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0) == Paragraph(
+    >>> paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0) == Paragraph(
     ...     "740.1", "740", "740.1", None, "", "section", "", "", 0)
     True
     """
@@ -50,7 +50,7 @@ def _builder() -> Callable[[str, str, str, str | None, str, ParagraphKind, str, 
     return make
 
 
-_paragraph = _builder()
+paragraph = _builder()
 
 
 @dataclass
@@ -95,7 +95,7 @@ class Records:
         citation = key if key not in keys else unique_key(key, keys)
         keys.add(citation)
         order = self.start + len(self.records)
-        self.records.append(_paragraph(citation, part, unit, parent, marker, kind, heading, text, order))
+        self.records.append(paragraph(citation, part, unit, parent, marker, kind, heading, text, order))
         return citation
 
     def extend(self, records: Iterable[Paragraph]) -> None:
