@@ -26,7 +26,7 @@ from tracker.snapshots import federal_register_path
 from tracker.store import Ref, Store
 from tracker.upcoming import Upcoming
 from tracker.upcoming.collect import upcoming
-from tracker.xref import RefCheck, broken_and_repaired, refs_to
+from tracker.xref import broken_and_repaired, versions_on
 
 #: The start of a notice's delivery key (``upcoming-2026-12-01-1a2b3c4d``), apart from report version dates.
 NOTICE_PREFIX = "upcoming-"
@@ -54,9 +54,10 @@ def _attribute(
     return attribute(changes, records, date_from=date_from, date_to=date_to, amendments=amendments)
 
 
-def _made(store: Store, check: RefCheck, date: str) -> Ref | None:
-    """The stored reference behind ``check`` as made on ``date`` (None when it is not made then)."""
-    return next((r for r in refs_to(store, check.target, on=date) if (r.from_citation, r.target) == check.key), None)
+def _made_on(store: Store, date: str) -> dict[tuple[str, str], Ref]:
+    """The stored references in force on ``date`` in every Part, by (citing citation, target): each Part read once."""
+    return {(r.from_citation, r.target): r for part, version in versions_on(store, date).items()
+            for r in store.refs_on(part, version)}
 
 
 def reference_findings(
@@ -68,14 +69,17 @@ def reference_findings(
     repaired, how: the target exists now, or the paragraph no longer makes the reference.
     """
     broken, repaired = broken_and_repaired(store, part, date_from, date_to)
+    if not broken and not repaired:
+        return [], []
+    before, after = _made_on(store, date_from), _made_on(store, date_to)
     broke = []
     for c in broken:
-        ref = _made(store, c, date_to)
+        ref = after.get(c.key)
         broke.append(RefFinding(c, ref.from_unit if ref else c.part))
     fixed = []
     for c in repaired:
-        now = _made(store, c, date_to)
-        ref = now or _made(store, c, date_from)
+        now = after.get(c.key)
+        ref = now or before.get(c.key)
         how = "the target exists now" if now else f"{c.from_citation} no longer makes this reference"
         fixed.append(RefFinding(c, ref.from_unit if ref else c.part, how))
     return broke, fixed

@@ -81,9 +81,9 @@ def _ranges_over(store: Store, part: str, version: str, citation: str) -> list[R
     starts = [r for r in store.refs_on(part, version, siblings) if r.target != citation]
     if not starts:
         return []
-    citing = {r.from_citation for r in starts}
-    opened = {(p.citation, ref.target) for p in store.paragraphs_on(part, version) if p.citation in citing
-              for ref in p.refs if ref.through and citation in (range_members(ref.target, ref.through) or ())}
+    made = store.refs_made_by(part, version, {r.from_citation for r in starts})
+    opened = {(at, ref.target) for at, refs in made.items()
+              for ref in refs if ref.through and citation in (range_members(ref.target, ref.through) or ())}
     return [r for r in starts if (r.from_citation, r.target) in opened]
 
 
