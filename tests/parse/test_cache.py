@@ -153,3 +153,19 @@ def test_a_unit_inside_a_unit_notes_what_the_inner_one_asks() -> None:
     assert document(cache, "k0") == document(None, "k0") == ["k0", "outer", "k1"]
     assert document(cache, "k0") == ["k0", "outer", "k1"] and cache.reused == 1  # the outer unit, whole
     assert document(cache, "k1") == document(None, "k1") == ["k1", "outer", "k1 2"]  # in place: k1 is taken
+
+
+def test_units_after_one_that_gained_a_record_are_renumbered_into_new_records_leaving_those_handed_out_before():
+    """Every unit after the first section moves one place (the section gains an unmarked paragraph): the cached
+    units' records are renumbered as new ``Paragraph`` objects, equal to a cold parse's, and the records of the
+    document parsed before keep their own order."""
+    data = real_bytes(PART_740)
+    head_end = data.index(b"</HEAD>", data.index(b"<DIV8")) + len(b"</HEAD>")
+    grown = data[:head_end] + b"<P>An added paragraph.</P>" + data[head_end:]
+    cache = SectionCache()
+    before = parse_bytes(data, cache=cache, refs=False)
+    kept = [(p.citation, p.order) for p in before]
+    after = parse_bytes(grown, cache=cache, refs=False)
+    assert cache.reused > 0 and len(after) == len(before) + 1
+    assert after == parse_bytes(grown, refs=False) and all(type(p) is type(before[0]) for p in after)
+    assert [(p.citation, p.order) for p in before] == kept

@@ -224,3 +224,14 @@ def test_a_migration_killed_before_it_commits_leaves_the_former_database_intact(
         m.setattr(schema_module, "MIGRATIONS", MIGRATIONS[:BEFORE])
         assert Store(old, readonly=True).schema_version == BEFORE
     assert Store(old).schema_version == len(MIGRATIONS)
+
+
+def test_texts_are_stored_as_text_word_for_word_and_found_by_their_words():
+    """Headings and texts are bound as UTF-8 cast to TEXT (not as BLOBs): typed, read back and searched alike."""
+    bare = parse_bytes(require(PART_740).read_bytes(), refs=False)
+    store = Store(":memory:")
+    _ingest(store, bare, "2026-09-01")
+    assert store.db.execute("SELECT DISTINCT typeof(heading), typeof(text) FROM texts").fetchall() == [("text", "text")]
+    assert [p.text for p in store.paragraphs_on("740", "2026-09-01")] == [p.text for p in bare]
+    assert any("§" in p.text for p in bare)
+    assert search(store, "Supplement")

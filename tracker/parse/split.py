@@ -34,13 +34,21 @@ _OPENER = (  # after its "<"
     rb"<(?:B|strong|E(?![^>]*?\bT\s*=\s*[\"'](?:0[34]|5[0-9])[\"']))[\s>/]" % _MARKUP
 )
 OPENER = rb"<" + _OPENER
-#: Every alternative after one "<", so the regex engine looks for "<" alone between matches.
-_TOKEN = re.compile(
-    rb"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>|(?P<bang>!)"
-    rb"|(?P<close>/)?(?P<div>DIV[0-9])(?P<rest>(?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?)>"
-    rb"|(?P<opener>" + _OPENER + rb"))",
-    re.S,
-)
+
+
+def _token(opener: bytes) -> re.Pattern[bytes]:
+    """Every alternative after one "<", so the regex engine looks for "<" alone between matches."""
+    return re.compile(
+        rb"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>|(?P<bang>!)"
+        rb"|(?P<close>/)?(?P<div>DIV[0-9])(?P<rest>(?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?/?)>"
+        rb"|(?P<opener>" + opener + rb"))",
+        re.S,
+    )
+
+
+#: The tokens inside a supplement (``DIV9``: the CCL is one), where paragraphs that may open an entry are noted; and
+#: elsewhere, where none is (the opener never matches: a section's paragraphs are not read twice).
+_TOKEN, _PLAIN = _token(_OPENER), _token(rb"(?!)")
 #: An XML declaration the units, parsed without it, read alike: version 1.0, UTF-8 (or none said).
 _DECLARATION = re.compile(rb"""<\?xml\s+version\s*=\s*["']1\.0["'](?:\s+encoding\s*=\s*["'](?i:utf-?8)["'])?"""
                           rb"""(?:\s+standalone\s*=\s*["'](?:yes|no)["'])?\s*\?>""")
@@ -110,7 +118,7 @@ def _scan(data: bytes, skip: Skip | None) -> list[Unit]:
     inside: Unit | None = None  # the unit being read
     root = _root(data)
     at = 0
-    while (m := _TOKEN.search(data, at)) is not None:
+    while (m := (_TOKEN if inside is not None and inside.tag == "DIV9" else _PLAIN).search(data, at)) is not None:
         at = m.end()
         if m["opener"] is not None:
             if inside is not None:

@@ -85,9 +85,11 @@ def store_texts(c: sqlite3.Connection, paragraphs: Sequence[Paragraph], keys: Se
         return 0
     from tracker.parse.refs import extract_refs  # the parser (lxml) only for a version with new texts
 
-    c.executemany(
-        "INSERT INTO texts (hash, kind, marker, heading, text, refs) VALUES (?, ?, ?, ?, ?, ?)",
-        ((h, p.kind, p.marker, p.heading, p.text, refs_json(extract_refs(p.text, unit=p.unit, part=p.part)))
+    c.executemany(  # heading and text bound as UTF-8 (the module's binding of a str keeps a UTF-8 copy in it)
+        "INSERT INTO texts (hash, kind, marker, heading, text, refs)"
+        " VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), ?)",
+        ((h, p.kind, p.marker, p.heading.encode(), p.text.encode(),
+          refs_json(extract_refs(p.text, unit=p.unit, part=p.part)))
          for h, p in fresh.items()),
     )
     return len(fresh)
