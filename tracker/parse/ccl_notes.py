@@ -60,6 +60,8 @@ _ABBREVIATIONS = re.compile(rf"\b(?:{'|'.join(map(re.escape, _ABBREVIATED))})\.|
 _SENTENCE_END = re.compile(r"[.;:](?=\s|$)")
 _ENTIRE = re.compile(r"(?:the\s+)?entire entry(?P<x>,?\s+except\s+(?:for\s+)?)?")
 _APPLIES = re.compile(r"(?P<code>[A-Z]{2,4}) appl(?:y|ies)\b(?:\s+to\b)?\s*")
+#: A row that applies to the entire entry and names nothing else (most rows): its scope read at once.
+_WHOLE_ENTRY = re.compile(rf"{_APPLIES.pattern}(?:the\s+)?entire entry\.?")
 
 
 def note_label(words: str) -> str:
@@ -143,6 +145,8 @@ def row_scope(cell: str, eccn: str) -> tuple[str, str] | None:
     >>> row_scope("RS applies to paragraphs .a and .x", "0B505"), row_scope("AT applies to the entire entry", "1E355")
     (('RS', 'applies to 0B505.a, x'), ('AT', 'applies to entire entry'))
     """
+    if whole := _WHOLE_ENTRY.fullmatch(cell):
+        return whole["code"], "applies to entire entry"
     m = _APPLIES.match(cell)
     if not m:
         return None
