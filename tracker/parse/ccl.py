@@ -148,11 +148,11 @@ def _walk(st: _State, run: list[etree._Element], headed: bool, out: Records) -> 
 
 def _element(st: _State, el: etree._Element) -> None:
     tag = el.tag
-    if not isinstance(tag, str) or tag in SKIP_TAGS:
-        return
-    handler = _HANDLERS.get(tag)
+    handler = _HANDLERS.get(tag)  # a comment's tag is a function: no handler either
     if handler is not None:
         handler(st, el)
+    elif not isinstance(tag, str) or tag in SKIP_TAGS:
+        return
     elif tag.startswith("HD"):
         _heading(st, el)
     elif text := inline_text(el):
@@ -165,17 +165,21 @@ def _div(st: _State, el: etree._Element) -> None:
 
 
 def _paragraph(st: _State, el: etree._Element) -> None:
+    """The record(s) of a paragraph that is an ECCN heading, block heading, field or item; else its text's."""
     shape = read_shape(el)
-    if not _structured(st, shape) and shape[0]:
-        st.add_text(shape[0])
-
-
-def _structured(st: _State, shape: Shape) -> bool:
-    """Add the record(s) of a paragraph that is an ECCN heading, block heading, field or item."""
-    text = shape[0]
-    if (lead := shape_bold_lead(shape)) and (_eccn_heading(st, text, lead) or _ear99(st, text, lead)):
-        return True
-    return st.eccn is not None and (_block_heading(st, text) or _field(st, shape) or _item(st, text))
+    text, first = shape[0], shape[1]
+    if first is not None and (lead := shape_bold_lead(shape)) and (
+        _eccn_heading(st, text, lead) or _ear99(st, text, lead)
+    ):
+        return
+    if st.eccn is not None and (
+        (might_be_block(text) and _block_heading(st, text))
+        or (first is not None and _field(st, shape))
+        or _item(st, text)
+    ):
+        return
+    if text:
+        st.add_text(text)
 
 
 # --- headings -----------------------------------------------------------------------------------
@@ -184,7 +188,7 @@ def _structured(st: _State, shape: Shape) -> bool:
 def _heading(st: _State, el: etree._Element) -> None:
     text = inline_text(el)
     words = plain(text)
-    if st.eccn and _block_heading(st, text, words):
+    if st.eccn and might_be_block(text) and _block_heading(st, text, words):
         return
     if m := _CATEGORY.match(words):
         st.category = st.add(f"Category {m[1]}", kind="heading", parent=st.appendix, text=text, heading=words)
@@ -243,9 +247,7 @@ def _ear99(st: _State, text: str, lead: str) -> bool:
 
 def _block_heading(st: _State, text: str, words: str | None = None) -> bool:
     """``<FP-1><E T="04">License Requirements</E></FP-1>``, ``<HD1>List of Items Controlled</HD1>`` … (``text``
-    inline, ``words`` plain if known)."""
-    if not st.eccn or not might_be_block(text):
-        return False
+    inline, ``words`` plain if known; in an entry, ``text`` that :func:`might_be_block`)."""
     words = plain(text) if words is None else words
     name = block_name(words)
     if not name:
@@ -293,9 +295,14 @@ def _item(st: _State, text: str) -> bool:
     Lettered paragraphs after a field that opens a list (``*ECCN Controls:* This entry does not control the
     following:``, ``*Related Controls:* (1) All of the following …:``) are that field's text, not items.
     """
-    if st.listing or (st.block and not st.block.startswith((f"{st.eccn} Items", f"{st.eccn} List of Items"))):
+    block, eccn = st.block, st.eccn or ""
+    if st.listing or (block and not (block.startswith(eccn) and block.startswith(_ITEM_BLOCKS, len(eccn)))):
         return False
     return _add_item(st, text)
+
+
+#: What follows the ECCN in the key of a block items are read in.
+_ITEM_BLOCKS = (" Items", " List of Items")
 
 
 def _add_item(st: _State, text: str) -> bool:
