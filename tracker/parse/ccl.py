@@ -250,9 +250,9 @@ def _block_heading(st: _State, text: str, words: str | None = None) -> bool:
     inline, ``words`` plain if known; in an entry, ``text`` that :func:`might_be_block`)."""
     words = plain(text) if words is None else words
     name = block_name(words)
-    if not name:
+    if not name or not (eccn := st.eccn):
         return False
-    st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text=text, heading=words.rstrip(":"))
+    st.block = st.add(f"{eccn} {name}", kind="block", parent=eccn, text=text, heading=words.rstrip(":"))
     st.item = None
     st.last = st.block
     st.listing = False
