@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from lxml import etree
@@ -34,6 +34,7 @@ from tracker.parse.ccl_shapes import (
     NOTE_LABEL,
     PARAS,
     Shape,
+    ShapeMemo,
     block_name,
     holds_item,
     item_key,
@@ -74,6 +75,7 @@ class _State:
     written: str = ""  # the current item's marker as written ("b.5.b.", "c.", "1.")
     last: str | None = None  # the record undesignated text attaches to
     listing: bool = False  # a field ending in ":" opened a list of its own ("ECCN Controls: … the following:")
+    shapes: ShapeMemo = field(default_factory=dict)  # the paragraph shapes read in this parse (not carried)
 
     @property
     def unit(self) -> str:
@@ -139,7 +141,7 @@ def parse_ccl_runs(
 
 def _walk(st: _State, run: list[etree._Element], headed: bool, out: Records) -> Carried:
     """Walk the elements of a run into ``out``, from what ``st`` carries into it; returns what the walk carries on."""
-    walk = _State(part=st.part, appendix=st.appendix, out=out)
+    walk = _State(part=st.part, appendix=st.appendix, out=out, shapes=st.shapes)
     restore(walk, carried(st, headed), headed)
     for el in run:
         _element(walk, el)
@@ -166,7 +168,7 @@ def _div(st: _State, el: etree._Element) -> None:
 
 def _paragraph(st: _State, el: etree._Element) -> None:
     """The record(s) of a paragraph that is an ECCN heading, block heading, field or item; else its text's."""
-    shape = read_shape(el)
+    shape = read_shape(el, st.shapes)
     text, first = shape[0], shape[1]
     if first is not None and (lead := shape_bold_lead(shape)) and (
         _eccn_heading(st, text, lead) or _ear99(st, text, lead)
