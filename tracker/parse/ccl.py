@@ -31,11 +31,12 @@ from tracker.parse.ccl_entries import ECCN_HEAD, Carried, Run, carried, entries,
 from tracker.parse.ccl_notes import common_parent, nearest, note_label, note_targets, row_scope
 from tracker.parse.ccl_shapes import (
     BLOCKS,
-    NOTE_LABEL,
     PARAS,
+    Label,
     Shape,
     ShapeMemo,
     block_name,
+    field_label,
     holds_item,
     item_key,
     item_marker,
@@ -43,7 +44,6 @@ from tracker.parse.ccl_shapes import (
     might_be_block,
     read_shape,
     shape_bold_lead,
-    split_label,
 )
 from tracker.parse.ccl_tables import read_table
 from tracker.parse.keytext import short_heading
@@ -76,6 +76,7 @@ class _State:
     last: str | None = None  # the record undesignated text attaches to
     listing: bool = False  # a field ending in ":" opened a list of its own ("ECCN Controls: … the following:")
     shapes: ShapeMemo = field(default_factory=dict)  # the paragraph shapes read in this parse (not carried)
+    labels: dict[tuple[str | None, ...], Label | None] = field(default_factory=dict)  # and their fields' labels
 
     @property
     def unit(self) -> str:
@@ -141,7 +142,7 @@ def parse_ccl_runs(
 
 def _walk(st: _State, run: list[etree._Element], headed: bool, out: Records) -> Carried:
     """Walk the elements of a run into ``out``, from what ``st`` carries into it; returns what the walk carries on."""
-    walk = _State(part=st.part, appendix=st.appendix, out=out, shapes=st.shapes)
+    walk = _State(part=st.part, appendix=st.appendix, out=out, shapes=st.shapes, labels=st.labels)
     restore(walk, carried(st, headed), headed)
     for el in run:
         _element(walk, el)
@@ -266,11 +267,11 @@ def _block_heading(st: _State, text: str, words: str | None = None) -> bool:
 
 def _field(st: _State, shape: Shape) -> bool:
     """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …``."""
-    split = split_label(shape)
+    split = _label_of(st, shape)
     if not split or not st.eccn:
         return False
     full = shape[0]
-    label, label_text, rest = split
+    label, label_text, rest, lists = split
     if st.block is None and label in _FIELD_BLOCK:
         name = _FIELD_BLOCK[label]
         st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text="", heading=name)
@@ -278,8 +279,7 @@ def _field(st: _State, shape: Shape) -> bool:
     if key in st.keys and label in BLOCKS:
         key = f"{key} Note"  # "*License Requirements:* See § 744.17 …" inside that very block
     parent = st.block or st.eccn
-    # a note written as a field ("*N.B.:* …") among the items opens no list of its own
-    st.listing = label != "Items" and not NOTE_LABEL.fullmatch(label) and plain(full).endswith(":")
+    st.listing = lists
     if label == "Items":
         text = label_text if item_marker(rest) else full
         st.block = st.last = st.add(key, kind="block", parent=parent, text=text, heading=label)
@@ -289,6 +289,17 @@ def _field(st: _State, shape: Shape) -> bool:
         return True
     st.last = st.add(key, kind="block", parent=parent, text=full, heading=label)
     return True
+
+
+def _label_of(st: _State, shape: Shape) -> Label | None:
+    """:func:`~tracker.parse.ccl_shapes.field_label` of a paragraph, once per distinct shape in a parse (the CCL
+    repeats its fields: "*Related Definitions:* N/A")."""
+    first = shape[1]
+    key = (shape[0], shape[2], shape[3], first.tail if first is not None else None)
+    if key in st.labels:
+        return st.labels[key]
+    found = st.labels[key] = field_label(shape)
+    return found
 
 
 def _item(st: _State, text: str) -> bool:

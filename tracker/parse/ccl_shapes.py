@@ -151,6 +151,24 @@ def split_label(shape: Shape) -> tuple[str, str, str] | None:
     return label, full, ""
 
 
+#: A field's label, the text that writes it and the rest (:func:`split_label`), and whether the field opens a list of
+#: its own (its text ends in ":"; not an item list, nor a note written as a field, "*N.B.:* …").
+Label = tuple[str, str, str, bool]
+
+
+def field_label(shape: Shape) -> Label | None:
+    """:func:`split_label` of a paragraph, and whether the field opens a list of its own.
+
+    >>> field_label(read_shape(etree.fromstring("<FP-1><I>ECCN Controls:</I> the following:</FP-1>")))
+    ('ECCN Controls', '*ECCN Controls:*', 'the following:', True)
+    """
+    split = split_label(shape)
+    if split is None:
+        return None
+    label = split[0]
+    return (*split, label != "Items" and not NOTE_LABEL.fullmatch(label) and plain(shape[0]).endswith(":"))
+
+
 def item_marker(text: str) -> tuple[str, str] | None:
     """(marker as written, text with a plain marker) if ``text`` opens with an item marker."""
     first = text[:1]  # a marker opens with a letter a-z, a digit (``\d``: any decimal digit) or ``*``
