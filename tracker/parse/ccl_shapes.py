@@ -35,7 +35,10 @@ _PATH = r"[a-z](?:\.\d{1,2}(?:\.[a-z](?=[.\s]|$))?)*\.?"
 # A marker ends at a space, or right after its dot where the words start at once ("a.1.a.1.c.'Sounding
 # resolution'"); a doubled dot ("b.2.a.. Automatically") is still the marker.
 _END = r"\.?(?:(?=\s|$)|(?<=\.)(?=['‘“\"A-Z]))"
-_RANGE = rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)"
+# A path is letters, digits and dots: a range's separator starts where the first run of those ends (a look ahead
+# that fails at once on the paths that start no range, before the path's backtracking).
+_RANGE = (rf"(?=[a-z\d.]*+(?:\s+(?:through|to)\s|\s*[-–]))"
+          rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)")
 #: A range of items: "j. through y.", "a to c", "b.-d." (3A611), "c.-d." (9A610).
 RANGE = re.compile(_RANGE)
 #: An item marker, the first of these that matches: italic (``*a.*``), a range, plain (``a.5.b.``, ``2.``).
