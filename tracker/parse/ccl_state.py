@@ -2,8 +2,8 @@
 item, the records so far, and what the parse has read once for all its paragraphs.
 
 >>> st = State(part="774", appendix="Supplement No. 1 to Part 774", out=Records())
->>> st.add_text("Intro"), st.unit, [p.citation for p in st.out.records]
-(None, 'Supplement No. 1 to Part 774', ['Supplement No. 1 to Part 774 ¶1'])
+>>> st.add_text("Intro"), [(p.citation, p.unit) for p in st.out.records]
+(None, [('Supplement No. 1 to Part 774 ¶1', 'Supplement No. 1 to Part 774')])
 """
 
 from __future__ import annotations
@@ -34,10 +34,6 @@ class State:
     labels: dict[tuple[str | None, ...], Label | None] = field(default_factory=dict)  # and their fields' labels
 
     @property
-    def unit(self) -> str:
-        return self.eccn or self.appendix
-
-    @property
     def keys(self) -> set[str]:
         return self.out.keys
 
@@ -57,9 +53,9 @@ class State:
         return self.item or self.block or self.eccn or self.last or self.context
 
     def add(self, key: str, *, kind: ParagraphKind, parent: str, text: str, marker: str = "", heading: str = "") -> str:
-        """Append a record in the current ECCN (or the supplement) and return its unique key."""
-        return self.out.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
-                            heading=heading)
+        """Append a record in the current ECCN (its unit; else the supplement) and return its unique key."""
+        return self.out.add(key, part=self.part, unit=self.eccn or self.appendix, parent=parent, kind=kind,
+                            text=text, marker=marker, heading=heading)
 
     def add_text(self, text: str) -> None:
         anchor = self.last or self.context
