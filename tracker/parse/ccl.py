@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import partial
 
 from lxml import etree
@@ -31,7 +30,6 @@ from tracker.parse.ccl_entries import ECCN_HEAD, Carried, Run, carried, entries,
 from tracker.parse.ccl_notes import common_parent, nearest, note_label, note_targets, row_scope
 from tracker.parse.ccl_shapes import (
     BLOCKS,
-    NOTE_LABEL,
     PARAS,
     Shape,
     block_name,
@@ -42,8 +40,8 @@ from tracker.parse.ccl_shapes import (
     might_be_block,
     read_shape,
     shape_bold_lead,
-    split_label,
 )
+from tracker.parse.ccl_state import State
 from tracker.parse.ccl_tables import read_table
 from tracker.parse.keytext import short_heading
 from tracker.parse.records import Records
@@ -57,55 +55,6 @@ _TABLES = frozenset({"TABLE", "GPOTABLE"})
 #: Where a field belongs when no block heading precedes it (3A001 starts with "Reason for Control:").
 _FIELD_BLOCK = {"Reason for Control": "License Requirements"}
 _CONTROL_CODE = re.compile(r"([A-Z]{2,4})\b")
-
-
-@dataclass
-class _State:
-    """Where the walk is: the enclosing heading, ECCN, block and item; the records so far in ``out``."""
-
-    part: str
-    appendix: str
-    out: Records
-    category: str | None = None
-    group: str | None = None
-    eccn: str | None = None
-    block: str | None = None
-    item: str | None = None
-    written: str = ""  # the current item's marker as written ("b.5.b.", "c.", "1.")
-    last: str | None = None  # the record undesignated text attaches to
-    listing: bool = False  # a field ending in ":" opened a list of its own ("ECCN Controls: … the following:")
-
-    @property
-    def unit(self) -> str:
-        return self.eccn or self.appendix
-
-    @property
-    def keys(self) -> set[str]:
-        return self.out.keys
-
-    @property
-    def context(self) -> str:
-        """The record that headings, ECCNs and stray text outside an entry hang under."""
-        return self.group or self.category or self.appendix
-
-    @property
-    def among_items(self) -> bool:
-        """In the entry's list of items (after ``Items:`` or ``List of Items Controlled``)."""
-        return self.item is not None or (self.block or "").startswith((f"{self.eccn} Items", f"{self.eccn} List of"))
-
-    @property
-    def note_anchor(self) -> str:
-        """Where a NOTE hangs: the item, block or entry it follows; outside an entry, the heading or table."""
-        return self.item or self.block or self.eccn or self.last or self.context
-
-    def add(self, key: str, *, kind: ParagraphKind, parent: str, text: str, marker: str = "", heading: str = "") -> str:
-        """Append a record in the current ECCN (or the supplement) and return its unique key."""
-        return self.out.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
-                            heading=heading)
-
-    def add_text(self, text: str) -> None:
-        anchor = self.last or self.context
-        self.add(f"{anchor} ¶{self.out.next_number(anchor)}", kind="text", parent=anchor, text=text)
 
 
 def parse_ccl(
@@ -129,7 +78,7 @@ def parse_ccl_runs(
 ) -> list[Paragraph]:
     """:func:`parse_ccl` of the children in ``runs``, walked in turn; with a ``cache`` each run is a unit of
     :mod:`tracker.parse.cache`, its elements read only when the cache cannot give its records."""
-    state = _State(part=part, appendix=parent, out=Records(start=order, cache=cache))
+    state = State(part=part, appendix=parent, out=Records(start=order, cache=cache))
     for run in runs:
         key = None if cache is None else (run.kind, run.digest, (part, parent, carried(state, run.headed)))
         walk = partial(lambda run, out: _walk(state, run.elements(), run.headed, out), run)
@@ -137,54 +86,58 @@ def parse_ccl_runs(
     return state.out.records
 
 
-def _walk(st: _State, run: list[etree._Element], headed: bool, out: Records) -> Carried:
+def _walk(st: State, run: list[etree._Element], headed: bool, out: Records) -> Carried:
     """Walk the elements of a run into ``out``, from what ``st`` carries into it; returns what the walk carries on."""
-    walk = _State(part=st.part, appendix=st.appendix, out=out)
+    walk = State(part=st.part, appendix=st.appendix, out=out, shapes=st.shapes, labels=st.labels)
     restore(walk, carried(st, headed), headed)
     for el in run:
         _element(walk, el)
     return carried(walk, False)
 
 
-def _element(st: _State, el: etree._Element) -> None:
+def _element(st: State, el: etree._Element) -> None:
     tag = el.tag
-    if not isinstance(tag, str) or tag in SKIP_TAGS:
-        return
-    handler = _HANDLERS.get(tag)
+    handler = _HANDLERS.get(tag)  # a comment's tag is a function: no handler either
     if handler is not None:
         handler(st, el)
+    elif not isinstance(tag, str) or tag in SKIP_TAGS:
+        return
     elif tag.startswith("HD"):
         _heading(st, el)
     elif text := inline_text(el):
         st.add_text(text)
 
 
-def _div(st: _State, el: etree._Element) -> None:
+def _div(st: State, el: etree._Element) -> None:
     for child in el:
         _element(st, child)
 
 
-def _paragraph(st: _State, el: etree._Element) -> None:
-    shape = read_shape(el)
-    if not _structured(st, shape) and shape[0]:
-        st.add_text(shape[0])
-
-
-def _structured(st: _State, shape: Shape) -> bool:
-    """Add the record(s) of a paragraph that is an ECCN heading, block heading, field or item."""
-    text = shape[0]
-    if (lead := shape_bold_lead(shape)) and (_eccn_heading(st, text, lead) or _ear99(st, text, lead)):
-        return True
-    return st.eccn is not None and (_block_heading(st, text) or _field(st, shape) or _item(st, text))
+def _paragraph(st: State, el: etree._Element) -> None:
+    """The record(s) of a paragraph that is an ECCN heading, block heading, field or item; else its text's."""
+    shape = read_shape(el, st.shapes)
+    text, first = shape[0], shape[1]
+    if first is not None and (lead := shape_bold_lead(shape)) and (
+        _eccn_heading(st, text, lead) or _ear99(st, text, lead)
+    ):
+        return
+    if st.eccn is not None and (
+        (might_be_block(text) and _block_heading(st, text))
+        or (first is not None and _field(st, shape))
+        or _item(st, text)
+    ):
+        return
+    if text:
+        st.add_text(text)
 
 
 # --- headings -----------------------------------------------------------------------------------
 
 
-def _heading(st: _State, el: etree._Element) -> None:
+def _heading(st: State, el: etree._Element) -> None:
     text = inline_text(el)
     words = plain(text)
-    if st.eccn and _block_heading(st, text, words):
+    if st.eccn and might_be_block(text) and _block_heading(st, text, words):
         return
     if m := _CATEGORY.match(words):
         st.category = st.add(f"Category {m[1]}", kind="heading", parent=st.appendix, text=text, heading=words)
@@ -206,7 +159,7 @@ def _heading(st: _State, el: etree._Element) -> None:
         st.last = st.add(f"{anchor}, {short_heading(text)}", kind="heading", parent=anchor, text=text, heading=words)
 
 
-def _eccn_heading(st: _State, text: str, lead: str) -> bool:
+def _eccn_heading(st: State, text: str, lead: str) -> bool:
     """A bold-led paragraph whose bold text starts with an ECCN (``<FP-2><B>3A090 …</B></FP-2>``)."""
     m = ECCN_HEAD.match(lead)
     if not m:
@@ -226,7 +179,7 @@ def _eccn_heading(st: _State, text: str, lead: str) -> bool:
     return True
 
 
-def _ear99(st: _State, text: str, lead: str) -> bool:
+def _ear99(st: State, text: str, lead: str) -> bool:
     """The bold ``EAR99 Items subject to the EAR that are not elsewhere specified …`` line that closes a category.
 
     It belongs to the category, not to the last entry: what follows it (the Annex to Category 1) is outside
@@ -241,16 +194,14 @@ def _ear99(st: _State, text: str, lead: str) -> bool:
     return True
 
 
-def _block_heading(st: _State, text: str, words: str | None = None) -> bool:
+def _block_heading(st: State, text: str, words: str | None = None) -> bool:
     """``<FP-1><E T="04">License Requirements</E></FP-1>``, ``<HD1>List of Items Controlled</HD1>`` … (``text``
-    inline, ``words`` plain if known)."""
-    if not st.eccn or not might_be_block(text):
-        return False
+    inline, ``words`` plain if known; in an entry, ``text`` that :func:`might_be_block`)."""
     words = plain(text) if words is None else words
     name = block_name(words)
-    if not name:
+    if not name or not (eccn := st.eccn):
         return False
-    st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text=text, heading=words.rstrip(":"))
+    st.block = st.add(f"{eccn} {name}", kind="block", parent=eccn, text=text, heading=words.rstrip(":"))
     st.item = None
     st.last = st.block
     st.listing = False
@@ -260,13 +211,13 @@ def _block_heading(st: _State, text: str, words: str | None = None) -> bool:
 # --- fields and items ---------------------------------------------------------------------------
 
 
-def _field(st: _State, shape: Shape) -> bool:
+def _field(st: State, shape: Shape) -> bool:
     """A labelled field: ``*Reason for Control:* NS, AT``, ``*LVS:* N/A``, ``*Items:* a. …``."""
-    split = split_label(shape)
+    split = st.label(shape)
     if not split or not st.eccn:
         return False
     full = shape[0]
-    label, label_text, rest = split
+    label, label_text, rest, lists = split
     if st.block is None and label in _FIELD_BLOCK:
         name = _FIELD_BLOCK[label]
         st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text="", heading=name)
@@ -274,8 +225,7 @@ def _field(st: _State, shape: Shape) -> bool:
     if key in st.keys and label in BLOCKS:
         key = f"{key} Note"  # "*License Requirements:* See § 744.17 …" inside that very block
     parent = st.block or st.eccn
-    # a note written as a field ("*N.B.:* …") among the items opens no list of its own
-    st.listing = label != "Items" and not NOTE_LABEL.fullmatch(label) and plain(full).endswith(":")
+    st.listing = lists
     if label == "Items":
         text = label_text if item_marker(rest) else full
         st.block = st.last = st.add(key, kind="block", parent=parent, text=text, heading=label)
@@ -287,18 +237,23 @@ def _field(st: _State, shape: Shape) -> bool:
     return True
 
 
-def _item(st: _State, text: str) -> bool:
+def _item(st: State, text: str) -> bool:
     """An item paragraph (``a.5.b.2.a.1. …``, ``z.1.a …``, ``*a.* …``, ``j. through y. [Reserved]``).
 
     Lettered paragraphs after a field that opens a list (``*ECCN Controls:* This entry does not control the
     following:``, ``*Related Controls:* (1) All of the following …:``) are that field's text, not items.
     """
-    if st.listing or (st.block and not st.block.startswith((f"{st.eccn} Items", f"{st.eccn} List of Items"))):
+    block, eccn = st.block, st.eccn or ""
+    if st.listing or (block and not (block.startswith(eccn) and block.startswith(_ITEM_BLOCKS, len(eccn)))):
         return False
     return _add_item(st, text)
 
 
-def _add_item(st: _State, text: str) -> bool:
+#: What follows the ECCN in the key of a block items are read in.
+_ITEM_BLOCKS = (" Items", " List of Items")
+
+
+def _add_item(st: State, text: str) -> bool:
     found = item_marker(text)
     if not found or not st.eccn:
         return False
@@ -312,7 +267,7 @@ def _add_item(st: _State, text: str) -> bool:
     return True
 
 
-def _item_parent(st: _State, path: list[str]) -> str:
+def _item_parent(st: State, path: list[str]) -> str:
     for depth in range(len(path), 0, -1):
         key = f"{st.eccn}.{'.'.join(path[:depth])}"
         if key in st.keys:
@@ -326,7 +281,7 @@ def _item_parent(st: _State, path: list[str]) -> str:
 _SOURCE_LABELS = {"CITA": "Source", "EDNOTE": "Editorial Note", "EFFDNOT": "Effective Date Note"}
 
 
-def _source(st: _State, el: etree._Element) -> None:
+def _source(st: State, el: etree._Element) -> None:
     """The supplement's source note (``CITA``), editorial and effective-date notes: they close the list, outside
     every entry."""
     st.category = st.group = st.eccn = st.block = st.item = None
@@ -334,7 +289,7 @@ def _source(st: _State, el: etree._Element) -> None:
     st.last = st.add(f"{st.appendix} {_SOURCE_LABELS[el.tag]}", kind=kind, parent=st.appendix, text=inline_text(el))
 
 
-def _note(st: _State, el: etree._Element) -> None:
+def _note(st: State, el: etree._Element) -> None:
     """One record per NOTE, keyed by its label under what it names (:mod:`tracker.parse.ccl_notes`), else under
     the item (or block, ECCN) it follows.
 
@@ -357,7 +312,7 @@ def _note(st: _State, el: etree._Element) -> None:
             _element(st, child)
 
 
-def _add_note(st: _State, text: str) -> None:
+def _add_note(st: State, text: str) -> None:
     words = plain(text)
     label = note_label(words)
     anchor, heading = st.note_anchor, label
@@ -368,7 +323,7 @@ def _add_note(st: _State, text: str) -> None:
     st.add(f"{anchor} {label}", kind="note", parent=anchor, text=text, heading=heading)
 
 
-def _row_key(st: _State, base: str, cell: str) -> str:
+def _row_key(st: State, base: str, cell: str) -> str:
     """``<base> RS applies to 3A090.a``: a License Requirements row by its reason and the items it applies to
     (:func:`tracker.parse.ccl_notes.row_scope`); ``<base> MT`` when it names none; other rows ``<base> row 3``."""
     scope = row_scope(cell, st.eccn) if st.eccn else None
@@ -380,7 +335,7 @@ def _row_key(st: _State, base: str, cell: str) -> str:
     return f"{base} {code} {applies}".rstrip()
 
 
-def _table(st: _State, el: etree._Element) -> None:
+def _table(st: State, el: etree._Element) -> None:
     """A header record ``<base> table`` and one record per row (:func:`_row_key`)."""
     base = st.block or st.last or st.context
     header, rows, extra = read_table(el)

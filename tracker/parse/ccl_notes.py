@@ -54,10 +54,14 @@ _SEP = re.compile(
 _GAP = re.compile(r"(?:\s+[^\s,;:.]+){1,2}(?=\s*,|\s+(?:and|or)\s)")
 _LABEL_TO = re.compile(r"\s*(?:to|for)\s+(?:the\s+)?(?P<p>paragraphs?\s+)?(?:ECCNs?\s+)?")
 _BODY_START = re.compile(r"^[\s:.*]*(?:(?:\d{1,2}|[a-z])\.\s+)?")
-_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|Nos?|etc|cf|vs)\.|\d\.\d")
+#: The abbreviations a dot after which ends no sentence.
+_ABBREVIATED = ("e.g", "i.e", "Nos", "No", "etc", "cf", "vs")
+_ABBREVIATIONS = re.compile(rf"\b(?:{'|'.join(map(re.escape, _ABBREVIATED))})\.|\d\.\d")
 _SENTENCE_END = re.compile(r"[.;:](?=\s|$)")
 _ENTIRE = re.compile(r"(?:the\s+)?entire entry(?P<x>,?\s+except\s+(?:for\s+)?)?")
 _APPLIES = re.compile(r"(?P<code>[A-Z]{2,4}) appl(?:y|ies)\b(?:\s+to\b)?\s*")
+#: A row that applies to the entire entry and names nothing else (most rows): its scope read at once.
+_WHOLE_ENTRY = re.compile(rf"{_APPLIES.pattern}(?:the\s+)?entire entry\.?")
 
 
 def note_label(words: str) -> str:
@@ -141,6 +145,8 @@ def row_scope(cell: str, eccn: str) -> tuple[str, str] | None:
     >>> row_scope("RS applies to paragraphs .a and .x", "0B505"), row_scope("AT applies to the entire entry", "1E355")
     (('RS', 'applies to 0B505.a, x'), ('AT', 'applies to entire entry'))
     """
+    if whole := _WHOLE_ENTRY.fullmatch(cell):
+        return whole["code"], "applies to entire entry"
     m = _APPLIES.match(cell)
     if not m:
         return None
@@ -164,13 +170,46 @@ def _lead_targets(body: str, eccn: str) -> tuple[str, ...]:
     """The entry's items the first sentence of a note's body opens its subject with (the first one named and
     those listed with it)."""
     body = body[_BODY_START.match(body).end() :]  # type: ignore[union-attr]  # the pattern matches everywhere
-    masked = _ABBREVIATIONS.sub(lambda m: "x" * len(m[0]), _NAMED.sub(lambda m: "x" * len(m[0]), body))
-    end = _SENTENCE_END.search(masked)
-    lead = body[: end.start() if end else len(body)]
+    lead = body[: _first_sentence_end(body)]
     for m in _NAMED.finditer(lead):
         if (m["entry"] or _eccn_of(m["full"]) == eccn) and not _SEE.search(lead, 0, m.start()):
             return _own(_list_at(lead, m.start(), eccn, relative_first=False, gaps=True)[0], eccn)
     return ()
+
+
+def _first_sentence_end(body: str) -> int:
+    """Where the first sentence of ``body`` ends (its length when none does): at the first ``.``, ``;`` or ``:``
+    before a space that is no part of an item written out (``3A001.b.1``) or an abbreviation (``e.g.``).
+
+    No item ends in a mark before a space, and only a dot after an abbreviation's letters can end one: a mark
+    after none is an end at once. Before such an end, the body is masked only up to it (no item or abbreviation
+    holds a space after a mark, so none crosses the cut: the prefix masks as the start of the whole body does).
+
+    >>> body = "For 9A012.a.1 and, e.g. this: see the rest."
+    >>> body[: _first_sentence_end(body)], _first_sentence_end("No end"), _first_sentence_end("See e.g. 1A002.")
+    ('For 9A012.a.1 and, e.g. this', 6, 14)
+    """
+    maybe = False
+    for cand in _SENTENCE_END.finditer(body):
+        at = cand.start()
+        if body[at] == "." and body.endswith(_ABBREVIATED, 0, at):
+            maybe = True  # the dot of an abbreviation, unless masking an item takes its letters
+        elif not maybe:
+            return at
+        else:
+            end = _SENTENCE_END.search(_masked(body[: at + 2]))
+            return end.start() if end else at
+    end = _SENTENCE_END.search(_masked(body)) if maybe else None
+    return end.start() if end else len(body)
+
+
+def _masked(text: str) -> str:
+    """``text`` with the items it names and its abbreviations written over with ``x``."""
+    return _ABBREVIATIONS.sub(_crossed, _NAMED.sub(_crossed, text))
+
+
+def _crossed(m: re.Match[str]) -> str:
+    return "x" * len(m[0])
 
 
 def _list_at(text: str, pos: int, eccn: str, *, relative_first: bool, gaps: bool) -> tuple[list[str], int]:

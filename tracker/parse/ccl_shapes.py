@@ -35,7 +35,10 @@ _PATH = r"[a-z](?:\.\d{1,2}(?:\.[a-z](?=[.\s]|$))?)*\.?"
 # A marker ends at a space, or right after its dot where the words start at once ("a.1.a.1.c.'Sounding
 # resolution'"); a doubled dot ("b.2.a.. Automatically") is still the marker.
 _END = r"\.?(?:(?=\s|$)|(?<=\.)(?=['‘“\"A-Z]))"
-_RANGE = rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)"
+# A path is letters, digits and dots: a range's separator starts where the first run of those ends (a look ahead
+# that fails at once on the paths that start no range, before the path's backtracking).
+_RANGE = (rf"(?=[a-z\d.]*+(?:\s+(?:through|to)\s|\s*[-–]))"
+          rf"(?P<a>{_PATH})(?:\s+(?:through|to)\s+|\s*[-–]\s*)(?P<b>{_PATH})(?=\s|$)")
 #: A range of items: "j. through y.", "a to c", "b.-d." (3A611), "c.-d." (9A610).
 RANGE = re.compile(_RANGE)
 #: An item marker, the first of these that matches: italic (``*a.*``), a range, plain (``a.5.b.``, ``2.``).
@@ -64,18 +67,38 @@ def bold_lead(el: etree._Element) -> str:
 Shape = tuple[str, "etree._Element | None", str, str]
 
 
-def read_shape(el: etree._Element) -> Shape:
-    """The :data:`Shape` of a paragraph element (a plain tuple: one is made per paragraph of the CCL).
+#: Shapes read before, without their child: the texts of paragraphs made of one emphasised child without children,
+#: by what those are read from (the paragraph's text, the child's tag, ``T``, text and tail). A CCL repeats them
+#: ("*Related Definitions:* N/A", "List of Items Controlled"): about two in five of its paragraphs.
+ShapeMemo = dict[tuple[str | None, ...], tuple[str, str, str]]
 
-    >>> text, first, lead, rest = read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>"))
-    >>> text, first.tag, lead, rest
-    ('*Reason for Control:* NS, AT', 'I', 'Reason for Control:', ' NS, AT')
+
+def read_shape(el: etree._Element, memo: ShapeMemo | None = None) -> Shape:
+    """The :data:`Shape` of a paragraph element (a plain tuple: one is made per paragraph of the CCL); with a
+    ``memo``, a paragraph of one emphasised child read before is not read again.
+
+    >>> memo: ShapeMemo = {}
+    >>> text, first, lead, rest = read_shape(etree.fromstring("<FP-1><I>Reason for Control:</I> NS, AT</FP-1>"), memo)
+    >>> text, first.tag, lead, rest, len(memo)
+    ('*Reason for Control:* NS, AT', 'I', 'Reason for Control:', ' NS, AT', 1)
     """
     first = el[0] if len(el) else None  # held: inline_parts reads the same element, not a new proxy of it
-    if first is not None and first.tag in _EMPHASIS and not (el.text or "").strip():
-        text, own, rest = inline_parts(el)
-        return text, first, plain(own), rest  # plain() normalises the child's text; the rest is normalised if used
-    return inline_text(el), None, "", ""
+    if first is None or first.tag not in _EMPHASIS or (el.text or "").strip():
+        return inline_text(el), None, "", ""
+    if memo is None or len(el) > 1 or len(first):
+        text, lead, rest = _emphasised(el)
+        return text, first, lead, rest
+    key = (el.text, first.tag, first.get("T"), first.text, first.tail)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _emphasised(el)
+    return found[0], first, found[1], found[2]
+
+
+def _emphasised(el: etree._Element) -> tuple[str, str, str]:
+    """The texts of the :data:`Shape` of a paragraph opening with an emphasised child."""
+    text, own, rest = inline_parts(el)
+    return text, plain(own), rest  # plain() normalises the child's text; the rest is normalised if used
 
 
 def shape_bold_lead(shape: Shape) -> str:
@@ -129,6 +152,24 @@ def split_label(shape: Shape) -> tuple[str, str, str] | None:
     if rest and full.endswith(rest):
         return label, full[: len(full) - len(rest)].strip(), rest
     return label, full, ""
+
+
+#: A field's label, the text that writes it and the rest (:func:`split_label`), and whether the field opens a list of
+#: its own (its text ends in ":"; not an item list, nor a note written as a field, "*N.B.:* …").
+Label = tuple[str, str, str, bool]
+
+
+def field_label(shape: Shape) -> Label | None:
+    """:func:`split_label` of a paragraph, and whether the field opens a list of its own.
+
+    >>> field_label(read_shape(etree.fromstring("<FP-1><I>ECCN Controls:</I> the following:</FP-1>")))
+    ('ECCN Controls', '*ECCN Controls:*', 'the following:', True)
+    """
+    split = split_label(shape)
+    if split is None:
+        return None
+    label = split[0]
+    return (*split, label != "Items" and not NOTE_LABEL.fullmatch(label) and plain(shape[0]).endswith(":"))
 
 
 def item_marker(text: str) -> tuple[str, str] | None:

@@ -11,6 +11,7 @@ under it (:func:`read_table`; :mod:`tracker.parse.ccl` keys the rows).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from lxml import etree
@@ -29,8 +30,12 @@ class Table(NamedTuple):
     extra: list[str]
 
 
-def _cells(row: etree._Element, *tags: str) -> list[str]:
-    return [inline_text(c) for c in row.iterchildren(*tags)]
+def _cells(children: Iterable[etree._Element], tags: frozenset[str]) -> list[str]:
+    """The inline text of each of ``children`` with one of ``tags``, in order."""
+    return [inline_text(c) for c in children if c.tag in tags]
+
+
+_CHED, _ENT, _TH, _DATA = frozenset({"CHED"}), frozenset({"ENT"}), frozenset({"TH"}), frozenset({"TD", "TH"})
 
 
 def read_table(el: etree._Element) -> Table:
@@ -41,14 +46,15 @@ def read_table(el: etree._Element) -> Table:
         if tag in ("TTITLE", "CAPTION", "caption"):
             t.header.append(inline_text(node))
         elif tag == "BOXHD":
-            t.header.extend(_cells(node, "CHED"))
-        elif tag == "TR":
-            if node.find("TD") is not None:
-                t.rows.append(_cells(node, "TD", "TH"))
+            t.header.extend(_cells(node, _CHED))
+        elif tag == "TR":  # its children read once (a child's tag is read without lxml's path search)
+            kids = list(node)
+            if any(c.tag == "TD" for c in kids):
+                t.rows.append(_cells(kids, _DATA))
             else:
-                t.header.extend(_cells(node, "TH"))
+                t.header.extend(_cells(kids, _TH))
         elif tag == "ROW":
-            t.rows.append(_cells(node, "ENT"))
+            t.rows.append(_cells(node, _ENT))
         else:  # TNOTE, TDESC, SOURCE
             t.extra.append(inline_text(node))
     return t
