@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+
+TYPE_CHECKING = False  # not typing's: a start-up without it (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def _stored_text(argv: Sequence[str]) -> tuple[str, int] | None:

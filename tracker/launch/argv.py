@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping, Sequence
 
 from tracker.launch import spec
 
+TYPE_CHECKING = False  # not typing's: a start-up without it (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
 #: What the launcher calls the job with: the settings file named (None: load_config's default) and the flags.
-Call = tuple[str | None, dict[str, bool]]
+Call = tuple["str | None", "dict[str, bool]"]
 
 
 def _options(tokens: Sequence[str], flags: Mapping[str, str], files: Mapping[str, str]
