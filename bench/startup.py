@@ -41,7 +41,7 @@ IDLE_RUN_MODULES = ("sqlite3", "tracker.model", "tracker.citations", "tracker.st
                     "tracker.mail.settings", "tracker.atomic", "tracker.runlock", "tracker.run", "requests",
                     "tracker.fetch.http", "tracker.sync", "tracker.run_fetch")
 #: The libraries that a command should import only when it uses them.
-HEAVY = ("requests", "jinja2", "css_inline", "sqlite_utils", "smtplib", "email", "lxml", "diff_match_patch")
+HEAVY = ("click", "requests", "jinja2", "css_inline", "sqlite_utils", "smtplib", "email", "lxml", "diff_match_patch")
 EXCERPTS = [ECFR_API / f"excerpt-{d}-title-15-part-774-3A001-3A090-4A090.xml" for d in ("2026-06-25", "2026-09-01")]
 PART_740 = ECFR_API / "full-2026-09-01-title-15-part-740.xml"
 GOAL_MS = 80.0

@@ -69,3 +69,19 @@ def test_the_launcher_prints_and_exits_as_click(idle, args):
     assert (launched.returncode, launched.stdout, stderr + "\n" if stderr else "") == (
         clicked.returncode, clicked.stdout, clicked.stderr)
     assert used_click == str(not CASES[args])
+
+
+@pytest.mark.parametrize("args", [("--help",), ("rules", "--help")])
+def test_a_reader_that_went_away_is_exit_1_without_a_traceback(tmp_path, args):
+    """As click's main: a closed pipe on stdout is exit 1, nothing on stderr."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    done = []
+    for code in (LAUNCHER, CLICK):
+        read, write = os.pipe()
+        os.close(read)
+        with subprocess.Popen([sys.executable, "-c", code, *args], cwd=tmp_path, env=env, stdout=write,
+                              stderr=subprocess.PIPE, text=True) as proc:
+            os.close(write)
+            done.append((proc.wait(), proc.stderr.read().splitlines()[:1] if proc.stderr else []))
+    assert done[0][0] == done[1][0] == 1
+    assert "Traceback" not in str(done)

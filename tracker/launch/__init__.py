@@ -48,7 +48,9 @@ def _run(config_file: str | None, flags: dict[str, bool]) -> int:
             database = config.database
             run_job(config, **flags)
     except KeyboardInterrupt:  # as click's main: a new line, then "Aborted!"
-        print("\nAborted!", file=sys.stderr, flush=True)
+        from tracker.launch.failure import write
+
+        write("\nAborted!\n", sys.stderr)
         return 1
     except Exception as exc:
         return show(exc, database)
@@ -60,8 +62,9 @@ def main() -> int:
     argv = sys.argv[1:]
     text = _stored_text(argv)
     if text is not None:
-        print(text[0], end="", file=sys.stdout if text[1] == 0 else sys.stderr, flush=True)
-        return text[1]
+        from tracker.launch.failure import write
+
+        return text[1] if write(text[0], sys.stdout if text[1] == 0 else sys.stderr) else 1
     from tracker.launch.argv import parse_run
 
     call = parse_run(argv, os.environ)

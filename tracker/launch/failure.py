@@ -11,9 +11,14 @@ and (last resort) anything else exit 1. Click-free, so that the launcher's run n
 
 from __future__ import annotations
 
+import os
 import sys
 
 from tracker.errors import InputError, TrackerError
+
+TYPE_CHECKING = False  # not typing's: a start-up without it (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def _joined(message: str) -> str:
@@ -35,8 +40,19 @@ def one_line(exc: Exception, database: object | None = None) -> tuple[int, str]:
     return 1, _joined(f"unexpected {type(exc).__name__}: {exc}")  # a bug: still one line, exit 1
 
 
+def write(text: str, stream: TextIO) -> bool:
+    """Write ``text`` on ``stream`` (flushed); False, with no traceback now or at exit, when nothing reads it any
+    more (a closed pipe: click's main exits 1 then)."""
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # so that the flush at exit does not fail too
+        return False
+    return True
+
+
 def show(exc: Exception, database: object | None = None) -> int:
-    """Print ``Error: …`` on stderr as click shows a failure, and return its exit code."""
+    """Print ``Error: …`` on stderr as click shows a failure, and return its exit code (1 when stderr is closed)."""
     code, line = one_line(exc, database)
-    print(f"Error: {line}", file=sys.stderr, flush=True)
-    return code
+    return code if write(f"Error: {line}\n", sys.stderr) else 1
