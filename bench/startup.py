@@ -5,14 +5,15 @@ a local eCFR stand-in what is new (one request, ``titles.json``: Part 740 is sto
 
 Run from the project root (needs the ``tracker`` script of the venv, i.e. ``pip install -e .``)::
 
-    python bench/startup.py [--repeat 21] [--modules] [--venv DIR ...]
+    python bench/startup.py [--repeat 21] [--modules] [--venv DIR ...] [--instructions]
 
 Prints the median and best wall time and the median CPU time of each command (goal: ``tracker --help`` and the
 idle run ≤ 80 ms), and which of the heavy libraries each one imported (``-X importtime`` of one more run).
 ``--venv DIR`` (repeatable) measures the same commands with the ``python`` and ``tracker`` of each of those venvs
 instead of this one, runs interleaved (one of each in turn), so that two installs (before and after a change) are
-compared side by side under the same load. Bytecode caching is on for the commands (a warm-up run writes
-``__pycache__``), as in an installed package.
+compared side by side under the same load. ``--instructions`` also counts the instructions of one run of each
+(valgrind's callgrind, hash seed fixed): a count that the load of a shared machine does not change. Bytecode
+caching is on for the commands (a warm-up run writes ``__pycache__``), as in an installed package.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -39,7 +41,7 @@ IDLE_RUN_MODULES = ("sqlite3", "tracker.model", "tracker.citations", "tracker.st
                     "tracker.mail.settings", "tracker.atomic", "tracker.runlock", "tracker.run", "requests",
                     "tracker.fetch.http", "tracker.sync", "tracker.run_fetch")
 #: The libraries that a command should import only when it uses them.
-HEAVY = ("requests", "jinja2", "css_inline", "sqlite_utils", "smtplib", "email", "lxml", "diff_match_patch")
+HEAVY = ("click", "requests", "jinja2", "css_inline", "sqlite_utils", "smtplib", "email", "lxml", "diff_match_patch")
 EXCERPTS = [ECFR_API / f"excerpt-{d}-title-15-part-774-3A001-3A090-4A090.xml" for d in ("2026-06-25", "2026-09-01")]
 PART_740 = ECFR_API / "full-2026-09-01-title-15-part-740.xml"
 GOAL_MS = 80.0
@@ -47,13 +49,23 @@ IDLE = "tracker run --no-fetch (idle)"
 IDLE_FETCH = "tracker run (idle, 1 request)"
 
 
-def _call(argv: Sequence[str], cwd: Path, extra: Sequence[str] = ()) -> subprocess.CompletedProcess[str]:
-    """Run ``argv`` in ``cwd`` with no tracker settings from the environment, and with bytecode caching on (as an
-    installed package has it: ``PYTHONDONTWRITEBYTECODE`` would recompile every module in every process)."""
+def _call(argv: Sequence[str], cwd: Path, extra: Sequence[str] = (), before: Sequence[str] = ()
+          ) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in ``cwd`` (after the command ``before``, e.g. valgrind) with no tracker settings from the
+    environment, a fixed hash seed, and with bytecode caching on (as an installed package has it:
+    ``PYTHONDONTWRITEBYTECODE`` would recompile every module in every process)."""
     unset = ("TRACKER_CONFIG", "TRACKER_DB", "TRACKER_SNAPSHOTS", "PYTHONDONTWRITEBYTECODE")
-    env = {k: v for k, v in os.environ.items() if k not in unset}
-    return subprocess.run([*argv[:1], *extra, *argv[1:]], cwd=cwd, env=env, capture_output=True, text=True,
+    env = {k: v for k, v in os.environ.items() if k not in unset} | {"PYTHONHASHSEED": "0"}
+    return subprocess.run([*before, *argv[:1], *extra, *argv[1:]], cwd=cwd, env=env, capture_output=True, text=True,
                           check=True)
+
+
+def instructions(argv: Sequence[str], cwd: Path) -> int:
+    """The instructions of one run of ``argv`` (callgrind's ``Collected``)."""
+    done = _call(argv, cwd, before=("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"))
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    assert found, done.stderr
+    return int(found[1])
 
 
 def small_database(folder: Path, tracker: str) -> None:
@@ -143,9 +155,10 @@ def _summary(walls: list[float], cpus: list[float], heavy: list[str], requests: 
     return out
 
 
-def measure_all(repeat: int, venvs: Sequence[Path]) -> dict[str, dict[str, dict[str, object]]]:
+def measure_all(repeat: int, venvs: Sequence[Path], count: bool = False) -> dict[str, dict[str, dict[str, object]]]:
     """For each venv, each command's median and best wall ms, median CPU ms, heavy imports (and, for the fetching
-    run, the requests of one run); the runs of all venvs and commands interleaved, after one warm-up run each."""
+    run, the requests of one run; with ``count``, the instructions of one run); the runs of all venvs and commands
+    interleaved, after one warm-up run each."""
     with tempfile.TemporaryDirectory() as tmp, stand_in() as (base, log):
         installs = [Install(v, Path(tmp, str(i)), base) for i, v in enumerate(venvs)]
         jobs = [(inst, name, argv, cwd) for inst in installs for name, (argv, cwd) in inst.commands().items()]
@@ -164,6 +177,8 @@ def measure_all(repeat: int, venvs: Sequence[Path]) -> dict[str, dict[str, dict[
             walls, cpus = (list(x) for x in zip(*times[(inst.label, name)], strict=True))
             out[inst.label][name] = _summary(walls, cpus, inst.heavy_imports(argv, cwd),
                                              requests.get((inst.label, name)))
+            if count:
+                out[inst.label][name]["instructions"] = instructions(argv, cwd)
         return out
 
 
@@ -193,6 +208,8 @@ def _print(label: str, results: dict[str, dict[str, object]]) -> None:
         assert isinstance(heavy, list)
         goal = "" if name.startswith("python") else ("  met" if median <= GOAL_MS else "  NOT MET")
         asked = f"; {r['requests']} request(s)" if "requests" in r else ""
+        count = r.get("instructions")
+        asked += f"; {count / 1e6:.1f}M instructions" if isinstance(count, int) else ""
         print(f"  {name:32} wall median {median:6.1f} ms, best {best:6.1f} ms (+{median - base:5.1f} over python); "
               f"CPU {cpu:6.1f} ms{goal}; heavy imports: {', '.join(heavy) or 'none'}{asked}")
 
@@ -202,9 +219,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=21)
     ap.add_argument("--modules", action="store_true", help="Also print the import cost of IDLE_RUN_MODULES.")
     ap.add_argument("--venv", type=Path, action="append", help="Measure this venv's install (repeatable).")
+    ap.add_argument("--instructions", action="store_true", help="Also count each command's instructions (valgrind).")
     args = ap.parse_args()
     venvs = [v.resolve() for v in args.venv] if args.venv else [Path(sys.executable).parent.parent]
-    results = measure_all(args.repeat, venvs)
+    results = measure_all(args.repeat, venvs, args.instructions)
     print(f"median of {args.repeat} runs each, interleaved, side by side (goal: tracker commands <= {GOAL_MS:.0f} "
           "ms wall)")
     for label, r in results.items():

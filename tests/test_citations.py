@@ -193,3 +193,20 @@ def test_every_real_section_n_opens_with_its_section_number():
 )
 def test_appendix_names_are_normalised(n, expected):
     assert appendix_name(n) == expected
+
+
+def test_the_package_names_are_its_modules_and_the_store_needs_no_grammar():
+    """tracker.citations imports each name from its module on first use; the store's names (order.py) compile no
+    pattern, so an idle ``tracker run`` never imports the grammar."""
+    import importlib
+    import subprocess
+    import sys
+
+    import tracker.citations as citations
+
+    assert sorted(citations.__all__) == sorted(citations._HOMES)
+    for name, home in citations._HOMES.items():
+        assert getattr(citations, name) is getattr(importlib.import_module(f"tracker.citations.{home}"), name)
+    code = "import sys, tracker.store\nprint(sorted(m for m in sys.modules if m.startswith('tracker.citations')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['tracker.citations', 'tracker.citations.order']"

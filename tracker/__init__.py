@@ -33,7 +33,8 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # not typing's: importing typing costs every command start-up (the console script's too)
 
 __version__ = "0.1.0"
 
@@ -101,6 +102,8 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 if TYPE_CHECKING:  # the same names for type checkers (at run time they are imported on first use)
+    from typing import Any
+
     from tracker.config import ConfigError
     from tracker.diff import DiffError, compare, diff_dates
     from tracker.errors import InputError, SourceError, StateError, TrackerError

@@ -124,6 +124,20 @@ def run(
     return outcome
 
 
+def run_job(config: Config, *, quiet: bool, dry_run: bool, no_fetch: bool, report_latest: bool) -> None:
+    """``tracker run`` (the click command and the launcher both call it): one :func:`run` logging its lines (none
+    when ``quiet``), its failures raised as one :class:`TrackerError` (a hung run as a :class:`StateError`)."""
+    from tracker.errors import StateError, TrackerError
+    from tracker.log import silent
+
+    outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=silent if quiet else library_log,
+                  report_latest=report_latest)
+    if outcome.hung:
+        raise StateError(outcome.hung)
+    if outcome.exit_code:
+        raise TrackerError("; ".join(outcome.problems) + " (reports kept; the next run retries)")
+
+
 def _write_history(store: Store, reports_dir: Path, pending: list[ReportData], outcome: RunOutcome, log: Log) -> None:
     """Rewrite the history pages of the units the pending reports change, and ``history.html``.
 

@@ -42,6 +42,16 @@ def _loaded_after(code: str, cwd: Path, among: tuple[str, ...] = HEAVY) -> list[
     return loaded
 
 
+def _launched(*args: str) -> str:
+    """The console script (:func:`tracker.launch.main`, named ``tracker``) on ``args``."""
+    call = f"sys.argv = ['/venv/bin/tracker', *{list(args)!r}]\nfrom tracker.launch import main\nmain()"
+    return f"import sys\ntry:\n    {call.replace(chr(10), chr(10) + '    ')}\nexcept SystemExit:\n    pass"
+
+
+#: What the console script's fast paths need none of (tracker --help: not even typing).
+LAUNCHED_HEAVY = ("click", "typing", "tracker.cli", "tracker.citations.grammar", "hashlib")
+
+
 def _cli(*args: str) -> str:
     call = f"main({list(args)!r}, prog_name='tracker')"
     return f"from tracker.cli import main\ntry:\n    {call}\nexcept SystemExit:\n    pass"
@@ -68,6 +78,13 @@ def test_an_idle_run_imports_only_the_store(tmp_path, monkeypatch):
     assert idle.exit_code == 0 and "done: 0 new report(s), 0 message(s) sent" in idle.output
 
     assert _loaded_after(_cli("run", "--no-fetch"), tmp_path, IDLE_HEAVY) == []
+    assert _loaded_after(_launched("run", "--no-fetch"), tmp_path, IDLE_HEAVY + LAUNCHED_HEAVY[:1]) == []
+    assert _loaded_after(_launched("run", "--no-fetch"), tmp_path, LAUNCHED_HEAVY) == ["typing"]  # the store's
+
+
+@pytest.mark.parametrize("args", [("--help",), ("-h",), (), ("--version",)])
+def test_the_console_scripts_help_imports_nothing_heavy(tmp_path, args):
+    assert _loaded_after(_launched(*args), tmp_path, HEAVY + LAUNCHED_HEAVY) == []
 
 
 #: What a run that asked the eCFR and found nothing new needs none of: the differ, the audit, the renderer, mail.

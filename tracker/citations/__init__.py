@@ -21,61 +21,32 @@ designation (``102.103(1) 2``, where ``102.103(1) (2)`` would look like paragrap
 Keys typed by people (``tracker history 3a001.Z``, watchlists) are read loosely by :func:`normalise_key`:
 any case, ``§`` or ``ECCN`` in front.
 
+The names are imported from their modules on first use (grammar.py compiles its patterns, and the store needs only
+:mod:`~tracker.citations.order`'s):
+
+>>> from tracker.citations import Citation
 >>> str(Citation.parse("740.10(a)(2)(iv)")), Citation.parse("3A001.z").path, Citation.parse("E:1")
 ('740.10(a)(2)(iv)', ('z',), None)
 """
 
 from __future__ import annotations
 
-from tracker.citations.grammar import (
-    DASHES,
-    DESIGNATION,
-    ECCN,
-    ECCN_SERIES,
-    ITEM,
-    LABEL,
-    LIST_SEP,
-    MAX_RANGE,
-    RANGE_SEP,
-    SECTION,
-    SECTION_NUMBER,
-    SECTION_TAIL,
-    UNDER_END,
-    Citation,
-    Kind,
-    is_eccn,
-    is_eccn_key,
-    is_roman_level,
-    is_section_key,
-    is_under,
-    label_rank,
-    normalise_key,
-    part_of,
-    part_sort_key,
-    range_key,
-    section_number,
-    typed_citation,
-    under_range,
-    unify_dashes,
-)
-from tracker.citations.keys import (
-    appendix_name,
-    country_group,
-    definition,
-    eccn_item,
-    footnote,
-    part_citation,
-    repeated,
-    row,
-    section_paragraph,
-    supplement,
-    supplement_paragraph,
-    unique_key,
-)
-from tracker.citations.ranges import (
-    label_at,
-    range_members,
-)
+import importlib
+
+TYPE_CHECKING = False  # not typing's: the store imports this package at start-up (see tracker/__init__.py)
+
+#: Each public name → the module of this package that defines it.
+_HOMES: dict[str, str] = {
+    **dict.fromkeys(("DASHES", "DESIGNATION", "ECCN", "ECCN_SERIES", "ITEM", "LABEL", "LIST_SEP", "MAX_RANGE",
+                     "RANGE_SEP", "SECTION", "SECTION_NUMBER", "SECTION_TAIL", "Citation", "Kind", "is_eccn",
+                     "is_eccn_key", "is_roman_level", "is_section_key", "label_rank", "normalise_key", "part_of",
+                     "range_key", "section_number", "typed_citation", "unify_dashes"), "grammar"),
+    **dict.fromkeys(("UNDER_END", "is_under", "part_sort_key", "under_range"), "order"),
+    **dict.fromkeys(("appendix_name", "country_group", "definition", "eccn_item", "footnote", "part_citation",
+                     "repeated", "row", "section_paragraph", "supplement", "supplement_paragraph", "unique_key"),
+                    "keys"),
+    **dict.fromkeys(("label_at", "range_members"), "ranges"),
+}
 
 __all__ = [
     "Citation",
@@ -122,3 +93,65 @@ __all__ = [
     "unify_dashes",
     "unique_key",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import a public name from its module on first use (PEP 562) and keep it."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # the same names for type checkers
+    from tracker.citations.grammar import (
+        DASHES,
+        DESIGNATION,
+        ECCN,
+        ECCN_SERIES,
+        ITEM,
+        LABEL,
+        LIST_SEP,
+        MAX_RANGE,
+        RANGE_SEP,
+        SECTION,
+        SECTION_NUMBER,
+        SECTION_TAIL,
+        Citation,
+        Kind,
+        is_eccn,
+        is_eccn_key,
+        is_roman_level,
+        is_section_key,
+        label_rank,
+        normalise_key,
+        part_of,
+        range_key,
+        section_number,
+        typed_citation,
+        unify_dashes,
+    )
+    from tracker.citations.keys import (
+        appendix_name,
+        country_group,
+        definition,
+        eccn_item,
+        footnote,
+        part_citation,
+        repeated,
+        row,
+        section_paragraph,
+        supplement,
+        supplement_paragraph,
+        unique_key,
+    )
+    from tracker.citations.order import UNDER_END, is_under, part_sort_key, under_range
+    from tracker.citations.ranges import (
+        label_at,
+        range_members,
+    )

@@ -1,5 +1,5 @@
 """The grammar of a citation: the patterns, the :class:`Citation` value type, and reading keys (ECCN or section,
-the Part, what a key covers, the Part order)."""
+the Part)."""
 
 from __future__ import annotations
 
@@ -43,8 +43,7 @@ MAX_RANGE = 100
 
 #: Every dash and minus sign → ``-`` (a :meth:`str.translate` table): "Parts 23–49" and "23-49" are one key.
 DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
-#: Sorts after every character a citation holds: ``[key, key + UNDER_END)`` holds ``key`` and all under it.
-UNDER_END = "\U0010ffff"
+
 
 Kind = Literal["eccn", "section", "supplement", "country-group", "part"]
 
@@ -54,7 +53,6 @@ _LOOSE_SECTION = re.compile(rf"^(\d{{3}}){SECTION_TAIL}(?:\([A-Za-z0-9]{{1,5}}\)
 _SECTION_NUMBER_RE = re.compile(SECTION_NUMBER)
 _LOOSE_PREFIX = re.compile(r"^(?:§+|ECCN)\s*")
 _PART_IN = re.compile(r"\b[Pp]art (\d{3})\b")
-_CHILD_SEP = frozenset(" .(,")
 _PARSE: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("eccn", re.compile(rf"({ECCN})({ITEM})")),
     ("section", re.compile(rf"({SECTION})((?:{DESIGNATION})*)")),
@@ -199,37 +197,6 @@ def part_of(key: str) -> str | None:
         return "774"
     m = _LOOSE_SECTION.match(key) or _PART_IN.search(key)
     return m.group(1) if m else None
-
-
-def is_under(citation: str, key: str) -> bool:
-    """True if ``citation`` is ``key`` or something inside it.
-
-    >>> is_under("3A090 License Requirements", "3A090"), is_under("740.10(a)", "740.1"), is_under("3A090.a", "3A09")
-    (True, False, False)
-    """
-    return citation == key or (citation.startswith(key) and citation[len(key)] in _CHILD_SEP)
-
-
-def under_range(key: str) -> tuple[str, str]:
-    """The half-open string range ``[low, high)`` holding ``key`` and every citation under it (for index scans;
-    :func:`is_under` then drops the neighbours that merely share the prefix, like ``3A0901``).
-
-    >>> lo, hi = under_range("3A090")
-    >>> [c for c in ["3A001", "3A090", "3A090.a", "3A091"] if lo <= c < hi]
-    ['3A090', '3A090.a']
-    """
-    return key, key + UNDER_END
-
-
-def part_sort_key(part: str) -> tuple[int, str]:
-    """Parts in CFR order, by their leading number (the same order as ``(len(p), p)`` for Part numbers; a range
-    such as ``23-49`` sorts by 23, a name without a number last).
-
-    >>> sorted(["774", "50", "23-49", "3", "301", "740"], key=part_sort_key)
-    ['3', '23-49', '50', '301', '740', '774']
-    """
-    lead = re.match(r"\d+", part)
-    return (int(lead.group()) if lead else 1 << 30, part)
 
 
 def unify_dashes(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from tracker import __version__
-from tracker.errors import InputError, StateError, TrackerError
+from tracker.errors import InputError, StateError
 
 if TYPE_CHECKING:
     from tracker.config import Config
@@ -39,8 +39,8 @@ class InputFailure(Failure):
 
 
 def failure(exc: Exception, ctx: click.Context | None = None) -> Failure:
-    """The one-line :class:`Failure` for any exception a command let out: an :class:`InputError` is exit 2, any
-    other :class:`TrackerError`, an ``OSError``, an SQLite failure and (last resort) anything else exit 1.
+    """The one-line :class:`Failure` for any exception a command let out (:func:`tracker.launch.failure.one_line`:
+    an :class:`InputError` is exit 2, anything else exit 1).
 
     >>> from tracker.config import ConfigError
     >>> from tracker.store import StoreError
@@ -49,17 +49,11 @@ def failure(exc: Exception, ctx: click.Context | None = None) -> Failure:
     >>> failure(KeyError("x")).format_message()
     "unexpected KeyError: 'x'"
     """
-    import sqlite3  # here, not at start-up: only a failure needs it
+    from tracker.launch.failure import one_line
 
-    if isinstance(exc, TrackerError | OSError):
-        return (InputFailure if isinstance(exc, InputError) else Failure)(str(exc) or type(exc).__name__)
-    if isinstance(exc, sqlite3.Error):
-        from tracker.store import describe
-
-        config = ctx.obj.get("config") if ctx is not None and isinstance(ctx.obj, dict) else None
-        where = f"database {config.database}" if config else "database"
-        return Failure(f"{where}: {describe(exc)}; the step that failed was rolled back")
-    return Failure(f"unexpected {type(exc).__name__}: {exc}")  # a bug: still one line, exit 1
+    config = ctx.obj.get("config") if ctx is not None and isinstance(ctx.obj, dict) else None
+    code, line = one_line(exc, config.database if config else None)
+    return (InputFailure if code == 2 else Failure)(line)
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click stubs
@@ -129,7 +123,12 @@ class _Tracker(click.Group):
             raise failure(exc, ctx) from None
 
 
-@click.group(cls=_Tracker, context_settings={"help_option_names": ["-h", "--help"]})
+#: The help of every command at one width whatever the terminal's (78: click's own on any terminal of 80 columns or
+#: more), so that the launcher's stored copy of the top level's (tracker.launch.spec) is the very text click prints.
+_CONTEXT = {"help_option_names": ["-h", "--help"], "terminal_width": 78}
+
+
+@click.group(cls=_Tracker, context_settings=_CONTEXT)
 @click.version_option(__version__, prog_name="tracker")
 @click.option(
     "--config",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from tracker.cli.base import get_config, main
-from tracker.errors import StateError, TrackerError
 
 
 @main.command("run")
@@ -54,13 +53,6 @@ def run_command(quiet: bool, dry_run: bool, no_fetch: bool, report_latest: bool)
     Exit codes: 0 done (or nothing new), 1 a step failed (fetch, report or a message; the
     rest was still done and failed messages are retried next run), 2 bad settings.
     """
-    from tracker.log import library_log, silent
-    from tracker.run import run
+    from tracker.run import run_job
 
-    config = get_config()
-    outcome = run(config, fetch=not no_fetch, dry_run=dry_run, log=silent if quiet else library_log,
-                  report_latest=report_latest)
-    if outcome.hung:
-        raise StateError(outcome.hung)
-    if outcome.exit_code:
-        raise TrackerError("; ".join(outcome.problems) + " (reports kept; the next run retries)")
+    run_job(get_config(), quiet=quiet, dry_run=dry_run, no_fetch=no_fetch, report_latest=report_latest)
