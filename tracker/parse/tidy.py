@@ -38,8 +38,6 @@ def tidy(root: etree._Element) -> None:
                 owner.tail = None
 
 
-
-
 def _holds_invisible(el: etree._Element) -> bool:
     """Whether an element's text or any text below it holds a zero-width character (its text read once, in C)."""
     text = etree.tostring(el, method="text", encoding=str, with_tail=False)
