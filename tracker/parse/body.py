@@ -49,13 +49,15 @@ _END_OF_CLAUSE = re.compile(r"^\(End of (?:clause|provision)\)$", re.I)
 _ITALIC_LEAD = re.compile(r"\*([^*]+)\*")
 
 
-@dataclass
 class _Piece:
     """One marked or unmarked run of a text element; ``levels`` are its markers resolved."""
 
-    markers: tuple[str, ...]
-    text: str
-    levels: list[Marker] = field(default_factory=list)
+    __slots__ = ("markers", "text", "levels")
+
+    def __init__(self, markers: tuple[str, ...], text: str) -> None:
+        self.markers = markers
+        self.text = text
+        self.levels: list[Marker] = []
 
 
 @dataclass
@@ -122,21 +124,33 @@ def _plan(
     plan: list[tuple[etree._Element, list[_Piece]]] = []
     segments: list[list[_Piece]] = [[]]
     for el in elements:
+        tag = el.tag
         pieces: list[_Piece] = []
-        if el.tag in _TEXT_TAGS and el not in footnotes:
+        if tag in _TEXT_TAGS and el not in footnotes:
             text = inline_text(el)
             if definitions and defined_term(text) is not None:
                 segments.append([])
             pieces = [_Piece(m, t) for m, t in split_markers(text)]
-        elif el.tag in _HEADING_TAGS:
+            if pieces[0].markers or len(pieces) > 1:
+                segments[-1].extend(p for p in pieces if p.markers)
+        elif tag in _HEADING_TAGS:
             pieces = [_Piece(m, t) for m, t in split_markers(inline_text(el)) if m]
-        segments[-1].extend(p for p in pieces if p.markers)
+            segments[-1].extend(pieces)
         plan.append((el, pieces))
     for seg in segments:
-        resolved = iter(resolve_levels([raw for piece in seg for raw in piece.markers]) if seg else ())
-        for piece in seg:
-            piece.levels = [next(resolved) for _ in piece.markers]
+        if seg:
+            _resolve(seg)
     return plan
+
+
+def _resolve(seg: list[_Piece]) -> None:
+    """Set the ``levels`` of a segment's marked pieces, their markers resolved together."""
+    resolved = resolve_levels([raw for piece in seg for raw in piece.markers])
+    at = 0
+    for piece in seg:
+        end = at + len(piece.markers)
+        piece.levels = resolved[at:end]
+        at = end
 
 
 def _footnote(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
@@ -187,20 +201,26 @@ def _defined_term(cur: _Cursor, text: str) -> bool:
 def _designated(cur: _Cursor, piece: _Piece, kind: ParagraphKind = "paragraph") -> None:
     """``(g)(1)(i) The …``: one record per marker (the outer ones empty unless already keyed), text on the last."""
     marks = piece.levels
+    stack = cur.stack
+    last = len(marks) - 1
+    joined = "".join(piece.markers)
     for i, mk in enumerate(marks):
-        del cur.stack[mk.depth :]
-        up = cur.stack[-1] if cur.stack else cur.base_parent
-        key = f"{cur.stack[-1] if cur.stack else cur.base}({mk.label})"
-        if i == len(marks) - 1:
-            heading = _after_markers(piece) if kind == "heading" else _italic_heading(piece.text, piece.markers)
-            cit = cur.add(key, parent=up, kind=kind, marker="".join(m.raw for m in marks), text=piece.text,
-                          heading=heading)
+        del stack[mk.depth :]
+        if stack:
+            up = stack[-1]
+            key = f"{up}({mk.label})"
+        else:
+            up = cur.base_parent
+            key = f"{cur.base}({mk.label})"
+        if i == last:
+            heading = _after_markers(piece) if kind == "heading" else _italic_heading(piece.text, joined)
+            cit = cur.add(key, parent=up, kind=kind, marker=joined, text=piece.text, heading=heading)
         elif key in cur.b.keys:
             cit = key
         else:
             cit = cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text="")
-        cur.stack.append(cit)
-    cur.context = cur.stack[-1]
+        stack.append(cit)
+    cur.context = stack[-1]
 
 
 def _heading(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
@@ -234,10 +254,10 @@ def _after_markers(piece: _Piece) -> str:
     return plain(piece.text[len("".join(piece.markers)) :]).strip()
 
 
-def _italic_heading(text: str, markers: tuple[str, ...]) -> str:
-    """The italic subject heading right after the markers (``(1) *Scope.* …`` → ``Scope.``)."""
-    rest = text[len("".join(markers)) :].lstrip() if text.startswith("".join(markers)) else ""
-    m = _ITALIC_LEAD.match(rest)
+def _italic_heading(text: str, joined: str) -> str:
+    """The italic subject heading right after the markers ``joined`` (``(1) *Scope.* …`` → ``Scope.``)."""
+    rest = text[len(joined) :].lstrip() if text.startswith(joined) else ""
+    m = _ITALIC_LEAD.match(rest) if rest[:1] == "*" else None
     return m.group(1).strip() if m else ""
 
 

@@ -133,6 +133,8 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
     designation is recognised only after an italic heading (``(a) *Scope*—(1) …``), so a
     parenthesis inside a sentence is never taken for a marker.
     """
+    if not text.startswith(("(", "*")):  # no marker can open it
+        return [((), text)]
     out: list[tuple[tuple[str, ...], str]] = []
     rest = text
     while True:
@@ -202,7 +204,7 @@ _cost = itemgetter(1)
 
 class _Moves:
     """Every stack met by a number, and each marker's moves from each stack, worked out once (a Part repeats the
-    same few hundred markers on the same few hundred stacks). One per thread (:func:`_moves`)."""
+    same few hundred markers on the same few hundred stacks): ``tables[raw][n]``. One per thread (:func:`_moves`)."""
 
     #: Moves kept before a thread's table starts again.
     LIMIT = 100_000
@@ -210,7 +212,8 @@ class _Moves:
     def __init__(self) -> None:
         self.numbers: dict[_Stack, int] = {}
         self.stacks: list[_Stack] = []
-        self.moves: dict[tuple[int, str], tuple[_Move, ...]] = {}
+        self.tables: dict[str, dict[int, tuple[_Move, ...]]] = {}
+        self.count = 0
 
     def number(self, stack: _Stack) -> int:
         n = self.numbers.get(stack)
@@ -219,15 +222,24 @@ class _Moves:
             self.stacks.append(stack)
         return n
 
+    def table(self, raw: str) -> dict[int, tuple[_Move, ...]]:
+        """The moves of marker ``raw`` worked out so far, by stack number."""
+        found = self.tables.get(raw)
+        if found is None:
+            found = self.tables[raw] = {}
+        return found
+
     def of(self, n: int, raw: str) -> tuple[_Move, ...]:
         """The moves of marker ``raw`` from stack ``n``, in the order of its readings (:func:`candidates`)."""
-        found = self.moves.get((n, raw))
+        table = self.table(raw)
+        found = table.get(n)
         if found is None:
             stack, found = self.stacks[n], ()
             for level, index, reading in candidates(raw):
                 new_stack, step, depth = _place(stack, level, index)
                 found += ((self.number(new_stack), reading, step, (level, index, depth)),)
-            self.moves[(n, raw)] = found
+            table[n] = found
+            self.count += 1
         return found
 
 
@@ -238,7 +250,7 @@ def _moves() -> _Moves:
     """This thread's table of moves, new when the last grew past :attr:`_Moves.LIMIT` (between runs of markers, so
     no state holds a number of the old one)."""
     moves: _Moves | None = getattr(_LOCAL, "moves", None)
-    if moves is None or len(moves.moves) > _Moves.LIMIT:
+    if moves is None or moves.count > _Moves.LIMIT:
         moves = _LOCAL.moves = _Moves()
     return moves
 
@@ -246,17 +258,17 @@ def _moves() -> _Moves:
 def _advance(states: list[_State], raw: str, beam: int, moves: _Moves) -> list[_State]:
     """The beam after one marker: every state with every reading, the cheapest per stack, the ``beam`` cheapest
     (ties in the order the states and readings come)."""
-    known = moves.moves
+    known = moves.table(raw).get
     if len(states) == 1:
         n, cost, path = states[0]
-        only = moves.of(n, raw)
+        only = known(n) or moves.of(n, raw)
         if len(only) == 1:  # nothing to choose: the one reading of the one state
             new, reading, step, mark = only[0]
             return [(new, cost + reading + step, (path, mark))]
     nxt: dict[int, _State] = {}
     best = nxt.get
     for n, cost, path in states:
-        for new, reading, step, mark in known.get((n, raw)) or moves.of(n, raw):
+        for new, reading, step, mark in known(n) or moves.of(n, raw):
             new_cost = cost + reading + step
             old = best(new)
             if old is None or new_cost < old[1]:

@@ -38,8 +38,12 @@ def tidy(root: etree._Element) -> None:
                 owner.tail = None
 
 
-#: Whether an element's text or any text below it holds a zero-width character (searched in C).
-_HOLDS_INVISIBLE = etree.XPath(" or ".join(f"contains(., '{c}')" for c in "\u200b\u2060\ufeff"))
+def _holds_invisible(el: etree._Element) -> bool:
+    """Whether an element's text or any text below it holds a zero-width character (its text read once, in C)."""
+    text = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    return "\u200b" in text or "\u2060" in text or "\ufeff" in text
+
+
 _LOOSE = etree.XPath("text()[normalize-space()]")
 
 
@@ -52,7 +56,7 @@ def _loose_texts(div: etree._Element) -> list[etree._ElementUnicodeResult]:
 def _drop_invisible(el: etree._Element) -> None:
     """Drop the zero-width characters of ``el``'s text and of everything below it, searching only where there are
     any (a whole Part is searched in C, at once)."""
-    if not _HOLDS_INVISIBLE(el):
+    if not _holds_invisible(el):
         return
     if el.text:
         el.text = el.text.translate(_INVISIBLE)
