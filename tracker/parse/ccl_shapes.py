@@ -72,6 +72,10 @@ Shape = tuple[str, "etree._Element | None", str, str]
 #: ("*Related Definitions:* N/A", "List of Items Controlled"): about two in five of its paragraphs.
 ShapeMemo = dict[tuple[str | None, ...], tuple[str, str, str]]
 
+#: Longest text after the emphasised child that a :data:`ShapeMemo` keeps: the repeated ones are short ("N/A"), and
+#: a long one kept would hold its text thrice for the whole parse (95% of the CCL's repeats are kept below it).
+MEMO_TAIL = 32
+
 
 def read_shape(el: etree._Element, memo: ShapeMemo | None = None) -> Shape:
     """The :data:`Shape` of a paragraph element (a plain tuple: one is made per paragraph of the CCL); with a
@@ -85,10 +89,11 @@ def read_shape(el: etree._Element, memo: ShapeMemo | None = None) -> Shape:
     first = el[0] if len(el) else None  # held: inline_parts reads the same element, not a new proxy of it
     if first is None or first.tag not in _EMPHASIS or (el.text or "").strip():
         return inline_text(el), None, "", ""
-    if memo is None or len(el) > 1 or len(first):
+    tail = first.tail
+    if memo is None or len(el) > 1 or len(first) or (tail is not None and len(tail) > MEMO_TAIL):
         text, lead, rest = _emphasised(el)
         return text, first, lead, rest
-    key = (el.text, first.tag, first.get("T"), first.text, first.tail)
+    key = (el.text, first.tag, first.get("T"), first.text, tail)
     found = memo.get(key)
     if found is None:
         found = memo[key] = _emphasised(el)

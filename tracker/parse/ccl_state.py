@@ -14,6 +14,9 @@ from tracker.model import ParagraphKind
 from tracker.parse.ccl_shapes import Label, Shape, ShapeMemo, field_label
 from tracker.parse.records import Records
 
+#: Longest paragraph text whose field label :meth:`State.label` keeps (the repeated fields are short).
+MEMO_TEXT = 64
+
 
 @dataclass
 class State:
@@ -65,6 +68,8 @@ class State:
         """:func:`~tracker.parse.ccl_shapes.field_label` of a paragraph, once per distinct shape in a parse (the CCL
         repeats its fields: "*Related Definitions:* N/A")."""
         first = shape[1]
+        if len(shape[0]) > MEMO_TEXT:
+            return field_label(shape)
         key = (shape[0], shape[2], shape[3], first.tail if first is not None else None)
         labels = self.labels
         if key in labels:
