@@ -65,6 +65,7 @@ class _Unit(Generic[T]):
     counters: dict[str, int]
     listed: bool
     result: T
+    key: UnitKey
     citations: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +88,7 @@ class _Unit(Generic[T]):
             self.records = _moved(self.records, base - self.base)
             self.base = base
         b.records.extend(self.records)
+        b.note_runs([(self.key, base - b.start, base - b.start + len(self.records))])
         b.keys.update(self.citations)
         b.counters.update(self.counters)
 
@@ -223,7 +225,7 @@ def parse_unit(
         alone = Records(start=b.start + len(b.records), keys=watched, cache=cache)  # numbered as it will be in b
         result = parse(alone)
         unit = _Unit(alone.records, alone.start, frozenset(watched.asked), dict(alone.counters), watched.listed,
-                     result)
+                     result, key)
         cache.put(key, unit)
         if unit.fits(b):
             unit.take_into(b)

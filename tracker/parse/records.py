@@ -4,9 +4,9 @@ are added after the parse, by :func:`tracker.parse.refs.with_refs`, or at ingest
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
 from tracker.citations import unique_key
 from tracker.model import Paragraph, ParagraphKind
@@ -53,6 +53,66 @@ def _builder() -> Callable[[str, str, str, str | None, str, ParagraphKind, str, 
 paragraph = _builder()
 
 
+class Parsed(list[Paragraph]):
+    """A parse's records, with the runs of them taken whole from a parse cache: ``units`` holds ``(key, start,
+    end)`` for each (:data:`tracker.parse.cache.UnitKey`; ``records[start:end]``), so a store can tell a unit
+    unchanged but for its place. Records with one key are the same records but for their ``order`` (the cache's
+    own rule). Anything that replaces, removes or reorders records forgets the runs (appending keeps them).
+
+    >>> r = Parsed([Paragraph("1", "1", "1", None, "", "section", "", "", 0)])
+    >>> r.units.append((("DIV8", b"", ()), 0, 1))
+    >>> r += []; len(r.units)
+    1
+    >>> r[0:1] = list(r); r.units
+    []
+    """
+
+    __slots__ = ("units",)
+
+    def __init__(self, records: Iterable[Paragraph] = ()) -> None:
+        super().__init__(records)
+        self.units: list[tuple[Hashable, int, int]] = []
+
+    def _forget(self) -> None:
+        self.units = []
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        self._forget()
+        super().__setitem__(index, value)
+
+    def __delitem__(self, index: Any) -> None:
+        self._forget()
+        super().__delitem__(index)
+
+    def __imul__(self, n: SupportsIndex) -> Parsed:
+        self._forget()
+        return super().__imul__(n)
+
+    def insert(self, index: SupportsIndex, value: Paragraph) -> None:
+        self._forget()
+        super().insert(index, value)
+
+    def pop(self, index: SupportsIndex = -1) -> Paragraph:
+        self._forget()
+        return super().pop(index)
+
+    def remove(self, value: Paragraph) -> None:
+        self._forget()
+        super().remove(value)
+
+    def clear(self) -> None:
+        self._forget()
+        super().clear()
+
+    def reverse(self) -> None:
+        self._forget()
+        super().reverse()
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        self._forget()
+        super().sort(*args, **kwargs)
+
+
 @dataclass
 class Records:
     """Collects records in document order under unique keys; ``order`` values start at ``start``. ``cache``, when
@@ -68,7 +128,7 @@ class Records:
     """
 
     start: int = 0
-    records: list[Paragraph] = field(default_factory=list)
+    records: list[Paragraph] = field(default_factory=Parsed)
     keys: set[str] = field(default_factory=set)
     counters: Counter[str] = field(default_factory=Counter)
     cache: SectionCache | None = None
@@ -100,6 +160,14 @@ class Records:
 
     def extend(self, records: Iterable[Paragraph]) -> None:
         """Append records built elsewhere (the CCL's), keeping their keys taken."""
+        runs = records.units if isinstance(records, Parsed) else []
         records = list(records)
         self.keys.update(r.citation for r in records)
+        at = len(self.records)
         self.records.extend(records)
+        self.note_runs((key, at + start, at + end) for key, start, end in runs)
+
+    def note_runs(self, runs: Iterable[tuple[Hashable, int, int]]) -> None:
+        """Note runs of :attr:`records` taken whole from a parse cache (:class:`Parsed`)."""
+        if isinstance(self.records, Parsed):
+            self.records.units.extend(runs)

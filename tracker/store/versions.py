@@ -17,15 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from tracker.dates import is_date
 from tracker.model import Paragraph
-from tracker.store import ords
+from tracker.store import ords, runs
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
+from tracker.store.placed import INSERT_SPAN, Placed, Row, Spans, set_column
+from tracker.store.prepare import Prepared, duplicate, prepare
 from tracker.store.reads import Reads
 from tracker.store.rows import StoredVersion, in_force
 from tracker.store.schema import now
-from tracker.store.texts import Key, hashes, store_texts
+from tracker.store.texts import Key, store_texts
 
 #: The plausibility gate judges a new version only against a stored one of at least this many paragraphs.
 MIN_JUDGED = 50
@@ -35,31 +36,6 @@ MIN_JUDGED = 50
 #: them (issue 15's memory goal: an ingest of the 2 MB Part 774 within 8x its size).
 INGEST_CACHE_KIB = 512
 
-_INSERT_SPAN = (
-    "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to, ord)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-#: A paragraph as a span row, everything but the dates: unit, parent, prev, gap and hash (a plain tuple: a version
-#: makes one per paragraph).
-_Row = tuple[str, str | None, str | None, int, str]
-
-
-class _Placed(NamedTuple):
-    """A stored span: its id, citation, row, end and document-order key (:mod:`tracker.store.ords`)."""
-
-    id: int
-    citation: str
-    row: _Row
-    valid_to: str | None
-    ord: int
-
-
-#: Stored spans by citation.
-_Spans = dict[str, _Placed]
-
-
 class _Latest(NamedTuple):
     """The spans in force in the latest version of ``part`` as the ingest that stored it left them, and the
     :func:`_stamp` of the database then: while the stamp is the same, they are what the database holds."""
@@ -67,8 +43,9 @@ class _Latest(NamedTuple):
     part: str
     date: str
     chars: int  # of paragraph text in that version
-    spans: _Spans
+    spans: Spans
     stamp: tuple[int, int]
+    runs: runs.Runs | None  # its segments (:mod:`tracker.store.runs`), when its paragraphs came with unit runs
 
 
 def _stamp(c: sqlite3.Connection) -> tuple[int, int]:
@@ -87,27 +64,6 @@ class Removal:
     next_date: str | None
     deliveries_deleted: int
     deliveries_kept: int
-
-
-def _rows(paragraphs: list[Paragraph], keys: list[str], *, part: str, date: str, source: str) -> dict[str, _Row]:
-    """The span rows of one version of ``part`` (``keys``: the paragraphs' content hashes); :class:`StoreError` for
-    a bad date, no paragraphs, paragraphs of another Part or a repeated citation."""
-    if not is_date(date):
-        raise StoreError(f"version date {date!r} is not a date (YYYY-MM-DD)")
-    if not paragraphs:
-        raise StoreError(f"{source}: no paragraphs of part {part}; nothing stored")
-    strays = sorted({p.part for p in paragraphs} - {part})
-    if strays:
-        raise StoreError(f"{source}: holds part {', '.join(strays)}, not part {part}; nothing stored")
-    rows: dict[str, _Row] = {}
-    prev: Paragraph | None = None
-    for p, key in zip(paragraphs, keys, strict=True):
-        if p.citation in rows:
-            raise StoreError(f"duplicate citation {p.citation!r} in one version; nothing stored")
-        gap = p.order - (prev.order if prev else 0)
-        rows[p.citation] = (p.unit, p.parent, prev.citation if prev else None, gap, key)
-        prev = p
-    return rows
 
 
 def _check_plausible(
@@ -142,21 +98,17 @@ def _check_plausible(
         )
 
 
-def _placed(c: sqlite3.Connection, where: str, args: tuple[str | None, ...]) -> list[_Placed]:
+def _placed(c: sqlite3.Connection, where: str, args: tuple[str | None, ...]) -> list[Placed]:
     """The spans of a Part (the first of ``args``) that meet ``where``."""
     rows = c.execute(
         f"SELECT id, citation, unit, parent, prev, gap, hash, valid_to, ord FROM spans WHERE part = ? AND {where}",
         args,
     ).fetchall()
-    return [_Placed(sid, citation, (unit, parent, prev, gap, h), valid_to, key)
+    return [Placed(sid, citation, (unit, parent, prev, gap, h), valid_to, key)
             for sid, citation, unit, parent, prev, gap, h, valid_to, key in rows]
 
 
-def _set(c: sqlite3.Connection, column: str, value: str | None, sid: int) -> None:
-    c.execute(f"UPDATE spans SET {column} = ? WHERE id = ?", (value, sid))
-
-
-def _neighbours(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> tuple[_Spans, _Spans]:
+def _neighbours(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> tuple[Spans, Spans]:
     """The spans of ``part`` in force on ``date``, and those starting on ``nxt`` (the next stored version), by
     citation."""
     current = {s.citation: s for s in _placed(c, in_force(), (part, date, date))}
@@ -166,7 +118,7 @@ def _neighbours(c: sqlite3.Connection, part: str, date: str, nxt: str | None) ->
 
 def _near(
     c: sqlite3.Connection, part: str, date: str, nxt: str | None, latest: _Latest | None
-) -> tuple[_Spans, _Spans]:
+) -> tuple[Spans, Spans]:
     """:func:`_neighbours`, without reading the spans again when ``date`` follows the ``latest`` version stored (no
     ``nxt``), which the database holds as its ingest left it."""
     if nxt is None and latest is not None and latest.part == part:
@@ -174,11 +126,11 @@ def _near(
     return _neighbours(c, part, date, nxt)
 
 
-def _matches(near: tuple[_Spans, _Spans], rows: dict[str, _Row]) -> list[_Placed | None]:
+def _matches(near: tuple[Spans, Spans], rows: dict[str, Row]) -> list[Placed | None]:
     """For each row, the span of its citation in force on the date, or else starting on the next version, that
     carries it (None: neither does)."""
     current, starting_next = near
-    found: list[_Placed | None] = []
+    found: list[Placed | None] = []
     for citation, row in rows.items():
         span = current.get(citation)
         if span is None or span.row != row:
@@ -188,7 +140,7 @@ def _matches(near: tuple[_Spans, _Spans], rows: dict[str, _Row]) -> list[_Placed
     return found
 
 
-def _order_keys(matches: list[_Placed | None]) -> Sequence[int]:
+def _order_keys(matches: list[Placed | None]) -> Sequence[int]:
     """:func:`ords.keys` for the rows of a version given the spans that carry them; when none does (a Part's first
     version), the same keys as a range, not held one by one (Part 774 has 14,600 paragraphs).
 
@@ -205,10 +157,10 @@ def _place_version(
     part: str,
     date: str,
     nxt: str | None,
-    rows: dict[str, _Row],
-    near: tuple[_Spans, _Spans],
+    rows: dict[str, Row],
+    near: tuple[Spans, Spans],
     keep: bool = True,
-) -> _Spans:
+) -> Spans:
     """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version; ``near``: its
     :func:`_neighbours`), leaving every other version as it was, and return the spans now in force on ``date``
     (unless ``keep`` is false: then only those that were in force already). A span in force on ``date`` is kept,
@@ -217,30 +169,54 @@ def _place_version(
     current, starting_next = near
     matches = _matches(near, rows)
     keys = _order_keys(matches)
-    placed: _Spans = {}  # first the spans that stay as they are, then every other one
+    placed: Spans = {}  # first the spans that stay as they are, then every other one
     for citation, span, key in zip(rows, matches, keys, strict=True):
         if span is not None and span.ord == key and current.get(citation) is span:
             placed[citation] = span
     for span in current.values():
         if placed.get(span.citation) is span:
             continue
-        _set(c, "valid_to", date, span.id)
+        set_column(c, "valid_to", date, span.id)
         if nxt is not None and (span.valid_to is None or span.valid_to > nxt):
-            c.execute(_INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to, span.ord))
+            c.execute(INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to, span.ord))
     for (citation, row), key in zip(rows.items(), keys, strict=True):
         if citation in placed:
             continue
         following = starting_next.get(citation)
         if following and following.row == row and following.ord == key:
-            _set(c, "valid_from", date, following.id)
+            set_column(c, "valid_from", date, following.id)
             if keep:
                 placed[citation] = following
         else:
-            sid = c.execute(_INSERT_SPAN, (part, citation, *row, date, nxt, key)).lastrowid
+            sid = c.execute(INSERT_SPAN, (part, citation, *row, date, nxt, key)).lastrowid
             assert sid is not None
             if keep:
-                placed[citation] = _Placed(sid, citation, row, nxt, key)
+                placed[citation] = Placed(sid, citation, row, nxt, key)
     return placed
+
+
+def _place(
+    c: sqlite3.Connection, paragraphs: list[Paragraph], prep: Prepared, *, part: str, date: str, nxt: str | None,
+    near: tuple[Spans, Spans], keep: bool,
+) -> tuple[Spans, runs.Runs | None]:
+    """Store the new texts and place the spans of a prepared version (:func:`_place_version`, or
+    :func:`tracker.store.runs.place` when it repeats stored segments: then ``near`` is the latest version's); the
+    spans now in force (as :func:`_place_version` returns them) and the version's segments, if it is to be kept."""
+    if prep.stored is not None:
+        current = near[0]
+        store_texts(c, prep.texts, prep.keys, {s.row[-1] for cit in prep.rows if (s := current.get(cit)) is not None})
+        placed, segments = runs.place(c, part, date, paragraphs, prep.cut or [], prep.rows, prep.stored, current)
+        if len(placed) != len(paragraphs):
+            seen: set[str] = set()
+            for p in paragraphs:
+                if p.citation in seen:
+                    raise duplicate(p.citation)
+                seen.add(p.citation)
+        return placed, segments
+    store_texts(c, paragraphs, prep.keys, {s.row[-1] for spans in near for s in spans.values()})
+    placed = _place_version(c, part, date, nxt, prep.rows, near, keep)
+    kept = prep.cut is not None and keep and nxt is None
+    return placed, runs.runs_of(paragraphs, prep.cut, placed, set()) if kept and prep.cut is not None else None
 
 
 def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> None:
@@ -249,16 +225,16 @@ def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | Non
         if span.valid_to == nxt:  # only this version had it
             c.execute("DELETE FROM spans WHERE id = ?", (span.id,))
         else:
-            _set(c, "valid_from", nxt, span.id)
+            set_column(c, "valid_from", nxt, span.id)
     ending = _placed(c, "valid_to = ?", (part, date))
     following = {s.citation: s for s in _placed(c, "valid_from = ?", (part, nxt))} if ending and nxt is not None else {}
     for span in ending:
         after = following.get(span.citation)
         if after is not None and after.row == span.row and after.ord == span.ord:
             c.execute("DELETE FROM spans WHERE id = ?", (after.id,))
-            _set(c, "valid_to", after.valid_to, span.id)
+            set_column(c, "valid_to", after.valid_to, span.id)
         else:
-            _set(c, "valid_to", nxt, span.id)
+            set_column(c, "valid_to", nxt, span.id)
 
 
 def _stored_already(known: StoredVersion | None, sha256: str, source: str) -> bool:
@@ -322,29 +298,30 @@ class Versions(Reads):
         a text new to the store are found here, once per distinct text (:mod:`tracker.store.texts`).
         """
         keep, self._ingested = self._ingested, True
-        keys, self._hash_memo = hashes(paragraphs, self._hash_memo, keep=keep)
-        rows = _rows(paragraphs, keys, part=part, date=date, source=source)
-        chars = sum(len(p.text) for p in paragraphs)
         latest, self._latest = self._latest, None  # set again once this ingest has committed
+        stored = latest.runs if latest is not None and latest.part == part and latest.date < date else None
+        args = {"part": part, "date": date, "source": source}
+        prep, self._hash_memo = prepare(paragraphs, self._hash_memo, keep, stored=stored, **args)
         with self._transaction("ingest") as c, _small_cache(c):
             if latest is not None and latest.stamp != _stamp(c):
                 latest = None  # written to since
             if _stored_already(self.snapshot(part, date), sha256, source):
                 return False
-            if not accept_suspect and (judge_excerpt or not excerpt):
-                _check_plausible(c, paragraphs, part=part, date=date, source=source, chars=chars, whole=not excerpt,
-                                 latest=latest)
             nxt = self.version_after(part, date)
+            if prep.stored is not None and (latest is None or nxt is not None):
+                prep, self._hash_memo = prepare(paragraphs, self._hash_memo, keep, stored=None, **args)
+            if not accept_suspect and (judge_excerpt or not excerpt):
+                _check_plausible(c, paragraphs, part=part, date=date, source=source, chars=prep.chars,
+                                 whole=not excerpt, latest=latest)
             near = _near(c, part, date, nxt, latest)
-            store_texts(c, paragraphs, keys, {s.row[-1] for spans in near for s in spans.values()})
-            placed = _place_version(c, part, date, nxt, rows, near, keep)
+            placed, segments = _place(c, paragraphs, prep, part=part, date=date, nxt=nxt, near=near, keep=keep)
             c.execute(
                 "INSERT INTO snapshots (part, date, issue_date, source, sha256, size, fetched_at,"
                 " ingested_at, paragraphs, url, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (part, date, issue_date, source, sha256, size, fetched_at, now(), len(paragraphs), url, int(excerpt)),
             )
         if nxt is None and keep:
-            self._latest = _Latest(part, date, chars, placed, _stamp(self.db.conn))
+            self._latest = _Latest(part, date, prep.chars, placed, _stamp(self.db.conn), segments)
         return True
 
     def remove_version(self, part: str, date: str) -> Removal:
