@@ -14,10 +14,13 @@ from hypothesis import strategies as st
 from tracker.parse import parse_bytes
 from tracker.parse.markers import (
     BEAM_WIDTH,
+    CHILD_NOT_FIRST,
     LEVEL_ORDER,
     RESTART,
+    SIBLING_BACKWARDS,
+    SIBLING_GAP,
+    SKIPPED_LEVEL,
     _single_children,
-    _step,
     candidates,
     resolve_levels,
     split_markers,
@@ -159,6 +162,20 @@ def test_split_markers_never_loses_text(text):
 # -- the beam only where a marker is ambiguous: same readings as the full beam ------------------------
 
 
+def _step(stack, level: int, index: int):
+    """The step of the beam as it was written on stacks of tuples (before the stack trie): the oracle's."""
+    for depth, (lv, idx) in enumerate(stack):
+        if lv == level:
+            cost = 0.0 if index == idx + 1 else (SIBLING_GAP if index > idx else SIBLING_BACKWARDS)
+            cost += _single_children(stack[depth + 1 :])
+            return stack[:depth] + ((level, index),), cost, depth
+    below = LEVEL_ORDER.index(stack[-1][0]) + 1 if stack else 0
+    if level not in LEVEL_ORDER[below:]:
+        return None
+    cost = (0.0 if level == LEVEL_ORDER[below] else SKIPPED_LEVEL) + (0.0 if index == 1 else CHILD_NOT_FIRST)
+    return stack + ((level, index),), cost, len(stack)
+
+
 def _full_beam(raws: list[str], beam: int = BEAM_WIDTH) -> list[tuple[str, int, int]]:
     """The full beam as it was before readings were kept as back-pointers (every state and reading, each path
     copied): the oracle the lean :func:`resolve_levels` must match, ties and sums included."""
@@ -199,6 +216,8 @@ _MARKERS = st.sampled_from(
         ["(a)", "(1)", "(i)", "(A)", "*(1)*", "(i)", "(ii)", "*(2)*", "(B)", "(v)", "(x)", "(b)"],
         ["(c)", "(a)", "(1)", "(1)", "(i)", "(i)"],  # restarts and repeats
         ["(x)", "(v)", "(i)"],
+        ["(iii)", "(1)", "(A)", "(i)"],  # a restart whose level's chain top lies below the whole stack
+        ["(*i*)", "(A)", "(j)", "(1)", "(I)", "(1)", "(9)", "(C)", "(1)"],  # costs that tie only in exact sums
     ],
 )
 def test_the_lean_beam_reads_ambiguous_markers_as_the_full_beam(raws):
@@ -209,3 +228,21 @@ def test_the_lean_beam_reads_ambiguous_markers_as_the_full_beam(raws):
 @given(raws=st.lists(_MARKERS, max_size=40))
 def test_the_lean_beam_reads_any_marker_sequence_as_the_full_beam(raws):
     assert _lean(raws) == _full_beam(raws)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(raws=st.lists(_MARKERS, min_size=8, max_size=60))
+def test_long_marker_sequences_are_read_as_the_full_beam_reads_them(raws):
+    assert _lean(raws) == _full_beam(raws)
+
+
+def test_every_marker_run_of_part_740_is_read_as_the_full_beam_reads_it(monkeypatch):
+    from tests.support import PART_740, require
+    from tracker.parse import body
+
+    runs: list[list[str]] = []
+    monkeypatch.setattr(body, "resolve_levels", lambda raws: runs.append(list(raws)) or resolve_levels(raws))
+    parse_bytes(require(PART_740).read_bytes(), PART_740.name, refs=False)
+    assert sum(map(len, runs)) > 1000
+    for raws in runs:
+        assert _lean(raws) == _full_beam(raws)

@@ -165,34 +165,6 @@ _State = tuple[int, float, _Path]
 _Move = tuple[int, float, float, tuple[int, int, int]]
 
 
-def _step(stack: _Stack, level: int, index: int) -> tuple[_Stack, float, int] | None:
-    """Place (level, index) on the stack: returns (new stack, cost, depth) or None if impossible.
-
-    A new level is expected right below the innermost open one (a body that opens at (1) has (i) below it).
-    """
-    for depth, (lv, idx) in enumerate(stack):
-        if lv == level:
-            cost = 0.0 if index == idx + 1 else (SIBLING_GAP if index > idx else SIBLING_BACKWARDS)
-            cost += _single_children(stack[depth + 1 :])
-            return stack[:depth] + ((level, index),), cost, depth
-    below = LEVEL_ORDER.index(stack[-1][0]) + 1 if stack else 0
-    if level not in LEVEL_ORDER[below:]:
-        return None
-    cost = (0.0 if level == LEVEL_ORDER[below] else SKIPPED_LEVEL) + (0.0 if index == 1 else CHILD_NOT_FIRST)
-    return stack + ((level, index),), cost, len(stack)
-
-
-def _place(stack: _Stack, level: int, index: int) -> tuple[_Stack, float, int]:
-    """:func:`_step`, or when no reading can place the marker, a restart at the top of its level's chain. (Not
-    cached: within a Part a stack rarely meets the same marker twice, 22 times in 12,220 on Part 740, and a cache
-    held megabytes after the parse.)"""
-    placed = _step(stack, level, index)
-    if placed is None:
-        depth = LEVEL_ORDER.index(level)
-        placed = (stack[:depth] + ((level, index),), RESTART, min(depth, len(stack)))
-    return placed
-
-
 def _single_children(closed: tuple[tuple[int, int], ...]) -> float:
     """The cost of closing levels whose last value is their first (a list of one)."""
     return sum(PREFER_MULTIPLE_CHILDREN for _, i in closed if i == 1)
@@ -203,24 +175,59 @@ _cost = itemgetter(1)
 
 
 class _Moves:
-    """Every stack met by a number, and each marker's moves from each stack, worked out once (a Part repeats the
-    same few hundred markers on the same few hundred stacks): ``tables[raw][n]``. One per thread (:func:`_moves`)."""
+    """Every stack met, as a trie of numbers, and each marker's moves from each stack, worked out once (a Part
+    repeats the same few hundred markers on the same few hundred stacks): ``tables[raw][n]``. Stack ``n`` is
+    ``stacks[n]``; its levels are ``levels[n]`` and ``prefixes[n][d]`` is the number of its first ``d`` open
+    levels, so a move finds the stack it makes by (prefix, level, index) without hashing stacks. One per thread
+    (:func:`_moves`)."""
 
     #: Moves kept before a thread's table starts again.
     LIMIT = 100_000
+    #: The number of the empty stack, where every run of markers starts.
+    ROOT = 0
 
     def __init__(self) -> None:
-        self.numbers: dict[_Stack, int] = {}
-        self.stacks: list[_Stack] = []
+        self.stacks: list[_Stack] = [()]
+        self.levels: list[tuple[int, ...]] = [()]
+        self.prefixes: list[tuple[int, ...]] = [()]
+        self.children: dict[tuple[int, int, int], int] = {}
         self.tables: dict[str, dict[int, tuple[_Move, ...]]] = {}
         self.count = 0
 
-    def number(self, stack: _Stack) -> int:
-        n = self.numbers.get(stack)
+    def child(self, prefix: int, level: int, index: int) -> int:
+        """The number of stack ``prefix`` with (level, index) open below it."""
+        key = (prefix, level, index)
+        n = self.children.get(key)
         if n is None:
-            n = self.numbers[stack] = len(self.stacks)
-            self.stacks.append(stack)
+            n = self.children[key] = len(self.stacks)
+            self.stacks.append(self.stacks[prefix] + ((level, index),))
+            self.levels.append(self.levels[prefix] + (level,))
+            self.prefixes.append(self.prefixes[prefix] + (prefix,))
         return n
+
+    def place(self, n: int, level: int, index: int) -> tuple[int, float, int]:
+        """Place (level, index) on stack ``n``: (the new stack's number, the step's cost, the depth).
+
+        A sibling closes the levels below it; a new level is expected right below the innermost open one (a body
+        that opens at (1) has (i) below it); a marker no reading can place restarts its level's chain at the top.
+        (Level types are numbered in :data:`LEVEL_ORDER`, so a type's place in it is the type itself.)
+        """
+        levels = self.levels[n]
+        if level in levels:
+            depth = levels.index(level)
+            stack = self.stacks[n]
+            idx = stack[depth][1]
+            cost = 0.0 if index == idx + 1 else (SIBLING_GAP if index > idx else SIBLING_BACKWARDS)
+            if depth + 1 < len(stack):
+                cost += _single_children(stack[depth + 1 :])
+            return self.child(self.prefixes[n][depth], level, index), cost, depth
+        below = levels[-1] + 1 if levels else 0
+        if level >= below:
+            cost = (0.0 if level == below else SKIPPED_LEVEL) + (0.0 if index == 1 else CHILD_NOT_FIRST)
+            return self.child(n, level, index), cost, len(levels)
+        if level >= len(levels):  # the chain's top is below the whole stack
+            return self.child(n, level, index), RESTART, len(levels)
+        return self.child(self.prefixes[n][level], level, index), RESTART, level
 
     def table(self, raw: str) -> dict[int, tuple[_Move, ...]]:
         """The moves of marker ``raw`` worked out so far, by stack number."""
@@ -234,10 +241,10 @@ class _Moves:
         table = self.table(raw)
         found = table.get(n)
         if found is None:
-            stack, found = self.stacks[n], ()
+            found = ()
             for level, index, reading in candidates(raw):
-                new_stack, step, depth = _place(stack, level, index)
-                found += ((self.number(new_stack), reading, step, (level, index, depth)),)
+                new, step, depth = self.place(n, level, index)
+                found += ((new, reading, step, (level, index, depth)),)
             table[n] = found
             self.count += 1
         return found
@@ -284,7 +291,7 @@ def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
     while a marker is ambiguous; one reading of one state is taken as it is.
     """
     moves = _moves()
-    states: list[_State] = [(moves.number(()), 0.0, None)]
+    states: list[_State] = [(_Moves.ROOT, 0.0, None)]
     for raw in raws:
         states = _advance(states, raw, beam, moves)
     stacks = moves.stacks
