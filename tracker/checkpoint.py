@@ -18,9 +18,6 @@ but count. Drills set, in the child's environment:
 from __future__ import annotations
 
 import os
-import signal
-import time
-from pathlib import Path
 
 _count = 0
 _paused = False
@@ -36,9 +33,14 @@ def reached(name: str, detail: str = "") -> None:
         with open(log, "a", encoding="utf-8") as f:
             f.write(f"{name} {detail}".rstrip() + "\n")
     if env.get("TRACKER_KILL_AT") == str(_count):
+        import signal  # here: only a drill needs it (every run reaches checkpoints)
+
         os.kill(os.getpid(), signal.SIGKILL)
     if not _paused and env.get("TRACKER_PAUSE_AT") == name and (gate := env.get("TRACKER_PAUSE_FILE")):
+        import time
+
         _paused = True
-        Path(f"{gate}.reached").touch()
-        while not Path(gate).exists():
+        with open(f"{gate}.reached", "a"):
+            pass
+        while not os.path.exists(gate):
             time.sleep(0.01)

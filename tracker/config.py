@@ -14,13 +14,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
 
 from tracker import __version__
 from tracker.errors import InputError
+from tracker.record import field_names
+
+TYPE_CHECKING = False  # not typing's: the idle run loads this module (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from dataclasses import dataclass as record  # what the record is, for type checkers
+    from dataclasses import field
+    from typing import Any
+
+    #: A converter: the file's value, where it is (``source: key``), the folder relative paths start from.
+    _Convert = Callable[[Any, str, Path], Any]
+else:
+    from tracker.record import field, record
 
 DEFAULT_PARTS = ("734", "740", "742", "744", "772", "774")
 DEFAULT_USER_AGENT = f"ear-tracker/{__version__} (+contact: set user_agent in tracker.toml)"
@@ -43,7 +53,7 @@ class ConfigError(InputError):
     """A configuration file or value that cannot be used; the message is one line naming the source."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """Every setting the tracker reads. See README "Configuration" for what each key means."""
 
@@ -76,7 +86,7 @@ class Config:
     mail: dict[str, Any] = field(default_factory=dict)
 
 
-KEYS = tuple(f.name for f in fields(Config))
+KEYS = field_names(Config)
 
 
 def parse_parts(value: Any, source: str = "parts") -> tuple[str, ...]:
@@ -89,10 +99,6 @@ def parse_parts(value: Any, source: str = "parts") -> tuple[str, ...]:
     if bad:
         raise ConfigError(f"{source}: {bad[0]!r} is not a CFR part number (digits only, e.g. 740)")
     return tuple(dict.fromkeys(parts))
-
-
-#: A converter: the file's value, where it is (``source: key``), the folder relative paths start from.
-_Convert = Callable[[Any, str, Path], Any]
 
 
 def _text(raw: Any, where: str, base: Path) -> str:

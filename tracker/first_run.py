@@ -9,11 +9,12 @@ empty ``tracker.db`` is left for read-only commands to find.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from tracker.store import Store
 
 #: How a Part's only version can be compared now.

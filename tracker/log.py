@@ -23,13 +23,14 @@ that logs nothing, or logs only on stderr, never loads it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import contextmanager
 from functools import cache
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # not typing's: every run loads this module (see tracker/__init__.py)
 if TYPE_CHECKING:
     import logging
+    from collections.abc import Iterator
 
 Log = Callable[[str], None]
 

@@ -24,12 +24,9 @@ report is first written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tracker import checkpoint
 from tracker.atomic import remove_temp_files
@@ -40,12 +37,19 @@ from tracker.mail.outcome import SendOutcome
 from tracker.runlock import LockBusyError, RunLock, StaleLockError
 from tracker.store import Store, StoreError
 
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from dataclasses import dataclass as record  # what the record is, for type checkers
+    from dataclasses import field
+
     from tracker.mail.settings import MailSettings
     from tracker.report.data import ReportData
+else:
+    from tracker.record import field, record
 
 
-@dataclass
+@record()
 class RunOutcome:
     """What one run did; ``errors`` holds one line per failed step (exit code 1 when any)."""
 

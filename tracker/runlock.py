@@ -21,9 +21,12 @@ import json
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from tracker.errors import StateError
+
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class LockBusyError(StateError, RuntimeError):

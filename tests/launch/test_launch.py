@@ -85,3 +85,22 @@ def test_a_reader_that_went_away_is_exit_1_without_a_traceback(tmp_path, args):
             done.append((proc.wait(), proc.stderr.read().splitlines()[:1] if proc.stderr else []))
     assert done[0][0] == done[1][0] == 1
     assert "Traceback" not in str(done)
+
+
+#: What an idle ``tracker run --no-fetch`` must not import: the ingest and the model it needs, the parser, the
+#: command line, and the standard modules that cost most of a start-up.
+NOT_ON_THE_IDLE_PATH = ("dataclasses", "inspect", "typing", "tracker.model", "tracker.store.versions",
+                        "tracker.store.rows", "tracker.parse", "lxml", "click")
+
+
+def test_the_idle_run_imports_only_what_it_uses(idle):
+    """The idle run does its whole job (the launcher's run: settings, lock, store, nothing to report) without
+    importing the heavy modules; what it did is the same as before (the cases above and tests/run check it)."""
+    code = LAUNCHER.replace("print('click' in sys.modules, file=sys.stderr)",
+                            f"print([m for m in {NOT_ON_THE_IDLE_PATH!r} if m in sys.modules], file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    done = _call(code, ["run", "--no-fetch"], idle, env)
+    assert done.returncode == 0, done.stderr
+    *lines, imported = done.stderr.splitlines()
+    assert lines == ["done: 0 new report(s), 0 message(s) sent, 0 not sent"]
+    assert imported == "[]"

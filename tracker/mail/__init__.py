@@ -43,7 +43,7 @@ TLS, login) the run stops trying the server and leaves the remaining rows for th
 '<ear-2024-04-04.08168cd80dfd534a@example.com>'
 """
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # not typing's: the idle run loads this package (see tracker/__init__.py)
 
 if TYPE_CHECKING:
     from tracker.mail.headers import header_text

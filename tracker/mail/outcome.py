@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+TYPE_CHECKING = False  # not typing's: every run loads this module (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record  # what the record is, for type checkers
+else:
+    from tracker.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SendOutcome:
     sent: int = 0
     #: Rows not sent on purpose: no longer a recipient, or sent or being sent by another process.

@@ -31,16 +31,31 @@ key, references, search), :mod:`~tracker.store.rules`, :mod:`~tracker.store.deli
 
 from __future__ import annotations
 
+import importlib
+
 from tracker.store.connection import BUSY_TIMEOUT, DEFAULT_DB, describe
 from tracker.store.deliveries import Deliveries, Delivery
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.index import Index
 from tracker.store.notices import Notices
-from tracker.store.rows import ChangedUnit, Match, Ref, Span, StoredRule, StoredVersion
 from tracker.store.rules import Rules
 from tracker.store.schema import MIGRATIONS
-from tracker.store.texts import text_hash
-from tracker.store.versions import MIN_JUDGED, Removal, Versions
+
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from tracker.store.rows import ChangedUnit, Match, Ref, Span, StoredRule, StoredVersion
+    from tracker.store.texts import text_hash
+    from tracker.store.versions import MIN_JUDGED, Removal
+    from tracker.store.versions import Versions as _Versions
+else:
+    from tracker.store.lazy import LazyVersions as _Versions
+
+#: The names imported on first use (PEP 562), by module: opening a store and reading what is stored needs none.
+_HOMES = {
+    **dict.fromkeys(("ChangedUnit", "Match", "Ref", "Span", "StoredRule", "StoredVersion"), "rows"),
+    "text_hash": "texts",
+    **dict.fromkeys(("MIN_JUDGED", "Removal"), "versions"),
+}
 
 __all__ = [
     "BUSY_TIMEOUT",
@@ -63,9 +78,17 @@ __all__ = [
 ]
 
 
-class Store(Versions, Index, Rules, Deliveries, Notices):
+def __getattr__(name: str) -> object:
+    """A name of :data:`_HOMES`, imported from its module on first use."""
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
+
+class Store(_Versions, Index, Rules, Deliveries, Notices):
     """A tracker database file (``:memory:`` for tests); ``.db`` is its connection
-    (:class:`~tracker.store.connection.Database`: rows as dicts).
+    (:class:`~tracker.store.connection.Database`: rows as dicts). Its ingest and removal of versions
+    (:class:`~tracker.store.versions.Versions`) are imported on first use (:mod:`tracker.store.lazy`).
 
     ``readonly`` opens an existing database for reading only (SQLite ``mode=ro``): nothing is
     migrated or written, and it works on a read-only file or file system. Raises :class:`StoreError`

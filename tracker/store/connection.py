@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Self
 
 from tracker import checkpoint
 from tracker.store import schema
 from tracker.store.errors import StoreError
+
+TYPE_CHECKING = False  # not typing's: every store opening loads this module (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any, Self
 
 DEFAULT_DB = "tracker.db"
 

@@ -11,10 +11,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from tracker.store.connection import Connection
 from tracker.store.schema import now
+
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from dataclasses import dataclass as record  # what the record is, for type checkers
+else:
+    from tracker.record import record
 
 #: Whether a ``sending`` claim may be taken over, given its ``claimed_by`` and ``claimed_at``.
 Lapsed = Callable[[str | None, str | None], bool]
@@ -22,7 +27,7 @@ Lapsed = Callable[[str | None, str | None], bool]
 _CHOSEN = "version_date IN (SELECT value FROM json_each(?))"
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True)
 class Delivery:
     """One row of the ``deliveries`` table."""
 

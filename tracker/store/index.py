@@ -1,17 +1,23 @@
 """Reads across citations: the spans under a key, the citations of a version, references and full-text search.
 
-Every read of what is in force in a version uses :func:`tracker.store.rows.in_force`.
+Every read of what is in force in a version uses :func:`tracker.store.sql.in_force`. The types of the rows
+(:mod:`tracker.store.rows`) are imported by the reads that make them, not by opening a store.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
 
 from tracker.citations import under_range
-from tracker.model import Reference
 from tracker.store.reads import Reads
-from tracker.store.rows import ChangedUnit, Match, Ref, Span, in_force, refs_load
+from tracker.store.sql import in_force
+
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
+
+    from tracker.model import Reference
+    from tracker.store.rows import ChangedUnit, Match, Ref, Span
 
 _MATCHES = (
     "SELECT s.part, s.citation, s.valid_from, s.valid_to,"
@@ -26,6 +32,8 @@ class Index(Reads):
 
     def spans_starting(self, part: str, prefix: str) -> list[Span]:
         """Every span of ``part`` whose citation starts with ``prefix``, with its text (an index range scan)."""
+        from tracker.store.rows import Span
+
         rows = self.db.execute(
             "SELECT s.part, s.citation, s.unit, s.parent, s.prev, s.hash, s.valid_from, s.valid_to,"
             " t.kind, t.marker, t.heading, t.text, t.refs FROM spans s JOIN texts t ON t.hash = s.hash"
@@ -55,6 +63,8 @@ class Index(Reads):
 
     def changed_units(self) -> list[ChangedUnit]:
         """Every unit with a span that started after its Part's first version, or ended."""
+        from tracker.store.rows import ChangedUnit
+
         rows = self.db.execute(
             "SELECT DISTINCT s.part, s.unit FROM spans s"
             " WHERE s.valid_to IS NOT NULL OR s.valid_from > (SELECT min(date) FROM snapshots WHERE part = s.part)"
@@ -64,6 +74,8 @@ class Index(Reads):
     def refs_on(self, part: str, version: str, target: str | None = None) -> list[Ref]:
         """The references made in ``part`` in force in ``version`` (``target``: only those whose target starts
         with it)."""
+        from tracker.store.rows import Ref
+
         where, args = (" AND target >= ? AND target < ?", under_range(target)) if target is not None else ("", ())
         rows = self.db.execute(
             "SELECT part, from_citation, from_unit, target, kind, written, valid_from, valid_to FROM xrefs"
@@ -75,6 +87,8 @@ class Index(Reads):
     def refs_made_by(self, part: str, version: str, citations: Collection[str]) -> dict[str, tuple[Reference, ...]]:
         """The references (a range's with its end) made by the paragraphs at ``citations`` of ``part`` in force in
         ``version``, by citation: only those paragraphs are read."""
+        from tracker.store.rows import refs_load
+
         rows = self.db.execute(
             "SELECT s.citation, t.refs FROM spans s JOIN texts t ON t.hash = s.hash"
             f" WHERE s.part = ? AND {in_force('s')} AND s.citation IN (SELECT value FROM json_each(?))",
@@ -91,10 +105,16 @@ class Index(Reads):
             _MATCHES + f" AND s.part = ? AND {in_force('s')} ORDER BY s.citation LIMIT ?",
             (phrase, part, version, version, limit),
         )
-        return [Match(*r) for r in rows]
+        return _matches(rows)
 
     def search_spans(self, phrase: str, part: str | None = None) -> list[Match]:
         """Every span (of ``part``, or of any Part) whose text matches ``phrase``, by part, citation and date."""
         where, args = (" AND s.part = ?", (part,)) if part else ("", ())
         rows = self.db.execute(_MATCHES + where + " ORDER BY s.part, s.citation, s.valid_from", (phrase, *args))
-        return [Match(*r) for r in rows]
+        return _matches(rows)
+
+
+def _matches(rows: Iterable[tuple[str, str, str, str | None, str]]) -> list[Match]:
+    from tracker.store.rows import Match
+
+    return [Match(*r) for r in rows]

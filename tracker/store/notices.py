@@ -4,11 +4,14 @@ entries already announced by email (each once), with the deliveries of their ann
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any
 
 from tracker.store.connection import Connection
 from tracker.store.schema import now
+
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
 
 
 class Notices(Connection):

@@ -1,49 +1,26 @@
-"""Reading versions back: which are stored, the paragraphs of one, and the difference of two (:class:`Delta`)."""
+"""Reading versions back: which are stored, the paragraphs of one, and the difference of two (:class:`Delta`).
+
+Which versions are stored is read with this module alone; the reads of paragraphs import what they build
+(:mod:`tracker.model`, :mod:`tracker.store.chain`, :mod:`tracker.store.changed`) when first called, so that an
+idle ``tracker run`` loads none of it.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
-from typing import NamedTuple
 
 from tracker.citations import part_sort_key
-from tracker.model import Delta, Paragraph, ParagraphKind
-from tracker.store.changed import KEY_SQL, Changed, Link
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
-from tracker.store.rows import StoredVersion, in_force, refs_load
+from tracker.store.sql import in_force
 
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
-class _Link(NamedTuple):
-    """A span as a link of its version's chain: everything but the dates and the text."""
-
-    citation: str
-    unit: str
-    parent: str | None
-    prev: str | None
-    gap: int
-    hash: str
-
-
-class _Text(NamedTuple):
-    hash: str
-    kind: ParagraphKind
-    marker: str
-    heading: str
-    text: str
-    refs: str
-
-
-def _columns(alias: str, row: type[_Link] | type[_Text]) -> str:
-    """The columns of a row type, as SQL: ``s.citation, s.unit, …``."""
-    return ", ".join(f"{alias}.{name}" for name in row._fields)
-
-
-def _paragraph(part: str, link: _Link, text: _Text, order: int) -> Paragraph:
-    return Paragraph(
-        link.citation, part, link.unit, link.parent, text.marker, text.kind, text.heading, text.text, order,
-        refs_load(text.refs),
-    )
+    from tracker.model import Delta, Paragraph
+    from tracker.store.changed import Changed, Link
+    from tracker.store.rows import StoredVersion
 
 
 class Reads(Connection):
@@ -63,16 +40,21 @@ class Reads(Connection):
         return [r[0] for r in rows]
 
     def has_snapshot(self, part: str, date: str) -> bool:
-        return self.snapshot(part, date) is not None
+        row = self.db.execute("SELECT 1 FROM snapshots WHERE part = ? AND date = ?", (part, date)).fetchone()
+        return row is not None
 
     def snapshots(self, part: str | None = None) -> list[StoredVersion]:
         """The metadata of the stored versions (of one Part, or of every Part), by part then date."""
+        from tracker.store.rows import StoredVersion
+
         where, args = ("WHERE part = ?", (part,)) if part else ("", ())
         rows = self.db.query(f"SELECT * FROM snapshots {where} ORDER BY part, date", args)
         return [StoredVersion.from_row(r) for r in rows]
 
     def snapshot(self, part: str, date: str) -> StoredVersion | None:
         """The metadata of one stored version (None if not stored)."""
+        from tracker.store.rows import StoredVersion
+
         rows = self.db.query("SELECT * FROM snapshots WHERE part = ? AND date = ?", (part, date))
         return next((StoredVersion.from_row(r) for r in rows), None)
 
@@ -114,22 +96,9 @@ class Reads(Connection):
         (:mod:`tracker.store.ords`), each naming the one before it. Raises :class:`StoreError` when
         ``date`` is before the first stored version of ``part``, or when the keys and the chain disagree.
         """
-        version = self._version(part, date)
-        rows = self.db.execute(
-            f"SELECT {_columns('s', _Link)}, {_columns('t', _Text)} FROM spans s JOIN texts t ON t.hash = s.hash"
-            f" WHERE s.part = ? AND {in_force('s')} ORDER BY s.ord",
-            (part, version, version),
-        ).fetchall()
-        split = len(_Link._fields)
-        out: list[Paragraph] = []
-        before, order = None, 0
-        for link, text in ((_Link._make(r[:split]), _Text._make(r[split:])) for r in rows):
-            if link.prev != before:
-                raise StoreError(f"part {part} on {version}: broken paragraph chain at {link.citation}")
-            order += link.gap
-            out.append(_paragraph(part, link, text, order))
-            before = link.citation
-        return out
+        from tracker.store.chain import paragraphs
+
+        return paragraphs(self.db.conn, part, self._version(part, date))
 
     def delta(self, part: str, date_a: str, date_b: str, *, ignore: Collection[str] = ()) -> Delta:
         """The versions of ``part`` in force on ``date_a`` and on ``date_b`` (not earlier), as far as they differ.
@@ -148,6 +117,8 @@ class Reads(Connection):
         >>> [p.citation for p in d.old], d.new, d.old_order, d.new_order
         (['a'], [], ['a', 'b'], ['b'])
         """
+        from tracker.model import Delta
+
         changed = self.changed(part, date_a, date_b, ignore=ignore)
         va, vb = changed.versions
         return Delta(changed.old, changed.new, self._order(part, va, ignore), self._order(part, vb, ignore))
@@ -157,6 +128,8 @@ class Reads(Connection):
         of the changes (:class:`~tracker.store.changed.Changed`: what a diff reads). Paragraphs of a kind in
         ``ignore`` are left out of both. Raises :class:`StoreError` as :meth:`paragraphs_on` does, and when
         ``date_a`` is after ``date_b``."""
+        from tracker.store.changed import Changed
+
         va, vb = self._version(part, date_a), self._version(part, date_b)
         if va > vb:
             raise StoreError(f"{date_a} is after {date_b}: give the earlier date first")
@@ -166,6 +139,8 @@ class Reads(Connection):
 
     def _links(self, where: str, args: tuple[str, ...]) -> dict[str, Link]:
         """The spans of a Part (the first of ``args``) that meet ``where``, with their texts, by citation."""
+        from tracker.store.changed import KEY_SQL, Link
+
         rows = self.db.execute(
             f"SELECT s.citation, s.unit, s.parent, s.gap, {KEY_SQL.format('s.ord')}, t.kind, t.marker, t.heading,"
             f" t.text, t.refs, t.hash FROM spans s JOIN texts t ON t.hash = s.hash WHERE s.part = ? AND {where}",

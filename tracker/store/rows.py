@@ -1,11 +1,5 @@
-"""What the store's reads return, and the one SQL condition for "in force on a date".
-
-A span is in force in the version dated ``D`` when ``valid_from <= D`` and ``valid_to`` is NULL (still in
-force in the latest version) or after ``D``: :func:`in_force` writes that condition for SQL,
-:meth:`Span.live_on` for a span already read.
-
->>> in_force("s")
-'s.valid_from <= ? AND (s.valid_to IS NULL OR s.valid_to > ?)'
+"""What the store's reads return; :func:`in_force` (from :mod:`tracker.store.sql`) is the one SQL condition
+for "in force on a date", :meth:`Span.live_on` the same for a span already read.
 """
 
 from __future__ import annotations
@@ -15,12 +9,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, NamedTuple
 
 from tracker.model import Paragraph, ParagraphKind, Reference, ReferenceKind, Rule
-
-
-def in_force(alias: str = "") -> str:
-    """The SQL condition that a span (of table ``alias``) is in force on a date; parameters: the date, twice."""
-    a = f"{alias}." if alias else ""
-    return f"{a}valid_from <= ? AND ({a}valid_to IS NULL OR {a}valid_to > ?)"
+from tracker.store.sql import in_force as in_force  # where the store's modules have it from
 
 
 def refs_json(refs: tuple[Reference, ...]) -> str:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
 
 from tracker.citations import part_sort_key
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
-from tracker.store.rows import StoredRule
+
+TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+    from tracker.store.rows import StoredRule
 
 
 def _rule_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -64,4 +68,6 @@ class Rules(Connection):
         return self._rules("WHERE effective_on = ? OR publication_date = ? ORDER BY document_number", (date, date))
 
     def _rules(self, tail: str, args: tuple[str, ...] = ()) -> list[StoredRule]:
+        from tracker.store.rows import StoredRule
+
         return [StoredRule.from_row(r) for r in self.db.query(f"SELECT * FROM rules {tail}", args)]

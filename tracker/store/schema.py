@@ -10,13 +10,30 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
-from tracker.store import ords, texts
 from tracker.store.errors import StoreError
+
+TYPE_CHECKING = False  # not typing's: every store opening loads this module (see tracker/__init__.py)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: One step of a migration: an SQL statement, or a function that fills data in on the connection.
 Step = str | Callable[[sqlite3.Connection], None]
+
+
+def _fill_ords(conn: sqlite3.Connection) -> None:
+    """:func:`tracker.store.ords.fill` (imported only by the database that still needs it)."""
+    from tracker.store import ords
+
+    ords.fill(conn)
+
+
+def _rekey(conn: sqlite3.Connection) -> None:
+    """:func:`tracker.store.texts.rekey` (imported only by the database that still needs it)."""
+    from tracker.store import texts
+
+    texts.rekey(conn)
+
 
 #: Schema migrations, applied in order; the ``migrations`` table records which have run.
 MIGRATIONS: tuple[tuple[Step, ...], ...] = (
@@ -87,13 +104,13 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
         # A document-order key per span (tracker.store.ords), so a diff ranks the spans that changed without
         # walking the Part; the index covers "in force on a date, in document order". Stored spans get theirs.
         "ALTER TABLE spans ADD COLUMN ord INTEGER",
-        ords.fill,
+        _fill_ords,
         "CREATE INDEX spans_part_ord ON spans (part, ord, valid_from, valid_to, gap)",
     ),
     (
         # The content hash covers a paragraph's own fields, unit and Part, no longer its references (found once per
         # new text by the store): every stored text is keyed anew (tracker.store.texts.rekey), in this one step.
-        texts.rekey,
+        _rekey,
     ),
 )
 
