@@ -102,6 +102,12 @@ def _frozen_setattr(self: object, name: str, value: object) -> None:
     raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
+def _frozen_delattr(self: object, name: str) -> None:
+    from dataclasses import FrozenInstanceError
+
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
 def _hash(self: Any) -> int:
     return hash(_astuple(self))
 
@@ -127,7 +133,8 @@ def record(*, frozen: bool = False) -> Callable[[type], type]:
                 delattr(cls, name)
         methods: dict[str, object] = {"__init__": _init, "__repr__": _repr, "__eq__": _eq,
                                       "__dataclass_fields__": _Fields(), "__match_args__": tuple(fields)}
-        methods |= {"__setattr__": _frozen_setattr, "__hash__": _hash} if frozen else {"__hash__": None}
+        frozen_methods = {"__setattr__": _frozen_setattr, "__delattr__": _frozen_delattr, "__hash__": _hash}
+        methods |= frozen_methods if frozen else {"__hash__": None}
         for name, value in methods.items():
             setattr(cls, name, value)
         return cls
