@@ -11,10 +11,13 @@ from hashlib import sha256 as _sha256
 from pathlib import Path
 
 from tracker.dates import is_date
-from tracker.model import Paragraph
-from tracker.parse import SectionCache, parse_bytes
 from tracker.store import Store, StoreError
 from tracker.xmltext import MAX_XML_BYTES
+
+TYPE_CHECKING = False  # not typing's: a fetching run with nothing new imports this module
+if TYPE_CHECKING:
+    from tracker.model import Paragraph
+    from tracker.parse import SectionCache
 
 _LAYOUT = re.compile(r"part-(\d+[A-Za-z]?)$")
 
@@ -93,6 +96,8 @@ def ingest_file(
     if known and known.sha256 == digest:
         return False  # stored from these very bytes: nothing to parse
     detected, size = not excerpt and says_excerpt(data), len(data)
+    from tracker.parse import parse_bytes  # here: finding the snapshots on disk (sync) needs no parser
+
     paragraphs = parse_bytes(data, str(p), cache=cache, refs=False)  # the store finds the references of new texts
     del data  # not held while the store writes (2 MB for Part 774)
     if not (excerpt or detected):

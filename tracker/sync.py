@@ -53,8 +53,9 @@ import datetime as dt
 import hashlib
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.atomic import remove_temp_files
 from tracker.citations import part_sort_key
@@ -65,8 +66,6 @@ from tracker.fetch.federal_register import FederalRegisterClient
 from tracker.fetch.http import FetchError, HttpClient, Unreachable
 from tracker.ingest import find_snapshots
 from tracker.log import Log, library_log
-from tracker.model import Paragraph
-from tracker.parse import ParseError, SectionCache, parse_bytes
 from tracker.rule_fetch import RuleFetch
 from tracker.snapshots import (
     SnapshotError,
@@ -82,6 +81,11 @@ from tracker.snapshots import (
 )
 from tracker.store import Store, StoreError, SuspectVersionError
 from tracker.sync_plan import listed_from, pick_dates, version_issue_dates
+from tracker.xmltext import ParseError
+
+if TYPE_CHECKING:
+    from tracker.model import Paragraph
+    from tracker.parse import SectionCache
 
 #: Rules are published before they take effect: look this far back before the first new version.
 FR_LOOKBACK_DAYS = 365
@@ -165,7 +169,6 @@ class _Sync:
         )
         self.rules = RuleFetch(config, store, fr, log, self.today)
         self.incomplete = False  # a version failed or was held back: the issue seen must not advance
-        self.cache = SectionCache()  # successive versions re-parse only the sections and entries that changed
         self.previous = False  # also fetch the version before a Part's only one
 
     def run(self, since: str | None, previous: bool = False) -> None:
@@ -317,8 +320,18 @@ class _Sync:
         path.unlink(missing_ok=True)
         return kept
 
+    @cached_property
+    def cache(self) -> SectionCache:
+        """Successive versions re-parse only the sections and entries that changed (the parser is imported by the
+        first version to parse: a run with nothing new loads none of it)."""
+        from tracker.parse import SectionCache
+
+        return SectionCache()
+
     def _parse(self, v: _Version, data: bytes, path: Path) -> list[Paragraph]:
         """The paragraphs of ``data``, checked to be the whole of ``v.part`` (else SnapshotError/ParseError)."""
+        from tracker.parse import parse_bytes
+
         name = str(path)
         paragraphs = parse_bytes(data, name, cache=self.cache, refs=False,  # the store finds those of new texts
                                  check=lambda root: check_ecfr_part(root, name, v.part))

@@ -87,9 +87,11 @@ def test_the_console_scripts_help_imports_nothing_heavy(tmp_path, args):
     assert _loaded_after(_launched(*args), tmp_path, HEAVY + LAUNCHED_HEAVY) == []
 
 
-#: What a run that asked the eCFR and found nothing new needs none of: the differ, the audit, the renderer, mail.
+#: What a run that asked the eCFR and found nothing new needs none of: the differ, the audit, the renderer, mail,
+#: the parser.
 FETCH_IDLE_HEAVY = ("jinja2", "css_inline", "smtplib", "diff_match_patch", "tracker.diff", "tracker.audit",
-                    "tracker.report", "tracker.build", "tracker.instructions", "tracker.upcoming.collect")
+                    "tracker.report", "tracker.build", "tracker.instructions", "tracker.upcoming.collect",
+                    "tracker.parse", "tracker.model")
 
 
 def test_an_idle_run_with_its_fetch_loads_no_differ_audit_or_renderer(tmp_path, server, sources):
