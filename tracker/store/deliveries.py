@@ -8,12 +8,12 @@ the server did not take (retried). The policy (who may take over a claim, when t
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable
 
 from tracker.store.connection import Connection
 from tracker.store.schema import now
+from tracker.store.sql import json_values
 
 TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
 if TYPE_CHECKING:
@@ -47,9 +47,9 @@ class Delivery:
 def drop_unsent(c: sqlite3.Connection, dates: list[str]) -> tuple[int, int]:
     """Delete the never-sent deliveries of the reports of ``dates``; ``(deleted, kept)`` (kept: sent or sending)."""
     dropped = c.execute(
-        f"DELETE FROM deliveries WHERE {_CHOSEN} AND status IN ('pending', 'failed')", (json.dumps(dates),)
+        f"DELETE FROM deliveries WHERE {_CHOSEN} AND status IN ('pending', 'failed')", (json_values(dates),)
     ).rowcount
-    kept = c.execute(f"SELECT count(*) FROM deliveries WHERE {_CHOSEN}", (json.dumps(dates),)).fetchone()[0]
+    kept = c.execute(f"SELECT count(*) FROM deliveries WHERE {_CHOSEN}", (json_values(dates),)).fetchone()[0]
     return dropped, kept
 
 

@@ -6,11 +6,9 @@ Every read of what is in force in a version uses :func:`tracker.store.sql.in_for
 
 from __future__ import annotations
 
-import json
-
 from tracker.citations import under_range
 from tracker.store.reads import Reads
-from tracker.store.sql import in_force
+from tracker.store.sql import in_force, json_values
 
 TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
 if TYPE_CHECKING:
@@ -92,7 +90,7 @@ class Index(Reads):
         rows = self.db.execute(
             "SELECT s.citation, t.refs FROM spans s JOIN texts t ON t.hash = s.hash"
             f" WHERE s.part = ? AND {in_force('s')} AND s.citation IN (SELECT value FROM json_each(?))",
-            (part, version, version, json.dumps(sorted(citations))),
+            (part, version, version, json_values(citations)),
         ).fetchall()
         out: dict[str, tuple[Reference, ...]] = {}
         for citation, refs in rows:

@@ -7,12 +7,10 @@ idle ``tracker run`` loads none of it.
 
 from __future__ import annotations
 
-import json
-
 from tracker.citations import part_sort_key
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
-from tracker.store.sql import in_force
+from tracker.store.sql import in_force, json_values
 
 TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
 if TYPE_CHECKING:
@@ -153,7 +151,7 @@ class Reads(Connection):
         rows = self.db.execute(
             "SELECT s.citation FROM spans s JOIN texts t ON t.hash = s.hash"
             f" WHERE s.part = ? AND {in_force('s')} AND t.kind NOT IN (SELECT value FROM json_each(?)) ORDER BY s.ord",
-            (part, version, version, json.dumps(sorted(ignore))),
+            (part, version, version, json_values(ignore)),
         )
         return [r[0] for r in rows]
 
@@ -171,7 +169,7 @@ class Reads(Connection):
         args: tuple[str, ...] = (part, before_date)
         if citations is not None:
             sql += " AND s.citation IN (SELECT value FROM json_each(?))"
-            args += (json.dumps(sorted(citations)),)
+            args += (json_values(citations),)
         return dict(self.db.execute(sql + " ORDER BY s.valid_from", args).fetchall())
 
     def has_unit(self, part: str, unit: str, date: str) -> bool:
