@@ -83,6 +83,51 @@ def keys(fixed: Sequence[int | None]) -> list[int]:
     return [key for key in out if key is not None]
 
 
+def run_keys(parts: Sequence[Sequence[int | None]], whole: Sequence[bool]) -> list[Sequence[int]]:
+    """:func:`keys` of ``parts`` laid end to end, cut back into parts; a ``whole`` part (every key given, strictly
+    increasing: a run of spans placed together before) that keeps its keys is handed back as it is. A whole part is
+    looked at by its first and last key only, unless they fall out of order or lose their key; with no key given at
+    all, the keys are ranges.
+
+    >>> [list(k) for k in run_keys([[None], [BASE + 4, BASE + 8, BASE + 9], [None]], [False, True, False])]
+    [[1000000000000000002], [1000000000000000004, 1000000000000000008, 1000000000000000009], [1000000004294967305]]
+    >>> parts = [[None, BASE + 2], [BASE + 3, BASE + 5], [BASE + 1]]
+    >>> [list(k) for k in run_keys(parts, [False, True, False])] == [keys(parts[0] + parts[1] + parts[2])[:2],
+    ...     keys(parts[0] + parts[1] + parts[2])[2:4], keys(parts[0] + parts[1] + parts[2])[4:]]
+    True
+    """
+    short: list[int | None] = []
+    for part, w in zip(parts, whole, strict=True):
+        short += (part[0], part[-1]) if w and len(part) > 1 else part
+    present = [key for key in short if key is not None]
+    if not present:
+        return _cut(range(BASE + STEP, BASE + STEP * (len(short) + 1), STEP), parts)
+    if any(a >= b for a, b in zip(present, present[1:], strict=False)):
+        return _cut(keys([key for part in parts for key in part]), parts)
+    out = keys(short)
+    cut: list[Sequence[int]] = []
+    at = 0
+    for part, w in zip(parts, whole, strict=True):
+        if w and len(part) > 1:
+            if (out[at], out[at + 1]) != (part[0], part[-1]):  # no room before it: it moves (all of it, at worst)
+                return _cut(keys([key for part in parts for key in part]), parts)
+            cut.append(part)  # type: ignore[arg-type]  # a whole part's keys are all given
+            at += 2
+        else:
+            cut.append(out[at:at + len(part)])
+            at += len(part)
+    return cut
+
+
+def _cut(flat: Sequence[int], parts: Sequence[Sequence[int | None]]) -> list[Sequence[int]]:
+    out: list[Sequence[int]] = []
+    at = 0
+    for part in parts:
+        out.append(flat[at:at + len(part)])
+        at += len(part)
+    return out
+
+
 def _copy(c: sqlite3.Connection, span_id: int, valid_from: str, valid_to: str | None, ord_key: int) -> None:
     c.execute(
         "INSERT INTO spans (part, citation, unit, parent, prev, gap, hash, valid_from, valid_to, ord)"
