@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Sequence
+from operator import lt
 
 from tracker.store.errors import StoreError
 from tracker.store.rows import in_force
@@ -34,7 +35,7 @@ def _in_order(fixed: Sequence[int | None]) -> list[int | None]:
     """``fixed`` with only a longest strictly increasing subsequence of its keys left (patience sorting; all of
     them when they increase already, as they do but for moved paragraphs), the others None."""
     present = [key for key in fixed if key is not None]
-    if all(a < b for a, b in zip(present, present[1:], strict=False)):
+    if all(map(lt, present, present[1:])):
         return list(fixed)
     tails: list[int] = []  # tails[k]: the smallest key ending an increasing run of length k + 1
     tail_at: list[int] = []
@@ -101,29 +102,32 @@ def run_keys(parts: Sequence[Sequence[int | None]], whole: Sequence[bool]) -> li
         short += (part[0], part[-1]) if w and len(part) > 1 else part
     present = [key for key in short if key is not None]
     if not present:
-        return _cut(range(BASE + STEP, BASE + STEP * (len(short) + 1), STEP), parts)
-    if any(a >= b for a, b in zip(present, present[1:], strict=False)):
-        return _cut(keys([key for part in parts for key in part]), parts)
+        return _cut(range(BASE + STEP, BASE + STEP * (len(short) + 1), STEP), parts, whole)
+    if not all(map(lt, present, present[1:])):
+        return _cut(keys([key for part in parts for key in part]), parts, whole)
     out = keys(short)
     cut: list[Sequence[int]] = []
     at = 0
     for part, w in zip(parts, whole, strict=True):
-        if w and len(part) > 1:
-            if (out[at], out[at + 1]) != (part[0], part[-1]):  # no room before it: it moves (all of it, at worst)
-                return _cut(keys([key for part in parts for key in part]), parts)
+        if w:
+            width = min(len(part), 2)
+            if out[at:at + width] != [part[0], part[-1]][:width]:  # no room before it: it moves (all of it, at worst)
+                return _cut(keys([key for part in parts for key in part]), parts, whole)
             cut.append(part)  # type: ignore[arg-type]  # a whole part's keys are all given
-            at += 2
+            at += width
         else:
             cut.append(out[at:at + len(part)])
             at += len(part)
     return cut
 
 
-def _cut(flat: Sequence[int], parts: Sequence[Sequence[int | None]]) -> list[Sequence[int]]:
+def _cut(flat: Sequence[int], parts: Sequence[Sequence[int | None]], whole: Sequence[bool]) -> list[Sequence[int]]:
+    """``flat`` cut into ``parts``' lengths, a ``whole`` part that keeps its keys being itself."""
     out: list[Sequence[int]] = []
     at = 0
-    for part in parts:
-        out.append(flat[at:at + len(part)])
+    for part, w in zip(parts, whole, strict=True):
+        got = flat[at:at + len(part)]
+        out.append(part if w and list(got) == part else got)
         at += len(part)
     return out
 

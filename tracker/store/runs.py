@@ -27,7 +27,7 @@ class Segment(NamedTuple):
     spans: list[Placed]
     ords: list[int]
     chars: int
-    by_citation: Spans
+    head: tuple[str, str | None, int]  # its first span's citation, previous citation and gap
 
 
 class Runs(NamedTuple):
@@ -48,12 +48,13 @@ class Piece(NamedTuple):
     old: Segment | None
 
 
-def _follows(paragraphs: Sequence[Paragraph], start: int, first: Placed) -> bool:
-    """Whether ``paragraphs[start]`` is ``first``'s citation after the same citation at the same gap."""
-    prev = paragraphs[start - 1] if start else None
+def _head(paragraphs: Sequence[Paragraph], start: int) -> tuple[str, str | None, int]:
+    """The citation of ``paragraphs[start]``, the one before it and the gap between their orders (its row's)."""
     p = paragraphs[start]
-    return (p.citation == first.citation and first.row[2] == (prev.citation if prev else None)
-            and first.row[3] == p.order - (prev.order if prev else 0))
+    if not start:
+        return p.citation, None, p.order
+    prev = paragraphs[start - 1]
+    return p.citation, prev.citation, p.order - prev.order
 
 
 def _chars(paragraphs: Sequence[Paragraph]) -> int:
@@ -68,20 +69,20 @@ def pieces(paragraphs: Sequence[Paragraph], stored: Runs | None) -> list[Piece] 
         return None
     by_key = stored.by_key if stored is not None else {}
     out: list[Piece] = []
-    at = 0
+    at, n = 0, len(paragraphs)
     for key, start, end in units:
-        if not at <= start < end <= len(paragraphs):
+        if not at <= start < end <= n:
             return None
         if start > at:
             out.append(Piece(at, start, None, _chars(paragraphs[at:start]), None))
         old = by_key.get(key)
-        if old is not None and len(old.spans) == end - start and _follows(paragraphs, start, old.spans[0]):
+        if old is not None and len(old.spans) == end - start and _head(paragraphs, start) == old.head:
             out.append(Piece(start, end, key, old.chars, old))
         else:
             out.append(Piece(start, end, key, _chars(paragraphs[start:end]), None))
         at = end
-    if at < len(paragraphs):
-        out.append(Piece(at, len(paragraphs), None, _chars(paragraphs[at:]), None))
+    if at < n:
+        out.append(Piece(at, n, None, _chars(paragraphs[at:]), None))
     return out
 
 
@@ -94,8 +95,9 @@ def runs_of(paragraphs: Sequence[Paragraph], cut: list[Piece], placed: Spans, ke
             segments.append(piece.old)
             continue
         spans = [placed[p.citation] for p in paragraphs[piece.start:piece.end]]
+        first = spans[0]
         segments.append(Segment(piece.key, spans, [s.ord for s in spans], piece.chars,
-                                {s.citation: s for s in spans}))
+                                (first.citation, first.row[2], first.row[3])))
     by_key: dict[Hashable, Segment] = {}
     twice: set[Hashable] = set()
     for segment in segments:
