@@ -17,7 +17,7 @@ from tests.diff.test_store_delta import _versions
 from tests.support import PART_740
 from tracker.diff import diff_dates
 from tracker.store import MIGRATIONS, Store
-from tracker.store.ords import BASE, STEP, keys
+from tracker.store.ords import BASE, STEP, keys, run_keys
 
 _FIXED = st.lists(st.one_of(st.none(), st.integers(BASE + 1, BASE + 2**40)), max_size=40)
 
@@ -28,6 +28,21 @@ def test_keys_are_positive_and_strictly_increase_whatever_keys_are_given(fixed):
     assert len(out) == len(fixed)
     assert all(a < b for a, b in zip([BASE, *out], out, strict=False))
     assert all(len(str(k)) == 19 for k in out)
+
+
+_PARTS = st.lists(st.tuples(st.booleans(), st.lists(st.one_of(st.none(), st.integers(BASE + 1, BASE + 64)),
+                                                    min_size=1, max_size=6)), max_size=12)
+
+
+@given(_PARTS)
+def test_keys_of_runs_are_the_keys_of_the_parts_end_to_end_and_a_whole_part_that_keeps_them_is_itself(drawn):
+    parts = [sorted({k or BASE + 1 for k in part}) if whole else part for whole, part in drawn]  # whole: all given,
+    whole = [w for w, _ in drawn]  # strictly increasing (close together, so some lack room or fall out of order)
+    out = run_keys(parts, whole)
+    flat = keys([k for part in parts for k in part])
+    assert [k for part in out for k in part] == flat
+    assert [len(k) for k in out] == [len(part) for part in parts]
+    assert all(k is part for k, part, w in zip(out, parts, whole, strict=True) if w and list(k) == part)
 
 
 def _keys(fixed: list[int | None]) -> list[int]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Sequence
+from operator import lt
 
 from tracker.store.errors import StoreError
 from tracker.store.rows import in_force
@@ -34,7 +35,7 @@ def _in_order(fixed: Sequence[int | None]) -> list[int | None]:
     """``fixed`` with only a longest strictly increasing subsequence of its keys left (patience sorting; all of
     them when they increase already, as they do but for moved paragraphs), the others None."""
     present = [key for key in fixed if key is not None]
-    if all(a < b for a, b in zip(present, present[1:], strict=False)):
+    if all(map(lt, present, present[1:])):
         return list(fixed)
     tails: list[int] = []  # tails[k]: the smallest key ending an increasing run of length k + 1
     tail_at: list[int] = []
@@ -81,6 +82,54 @@ def keys(fixed: Sequence[int | None]) -> list[int]:
         for j in range(start, end):
             out[j] = low + step * (j - start + 1)
     return [key for key in out if key is not None]
+
+
+def run_keys(parts: Sequence[Sequence[int | None]], whole: Sequence[bool]) -> list[Sequence[int]]:
+    """:func:`keys` of ``parts`` laid end to end, cut back into parts; a ``whole`` part (every key given, strictly
+    increasing: a run of spans placed together before) that keeps its keys is handed back as it is. A whole part is
+    looked at by its first and last key only, unless they fall out of order or lose their key; with no key given at
+    all, the keys are ranges.
+
+    >>> [list(k) for k in run_keys([[None], [BASE + 4, BASE + 8, BASE + 9], [None]], [False, True, False])]
+    [[1000000000000000002], [1000000000000000004, 1000000000000000008, 1000000000000000009], [1000000004294967305]]
+    >>> parts = [[None, BASE + 2], [BASE + 3, BASE + 5], [BASE + 1]]
+    >>> [list(k) for k in run_keys(parts, [False, True, False])] == [keys(parts[0] + parts[1] + parts[2])[:2],
+    ...     keys(parts[0] + parts[1] + parts[2])[2:4], keys(parts[0] + parts[1] + parts[2])[4:]]
+    True
+    """
+    short: list[int | None] = []
+    for part, w in zip(parts, whole, strict=True):
+        short += (part[0], part[-1]) if w and len(part) > 1 else part
+    present = [key for key in short if key is not None]
+    if not present:
+        return _cut(range(BASE + STEP, BASE + STEP * (len(short) + 1), STEP), parts, whole)
+    if not all(map(lt, present, present[1:])):
+        return _cut(keys([key for part in parts for key in part]), parts, whole)
+    out = keys(short)
+    cut: list[Sequence[int]] = []
+    at = 0
+    for part, w in zip(parts, whole, strict=True):
+        if w:
+            width = min(len(part), 2)
+            if out[at:at + width] != [part[0], part[-1]][:width]:  # no room before it: it moves (all of it, at worst)
+                return _cut(keys([key for part in parts for key in part]), parts, whole)
+            cut.append(part)  # type: ignore[arg-type]  # a whole part's keys are all given
+            at += width
+        else:
+            cut.append(out[at:at + len(part)])
+            at += len(part)
+    return cut
+
+
+def _cut(flat: Sequence[int], parts: Sequence[Sequence[int | None]], whole: Sequence[bool]) -> list[Sequence[int]]:
+    """``flat`` cut into ``parts``' lengths, a ``whole`` part that keeps its keys being itself."""
+    out: list[Sequence[int]] = []
+    at = 0
+    for part, w in zip(parts, whole, strict=True):
+        got = flat[at:at + len(part)]
+        out.append(part if w and list(got) == part else got)
+        at += len(part)
+    return out
 
 
 def _copy(c: sqlite3.Connection, span_id: int, valid_from: str, valid_to: str | None, ord_key: int) -> None:

@@ -11,7 +11,8 @@ the ordinary way, span by span: the store writes the very rows it writes when ha
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from itertools import islice
 from typing import NamedTuple
 
 from tracker.model import Paragraph
@@ -26,7 +27,7 @@ class Segment(NamedTuple):
     spans: list[Placed]
     ords: list[int]
     chars: int
-    by_citation: Spans
+    head: tuple[str, str | None, int]  # its first span's citation, previous citation and gap
 
 
 class Runs(NamedTuple):
@@ -47,12 +48,13 @@ class Piece(NamedTuple):
     old: Segment | None
 
 
-def _follows(paragraphs: Sequence[Paragraph], start: int, first: Placed) -> bool:
-    """Whether ``paragraphs[start]`` is ``first``'s citation after the same citation at the same gap."""
-    prev = paragraphs[start - 1] if start else None
+def _head(paragraphs: Sequence[Paragraph], start: int) -> tuple[str, str | None, int]:
+    """The citation of ``paragraphs[start]``, the one before it and the gap between their orders (its row's)."""
     p = paragraphs[start]
-    return (p.citation == first.citation and first.row[2] == (prev.citation if prev else None)
-            and first.row[3] == p.order - (prev.order if prev else 0))
+    if not start:
+        return p.citation, None, p.order
+    prev = paragraphs[start - 1]
+    return p.citation, prev.citation, p.order - prev.order
 
 
 def _chars(paragraphs: Sequence[Paragraph]) -> int:
@@ -67,20 +69,20 @@ def pieces(paragraphs: Sequence[Paragraph], stored: Runs | None) -> list[Piece] 
         return None
     by_key = stored.by_key if stored is not None else {}
     out: list[Piece] = []
-    at = 0
+    at, n = 0, len(paragraphs)
     for key, start, end in units:
-        if not at <= start < end <= len(paragraphs):
+        if not at <= start < end <= n:
             return None
         if start > at:
             out.append(Piece(at, start, None, _chars(paragraphs[at:start]), None))
         old = by_key.get(key)
-        if old is not None and len(old.spans) == end - start and _follows(paragraphs, start, old.spans[0]):
+        if old is not None and len(old.spans) == end - start and _head(paragraphs, start) == old.head:
             out.append(Piece(start, end, key, old.chars, old))
         else:
             out.append(Piece(start, end, key, _chars(paragraphs[start:end]), None))
         at = end
-    if at < len(paragraphs):
-        out.append(Piece(at, len(paragraphs), None, _chars(paragraphs[at:]), None))
+    if at < n:
+        out.append(Piece(at, n, None, _chars(paragraphs[at:]), None))
     return out
 
 
@@ -93,8 +95,9 @@ def runs_of(paragraphs: Sequence[Paragraph], cut: list[Piece], placed: Spans, ke
             segments.append(piece.old)
             continue
         spans = [placed[p.citation] for p in paragraphs[piece.start:piece.end]]
+        first = spans[0]
         segments.append(Segment(piece.key, spans, [s.ord for s in spans], piece.chars,
-                                {s.citation: s for s in spans}))
+                                (first.citation, first.row[2], first.row[3])))
     by_key: dict[Hashable, Segment] = {}
     twice: set[Hashable] = set()
     for segment in segments:
@@ -107,51 +110,103 @@ def runs_of(paragraphs: Sequence[Paragraph], cut: list[Piece], placed: Spans, ke
     return Runs(segments, by_key)
 
 
-def _fixed(paragraphs: Sequence[Paragraph], cut: list[Piece], rows: dict[str, Row], current: Spans) -> list[int | None]:
-    """The key each paragraph's span in force has when it carries the paragraph's row (None: no such span)."""
-    fixed: list[int | None] = []
-    for piece in cut:
-        if piece.old is not None:
-            fixed += piece.old.ords
-            continue
-        for p in paragraphs[piece.start:piece.end]:
-            span = current.get(p.citation)
-            fixed.append(span.ord if span is not None and span.row == rows[p.citation] else None)
-    return fixed
+#: A paragraph to place: its citation, row, and the span in force (or else starting on the next version) that
+#: carries that row (None: neither does).
+Entry = tuple[str, Row, Placed | None]
+
+
+def _matched(rows: Iterable[tuple[str, Row]], near: tuple[Spans, Spans]) -> list[Entry]:
+    """Each row with the span of its citation in force on the date, or else starting on the next version, that
+    carries it."""
+    current, starting_next = near
+    found: list[Entry] = []
+    for citation, row in rows:
+        span = current.get(citation)
+        if span is None or span.row != row:
+            span = starting_next.get(citation)
+            span = span if span is not None and span.row == row else None
+        found.append((citation, row, span))
+    return found
+
+
+def _keys(cut: list[Piece], rows: dict[str, Row], near: tuple[Spans, Spans]) -> tuple[list[Sequence[int]],
+                                                                                       dict[int, list[Entry]]]:
+    """The document-order keys of each piece (:func:`ords.run_keys`: a piece that repeats a segment is one whole
+    part) and the matched rows of each piece that repeats none, by its index."""
+    it = iter(rows.items())
+    loose = {i: _matched(islice(it, piece.end - piece.start), near) for i, piece in enumerate(cut) if piece.old is None}
+    parts: list[Sequence[int | None]] = [
+        piece.old.ords if piece.old is not None else [None if m is None else m.ord for _, _, m in loose[i]]
+        for i, piece in enumerate(cut)
+    ]
+    return ords.run_keys(parts, [piece.old is not None for piece in cut]), loose
+
+
+def _without(current: Spans, ending: list[Placed]) -> Spans:
+    """``current`` but for the spans ``ending``."""
+    placed = current.copy()
+    for span in ending:
+        del placed[span.citation]
+    return placed
 
 
 def place(
-    c: sqlite3.Connection, part: str, date: str, paragraphs: Sequence[Paragraph], cut: list[Piece],
-    rows: dict[str, Row], stored: Runs, current: Spans,
-) -> tuple[Spans, Runs]:
-    """Make the spans of ``part`` say ``paragraphs`` on ``date``, after the latest stored version (its spans
-    ``current``, its segments ``stored``; ``rows``: those of the paragraphs of pieces that repeat no segment), as
-    :func:`tracker.store.versions._place_version` does; the spans now in force, and the version's segments."""
-    keys = ords.keys(_fixed(paragraphs, cut, rows, current))
-    placed: Spans = {}
-    kept: set[int] = set()
-    fresh: list[tuple[str, Row, int]] = []
-    for piece in cut:
-        old = piece.old
-        if old is not None and keys[piece.start:piece.end] == old.ords:
-            placed.update(old.by_citation)
-            kept.add(id(old))
+    c: sqlite3.Connection, part: str, date: str, nxt: str | None, cut: list[Piece], rows: dict[str, Row], *,
+    stored: Runs | None, near: tuple[Spans, Spans], keep: bool,
+) -> tuple[Spans, set[int]]:
+    """Make the spans of ``part`` say the version ``cut`` into pieces on ``date`` (``rows``: the rows of its pieces
+    that repeat no segment, in order; ``nxt``: the next stored version; ``near``: the spans in force on ``date`` and
+    those starting on ``nxt``; ``stored``: the segments of the spans in force, when they are the latest version's),
+    leaving every other version as it was. A span in force on ``date`` is kept, and one starting on ``nxt`` starts
+    on ``date`` instead, when it carries the same row and can keep its document-order key (:func:`ords.keys`); a
+    piece repeating a segment whose keys all stay keeps its spans without a look at them. Returns the spans now in
+    force on ``date`` (unless ``keep`` is false: then only those that were in force already) and the ids of the
+    segments kept whole."""
+    current = near[0]
+    keys, loose = _keys(cut, rows, near)
+    kept = {id(piece.old) for piece, k in zip(cut, keys, strict=True) if piece.old is not None and k is piece.old.ords}
+    ending = list(current.values()) if stored is None else [
+        span for segment in stored.segments if id(segment) not in kept for span in segment.spans]
+    placed = _without(current, ending) if kept else {}  # first the spans that stay as they are, then every other one
+    todo: list[tuple[str, Row, int]] = []
+    for i, piece in enumerate(cut):
+        if piece.old is not None and id(piece.old) in kept:
             continue
-        for i, p in enumerate(paragraphs[piece.start:piece.end]):
-            row = rows[p.citation] if old is None else old.spans[i].row
-            key = keys[piece.start + i]
-            span = current.get(p.citation)
-            if span is not None and span.row == row and span.ord == key:
-                placed[p.citation] = span
+        entries = loose[i] if piece.old is None else [(s.citation, s.row, s) for s in piece.old.spans]
+        for (citation, row, span), key in zip(entries, keys[i], strict=True):
+            if span is not None and span.ord == key and current.get(citation) is span:
+                placed[citation] = span
             else:
-                fresh.append((p.citation, row, key))
-    for segment in stored.segments:
-        if id(segment) not in kept:
-            for span in segment.spans:
-                if placed.get(span.citation) is not span:
-                    set_column(c, "valid_to", date, span.id)
-    for citation, row, key in fresh:
-        sid = c.execute(INSERT_SPAN, (part, citation, *row, date, None, key)).lastrowid
-        assert sid is not None
-        placed[citation] = Placed(sid, citation, row, None, key)
-    return placed, runs_of(paragraphs, cut, placed, kept)
+                todo.append((citation, row, key))
+    _end(c, part, date, nxt, ending, placed)
+    _start(c, part, date, nxt, todo, near[1], placed if keep else None)
+    return placed, kept
+
+
+def _end(c: sqlite3.Connection, part: str, date: str, nxt: str | None, ending: list[Placed], placed: Spans) -> None:
+    """End on ``date`` the spans of ``ending`` not ``placed`` (those running past ``nxt`` go on from it)."""
+    for span in ending:
+        if placed.get(span.citation) is span:
+            continue
+        set_column(c, "valid_to", date, span.id)
+        if nxt is not None and (span.valid_to is None or span.valid_to > nxt):
+            c.execute(INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to, span.ord))
+
+
+def _start(
+    c: sqlite3.Connection, part: str, date: str, nxt: str | None, todo: list[tuple[str, Row, int]],
+    starting_next: Spans, placed: Spans | None,
+) -> None:
+    """Start on ``date`` the rows ``todo`` (with their keys): a span starting on ``nxt`` with the same row and key
+    starts on ``date`` instead, any other row is a new span; each goes into ``placed`` (if given)."""
+    for citation, row, key in todo:
+        following = starting_next.get(citation)
+        if following and following.row == row and following.ord == key:
+            set_column(c, "valid_from", date, following.id)
+            span = following
+        else:
+            sid = c.execute(INSERT_SPAN, (part, citation, *row, date, nxt, key)).lastrowid
+            assert sid is not None
+            span = Placed(sid, citation, row, nxt, key)
+        if placed is not None:
+            placed[citation] = span

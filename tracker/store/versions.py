@@ -12,16 +12,16 @@ stored version of either kind.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from tracker.model import Paragraph
-from tracker.store import ords, runs
+from tracker.store import runs
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
-from tracker.store.placed import INSERT_SPAN, Placed, Row, Spans, set_column
+from tracker.store.placed import Placed, Spans, set_column
 from tracker.store.prepare import Prepared, duplicate, prepare
 from tracker.store.reads import Reads
 from tracker.store.rows import StoredVersion, in_force
@@ -126,97 +126,29 @@ def _near(
     return _neighbours(c, part, date, nxt)
 
 
-def _matches(near: tuple[Spans, Spans], rows: dict[str, Row]) -> list[Placed | None]:
-    """For each row, the span of its citation in force on the date, or else starting on the next version, that
-    carries it (None: neither does)."""
-    current, starting_next = near
-    found: list[Placed | None] = []
-    for citation, row in rows.items():
-        span = current.get(citation)
-        if span is None or span.row != row:
-            span = starting_next.get(citation)
-            span = span if span is not None and span.row == row else None
-        found.append(span)
-    return found
-
-
-def _order_keys(matches: list[Placed | None]) -> Sequence[int]:
-    """:func:`ords.keys` for the rows of a version given the spans that carry them; when none does (a Part's first
-    version), the same keys as a range, not held one by one (Part 774 has 14,600 paragraphs).
-
-    >>> list(_order_keys([None] * 3)) == ords.keys([None] * 3)
-    True
-    """
-    if not any(matches):
-        return range(ords.BASE + ords.STEP, ords.BASE + ords.STEP * (len(matches) + 1), ords.STEP)
-    return ords.keys([None if span is None else span.ord for span in matches])
-
-
-def _place_version(
-    c: sqlite3.Connection,
-    part: str,
-    date: str,
-    nxt: str | None,
-    rows: dict[str, Row],
-    near: tuple[Spans, Spans],
-    keep: bool = True,
-) -> Spans:
-    """Make the spans of ``part`` say ``rows`` on ``date`` (``nxt``: the next stored version; ``near``: its
-    :func:`_neighbours`), leaving every other version as it was, and return the spans now in force on ``date``
-    (unless ``keep`` is false: then only those that were in force already). A span in force on ``date`` is kept,
-    and one starting on ``nxt`` starts on ``date`` instead, when it carries the same row and can keep its
-    document-order key (:func:`ords.keys`)."""
-    current, starting_next = near
-    matches = _matches(near, rows)
-    keys = _order_keys(matches)
-    placed: Spans = {}  # first the spans that stay as they are, then every other one
-    for citation, span, key in zip(rows, matches, keys, strict=True):
-        if span is not None and span.ord == key and current.get(citation) is span:
-            placed[citation] = span
-    for span in current.values():
-        if placed.get(span.citation) is span:
-            continue
-        set_column(c, "valid_to", date, span.id)
-        if nxt is not None and (span.valid_to is None or span.valid_to > nxt):
-            c.execute(INSERT_SPAN, (part, span.citation, *span.row, nxt, span.valid_to, span.ord))
-    for (citation, row), key in zip(rows.items(), keys, strict=True):
-        if citation in placed:
-            continue
-        following = starting_next.get(citation)
-        if following and following.row == row and following.ord == key:
-            set_column(c, "valid_from", date, following.id)
-            if keep:
-                placed[citation] = following
-        else:
-            sid = c.execute(INSERT_SPAN, (part, citation, *row, date, nxt, key)).lastrowid
-            assert sid is not None
-            if keep:
-                placed[citation] = Placed(sid, citation, row, nxt, key)
-    return placed
-
-
 def _place(
     c: sqlite3.Connection, paragraphs: list[Paragraph], prep: Prepared, *, part: str, date: str, nxt: str | None,
     near: tuple[Spans, Spans], keep: bool,
 ) -> tuple[Spans, runs.Runs | None]:
-    """Store the new texts and place the spans of a prepared version (:func:`_place_version`, or
-    :func:`tracker.store.runs.place` when it repeats stored segments: then ``near`` is the latest version's); the
-    spans now in force (as :func:`_place_version` returns them) and the version's segments, if it is to be kept."""
+    """Store the new texts and place the spans of a prepared version (:func:`tracker.store.runs.place`; ``near``:
+    its :func:`_neighbours`); the spans now in force (as that returns them) and the version's segments, if it is to
+    be kept."""
     if prep.stored is not None:
         current = near[0]
-        store_texts(c, prep.texts, prep.keys, {s.row[-1] for cit in prep.rows if (s := current.get(cit)) is not None})
-        placed, segments = runs.place(c, part, date, paragraphs, prep.cut or [], prep.rows, prep.stored, current)
-        if len(placed) != len(paragraphs):
-            seen: set[str] = set()
-            for p in paragraphs:
-                if p.citation in seen:
-                    raise duplicate(p.citation)
-                seen.add(p.citation)
-        return placed, segments
-    store_texts(c, paragraphs, prep.keys, {s.row[-1] for spans in near for s in spans.values()})
-    placed = _place_version(c, part, date, nxt, prep.rows, near, keep)
-    kept = prep.cut is not None and keep and nxt is None
-    return placed, runs.runs_of(paragraphs, prep.cut, placed, set()) if kept and prep.cut is not None else None
+        known = {s.row[-1] for cit in prep.rows if (s := current.get(cit)) is not None}
+    else:
+        known = {s.row[-1] for spans in near for s in spans.values()}
+    store_texts(c, prep.texts, prep.keys, known)
+    cut = prep.cut or [runs.Piece(0, len(paragraphs), None, prep.chars, None)]
+    placed, kept = runs.place(c, part, date, nxt, cut, prep.rows, stored=prep.stored, near=near, keep=keep)
+    if prep.stored is not None and len(placed) != len(paragraphs):
+        seen: set[str] = set()
+        for p in paragraphs:
+            if p.citation in seen:
+                raise duplicate(p.citation)
+            seen.add(p.citation)
+    kept_runs = prep.cut is not None and keep and nxt is None
+    return placed, runs.runs_of(paragraphs, prep.cut, placed, kept) if kept_runs and prep.cut is not None else None
 
 
 def _unplace_version(c: sqlite3.Connection, part: str, date: str, nxt: str | None) -> None:
