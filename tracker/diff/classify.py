@@ -29,8 +29,14 @@ _MASK = "\x00"
 
 
 def is_reserved(p: Paragraph) -> bool:
-    """Whether the paragraph's body is only "[Reserved]"."""
-    return bool(_RESERVED.fullmatch(plain(p.body).strip()))
+    """Whether the paragraph's body is only "[Reserved]" (worked out once per body: the matcher and
+    :func:`classify` both ask)."""
+    return _reserved(p.body)
+
+
+@lru_cache(maxsize=8192)
+def _reserved(body: str) -> bool:
+    return bool(_RESERVED.fullmatch(plain(body).strip()))
 
 
 def _words(text: str) -> list[str]:

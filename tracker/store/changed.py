@@ -15,6 +15,7 @@ import json
 import sqlite3
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Collection, Iterable, Iterator
+from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -42,14 +43,21 @@ class Link(NamedTuple):
     refs: str
     hash: str
 
-    def paragraph(self, part: str, order: int, refs: dict[str, tuple[Reference, ...]]) -> Paragraph:
-        """The span's paragraph at ``order``; ``refs``: references already read, by their JSON (a paragraph
-        edited outside its references has the same on both sides), which this adds to."""
-        found = refs.get(self.refs)
-        if found is None:
-            found = refs[self.refs] = refs_load(self.refs)
+    def paragraph(self, part: str, order: int) -> Paragraph:
+        """The span's paragraph at ``order``."""
         return Paragraph(self.citation, part, self.unit, self.parent, self.marker, self.kind, self.heading,
-                         self.text, order, found)
+                         self.text, order, _refs(self.refs))
+
+
+@lru_cache(maxsize=8192)
+def _refs(raw: str) -> tuple[Reference, ...]:
+    """The references stored as ``raw`` (:func:`~tracker.store.rows.refs_load`), read once per JSON: a paragraph
+    edited outside its references has the same on both sides, and diffs of nearby versions meet them again.
+
+    >>> _refs("[]"), _refs('[["740.2", "section", "§ 740.2"]]')
+    ((), (Reference(target='740.2', kind='section', text='§ 740.2', through=None),))
+    """
+    return refs_load(raw) if raw != "[]" else ()
 
 
 class _Tally:
@@ -94,9 +102,8 @@ class Changed:
         self._seen_b: dict[str, str] = {}  # citations read in the old version that stand unchanged in the new
         old = [link for c, link in self.ends.items() if c not in self.starts or self.starts[c].hash != link.hash]
         new = [link for c, link in self.starts.items() if c not in self.ends or self.ends[c].hash != link.hash]
-        refs: dict[str, tuple[Reference, ...]] = {}
-        self.old = [link.paragraph(part, self._order_a(link.ord), refs) for link in _shown(old, self.ignore)]
-        self.new = [link.paragraph(part, self.all_b.order(link.ord), refs) for link in _shown(new, self.ignore)]
+        self.old = [link.paragraph(part, self._order_a(link.ord)) for link in _shown(old, self.ignore)]
+        self.new = [link.paragraph(part, self.all_b.order(link.ord)) for link in _shown(new, self.ignore)]
 
     def _order_a(self, key: str) -> int:
         starts, ends = self.tallies
@@ -171,10 +178,11 @@ def _hidden(db: sqlite3.Connection, part: str, version: str, ignore: Collection[
 
 #: For each ``[low, high]`` pair of keys in a JSON array (the last parameter), in order: how many spans of a Part
 #: (the first parameter) in force in a version (``{live}``: :func:`in_force`, the parameters between) stand from
-#: ``low`` up to ``high`` (excluded), and the sum of their gaps, as one integer: the count times 2**32 plus the sum.
-#: Each pair is one range of the covering index ``spans_part_ord``.
+#: ``low`` up to ``high`` (excluded), and the sum of their gaps, as one integer: the count times 2**32 plus the sum
+#: (one sum of each gap plus 2**32: one aggregate per index entry, not two). Each pair is one range of the covering
+#: index ``spans_part_ord``.
 _STRETCHES = (
-    "SELECT (SELECT count(*) * 4294967296 + coalesce(sum(gap), 0) FROM spans"
+    "SELECT (SELECT coalesce(sum(gap + 4294967296), 0) FROM spans"
     " WHERE part = ? AND ord >= b.low AND ord < b.high AND {live}) FROM"
     " (SELECT key, json_extract(value, '$[0]') AS low, json_extract(value, '$[1]') AS high FROM json_each(?)) b"
     " ORDER BY b.key"
