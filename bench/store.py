@@ -21,6 +21,9 @@ Requirements" line of a CCL entry is read as an unmarked paragraph, one record m
 are renumbered (new records; ~14,600 for Part 774). bench/parse.py's cached re-parse edits the real file afresh each
 round, so only the units between two rounds' edits move there: that is why its parse of Part 774 is some half of the
 one here. Both are real: an amendment that adds a paragraph early in a Part moves the rest of it.
+
+The parse runs with the cyclic garbage collector paused (:mod:`tracker.parse.collector`): the one pass over the
+objects it made falls in the ingest that follows it, so compare totals, not the ingest alone, across that change.
 """
 
 from __future__ import annotations

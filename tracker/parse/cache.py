@@ -74,7 +74,7 @@ class _Unit(Generic[T]):
     def fits(self, b: Records) -> bool:
         """True when the unit, parsed in place in ``b``, asks about no key and numbers by no counter ``b`` holds.
         (Keys of a unit parsed on its own are asked one by one, so that unit notes them too.)"""
-        if self.listed or not self.counters.keys().isdisjoint(b.counters):
+        if self.listed or not self.counters.keys().isdisjoint(b.counters.keys()):  # a view: the unit's are read
             return False
         keys = b.keys
         if isinstance(keys, WatchedKeys):
@@ -90,7 +90,8 @@ class _Unit(Generic[T]):
         b.records.extend(self.records)
         b.note_runs([(self.key, base - b.start, base - b.start + len(self.records))])
         b.keys.update(self.citations)
-        b.counters.update(self.counters)
+        if self.counters:  # none of them in b (fits): its counts are b's
+            dict.update(b.counters, self.counters)
 
 
 class _Settable:

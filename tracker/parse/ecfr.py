@@ -29,6 +29,7 @@ from tracker.model import Paragraph
 from tracker.parse.body import key_body
 from tracker.parse.cache import SectionCache, parse_unit, unit_key
 from tracker.parse.ccl import parse_ccl, parse_ccl_runs
+from tracker.parse.collector import collector_paused
 from tracker.parse.pieces import Known, Lazy, Pieces, Unparsable
 from tracker.parse.records import Records
 from tracker.parse.refs import with_refs
@@ -44,6 +45,7 @@ _SECTION_HEAD = re.compile(rf"^§*\s*{SECTION_NUMBER}\s*")
 _PART_OF_SUPPLEMENT = re.compile(r"\bPart\s+(\d+)\b", re.I)
 
 
+@collector_paused
 def parse_bytes(
     data: bytes,
     name: str = "<input>",

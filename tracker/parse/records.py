@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, SupportsIndex
 
 from tracker.citations import unique_key
@@ -14,6 +15,8 @@ from tracker.model import Paragraph, ParagraphKind
 if TYPE_CHECKING:
     from tracker.parse.cache import SectionCache
 
+
+_CITATION = attrgetter("citation")
 
 _FIELDS = ("citation", "part", "unit", "parent", "marker", "kind", "heading", "text", "order", "refs")
 
@@ -162,7 +165,7 @@ class Records:
         """Append records built elsewhere (the CCL's), keeping their keys taken."""
         runs = records.units if isinstance(records, Parsed) else []
         records = list(records)
-        self.keys.update(r.citation for r in records)
+        self.keys.update(map(_CITATION, records))
         at = len(self.records)
         self.records.extend(records)
         self.note_runs((key, at + start, at + end) for key, start, end in runs)
