@@ -46,7 +46,7 @@ _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
 _COMPOUND = re.compile(r"^\(([A-Z])\.(\d{1,2})\.?\)(?=\s)")
 _ALTERNATE = re.compile(r"\bAlternate [IVX]+\b")
 _END_OF_CLAUSE = re.compile(r"^\(End of (?:clause|provision)\)$", re.I)
-_ITALIC_LEAD = re.compile(r"\*([^*]+)\*")
+_ITALIC_LEAD = re.compile(r"\s*\*([^*]+)\*")
 
 
 class _Piece:
@@ -103,9 +103,9 @@ def key_body(
     elements, footnotes = unwrap_footnotes(elements)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
     plan = _plan(elements, footnotes, definitions)
-    entries = list_entries([_unmarked(el, pieces) if el not in footnotes else None for el, pieces in plan])
-    for el, pieces in plan:
-        handler = _footnote if el in footnotes else _entry if el in entries else _HANDLERS.get(el.tag, _other)
+    entries = list_entries([_unmarked(el, pieces) if el not in footnotes else None for el, _, pieces in plan])
+    for el, tag, pieces in plan:
+        handler = _footnote if el in footnotes else _entry if el in entries else _HANDLERS.get(tag, _other)
         handler(cur, el, pieces)
 
 
@@ -119,9 +119,9 @@ def _unmarked(el: etree._Element, pieces: list[_Piece]) -> tuple[etree._Element,
 
 def _plan(
     elements: list[etree._Element], footnotes: set[etree._Element], definitions: bool
-) -> list[tuple[etree._Element, list[_Piece]]]:
-    """Each element with its text pieces, the markers of each segment resolved together."""
-    plan: list[tuple[etree._Element, list[_Piece]]] = []
+) -> list[tuple[etree._Element, str, list[_Piece]]]:
+    """Each element with its tag and text pieces, the markers of each segment resolved together."""
+    plan: list[tuple[etree._Element, str, list[_Piece]]] = []
     segments: list[list[_Piece]] = [[]]
     for el in elements:
         tag = el.tag
@@ -131,12 +131,14 @@ def _plan(
             if definitions and defined_term(text) is not None:
                 segments.append([])
             pieces = [_Piece(m, t) for m, t in split_markers(text)]
-            if pieces[0].markers or len(pieces) > 1:
-                segments[-1].extend(p for p in pieces if p.markers)
+            if len(pieces) > 1:  # a marked piece, then one marked after a heading
+                segments[-1].extend(pieces)
+            elif pieces[0].markers:
+                segments[-1].append(pieces[0])
         elif tag in _HEADING_TAGS:
             pieces = [_Piece(m, t) for m, t in split_markers(inline_text(el)) if m]
             segments[-1].extend(pieces)
-        plan.append((el, pieces))
+        plan.append((el, tag, pieces))
     for seg in segments:
         if seg:
             _resolve(seg)
@@ -256,8 +258,7 @@ def _after_markers(piece: _Piece) -> str:
 
 def _italic_heading(text: str, joined: str) -> str:
     """The italic subject heading right after the markers ``joined`` (``(1) *Scope.* …`` → ``Scope.``)."""
-    rest = text[len(joined) :].lstrip() if text.startswith(joined) else ""
-    m = _ITALIC_LEAD.match(rest) if rest[:1] == "*" else None
+    m = _ITALIC_LEAD.match(text, len(joined)) if text.startswith(joined) else None
     return m.group(1).strip() if m else ""
 
 

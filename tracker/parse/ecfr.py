@@ -43,6 +43,8 @@ RootCheck = Callable[[etree._Element], None]
 
 _SECTION_HEAD = re.compile(rf"^§*\s*{SECTION_NUMBER}\s*")
 _PART_OF_SUPPLEMENT = re.compile(r"\bPart\s+(\d+)\b", re.I)
+#: What no unit's content holds: its heading, and what inline text skips.
+_NOT_CONTENT = SKIP_TAGS | {"HEAD"}
 
 
 @collector_paused
@@ -193,7 +195,7 @@ class _Walk:
         b = self.b
         for el in container:
             tag = el.tag
-            if not isinstance(tag, str) or tag in ("HEAD", *SKIP_TAGS):
+            if not isinstance(tag, str) or tag in _NOT_CONTENT:
                 continue
             if tag in ("DIV6", "DIV7"):
                 self.subpart(el, part, parent)
@@ -274,4 +276,4 @@ def _appendix_name(div9: etree._Element) -> str:
 
 
 def _content(div: etree._Element) -> list[etree._Element]:
-    return [el for el in div if isinstance(el.tag, str) and el.tag != "HEAD" and el.tag not in SKIP_TAGS]
+    return [el for el in div if isinstance(tag := el.tag, str) and tag not in _NOT_CONTENT]

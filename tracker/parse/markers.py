@@ -157,12 +157,13 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
 
 #: The open levels of a beam state: (level, index) from the outermost in.
 _Stack = tuple[tuple[int, int], ...]
-#: The readings of the markers so far, newest first: (earlier readings, (level, index, depth)) or None.
-_Path = tuple["_Path", tuple[int, int, int]] | None
+#: The readings of the markers so far, newest first: (earlier readings, the marker resolved) or None.
+_Path = tuple["_Path", "Marker"] | None
 #: A beam state: its open levels (their number in :class:`_Moves`), its cost, its readings.
 _State = tuple[int, float, _Path]
-#: One way a marker can go from a stack: (the new stack's number, the reading's cost, the step's cost, the reading).
-_Move = tuple[int, float, float, tuple[int, int, int]]
+#: One way a marker can go from a stack: (the new stack's number, the reading's cost, the step's cost, the marker
+#: so resolved).
+_Move = tuple[int, float, float, "Marker"]
 
 
 def _single_children(closed: tuple[tuple[int, int], ...]) -> float:
@@ -244,7 +245,7 @@ class _Moves:
             found = ()
             for level, index, reading in candidates(raw):
                 new, step, depth = self.place(n, level, index)
-                found += ((new, reading, step, (level, index, depth)),)
+                found += ((new, reading, step, _marker(raw, level, index, depth)),)
             table[n] = found
             self.count += 1
         return found
@@ -296,13 +297,13 @@ def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
         states = _advance(states, raw, beam, moves)
     stacks = moves.stacks
     best = min(states, key=lambda s: s[1] + _single_children(stacks[s[0]][1:]))
-    readings: list[tuple[int, int, int]] = []
+    readings: list[Marker] = []
     path = best[2]
     while path is not None:
         path, reading = path
         readings.append(reading)
     readings.reverse()
-    return [_marker(raw, *reading) for raw, reading in zip(raws, readings, strict=True)]
+    return readings
 
 
 @lru_cache(maxsize=8192)
