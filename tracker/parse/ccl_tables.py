@@ -35,7 +35,7 @@ def _cells(children: Iterable[etree._Element], tags: frozenset[str]) -> list[str
     return [inline_text(c) for c in children if c.tag in tags]
 
 
-_CHED, _ENT = frozenset({"CHED"}), frozenset({"ENT"})
+_CHED, _ENT, _TH, _DATA = frozenset({"CHED"}), frozenset({"ENT"}), frozenset({"TH"}), frozenset({"TD", "TH"})
 
 
 def read_table(el: etree._Element) -> Table:
@@ -47,12 +47,12 @@ def read_table(el: etree._Element) -> Table:
             t.header.append(inline_text(node))
         elif tag == "BOXHD":
             t.header.extend(_cells(node, _CHED))
-        elif tag == "TR":  # its cells picked by lxml's own tag filter, without its path search
-            cells = [inline_text(c) for c in node.iterchildren("TD", "TH")]
-            if next(node.iterchildren("TD"), None) is not None:
-                t.rows.append(cells)
-            else:  # only TH cells
-                t.header.extend(cells)
+        elif tag == "TR":  # its children read once (a child's tag is read without lxml's path search)
+            kids = list(node)
+            if any(c.tag == "TD" for c in kids):
+                t.rows.append(_cells(kids, _DATA))
+            else:
+                t.header.extend(_cells(kids, _TH))
         elif tag == "ROW":
             t.rows.append(_cells(node, _ENT))
         else:  # TNOTE, TDESC, SOURCE
