@@ -45,3 +45,14 @@ def _trees(draw: st.DrawFn, depth: int = 3) -> etree._Element:
 def test_inline_text_of_random_trees_is_the_reference(tree: etree._Element) -> None:
     for el in tree.iter():
         assert inline_text(el) == _reference(el)
+
+
+def test_normalise_ws_of_every_ascii_character_in_a_text_is_split_and_joined() -> None:
+    for code in range(128):
+        for text in (f"a{chr(code)}b", f"{chr(code)}ab", f"ab{chr(code)}", f"a {chr(code)} b", chr(code)):
+            assert normalise_ws(text) == " ".join(text.split()), repr(text)
+
+
+@given(st.text(alphabet=st.sampled_from([*map(chr, range(128)), "\x85", "\xa0", "\u2003", "\u2028", "é", "“"])))
+def test_normalise_ws_is_split_and_joined(text: str) -> None:
+    assert normalise_ws(text) == " ".join(text.split())
