@@ -131,17 +131,9 @@ def normalise_ws(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends.
 
     Text already so (the common case) is returned as it is: every character :meth:`str.split` splits at but
-    the space is unprintable, so printable text without a double space or a space at either end has none. ASCII
-    text is looked through for the nine ASCII ones instead (each ``in`` a memchr: cheaper than reading the class of
-    every character, a twentieth of a cold CCL parse's instructions).
+    the space is unprintable, so printable text without a double space or a space at either end has none.
     """
-    if "  " in text or text[:1] == " " or text[-1:] == " ":
-        return " ".join(text.split())
-    if text.isascii():
-        if not ("\n" in text or "\t" in text or "\r" in text or "\x0b" in text or "\x0c" in text
-                or "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text):
-            return text
-    elif text.isprintable():
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
     return " ".join(text.split())
 
