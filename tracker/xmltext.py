@@ -181,7 +181,10 @@ def inline_text(el: etree._Element) -> str:
     ``XREF``/``FTREF`` navigation is left out; ``<I>`` becomes ``*…*``, ``<B>`` ``**…**``,
     superscripts ``^…^``; the characters of :data:`ESCAPED` in the text are backslash-escaped.
     """
-    return normalise_ws(_own(el))
+    own = el.text
+    if len(el):
+        return normalise_ws(_inner(own, el[0]))
+    return normalise_ws(escape_markup(own)) if own else ""  # an element without children: one frame less
 
 
 def inline_tail(el: etree._Element) -> str:

@@ -39,7 +39,8 @@ _TOKEN = re.compile(
     r"|(?P<rel>\.[a-z][a-z0-9.]*|[a-z]{1,2}\.[a-z0-9][a-z0-9.]*|[a-z]{1,2}(?=\.?(?:\s*[,;:)]|\s+(?:and|or)\s|\s*$))))"
     r"\.?(?![\w-])"
 )
-_NAMED = re.compile(rf"(?<![\w.])(?:(?P<full>{ECCN}{ITEM})|(?P<entry>[Tt]his (?:entry|ECCN)))(?![\w-])")
+# (The look ahead for the first characters of both comes first: a search skips other positions without the look behind.)
+_NAMED = re.compile(rf"(?=[\dTt])(?<![\w.])(?:(?P<full>{ECCN}{ITEM})|(?P<entry>[Tt]his (?:entry|ECCN)))(?![\w-])")
 # A pointer elsewhere, not what the note is about: "For waveform digitizers …, see 3A002.h."
 _SEE = re.compile(r"\b(?:[Ss]ee|[Ss]ee also|[Cc]f\.)\s+(?:ECCNs?\s+)?$")
 # The label names a paragraph of a note, not an item: "Technical Note to paragraph a.2 of Note 2:"

@@ -86,14 +86,18 @@ def read_shape(el: etree._Element, memo: ShapeMemo | None = None) -> Shape:
     >>> text, first.tag, lead, rest, len(memo)
     ('*Reason for Control:* NS, AT', 'I', 'Reason for Control:', ' NS, AT', 1)
     """
-    first = el[0] if len(el) else None  # held: inline_parts reads the same element, not a new proxy of it
-    if first is None or first.tag not in _EMPHASIS or (el.text or "").strip():
+    count = len(el)
+    if not count:
+        return inline_text(el), None, "", ""
+    first = el[0]  # held: inline_parts reads the same element, not a new proxy of it
+    head, tag = el.text, first.tag
+    if tag not in _EMPHASIS or (head and not head.isspace()):  # text before the child: (el.text or "").strip()
         return inline_text(el), None, "", ""
     tail = first.tail
-    if memo is None or len(el) > 1 or len(first) or (tail is not None and len(tail) > MEMO_TAIL):
+    if memo is None or count > 1 or len(first) or (tail is not None and len(tail) > MEMO_TAIL):
         text, lead, rest = _emphasised(el)
         return text, first, lead, rest
-    key = (el.text, first.tag, first.get("T"), first.text, tail)
+    key = (head, tag, first.get("T"), first.text, tail)
     found = memo.get(key)
     if found is None:
         found = memo[key] = _emphasised(el)
