@@ -11,7 +11,7 @@ the ordinary way, span by span: the store writes the very rows it writes when ha
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import NamedTuple
 
@@ -110,36 +110,53 @@ def runs_of(paragraphs: Sequence[Paragraph], cut: list[Piece], placed: Spans, ke
     return Runs(segments, by_key)
 
 
-#: A paragraph to place: its citation, row, and the span in force (or else starting on the next version) that
-#: carries that row (None: neither does).
-Entry = tuple[str, Row, Placed | None]
+#: A paragraph to place: its citation, row, the span in force (or else starting on the next version) that carries
+#: that row (None: neither does), and its document-order key.
+Entry = tuple[str, Row, Placed | None, int]
 
 
-def _matched(rows: Iterable[tuple[str, Row]], near: tuple[Spans, Spans]) -> list[Entry]:
-    """Each row with the span of its citation in force on the date, or else starting on the next version, that
-    carries it."""
+def _matched(rows: Iterable[tuple[str, Row]], near: tuple[Spans, Spans]) -> list[Placed | None]:
+    """For each row, the span of its citation in force on the date, or else starting on the next version, that
+    carries it (None: neither does)."""
     current, starting_next = near
-    found: list[Entry] = []
+    found: list[Placed | None] = []
     for citation, row in rows:
         span = current.get(citation)
         if span is None or span.row != row:
             span = starting_next.get(citation)
             span = span if span is not None and span.row == row else None
-        found.append((citation, row, span))
+        found.append(span)
     return found
 
 
-def _keys(cut: list[Piece], rows: dict[str, Row], near: tuple[Spans, Spans]) -> tuple[list[Sequence[int]],
-                                                                                       dict[int, list[Entry]]]:
+#: What :func:`_keys` gives: each piece's keys, and the spans matched to the rows of each loose piece.
+Placing = tuple[list[Sequence[int]], dict[int, list[Placed | None]]]
+
+
+def _keys(cut: list[Piece], rows: dict[str, Row], near: tuple[Spans, Spans]) -> Placing:
     """The document-order keys of each piece (:func:`ords.run_keys`: a piece that repeats a segment is one whole
-    part) and the matched rows of each piece that repeats none, by its index."""
+    part) and the spans matched to the rows of each piece that repeats none, by its index."""
     it = iter(rows.items())
     loose = {i: _matched(islice(it, piece.end - piece.start), near) for i, piece in enumerate(cut) if piece.old is None}
     parts: list[Sequence[int | None]] = [
-        piece.old.ords if piece.old is not None else [None if m is None else m.ord for _, _, m in loose[i]]
+        piece.old.ords if piece.old is not None else [None if m is None else m.ord for m in loose[i]]
         for i, piece in enumerate(cut)
     ]
     return ords.run_keys(parts, [piece.old is not None for piece in cut]), loose
+
+
+def _entries(cut: list[Piece], rows: dict[str, Row], placing: Placing, kept: set[int]) -> Iterator[Entry]:
+    """Every paragraph of the pieces not kept whole, with its matched span and key (``placing``: :func:`_keys`),
+    one at a time (Part 774's first version has 14,600)."""
+    keys, loose = placing
+    it = iter(rows.items())
+    for i, piece in enumerate(cut):
+        if piece.old is None:
+            for (citation, row), span, key in zip(islice(it, piece.end - piece.start), loose[i], keys[i], strict=True):
+                yield citation, row, span, key
+        elif id(piece.old) not in kept:
+            for span, key in zip(piece.old.spans, keys[i], strict=True):
+                yield span.citation, span.row, span, key
 
 
 def _without(current: Spans, ending: list[Placed]) -> Spans:
@@ -163,22 +180,18 @@ def place(
     force on ``date`` (unless ``keep`` is false: then only those that were in force already) and the ids of the
     segments kept whole."""
     current = near[0]
-    keys, loose = _keys(cut, rows, near)
-    kept = {id(piece.old) for piece, k in zip(cut, keys, strict=True) if piece.old is not None and k is piece.old.ords}
+    placing = _keys(cut, rows, near)
+    kept = {id(piece.old) for piece, k in zip(cut, placing[0], strict=True)
+            if piece.old is not None and k is piece.old.ords}
     ending = list(current.values()) if stored is None else [
         span for segment in stored.segments if id(segment) not in kept for span in segment.spans]
     placed = _without(current, ending) if kept else {}  # first the spans that stay as they are, then every other one
-    todo: list[tuple[str, Row, int]] = []
-    for i, piece in enumerate(cut):
-        if piece.old is not None and id(piece.old) in kept:
-            continue
-        entries = loose[i] if piece.old is None else [(s.citation, s.row, s) for s in piece.old.spans]
-        for (citation, row, span), key in zip(entries, keys[i], strict=True):
-            if span is not None and span.ord == key and current.get(citation) is span:
-                placed[citation] = span
-            else:
-                todo.append((citation, row, key))
+    for citation, _, span, key in _entries(cut, rows, placing, kept):
+        if span is not None and span.ord == key and current.get(citation) is span:
+            placed[citation] = span
     _end(c, part, date, nxt, ending, placed)
+    todo = ((citation, row, key) for citation, row, span, key in _entries(cut, rows, placing, kept)
+            if span is None or span.ord != key or current.get(citation) is not span)
     _start(c, part, date, nxt, todo, near[1], placed if keep else None)
     return placed, kept
 
@@ -194,7 +207,7 @@ def _end(c: sqlite3.Connection, part: str, date: str, nxt: str | None, ending: l
 
 
 def _start(
-    c: sqlite3.Connection, part: str, date: str, nxt: str | None, todo: list[tuple[str, Row, int]],
+    c: sqlite3.Connection, part: str, date: str, nxt: str | None, todo: Iterable[tuple[str, Row, int]],
     starting_next: Spans, placed: Spans | None,
 ) -> None:
     """Start on ``date`` the rows ``todo`` (with their keys): a span starting on ``nxt`` with the same row and key
