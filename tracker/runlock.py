@@ -17,6 +17,7 @@ so cron mails the operator) instead of a quiet "busy".
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,18 +43,6 @@ def lock_path(database: Path) -> Path:
     return real.with_name(f"{real.name}.lock")
 
 
-def lock_text(pid: int, host: str, started: str) -> bytes:
-    r"""What the lock file says while held: a JSON object, written without :mod:`json` (a run that takes the lock
-    and has nothing to do loads no JSON module); a character JSON would escape is written as ``\uXXXX``.
-
-    >>> import json
-    >>> json.loads(lock_text(7, 'a"b\\c\t', "2026-01-02T03:04:05+00:00"))
-    {'pid': 7, 'host': 'a"b\\c\t', 'started': '2026-01-02T03:04:05+00:00'}
-    """
-    quoted = "".join(c if c >= " " and c not in '"\\' else f"\\u{ord(c):04x}" for c in host)
-    return f'{{"pid": {pid}, "host": "{quoted}", "started": "{started}"}}\n'.encode()
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -77,7 +66,8 @@ class RunLock:
             raise self._busy() from None
         host = os.uname().nodename  # socket.gethostname() on POSIX (flock is POSIX too), without loading socket
         os.ftruncate(fd, 0)
-        os.pwrite(fd, lock_text(os.getpid(), host, _now().isoformat(timespec="seconds")), 0)
+        info = {"pid": os.getpid(), "host": host, "started": _now().isoformat(timespec="seconds")}
+        os.pwrite(fd, json.dumps(info).encode() + b"\n", 0)
         self._fd = fd
 
     def release(self) -> None:
@@ -88,8 +78,6 @@ class RunLock:
 
     def holder(self) -> dict[str, Any]:
         """What the lock file says about its holder (empty when unreadable)."""
-        import json
-
         try:
             value = json.loads(self.path.read_text(encoding="utf-8") or "{}")
         except (OSError, ValueError):

@@ -88,8 +88,8 @@ def test_a_reader_that_went_away_is_exit_1_without_a_traceback(tmp_path, args):
 
 
 #: What an idle ``tracker run --no-fetch`` must not import: the ingest and the model it needs, the parser, the
-#: command line, and the standard modules that cost most of a start-up (json: the lock file is written without it).
-NOT_ON_THE_IDLE_PATH = ("dataclasses", "inspect", "typing", "json", "tracker.model", "tracker.store.versions",
+#: command line, and the standard modules that cost most of a start-up.
+NOT_ON_THE_IDLE_PATH = ("dataclasses", "inspect", "typing", "tracker.model", "tracker.store.versions",
                         "tracker.store.rows", "tracker.parse", "lxml", "click")
 
 
