@@ -1,8 +1,9 @@
 """Upcoming changes: the Federal Register documents on public inspection as last seen, and the upcoming
-entries already announced by email (each once), with the deliveries of their announcement. The methods that
-read or write JSON import :mod:`json` themselves: an idle run asks only what was announced."""
+entries already announced by email (each once), with the deliveries of their announcement."""
 
 from __future__ import annotations
+
+import json
 
 from tracker.store.connection import Connection
 from tracker.store.schema import now
@@ -18,8 +19,6 @@ class Notices(Connection):
 
     def put_public_inspection(self, records: Iterable[dict[str, Any]], seen_on: str) -> int:
         """Insert or update documents on public inspection (API records with a ``document_number``)."""
-        import json
-
         rows = [(r["document_number"], r.get("publication_date"), json.dumps(r, sort_keys=True), seen_on)
                 for r in records]
         with self._transaction("public-inspection") as c:
@@ -28,8 +27,6 @@ class Notices(Connection):
 
     def public_inspection(self) -> list[dict[str, Any]]:
         """The stored public-inspection records, by scheduled publication date then document number."""
-        import json
-
         rows = self.db.execute("SELECT raw FROM public_inspection ORDER BY publication_date, document_number")
         return [json.loads(raw) for (raw,) in rows.fetchall()]
 
@@ -39,8 +36,6 @@ class Notices(Connection):
 
     def announcement(self, name: str) -> list[dict[str, Any]]:
         """The entries announced in the announcement ``name`` (its delivery key), as announced."""
-        import json
-
         rows = self.db.execute("SELECT entry FROM announcements WHERE announcement = ? ORDER BY rowid", (name,))
         return [json.loads(entry) for (entry,) in rows.fetchall()]
 
@@ -49,8 +44,6 @@ class Notices(Connection):
         """Record ``entries`` (key, entry) as announced in ``name`` and plan its ``deliveries`` (recipient,
         Message-ID, subject) in one transaction: an entry is marked announced exactly when its email is planned.
         Entries announced before are left as they were."""
-        import json
-
         stamp = now()
         with self._transaction("announce") as c:
             c.executemany("INSERT OR IGNORE INTO announcements VALUES (?, ?, ?, ?)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tracker.citations import part_sort_key
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
@@ -15,8 +17,6 @@ if TYPE_CHECKING:
 
 
 def _rule_row(record: dict[str, Any]) -> dict[str, Any]:
-    import json  # here: opening a store loads no JSON module
-
     if not record.get("document_number"):
         raise StoreError(f"Federal Register record without document_number: {str(record)[:80]}")
     parts = record.get("parts")

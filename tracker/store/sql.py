@@ -1,5 +1,5 @@
-"""SQL pieces shared by the store's reads, in a module of its own (opening a store needs neither the rows nor
-:mod:`json`): the one condition for "in force on a date", and the JSON array a ``json_each(?)`` reads.
+"""SQL pieces shared by the store's reads, in a module of its own (opening a store needs no rows module): the one
+condition for "in force on a date", and the JSON array a ``json_each(?)`` reads.
 
 A span is in force in the version dated ``D`` when ``valid_from <= D`` and ``valid_to`` is NULL (still in
 force in the latest version) or after ``D``.
@@ -9,6 +9,8 @@ force in the latest version) or after ``D``.
 """
 
 from __future__ import annotations
+
+import json
 
 TYPE_CHECKING = False  # not typing's: the idle run's path (see tracker/__init__.py)
 if TYPE_CHECKING:
@@ -23,6 +25,4 @@ def in_force(alias: str = "") -> str:
 
 def json_values(values: Iterable[str]) -> str:
     """``values``, sorted, as the JSON array parameter of an SQL ``… IN (SELECT value FROM json_each(?))``."""
-    import json  # here: a store that only reads what is stored loads no JSON module
-
     return json.dumps(sorted(values))
