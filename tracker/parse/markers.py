@@ -284,26 +284,57 @@ def _advance(states: list[_State], raw: str, beam: int, moves: _Moves) -> list[_
     return sorted(nxt.values(), key=_cost)[:beam]
 
 
-def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
-    """Resolve a section's markers, in order, to levels and depths.
+def _zero_rest(raws: list[str], start: int, n: int, moves: _Moves) -> tuple[list[Marker] | None, int]:
+    """The readings of ``raws[start:]`` from stack ``n`` if exactly one reading of them costs nothing, closing
+    levels included: ``(markers, len(raws))``; else ``(None, i)``, ``i`` the marker where that was found not to hold.
 
-    Ambiguous markers ((i), (v), (x), (ii) after (h)) are settled by what follows: the reading
-    with the fewest broken sequences wins; a list of one is mildly penalised. A beam of readings is kept only
-    while a marker is ambiguous; one reading of one state is taken as it is.
+    No cost is negative and none that is not nothing is below :data:`PREFER_MULTIPLE_CHILDREN`, so when the beam
+    is one state, such a reading is cheaper than every other: it is what the beam would choose, ties or not.
     """
-    moves = _moves()
-    states: list[_State] = [(_Moves.ROOT, 0.0, None)]
-    for raw in raws:
-        states = _advance(states, raw, beam, moves)
-    stacks = moves.stacks
-    best = min(states, key=lambda s: s[1] + _single_children(stacks[s[0]][1:]))
     readings: list[Marker] = []
-    path = best[2]
+    for i in range(start, len(raws)):
+        free = [move for move in moves.of(n, raws[i]) if move[1] == 0.0 and move[2] == 0.0]
+        if len(free) != 1:
+            return None, i
+        n, mark = free[0][0], free[0][3]
+        readings.append(mark)
+    if _single_children(moves.stacks[n][1:]):
+        return None, len(raws)
+    return readings, len(raws)
+
+
+def _readings(path: _Path) -> list[Marker]:
+    """The readings on a beam state's path, first marker first."""
+    readings: list[Marker] = []
     while path is not None:
         path, reading = path
         readings.append(reading)
     readings.reverse()
     return readings
+
+
+def resolve_levels(raws: list[str], beam: int = BEAM_WIDTH) -> list[Marker]:
+    """Resolve a section's markers, in order, to levels and depths.
+
+    Ambiguous markers ((i), (v), (x), (ii) after (h)) are settled by what follows: the reading
+    with the fewest broken sequences wins; a list of one is mildly penalised. A beam of readings is kept only
+    while a marker is ambiguous; one reading of one state is taken as it is, and where the beam is down to one
+    state and the rest of the markers have one reading that costs nothing (:func:`_zero_rest`), that is taken.
+    """
+    moves = _moves()
+    states: list[_State] = [(_Moves.ROOT, 0.0, None)]
+    tried = 0  # the first marker from which a reading costing nothing may still be looked for
+    for i, raw in enumerate(raws):
+        if len(states) == 1 and i >= tried:
+            n, _, path = states[0]
+            rest, tried = _zero_rest(raws, i, n, moves)
+            if rest is not None:
+                return _readings(path) + rest
+            tried += 1
+        states = _advance(states, raw, beam, moves)
+    stacks = moves.stacks
+    best = min(states, key=lambda s: s[1] + _single_children(stacks[s[0]][1:]))
+    return _readings(best[2])
 
 
 @lru_cache(maxsize=8192)
