@@ -8,7 +8,8 @@ Run from the project root (needs the ``tracker`` script of the venv, i.e. ``pip 
     python bench/startup.py [--repeat 21] [--modules] [--venv DIR ...] [--instructions]
 
 Prints the median and best wall time and the median CPU time of each command (goal: ``tracker --help`` and the
-idle run ≤ 80 ms), and which of the heavy libraries each one imported (``-X importtime`` of one more run).
+idle ``--no-fetch`` run ≤ 80 ms; the fetching run is shown beside them, without a goal), and which of the heavy
+libraries each one imported (``-X importtime`` of one more run).
 ``--venv DIR`` (repeatable) measures the same commands with the ``python`` and ``tracker`` of each of those venvs
 instead of this one, runs interleaved (one of each in turn), so that two installs (before and after a change) are
 compared side by side under the same load. ``--instructions`` also counts the instructions of one run of each
@@ -47,6 +48,9 @@ PART_740 = ECFR_API / "full-2026-09-01-title-15-part-740.xml"
 GOAL_MS = 80.0
 IDLE = "tracker run --no-fetch (idle)"
 IDLE_FETCH = "tracker run (idle, 1 request)"
+#: The commands issue 15's goal is for: ``--help`` and the idle run as the issue measures it (``--no-fetch``, whose
+#: ~150 ms of imports it names). The fetching idle run imports an HTTP client and waits for a server: shown, no goal.
+GOAL_COMMANDS = frozenset({"tracker --help", IDLE})
 
 
 def _call(argv: Sequence[str], cwd: Path, extra: Sequence[str] = (), before: Sequence[str] = ()
@@ -206,7 +210,7 @@ def _print(label: str, results: dict[str, dict[str, object]]) -> None:
         median, best, cpu, heavy = r["median_ms"], r["best_ms"], r["cpu_ms"], r["heavy"]
         assert isinstance(median, float) and isinstance(best, float) and isinstance(cpu, float)
         assert isinstance(heavy, list)
-        goal = "" if name.startswith("python") else ("  met" if median <= GOAL_MS else "  NOT MET")
+        goal = "" if name not in GOAL_COMMANDS else ("  met" if median <= GOAL_MS else "  NOT MET")
         asked = f"; {r['requests']} request(s)" if "requests" in r else ""
         count = r.get("instructions")
         asked += f"; {count / 1e6:.1f}M instructions" if isinstance(count, int) else ""
