@@ -246,3 +246,41 @@ def test_every_marker_run_of_part_740_is_read_as_the_full_beam_reads_it(monkeypa
     assert sum(map(len, runs)) > 1000
     for raws in runs:
         assert _lean(raws) == _full_beam(raws)
+
+
+@st.composite
+def outline_runs(draw) -> list[str]:
+    """The markers of a well-formed paragraph tree (where a reading that costs nothing exists, so
+    :func:`resolve_levels` skips the beam), sometimes with one marker dropped, repeated or replaced (where it
+    must fall back to the beam from that marker on, and may skip it again further on)."""
+    raws = [c[c.rindex("(") :] for c in _flatten(draw(paragraph_trees(budget=None)))]
+    if raws and draw(st.booleans()):
+        at = draw(st.integers(min_value=0, max_value=len(raws) - 1))
+        edit = draw(st.sampled_from(["drop", "repeat", "replace"]))
+        if edit == "drop":
+            del raws[at]
+        elif edit == "repeat":
+            raws.insert(at, raws[at])
+        else:
+            raws[at] = draw(_MARKERS)
+    return raws
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raws=outline_runs())
+def test_outlines_read_without_the_beam_are_read_as_the_full_beam_reads_them(raws):
+    assert _lean(raws) == _full_beam(raws)
+
+
+def test_a_well_formed_outline_is_read_without_the_beam(monkeypatch):
+    from tracker.parse import markers
+
+    steps: list[str] = []
+    advance = markers._advance
+    monkeypatch.setattr(markers, "_advance", lambda states, raw, *a: steps.append(raw) or advance(states, raw, *a))
+    raws = ["(a)", "(1)", "(2)", "(b)", "(1)", "(i)", "(ii)", "(2)", "(c)"]
+    assert _lean(raws) == _full_beam(raws)
+    assert steps == []
+    once = ["(a)", "(1)", "(b)", "(c)", "(1)", "(2)"]  # (b) closes a list of one, which costs: the beam reads
+    assert _lean(once) == _full_beam(once)  # up to it, and from (c), where it is down to one state, no longer
+    assert steps == once[:3]
