@@ -193,6 +193,7 @@ class _Moves:
         self.prefixes: list[tuple[int, ...]] = [()]
         self.children: dict[tuple[int, int, int], int] = {}
         self.tables: dict[str, dict[int, tuple[_Move, ...]]] = {}
+        self.frees: dict[str, dict[int, _Move | None]] = {}
         self.count = 0
 
     def child(self, prefix: int, level: int, index: int) -> int:
@@ -250,6 +251,17 @@ class _Moves:
             self.count += 1
         return found
 
+    def free(self, n: int, raw: str) -> _Move | None:
+        """The one move of marker ``raw`` from stack ``n`` that costs nothing, or None (none, or more than one)."""
+        frees = self.frees.get(raw)
+        if frees is None:
+            frees = self.frees[raw] = {}
+        if n in frees:
+            return frees[n]
+        free = [move for move in self.of(n, raw) if move[1] == 0.0 and move[2] == 0.0]
+        frees[n] = found = free[0] if len(free) == 1 else None
+        return found
+
 
 _LOCAL = threading.local()
 
@@ -293,11 +305,11 @@ def _zero_rest(raws: list[str], start: int, n: int, moves: _Moves) -> tuple[list
     """
     readings: list[Marker] = []
     for i in range(start, len(raws)):
-        free = [move for move in moves.of(n, raws[i]) if move[1] == 0.0 and move[2] == 0.0]
-        if len(free) != 1:
+        free = moves.free(n, raws[i])
+        if free is None:
             return None, i
-        n, mark = free[0][0], free[0][3]
-        readings.append(mark)
+        n = free[0]
+        readings.append(free[3])
     if _single_children(moves.stacks[n][1:]):
         return None, len(raws)
     return readings, len(raws)
