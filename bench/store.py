@@ -18,9 +18,10 @@ parse (a :class:`SectionCache` warm on the versions before, ``refs=False``) and 
 
 Each version here is edited from the one before, so each moves every unit after its first edit: a reworded "License
 Requirements" line of a CCL entry is read as an unmarked paragraph, one record more, and the cached entries after it
-are renumbered (new records; ~14,600 for Part 774). bench/parse.py's cached re-parse edits the real file afresh each
-round, so only the units between two rounds' edits move there: that is why its parse of Part 774 is some half of the
-one here. Both are real: an amendment that adds a paragraph early in a Part moves the rest of it.
+are renumbered (~14,600 records for Part 774; in place, since the version before was dropped once stored, as
+tracker ingest drops it: :func:`tracker.parse.cache._alone`). bench/parse.py's cached re-parse edits the real file
+afresh each round, so only the units between two rounds' edits move there: that is why its parse of Part 774 is
+some half of the one here. Both are real: an amendment that adds a paragraph early in a Part moves the rest of it.
 
 The parse runs with the cyclic garbage collector paused (:mod:`tracker.parse.collector`): the one pass over the
 objects it made falls in the ingest that follows it, so compare totals, not the ingest alone, across that change.
@@ -117,6 +118,7 @@ def measure_reingest(path: Path, part: str, repeat: int = 9) -> dict[str, float]
             with _timed(into, "ingest"):
                 store.ingest(paragraphs, part=part, date=day.isoformat(), source=f"v{n}", sha256=f"v{n}",
                              size=len(version))
+            del paragraphs  # dropped once stored, as tracker ingest drops them
             with _timed(into, "lxml"):
                 etree.parse(io.BytesIO(version))
         store.close()

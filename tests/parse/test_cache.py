@@ -169,3 +169,22 @@ def test_units_after_one_that_gained_a_record_are_renumbered_into_new_records_le
     assert cache.reused > 0 and len(after) == len(before) + 1
     assert after == parse_bytes(grown, refs=False) and all(type(p) is type(before[0]) for p in after)
     assert [(p.citation, p.order) for p in before] == kept
+
+
+@pytest.mark.parametrize("name", [PART_740, PART_774])
+def test_units_no_one_else_holds_are_renumbered_in_place_as_a_cold_parse_numbers_them(name: str) -> None:
+    """The document parsed before dropped (as an ingest drops it once stored), the moved units' records are the
+    same objects with their ``order`` moved, equal to a cold parse's; a record the caller still holds keeps its
+    order, and its unit is renumbered into new records."""
+    data = real_bytes(name)
+    head_end = data.index(b"</HEAD>", data.index(b"<DIV8")) + len(b"</HEAD>")
+    grown = data[:head_end] + b"<P>An added paragraph.</P>" + data[head_end:]
+    cache = SectionCache()
+    before = parse_bytes(data, cache=cache, refs=False)
+    held = before[-1]
+    ids = {p.citation: id(p) for p in before}
+    del before
+    after = parse_bytes(grown, cache=cache, refs=False)
+    assert after == parse_bytes(grown, refs=False)
+    assert held.order == after[-1].order - 1 and after[-1] is not held
+    assert sum(ids.get(p.citation) == id(p) for p in after) > 0.9 * len(after)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from sys import getrefcount
 from typing import Any, Generic, TypeVar
 
 from lxml import etree
@@ -82,10 +83,14 @@ class _Unit(Generic[T]):
         return self.asked.isdisjoint(keys)
 
     def take_into(self, b: Records) -> None:
-        """Append the unit's records to ``b`` (renumbered when its place moved), with its keys and counters."""
+        """Append the unit's records to ``b`` (renumbered when its place moved: in place when nothing else holds
+        them, as new records when a document parsed before still does), with its keys and counters."""
         base = b.start + len(b.records)
         if base != self.base:
-            self.records = _moved(self.records, base - self.base)
+            if _alone(self.records):
+                _shift(self.records, base - self.base)
+            else:
+                self.records = _moved(self.records, base - self.base)
             self.base = base
         b.records.extend(self.records)
         b.note_runs([(self.key, base - b.start, base - b.start + len(self.records))])
@@ -106,8 +111,8 @@ assert _Settable.__slots__ == Paragraph.__slots__ and not hasattr(Paragraph, "__
 
 
 def _moved(records: list[Paragraph], shift: int) -> list[Paragraph]:
-    """``records`` with their ``order`` moved by ``shift`` (new records: a unit's are shared with the documents
-    parsed before).
+    """``records`` with their ``order`` moved by ``shift``, as new records (a document parsed before still holds
+    the unit's: :func:`_alone`).
 
     >>> p = Paragraph("1.1", "1", "1.1", None, "", "section", "", "", 4)
     >>> [q] = _moved([p], 3)
@@ -131,6 +136,38 @@ def _moved(records: list[Paragraph], shift: int) -> list[Paragraph]:
         q.__class__ = Paragraph
         out.append(q)
     return out
+
+
+#: What :func:`sys.getrefcount` says of an item of a list that nothing else holds, read through ``map``.
+_ALONE = max(map(getrefcount, [object()]))
+_set_order = vars(Paragraph)["order"].__set__  # the slot's own setter (the class is frozen)
+
+
+def _alone(records: list[Paragraph]) -> bool:
+    """True when nothing but ``records`` holds any of its records: no document parsed before still holds them (its
+    list was dropped), so none can tell they were renumbered in place.
+
+    >>> p = Paragraph("1.1", "1", "1.1", None, "", "section", "", "", 4)
+    >>> records = [p]
+    >>> _alone(records)
+    False
+    >>> del p
+    >>> _alone(records)
+    True
+    """
+    return not records or max(map(getrefcount, records)) <= _ALONE
+
+
+def _shift(records: list[Paragraph], shift: int) -> None:
+    """Move the ``order`` of ``records`` by ``shift`` in place (records no one else holds: :func:`_alone`).
+
+    >>> records = [Paragraph("1.1", "1", "1.1", None, "", "section", "", "", 4)]
+    >>> _shift(records, 3)
+    >>> records == [Paragraph("1.1", "1", "1.1", None, "", "section", "", "", 7)]
+    True
+    """
+    for p in records:
+        _set_order(p, p.order + shift)
 
 
 #: Paragraphs remembered as ECCN headings or not before that memory starts again (a CCL has a few thousand).

@@ -74,11 +74,14 @@ def parse_ccl(
 
 
 def parse_ccl_runs(
-    runs: Iterable[Run], *, part: str, parent: str, order: int, cache: SectionCache | None = None
+    runs: Iterable[Run], *, part: str, parent: str, order: int, cache: SectionCache | None = None,
+    keys: set[str] | None = None,
 ) -> list[Paragraph]:
     """:func:`parse_ccl` of the children in ``runs``, walked in turn; with a ``cache`` each run is a unit of
-    :mod:`tracker.parse.cache`, its elements read only when the cache cannot give its records."""
-    state = State(part=part, appendix=parent, out=Records(start=order, cache=cache))
+    :mod:`tracker.parse.cache`, its elements read only when the cache cannot give its records. ``keys``, when
+    given, is an empty set that the records' citations are taken in (the caller's to hand on: no second set)."""
+    out = Records(start=order, cache=cache) if keys is None else Records(start=order, keys=keys, cache=cache)
+    state = State(part=part, appendix=parent, out=out)
     for run in runs:
         key = None if cache is None else (run.kind, run.digest, (part, parent, carried(state, run.headed)))
         walk = partial(lambda run, out: _walk(state, run.elements(), run.headed, out), run)

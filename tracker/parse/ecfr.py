@@ -248,7 +248,8 @@ class _Walk:
             return
         n = _appendix_name(div9)
         key = b.add(n, part=part, unit=n, parent=parent, kind="appendix", text=head, heading=head)
-        b.extend(parse_ccl_runs(runs, part=part, parent=key, order=len(b.records), cache=b.cache))
+        keys: set[str] = set()  # the CCL's keys, taken into b's as a set
+        b.extend(parse_ccl_runs(runs, part=part, parent=key, order=len(b.records), cache=b.cache, keys=keys), keys)
 
 
 def _section_records(b: Records, div8: etree._Element, part: str, parent: str | None) -> None:

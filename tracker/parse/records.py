@@ -161,11 +161,12 @@ class Records:
         self.records.append(paragraph(citation, part, unit, parent, marker, kind, heading, text, order))
         return citation
 
-    def extend(self, records: Iterable[Paragraph]) -> None:
-        """Append records built elsewhere (the CCL's), keeping their keys taken."""
+    def extend(self, records: Iterable[Paragraph], keys: set[str] | None = None) -> None:
+        """Append records built elsewhere (the CCL's), keeping their keys taken (``keys``: the set of their
+        citations, when the caller has it)."""
         runs = records.units if isinstance(records, Parsed) else []
         records = list(records)
-        self.keys.update(map(_CITATION, records))
+        self.keys.update(map(_CITATION, records) if keys is None else keys)
         at = len(self.records)
         self.records.extend(records)
         self.note_runs((key, at + start, at + end) for key, start, end in runs)
