@@ -11,7 +11,7 @@ from lxml import etree
 
 from tests.support import ECFR_API, require
 from tracker.parse.ccl_shapes import ends_with_colon, joined, unmarked
-from tracker.xmltext import inline_text, normalise_ws, plain, xml_parser
+from tracker.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain, xml_parser
 
 REAL = sorted(p.name for p in ECFR_API.glob("*.xml"))
 
@@ -35,3 +35,22 @@ def test_shortcuts_on_random_normalised_texts(text: str) -> None:
     el.text = text
     _check(inline_text(el))
     _check(normalise_ws(text))
+
+
+def _joined_reference(el: etree._Element, children: list[etree._Element]) -> str:
+    """:func:`joined` as it was written before it normalised each text alone."""
+    parts = [el.text or ""]
+    for child in children:
+        if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
+            parts.append(inline_text(child))
+        parts.append(child.tail or "")
+    return normalise_ws(" ".join(parts))
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_joined_on_every_real_element_is_the_reference(name: str) -> None:
+    root = etree.fromstring(require(ECFR_API / name).read_bytes(), xml_parser())
+    for el in root.iter():
+        children = list(el)
+        for cut in {0, len(children) // 2, len(children)}:
+            assert joined(el, children[:cut]) == _joined_reference(el, children[:cut])

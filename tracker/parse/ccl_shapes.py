@@ -181,7 +181,7 @@ def split_label(shape: Shape) -> tuple[str, str, str] | None:
         label = lead.rstrip(".: ")
     else:
         return None
-    rest = normalise_ws(rest)
+    rest = normalise_ws(rest.strip())  # stripped first: a field's text often ends in a newline alone
     if rest.startswith(":"):
         rest = rest[1:].lstrip()
     if rest and full.endswith(rest):
@@ -214,7 +214,7 @@ def item_marker(text: str) -> tuple[str, str] | None:
         return None
     if m["e"]:  # italic
         marker = m["m"]
-        return marker, normalise_ws(f"{marker} {text[m.end() :]}")
+        return marker, normalise_ws(f"{marker} {text[m.end() :].lstrip()}")
     marker = m[0]
     return (marker, text) if "." in marker else None
 
@@ -265,13 +265,24 @@ def _follows(prev: str, seg: str) -> bool:
 
 
 def joined(el: etree._Element, children: list[etree._Element]) -> str:
-    """The element's text and its ``children``'s texts joined by spaces (HED, P, FP-1 … of a NOTE)."""
-    parts = [el.text or ""]
+    """The element's text and its ``children``'s texts joined by spaces (HED, P, FP-1 … of a NOTE), whitespace
+    normalised: each text normalised alone, those left non-empty joined (the children's inline texts are normalised
+    already; the whole is not read again).
+
+    >>> el = etree.fromstring("<NOTE> A <HED>Note:</HED> <P>b  c</P> d </NOTE>")
+    >>> joined(el, []), joined(el, list(el))
+    ('A', 'A Note: b c d')
+    """
+    parts = []
+    if (head := el.text) and not head.isspace():
+        parts.append(normalise_ws(head))
     for child in children:
-        if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
-            parts.append(inline_text(child))
-        parts.append(child.tail or "")
-    return normalise_ws(" ".join(parts))
+        tag = child.tag
+        if isinstance(tag, str) and tag not in SKIP_TAGS and (text := inline_text(child)):
+            parts.append(text)
+        if (tail := child.tail) and not tail.isspace():
+            parts.append(normalise_ws(tail))
+    return " ".join(parts)
 
 
 def _opens_item(el: etree._Element) -> bool:
