@@ -40,12 +40,13 @@ from tracker.parse.ccl_shapes import (
     might_be_block,
     read_shape,
     shape_bold_lead,
+    unmarked,
 )
 from tracker.parse.ccl_state import State
 from tracker.parse.ccl_tables import read_table
 from tracker.parse.keytext import short_heading
 from tracker.parse.records import Records
-from tracker.xmltext import SKIP_TAGS, inline_text, plain
+from tracker.xmltext import SKIP_TAGS, inline_text
 
 _CATEGORY = re.compile(r"Category\s+(\d+)\b")
 _CAT_PART = re.compile(r"Part\s+(\d+|I{1,3}|IV)\b")
@@ -139,7 +140,7 @@ def _paragraph(st: State, el: etree._Element) -> None:
 
 def _heading(st: State, el: etree._Element) -> None:
     text = inline_text(el)
-    words = plain(text)
+    words = unmarked(text)
     if st.eccn and might_be_block(text) and _block_heading(st, text, words):
         return
     if m := _CATEGORY.match(words):
@@ -167,7 +168,7 @@ def _eccn_heading(st: State, text: str, lead: str) -> bool:
     m = ECCN_HEAD.match(lead)
     if not m:
         return False
-    text = plain(text)
+    text = unmarked(text)
     eccn = st.eccn = m[1]
     st.last = st.add(
         eccn,
@@ -200,7 +201,7 @@ def _ear99(st: State, text: str, lead: str) -> bool:
 def _block_heading(st: State, text: str, words: str | None = None) -> bool:
     """``<FP-1><E T="04">License Requirements</E></FP-1>``, ``<HD1>List of Items Controlled</HD1>`` … (``text``
     inline, ``words`` plain if known; in an entry, ``text`` that :func:`might_be_block`)."""
-    words = plain(text) if words is None else words
+    words = unmarked(text) if words is None else words
     name = block_name(words)
     if not name or not (eccn := st.eccn):
         return False
@@ -316,7 +317,7 @@ def _note(st: State, el: etree._Element) -> None:
 
 
 def _add_note(st: State, text: str) -> None:
-    words = plain(text)
+    words = unmarked(text)
     label = note_label(words)
     anchor, heading = st.note_anchor, label
     targets = note_targets(words, st.eccn, among_items=st.among_items) if st.eccn else ()
@@ -346,7 +347,8 @@ def _table(st: State, el: etree._Element) -> None:
     if header:
         table = st.add(f"{base} table", kind="table", parent=base, text=" | ".join(header))
     for cells in rows:
-        st.add(_row_key(st, base, plain(cells[0]) if cells else ""), kind="row", parent=table, text=" | ".join(cells))
+        key = _row_key(st, base, unmarked(cells[0]) if cells else "")
+        st.add(key, kind="row", parent=table, text=" | ".join(cells))
     st.last = table
     for text in extra:
         st.add_text(text)

@@ -124,8 +124,34 @@ def might_be_block(text: str) -> bool:
     """False when inline ``text`` cannot be a block heading: its first three characters after its opening marks
     (``*``, ``**``, ``^``) are no block heading's first letters, and not marks or escapes either (which a reading
     without markup would take out)."""
-    start = text.lstrip("*^ ")[:3]
+    start = text[:3] if text[:1] not in _OPENING_MARKS else text.lstrip("*^ ")[:3]  # most open with a letter
     return start in _BLOCK_INITIALS or "*" in start or "^" in start or "\\" in start
+
+
+#: What :func:`might_be_block` skips at the start of a text (``""``: an empty text has no first character).
+_OPENING_MARKS = frozenset({"*", "^", " ", ""})
+
+
+def unmarked(text: str) -> str:
+    """:func:`~tracker.xmltext.plain` of an inline ``text`` already normalised (as :func:`inline_text` and
+    :func:`joined` give it): the text itself when it holds no markup or escape, which is most CCL text.
+
+    >>> unmarked("*Items:* a. Chips"), unmarked("a. Chips")
+    ('Items: a. Chips', 'a. Chips')
+    """
+    return plain(text) if "*" in text or "^" in text or "\\" in text else text
+
+
+def ends_with_colon(text: str) -> bool:
+    """Whether :func:`unmarked` of a normalised inline ``text`` ends in ":" (without copying it: a mark wraps words,
+    so the last character that is no mark is the last of its words).
+
+    >>> ends_with_colon("*Related Controls:* the following:*"), ends_with_colon("*a:* b"), ends_with_colon("x\\*:")
+    (True, False, True)
+    """
+    if "\\" in text:
+        return plain(text).endswith(":")
+    return text.rstrip("*^").endswith(":")
 
 
 def block_name(words: str) -> str | None:
@@ -155,7 +181,7 @@ def split_label(shape: Shape) -> tuple[str, str, str] | None:
         label = lead.rstrip(".: ")
     else:
         return None
-    rest = normalise_ws(rest)
+    rest = normalise_ws(rest.strip())  # stripped first: a field's text often ends in a newline alone
     if rest.startswith(":"):
         rest = rest[1:].lstrip()
     if rest and full.endswith(rest):
@@ -178,7 +204,7 @@ def field_label(shape: Shape) -> Label | None:
     if split is None:
         return None
     label = split[0]
-    return (*split, label != "Items" and not NOTE_LABEL.fullmatch(label) and plain(shape[0]).endswith(":"))
+    return (*split, label != "Items" and not NOTE_LABEL.fullmatch(label) and ends_with_colon(shape[0]))
 
 
 def item_marker(text: str) -> tuple[str, str] | None:
@@ -188,7 +214,7 @@ def item_marker(text: str) -> tuple[str, str] | None:
         return None
     if m["e"]:  # italic
         marker = m["m"]
-        return marker, normalise_ws(f"{marker} {text[m.end() :]}")
+        return marker, normalise_ws(f"{marker} {text[m.end() :].lstrip()}")
     marker = m[0]
     return (marker, text) if "." in marker else None
 
@@ -201,7 +227,7 @@ def item_key(marker: str, current: str | None, written: str) -> list[str]:
     >>> item_key("b.-d.", "3A611.a", "a."), item_key("y.2 through y.5.", "0A501.y.1", "y.1.")
     (['b-d'], ['y', '2-y.5'])
     """
-    if m := RANGE.match(marker):
+    if not marker.replace(".", "").isalnum() and (m := RANGE.match(marker)):  # a range holds a space or dash
         start = _path(m["a"], current, written)
         return [*start[:-1], f"{start[-1]}-{m['b'].rstrip('.')}"]
     return _path(marker, current, written)
@@ -239,13 +265,24 @@ def _follows(prev: str, seg: str) -> bool:
 
 
 def joined(el: etree._Element, children: list[etree._Element]) -> str:
-    """The element's text and its ``children``'s texts joined by spaces (HED, P, FP-1 … of a NOTE)."""
-    parts = [el.text or ""]
+    """The element's text and its ``children``'s texts joined by spaces (HED, P, FP-1 … of a NOTE), whitespace
+    normalised: each text normalised alone, those left non-empty joined (the children's inline texts are normalised
+    already; the whole is not read again).
+
+    >>> el = etree.fromstring("<NOTE> A <HED>Note:</HED> <P>b  c</P> d </NOTE>")
+    >>> joined(el, []), joined(el, list(el))
+    ('A', 'A Note: b c d')
+    """
+    parts = []
+    if (head := el.text) and not head.isspace():
+        parts.append(normalise_ws(head))
     for child in children:
-        if isinstance(child.tag, str) and child.tag not in SKIP_TAGS:
-            parts.append(inline_text(child))
-        parts.append(child.tail or "")
-    return normalise_ws(" ".join(parts))
+        tag = child.tag
+        if isinstance(tag, str) and tag not in SKIP_TAGS and (text := inline_text(child)):
+            parts.append(text)
+        if (tail := child.tail) and not tail.isspace():
+            parts.append(normalise_ws(tail))
+    return " ".join(parts)
 
 
 def _opens_item(el: etree._Element) -> bool:
@@ -254,11 +291,19 @@ def _opens_item(el: etree._Element) -> bool:
     Note text is italic (``<P><I>a. Hair type absorbers …</I></P>``, ``<P>b. <I>A license is not …</I></P>``);
     a bare number (``<P>2. For the purposes of 3B001.e …</P>``) is a note's own list.
     """
-    lead = el.text or ""
-    found = item_marker(lead.strip()) if el.tag in PARAS else None
-    return bool(found and found[0][0].isalpha() and lead.strip()[len(found[0]) :].strip())
+    return el.tag in PARAS and _opens_lead(el.text)
+
+
+def _opens_lead(text: str | None) -> bool:
+    """Whether a paragraph's own text (before its first child) opens it as an item (:func:`_opens_item`)."""
+    lead = (text or "").strip()
+    found = item_marker(lead)
+    return bool(found and found[0][0].isalpha() and lead[len(found[0]) :].strip())
 
 
 def holds_item(el: etree._Element) -> bool:
     """An element that is, or (a NOTE) contains, a plain item paragraph of the entry."""
-    return isinstance(el.tag, str) and (_opens_item(el) or (el.tag == "NOTE" and any(map(_opens_item, el.iter()))))
+    tag = el.tag  # read once (lxml makes the string anew each time); a comment's is a function, in no set of names
+    if tag == "NOTE":
+        return any(map(_opens_item, el.iter()))
+    return tag in PARAS and _opens_lead(el.text)
