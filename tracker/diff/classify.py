@@ -34,11 +34,12 @@ def _words(text: str) -> list[str]:
 
 def same_words(old: str, new: str) -> bool:
     """Whether two texts have the same :func:`_words`, comparing only their differing middles: the texts are cut
-    at a space in their common prefix and at one in their common suffix (no word, run of spaces or piece of
-    markup reaches across a space, so the words of the parts are the words of the whole)."""
+    after a space in their common prefix and before one in their common suffix (no word, run of spaces or piece of
+    markup reaches across a space, so the words of the parts are the words of the whole; the middles start and end
+    with no space, which :func:`~tracker.xmltext.plain` then need not normalise)."""
     if old == new:
         return True
-    start = max(old.rfind(" ", 0, common_prefix(old, new)), 0)
+    start = old.rfind(" ", 0, common_prefix(old, new)) + 1
     kept = common_suffix(old[start:], new[start:])
     end = old.find(" ", len(old) - kept)
     tail = 0 if end == -1 else len(old) - end
