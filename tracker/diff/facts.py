@@ -31,7 +31,7 @@ class Facts:
     is only "[Reserved]"), ``matchable`` (neither empty nor reserved); its words and masked text when first
     asked (:meth:`tokens`, :meth:`masked`)."""
 
-    __slots__ = ("marker", "refs", "text", "body", "reserved", "matchable", "_tokens", "_masked")
+    __slots__ = ("marker", "refs", "text", "body", "reserved", "matchable", "_tokens", "_masked", "_masked_body")
 
     def __init__(self, p: Paragraph) -> None:
         self.marker, self.refs, self.text, self.body = p.marker, p.refs, p.text, p.body
@@ -39,6 +39,7 @@ class Facts:
         self.matchable = bool(self.body) and not self.reserved
         self._tokens: tuple[str, ...] | None = None
         self._masked: tuple[str, Occurrences] | None = None
+        self._masked_body: str | None = None
 
     def tokens(self) -> tuple[str, ...]:
         """The body's plain words as split at spaces (what the matcher's word shares count)."""
@@ -56,7 +57,9 @@ class Facts:
 
     def masked_body(self) -> str:
         """The masked text without the paragraph's leading marker."""
-        return self.unmarked(self.masked()[0])
+        if self._masked_body is None:
+            self._masked_body = self.unmarked(self.masked()[0])
+        return self._masked_body
 
     def unmarked(self, text: str) -> str:
         """``text`` (plain) without the paragraph's leading marker."""

@@ -112,6 +112,8 @@ def _bag_ratio(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         return 1.0
     head = _common(a, b, min(len(a), len(b)), lambda t, n: t[:n])
     tail = _common(a, b, min(len(a), len(b)) - head, lambda t, n: t[len(t) - n :])
+    if head + tail in (len(a), len(b)):  # one middle is empty: nothing more in common
+        return 2.0 * (head + tail) / length
     middle = Counter(a[head : len(a) - tail]) & Counter(b[head : len(b) - tail])
     return 2.0 * (head + tail + middle.total()) / length
 
