@@ -206,15 +206,21 @@ class Change:
     parts: tuple[Change, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields; ``parts`` appears only when there are some (``restructured``)."""
-        d = asdict(self)
+        """JSON-ready fields; ``parts`` appears only when there are some (``restructured``). (Read field by field:
+        every field holds strings, numbers or tuples of them, which ``dataclasses.asdict`` would copy in vain.)"""
+        d = _fields(self)
         d["redline"] = [list(r) for r in self.redline]
         d["reference_pairs"] = [list(r) for r in self.reference_pairs]
-        d["rules"] = [asdict(r) for r in self.rules]
+        d["rules"] = [_fields(r) for r in self.rules]
         d.pop("parts")
         if self.parts:
             d["parts"] = [c.to_dict() for c in self.parts]
         return d
+
+
+def _fields(record: Change | Rule) -> dict[str, Any]:
+    """The fields of a slotted record by name, in order (as ``dataclasses.asdict`` gives them, uncopied)."""
+    return {name: getattr(record, name) for name in record.__slots__}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """What makes a diff cheap leaves its changes as they were: the lone pairs of a unit taken at once pair what the
 tiers would, the bag-of-words share counts only the middles, and a change's redline is worked out when first read
-(equal to, and hashed and written as, the runs it stood for)."""
+(equal to, and hashed and written as, the runs it stood for); a change is written field by field as
+``dataclasses.asdict`` wrote it."""
 
 from __future__ import annotations
 
@@ -8,20 +9,30 @@ import json
 from collections import Counter
 from dataclasses import asdict, replace
 from itertools import pairwise
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 import tracker.diff.match as match_module
-from tests.diff.samples import EXCERPT_3A, EXCERPT_9A, ccl_history, parsed, section_740_10_pair, xml_pair
+from tests.diff.samples import (
+    EXCERPT_3A,
+    EXCERPT_9A,
+    ccl_history,
+    merged_3a001_z,
+    parsed,
+    section_740_10_pair,
+    xml_pair,
+)
 from tests.diff.test_store_delta import _ingest, _versions
-from tests.support import PART_740
+from tests.support import ECFR_API, PART_740, require
 from tracker.diff import compare, diff_dates
 from tracker.diff.changes import _delta, regulatory_by_part
 from tracker.diff.match import _bag_ratio, match
 from tracker.diff.redline import Redline, redline
 from tracker.diff.sides import ListSides
-from tracker.model import Paragraph
+from tracker.model import Change, Paragraph, Rule
+from tracker.parse import parse_bytes
 from tracker.store import Store
 
 
@@ -82,3 +93,26 @@ def test_a_lazy_redline_is_written_copied_and_compared_as_its_runs():
     assert change == eager and hash(change) == hash(eager)
     assert json.dumps(change.to_dict()) == json.dumps(eager.to_dict())
     assert asdict(change)["redline"] == runs
+
+
+def _as_before(change: Change) -> dict[str, Any]:
+    """``Change.to_dict`` as it was: ``dataclasses.asdict`` of the change, then the sequences as lists."""
+    d = asdict(change)
+    d["redline"] = [list(r) for r in change.redline]
+    d["reference_pairs"] = [list(r) for r in change.reference_pairs]
+    d["rules"] = [asdict(r) for r in change.rules]
+    d.pop("parts")
+    if change.parts:
+        d["parts"] = [_as_before(c) for c in change.parts]
+    return d
+
+
+def test_a_change_is_written_field_by_field_exactly_as_asdict_wrote_it():
+    rule = Rule("2024-07004", "89 FR 23876", "Title", "Rule", "2024-04-04", None, "https://example.org")
+    xml = require(ECFR_API / EXCERPT_3A.format("2026-09-01")).read_text("utf-8")
+    split = compare(parse_bytes(merged_3a001_z(xml).encode()), parse_bytes(xml.encode()))
+    changes = [c for old, new in _version_pairs() for c in compare(old, new)] + split
+    kinds = {c.kind for c in changes}
+    assert {"modified", "added", "removed", "redesignated", "restructured"} <= kinds
+    for c in [*changes, replace(changes[0], rules=(rule, rule))]:
+        assert json.dumps(c.to_dict(), ensure_ascii=False) == json.dumps(_as_before(c), ensure_ascii=False)

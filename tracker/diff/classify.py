@@ -15,95 +15,43 @@ Kinds, in the order they are tested for a citation present on both sides:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any
+from collections.abc import Sequence
 
-from tracker.citations import DASHES, Citation, section_paragraph
+from tracker.citations import Citation, section_paragraph
+from tracker.diff.facts import facts
 from tracker.diff.redline import Redline, common_prefix, common_suffix
-from tracker.model import Change, ChangeKind, Paragraph, Reference
+from tracker.model import Change, ChangeKind, Paragraph
 from tracker.xmltext import plain
 
-_RESERVED = re.compile(r"(?:§+\s*[\d.]+\s*)?\[?\s*reserved\s*\]?\.?", re.I)
 _WORD = re.compile(r"[^\W_]+(?:[.,:/][^\W_]*\d[^\W_]*)*")
-_MASK = "\x00"
-
-
-def is_reserved(p: Paragraph) -> bool:
-    """Whether the paragraph's body is only "[Reserved]" (worked out once per body: the matcher and
-    :func:`classify` both ask)."""
-    return _reserved(p.body)
-
-
-@lru_cache(maxsize=8192)
-def _reserved(body: str) -> bool:
-    return bool(_RESERVED.fullmatch(plain(body).strip()))
 
 
 def _words(text: str) -> list[str]:
-    """The words of a text with case, punctuation, dashes, quotes and emphasis ignored."""
-    return _WORD.findall(plain(text).translate(DASHES).casefold())
+    """The words of a text with case, punctuation, dashes, quotes and emphasis ignored (a dash of any kind is
+    neither in a word nor between the parts of a number, so dashes need no mapping to one)."""
+    return _WORD.findall(plain(text).casefold())
 
 
 def same_words(old: str, new: str) -> bool:
     """Whether two texts have the same :func:`_words`, comparing only their differing middles: the texts are cut
-    at a space in their common prefix and at one in their common suffix (no word, run of spaces or piece of
-    markup reaches across a space, so the words of the parts are the words of the whole)."""
+    after a space in their common prefix and before one in their common suffix (no word, run of spaces or piece of
+    markup reaches across a space, so the words of the parts are the words of the whole; the middles start and end
+    with no space, which :func:`~tracker.xmltext.plain` then need not normalise)."""
     if old == new:
         return True
-    start = max(old.rfind(" ", 0, common_prefix(old, new)), 0)
+    start = old.rfind(" ", 0, common_prefix(old, new)) + 1
     kept = common_suffix(old[start:], new[start:])
     end = old.find(" ", len(old) - kept)
     tail = 0 if end == -1 else len(old) - end
     return _words(old[start : len(old) - tail]) == _words(new[start : len(new) - tail])
 
 
-def masked_references(p: Paragraph) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """The paragraph's plain text with every reference the parser found masked, and each masked
-    occurrence in order as ``(words as written, targets)`` (one written list may name several targets).
-    The longest written forms are masked first ("§§ 1.1 and 1.2" before "1.2")."""
-    return _masked(p.text, p.refs)
-
-
-@lru_cache(maxsize=8192)
-def _masked(raw: str, refs: tuple[Reference, ...]) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
-    """:func:`masked_references` of a text and its references (kept by those, not by the whole paragraph)."""
-    text = plain(raw)
-    targets: dict[str, tuple[str, ...]] = {}
-    for r in refs:
-        if r.text:
-            targets[r.text] = (*targets.get(r.text, ()), r.target)
-    spans: list[tuple[int, int, str]] = []
-    for written in sorted(targets, key=len, reverse=True):
-        start = text.find(written)
-        while start != -1:
-            end = start + len(written)
-            if all(end <= a or start >= b for a, b, _ in spans):
-                spans.append((start, end, written))
-            start = text.find(written, end)
-    spans.sort()
-    pieces, at = [], 0
-    for start, end, _ in spans:
-        pieces += [text[at:start], _MASK]
-        at = end
-    return "".join(pieces) + text[at:], tuple((w, targets[w]) for _, _, w in spans)
-
-
-def masked_body(p: Paragraph) -> str:
-    """The paragraph's plain text, its references masked, without its leading marker."""
-    return _unmarked(p, masked_references(p)[0])
-
-
-def _unmarked(p: Paragraph, text: str) -> str:
-    marker = plain(p.marker)
-    return text[len(marker) :].lstrip() if marker and text.startswith(marker) else text
-
-
 def reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ...] | None:
     """``(old target, new target)`` of every changed reference when nothing else of the paragraph changed
     (words outside the references and the marker, and the heading, but for those targets — also where the
     section's own text names them as its designations, "Note 1 to paragraph (b)(5)"), else None."""
-    masked_old, refs_old = masked_references(old)
-    masked_new, refs_new = masked_references(new)
+    facts_old, facts_new = facts(old), facts(new)
+    (masked_old, refs_old), (masked_new, refs_new) = facts_old.masked(), facts_new.masked()
     if len(refs_old) != len(refs_new):
         return None
     pairs: list[tuple[str, str]] = []
@@ -115,7 +63,7 @@ def reference_pairs(old: Paragraph, new: Paragraph) -> tuple[tuple[str, str], ..
         pairs.extend(p for p in zip(targets_a, targets_b, strict=True) if p not in pairs)
     if not pairs:
         return None
-    for before, after in ((_unmarked(old, masked_old), _unmarked(new, masked_new)), (old.heading, new.heading)):
+    for before, after in ((facts_old.unmarked(masked_old), facts_new.unmarked(masked_new)), (old.heading, new.heading)):
         if before != after and _retargeted(before, pairs, old.unit) != after:
             return None
     return tuple(pairs)
@@ -140,22 +88,16 @@ def _retargeted(text: str, pairs: list[tuple[str, str]], unit: str) -> str:
     return re.sub(rf"(?<![\w).])(?:{pattern})(?!\.?\w|\()", lambda m: new[m.group(0)], text)
 
 
-def change(kind: ChangeKind, old: Paragraph | None, new: Paragraph | None, order: int, **extra: Any) -> Change:
-    """A :class:`~tracker.model.Change` carrying the texts and headings of the sides it has."""
+def change(kind: ChangeKind, old: Paragraph | None, new: Paragraph | None, order: int, *,
+           old_citation: str | None = None, redline: Sequence[tuple[str, str]] = (),
+           reference_pairs: tuple[tuple[str, str], ...] = ()) -> Change:
+    """A :class:`~tracker.model.Change` carrying the texts and headings of the sides it has (made with positional
+    arguments: a frozen dataclass's keyword arguments cost a quarter more)."""
     key = new or old
     assert key is not None
-    return Change(
-        kind=kind,
-        citation=key.citation,
-        part=key.part,
-        unit=key.unit,
-        order=order,
-        old_text=old.text if old else None,
-        new_text=new.text if new else None,
-        old_heading=old.heading if old else None,
-        new_heading=new.heading if new else None,
-        **extra,
-    )
+    return Change(kind, key.citation, key.part, key.unit, order, old_citation, old.text if old else None,
+                  new.text if new else None, old.heading if old else None, new.heading if new else None, redline,
+                  reference_pairs)
 
 
 def _is_heading_only(old: Paragraph, new: Paragraph) -> bool:
@@ -169,7 +111,7 @@ def classify(old: Paragraph, new: Paragraph, order: int) -> Change | None:
     if old.text == new.text and old.heading == new.heading:
         return None
     lines = Redline(old.text, new.text) if old.text != new.text else ()
-    if is_reserved(new) and not is_reserved(old):
+    if facts(new).reserved and not facts(old).reserved:
         return change("reserved", old, new, order, redline=lines)
     if same_words(old.text, new.text) and same_words(old.heading, new.heading):
         return change("editorial", old, new, order, redline=lines)

@@ -33,10 +33,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from tracker.diff.classify import is_reserved, masked_body
+from tracker.diff.facts import Facts, facts
 from tracker.diff.sides import Sides
 from tracker.model import Paragraph
-from tracker.xmltext import plain
 
 #: The share of words the texts at one citation must have in common to be the same paragraph edited (tier 3).
 EDITED = 0.5
@@ -56,52 +55,41 @@ class Pairing:
     removed: list[Paragraph]
 
 
-def _matchable(p: Paragraph) -> bool:
-    return _body_facts(p)[0]
+class _Side:
+    """One side of a pairing: its paragraphs, their :class:`~tracker.diff.facts.Facts` and which are taken."""
+
+    __slots__ = ("paragraphs", "facts", "taken")
+
+    def __init__(self, paragraphs: list[Paragraph]) -> None:
+        self.paragraphs = paragraphs
+        self.facts = [facts(p) for p in paragraphs]
+        self.taken = [False] * len(paragraphs)
+
+    def free(self) -> Iterator[int]:
+        """The indexes of the matchable paragraphs not taken."""
+        return (i for i, f in enumerate(self.facts) if f.matchable and not self.taken[i])
 
 
-def _by_body(paragraphs: list[Paragraph], taken: list[bool], masked: bool) -> dict[tuple[str, ...], list[int]]:
+def _by_body(side: _Side, masked: bool) -> dict[tuple[str, ...], list[int]]:
     """Indexes of the matchable paragraphs not taken, by (kind, body) — by (kind, unit, masked body) if
     ``masked``."""
     out: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, p in enumerate(paragraphs):
-        if not taken[i] and _matchable(p):
-            out[(p.kind, p.unit, masked_body(p)) if masked else (p.kind, p.body)].append(i)
+    for i in side.free():
+        p, f = side.paragraphs[i], side.facts[i]
+        out[(p.kind, p.unit, f.masked_body()) if masked else (p.kind, f.body)].append(i)
     return out
 
 
-def _equal_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool], taken_new: list[bool],
-                 masked: bool) -> Iterator[tuple[int, int]]:
+def _equal_pairs(old: _Side, new: _Side, masked: bool) -> Iterator[tuple[int, int]]:
     """Candidate pairs (old index, new index) of tier 1 (``masked`` False) or tier 2. A masked body that more
     than one paragraph of a side has (texts of one template, told apart only by their references) pairs none."""
-    olds = _by_body(old, taken_old, masked)
-    for key, news in _by_body(new, taken_new, masked).items():
+    olds = _by_body(old, masked)
+    for key, news in _by_body(new, masked).items():
         if masked and (len(news) > 1 or len(olds.get(key, ())) > 1):
             continue
         for j in news:
             for i in olds.get(key, ()):
                 yield i, j
-
-
-def _tokens(p: Paragraph) -> tuple[str, ...]:
-    return _body_facts(p)[1]
-
-
-#: :func:`_body_facts` by marker and text (a string's hash is kept, a paragraph's is worked out on every lookup).
-_FACTS: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = {}
-
-
-def _body_facts(p: Paragraph) -> tuple[bool, tuple[str, ...]]:
-    """Whether the paragraph's body can be matched (neither empty nor "[Reserved]"), and its words; worked out
-    once per body (the last 8,192 kept)."""
-    key = (p.marker, p.text)
-    found = _FACTS.get(key)
-    if found is None:
-        if len(_FACTS) >= 8192:
-            _FACTS.clear()
-        body = p.body
-        found = _FACTS[key] = (bool(body) and not is_reserved(p), tuple(plain(body).split()))
-    return found
 
 
 def _share(a: tuple[str, ...], b: tuple[str, ...], least: float, *, in_order: bool = True) -> bool:
@@ -124,6 +112,8 @@ def _bag_ratio(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         return 1.0
     head = _common(a, b, min(len(a), len(b)), lambda t, n: t[:n])
     tail = _common(a, b, min(len(a), len(b)) - head, lambda t, n: t[len(t) - n :])
+    if head + tail in (len(a), len(b)):  # one middle is empty: nothing more in common
+        return 2.0 * (head + tail) / length
     middle = Counter(a[head : len(a) - tail]) & Counter(b[head : len(b) - tail])
     return 2.0 * (head + tail + middle.total()) / length
 
@@ -142,54 +132,48 @@ def _common(a: tuple[str, ...], b: tuple[str, ...], most: int,
     return low
 
 
-def _edited_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool],
-                  taken_new: list[bool]) -> Iterator[tuple[int, int]]:
+def _edited_pairs(old: _Side, new: _Side) -> Iterator[tuple[int, int]]:
     """Candidate pairs of tier 3 among the paragraphs not yet taken: one citation, :data:`EDITED` or more of the
     words in common (as bags)."""
-    olds = {p.citation: i for i, p in enumerate(old) if not taken_old[i] and _matchable(p)}
-    for j, p in enumerate(new):
-        i = None if taken_new[j] else olds.get(p.citation)
-        if i is not None and _matchable(p) and _share(_tokens(old[i]), _tokens(p), EDITED, in_order=False):
+    olds = {old.paragraphs[i].citation: i for i in old.free()}
+    for j in new.free():
+        i = olds.get(new.paragraphs[j].citation)
+        if i is not None and _share(old.facts[i].tokens(), new.facts[j].tokens(), EDITED, in_order=False):
             yield i, j
 
 
-def _similar_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool],
-                   taken_new: list[bool]) -> Iterator[tuple[int, int]]:
+def _similar_pairs(old: _Side, new: _Side) -> Iterator[tuple[int, int]]:
     """Candidate pairs of tier 4 among the paragraphs not yet taken: same unit and kind, :data:`SIMILAR`
     or more of the words in common."""
-    for olds, news in _groups(old, new, taken_old, taken_new):
+    for olds, news in _groups(old, new):
         if len(olds) * len(news) <= MAX_PAIRS:
-            similar = [(i, j) for j in news for i in olds if _moved_and_edited(old[i], new[j])]
+            similar = [(i, j) for j in news for i in olds if _moved_and_edited(old.facts[i], new.facts[j])]
             yield from _unique(similar)
 
 
-def _groups(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool],
-            taken_new: list[bool]) -> Iterable[tuple[list[int], list[int]]]:
+def _groups(old: _Side, new: _Side) -> Iterable[tuple[list[int], list[int]]]:
     """The indexes of the matchable paragraphs not taken on each side, by unit and kind (what tiers 2 and 4
     compare within)."""
     groups: dict[tuple[str, str], tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for i, p in enumerate(old):
-        if not taken_old[i] and _matchable(p):
-            groups[(p.unit, p.kind)][0].append(i)
-    for j, p in enumerate(new):
-        if not taken_new[j] and _matchable(p):
-            groups[(p.unit, p.kind)][1].append(j)
+    for at, side in enumerate((old, new)):
+        for i in side.free():
+            p = side.paragraphs[i]
+            groups[(p.unit, p.kind)][at].append(i)
     return groups.values()
 
 
-def _alone_pairs(old: list[Paragraph], new: list[Paragraph], taken_old: list[bool],
-                 taken_new: list[bool]) -> Iterator[tuple[int, int]]:
+def _alone_pairs(old: _Side, new: _Side) -> Iterator[tuple[int, int]]:
     """The pairs that tiers 2–5 can only make with each other, taken at once: the one paragraph of a unit and
     kind left on each side, at one citation (tiers 2 and 4 pair within a unit and kind, 3 and 5 at one citation,
     so each tier pairs these two or neither, and the last pairs them)."""
-    for olds, news in _groups(old, new, taken_old, taken_new):
-        if len(olds) == len(news) == 1 and old[olds[0]].citation == new[news[0]].citation:
+    for olds, news in _groups(old, new):
+        if len(olds) == len(news) == 1 and old.paragraphs[olds[0]].citation == new.paragraphs[news[0]].citation:
             yield olds[0], news[0]
 
 
-def _moved_and_edited(a: Paragraph, b: Paragraph) -> bool:
+def _moved_and_edited(a: Facts, b: Facts) -> bool:
     """Similar words, and not only their references told apart (that is tier 2's, which found it ambiguous)."""
-    return _share(_tokens(a), _tokens(b), SIMILAR) and masked_body(a) != masked_body(b)
+    return _share(a.tokens(), b.tokens(), SIMILAR) and a.masked_body() != b.masked_body()
 
 
 def _unique(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -201,12 +185,11 @@ def _unique(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def match(sides: Sides) -> Pairing:
     """Pair the old and new paragraphs of ``sides`` (see the module docstring); deterministic."""
-    old, new = sides.old, sides.new
-    old_of, new_of = [False] * len(old), [False] * len(new)
+    old, new = _Side(sides.old), _Side(sides.new)
     chosen: list[tuple[int, int]] = []
 
     def rank(pair: tuple[int, int]) -> tuple[bool, bool, int, int, int]:
-        a, b = old[pair[0]], new[pair[1]]
+        a, b = old.paragraphs[pair[0]], new.paragraphs[pair[1]]
         if a.citation == b.citation:
             return False, False, 0, pair[1], pair[0]
         distance = abs(sides.old_rank(a.citation) - (sides.new_rank(b.citation) or 0))
@@ -214,21 +197,20 @@ def match(sides: Sides) -> Pairing:
 
     def take(candidates: Iterable[tuple[int, int]]) -> None:
         for i, j in sorted(candidates, key=rank):
-            if not old_of[i] and not new_of[j]:
-                old_of[i] = new_of[j] = True
+            if not old.taken[i] and not new.taken[j]:
+                old.taken[i] = new.taken[j] = True
                 chosen.append((i, j))
 
-    take(_equal_pairs(old, new, old_of, new_of, masked=False))
-    take(_alone_pairs(old, new, old_of, new_of))
-    take(_equal_pairs(old, new, old_of, new_of, masked=True))
-    take(_edited_pairs(old, new, old_of, new_of))
-    take(_similar_pairs(old, new, old_of, new_of))
-    olds = {p.citation: i for i, p in enumerate(old)}
-    take((olds[p.citation], j) for j, p in enumerate(new) if p.citation in olds)
+    take(_equal_pairs(old, new, masked=False))
+    take(_alone_pairs(old, new))
+    take(_equal_pairs(old, new, masked=True))
+    take(_edited_pairs(old, new))
+    take(_similar_pairs(old, new))
+    olds = {p.citation: i for i, p in enumerate(old.paragraphs)}
+    take((olds[p.citation], j) for j, p in enumerate(new.paragraphs) if p.citation in olds)
     chosen.sort(key=lambda pair: pair[1])
     return Pairing(
-        [(old[i], new[j]) for i, j in chosen],
-        [p for p, taken in zip(new, new_of, strict=True) if not taken],
-        [p for p, taken in zip(old, old_of, strict=True) if not taken],
+        [(old.paragraphs[i], new.paragraphs[j]) for i, j in chosen],
+        [p for p, taken in zip(new.paragraphs, new.taken, strict=True) if not taken],
+        [p for p, taken in zip(old.paragraphs, old.taken, strict=True) if not taken],
     )
-
