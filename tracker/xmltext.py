@@ -175,6 +175,29 @@ def _marked(el: etree._Element, tag: str, text: str) -> str:
     return f" {text} " if tag in _BLOCK_TAGS else text
 
 
+def first_child(el: etree._Element, tag: str) -> etree._Element | None:
+    """``el.find(tag)`` for a plain tag without ElementPath (a tenth of its cost): the first child so tagged.
+
+    >>> first_child(load_xml(b"<NOTE><P>a</P><HED>Note:</HED></NOTE>").getroot(), "HED").text
+    'Note:'
+    """
+    child = el[0] if len(el) else None
+    while child is not None and child.tag != tag:
+        child = child.getnext()
+    return child
+
+
+def children(el: etree._Element, tag: str) -> list[etree._Element]:
+    """``el.findall(tag)`` for a plain tag without ElementPath: the children so tagged, in order."""
+    found: list[etree._Element] = []
+    child = el[0] if len(el) else None
+    while child is not None:
+        if child.tag == tag:
+            found.append(child)
+        child = child.getnext()
+    return found
+
+
 def inline_text(el: etree._Element) -> str:
     """The element's text in the inline-markup form, whitespace normalised.
 

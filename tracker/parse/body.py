@@ -25,7 +25,7 @@ from tracker.model import ParagraphKind
 from tracker.parse.definitions import defined_term
 from tracker.parse.footnotes import key_footnote, unwrap_footnotes
 from tracker.parse.keytext import short, short_heading
-from tracker.parse.lists import list_entries, party_name
+from tracker.parse.lists import ENTRY_TAGS, list_entries, party_name
 from tracker.parse.markers import Marker, resolve_levels, split_markers
 from tracker.parse.notes import (
     label_in_text,
@@ -38,7 +38,7 @@ from tracker.parse.notes import (
 )
 from tracker.parse.records import Records
 from tracker.parse.tables import key_tables
-from tracker.xmltext import inline_text, plain
+from tracker.xmltext import first_child, inline_text, plain
 
 _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
 _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
@@ -81,8 +81,9 @@ class _Cursor:
 
     def add_text(self, text: str) -> None:
         """Unmarked text: ``<context> ¶N``."""
-        num = self.b.next_number(f"text:{self.context}")
-        self.add(f"{self.context} ¶{num}", parent=self.context, kind="text", text=text)
+        context = self.context
+        self.b.add(f"{context} ¶{self.b.next_number(f'text:{context}')}", part=self.part, unit=self.unit,
+                   parent=context, kind="text", text=text)
 
 
 def key_body(
@@ -103,18 +104,33 @@ def key_body(
     elements, footnotes = unwrap_footnotes(elements)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
     plan = _plan(elements, footnotes, definitions)
-    entries = list_entries([_unmarked(el, pieces) if el not in footnotes else None for el, _, pieces in plan])
+    entries = list_entries([_unmarked(el, tag, pieces) for el, tag, pieces in plan]) if _may_list(plan) else set()
     for el, tag, pieces in plan:
-        handler = _footnote if el in footnotes else _entry if el in entries else _HANDLERS.get(tag, _other)
-        handler(cur, el, pieces)
+        if el in footnotes:
+            key_footnote(b, el, part=part, unit=unit)
+        else:
+            (_entry if el in entries else _HANDLERS.get(tag, _other))(cur, el, pieces)
 
 
-def _unmarked(el: etree._Element, pieces: list[_Piece]) -> tuple[etree._Element, str] | None:
-    """An element that may be a list entry, with its inline text (an unmarked text element's one piece); None for
-    a marked one."""
-    if not pieces:
-        return el, ""  # not a text element: never an entry
-    return None if len(pieces) > 1 or pieces[0].markers else (el, pieces[0].text)
+def _may_list(plan: list[tuple[etree._Element, str, list[_Piece]]]) -> bool:
+    """Whether two flush paragraphs follow each other (no list of parties without)."""
+    flush = False
+    for _, tag, _pieces in plan:
+        if tag in ENTRY_TAGS:
+            if flush:
+                return True
+            flush = True
+        else:
+            flush = False
+    return False
+
+
+def _unmarked(el: etree._Element, tag: str, pieces: list[_Piece]) -> tuple[etree._Element, str] | None:
+    """An element that may be a list entry (an unmarked flush paragraph), with its inline text (its one piece);
+    None for any other."""
+    if tag not in ENTRY_TAGS or len(pieces) != 1 or pieces[0].markers:
+        return None  # a footnote, a marked paragraph or not a flush paragraph: never an entry
+    return el, pieces[0].text
 
 
 def _plan(
@@ -153,10 +169,6 @@ def _resolve(seg: list[_Piece]) -> None:
         end = at + len(piece.markers)
         piece.levels = resolved[at:end]
         at = end
-
-
-def _footnote(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
-    key_footnote(cur.b, el, part=cur.part, unit=cur.unit)
 
 
 def _entry(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
@@ -202,27 +214,23 @@ def _defined_term(cur: _Cursor, text: str) -> bool:
 
 def _designated(cur: _Cursor, piece: _Piece, kind: ParagraphKind = "paragraph") -> None:
     """``(g)(1)(i) The …``: one record per marker (the outer ones empty unless already keyed), text on the last."""
-    marks = piece.levels
+    *outer, last = piece.levels
     stack = cur.stack
-    last = len(marks) - 1
-    joined = "".join(piece.markers)
-    for i, mk in enumerate(marks):
+    b = cur.b
+    for mk in outer:
         del stack[mk.depth :]
-        if stack:
-            up = stack[-1]
-            key = f"{up}({mk.label})"
-        else:
-            up = cur.base_parent
-            key = f"{cur.base}({mk.label})"
-        if i == last:
-            heading = _after_markers(piece) if kind == "heading" else _italic_heading(piece.text, joined)
-            cit = cur.add(key, parent=up, kind=kind, marker=joined, text=piece.text, heading=heading)
-        elif key in cur.b.keys:
-            cit = key
-        else:
-            cit = cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text="")
-        stack.append(cit)
-    cur.context = stack[-1]
+        up = stack[-1] if stack else cur.base_parent
+        key = f"{stack[-1] if stack else cur.base}({mk.label})"
+        stack.append(key if key in b.keys else cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text=""))
+    del stack[last.depth :]
+    up = stack[-1] if stack else cur.base_parent
+    key = f"{stack[-1] if stack else cur.base}({last.label})"
+    markers = piece.markers
+    joined = markers[0] if len(markers) == 1 else "".join(markers)
+    heading = _after_markers(piece) if kind == "heading" else _italic_heading(piece.text, joined)
+    cur.context = b.add(key, part=cur.part, unit=cur.unit, parent=up, kind=kind, text=piece.text, marker=joined,
+                        heading=heading)
+    stack.append(cur.context)
 
 
 def _heading(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
@@ -258,7 +266,7 @@ def _after_markers(piece: _Piece) -> str:
 
 def _italic_heading(text: str, joined: str) -> str:
     """The italic subject heading right after the markers ``joined`` (``(1) *Scope.* …`` → ``Scope.``)."""
-    m = _ITALIC_LEAD.match(text, len(joined)) if text.startswith(joined) else None
+    m = _ITALIC_LEAD.match(text, len(joined)) if "*" in text and text.startswith(joined) else None
     return m.group(1).strip() if m else ""
 
 
@@ -310,7 +318,7 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
     "Notes to paragraph (x):" that number their notes ``1.``, ``2.`` … is one record per note (``… Note 2``); a
     "Note 1 to paragraph 2:" right after such a list is a note to that list's note 2 (real 740.17(b)(2)(i)(A)).
     """
-    hed = el.find("HED")
+    hed = first_child(el, "HED")
     hed_text = plain(inline_text(hed)) if hed is not None else ""
     parent = _note_parent(cur, hed_text)
     items = numbered_notes(el)

@@ -35,7 +35,16 @@ from tracker.parse.records import Records
 from tracker.parse.refs import with_refs
 from tracker.parse.split import split
 from tracker.parse.tidy import tidy
-from tracker.xmltext import SKIP_TAGS, check_xml, inline_text, normalise_ws, parse_xml, plain, read_xml_file
+from tracker.xmltext import (
+    SKIP_TAGS,
+    check_xml,
+    first_child,
+    inline_text,
+    normalise_ws,
+    parse_xml,
+    plain,
+    read_xml_file,
+)
 
 CCL_SUPPLEMENT = "Supplement No. 1 to Part 774"
 #: A check of a document's root element that raises to refuse the document (:func:`parse_bytes`).
@@ -160,7 +169,7 @@ def _part_of(el: etree._Element) -> str:
 
 
 def _head(el: etree._Element) -> str:
-    head = el.find("HEAD")
+    head = first_child(el, "HEAD")
     return inline_text(head) if head is not None else ""
 
 
