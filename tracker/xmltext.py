@@ -146,7 +146,9 @@ def _inner(text: str | None, child: etree._Element | None) -> str:
     while child is not None:
         tag = child.tag
         if isinstance(tag, str) and tag not in SKIP_TAGS:
-            inner.append(_marked(child, tag, _own(child)))
+            own = child.text  # the child's own text (as _own reads it, one frame less)
+            own = _inner(own, child[0]) if len(child) else escape_markup(own) if own else ""
+            inner.append(_marked(child, tag, own))
         tail = child.tail
         if tail:
             inner.append(escape_markup(tail))

@@ -170,9 +170,9 @@ def _text(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     for markers, text in pieces:
         if markers:
             _designated(cur, markers, text)
-        elif _compound(cur, text):
+        elif text[:1] == "(" and _compound(cur, text):
             pass
-        elif label := label_in_text(text):
+        elif text[:1] == "*" and (label := label_in_text(text)):
             _add_note(cur, label, text)
         elif not _defined_term(cur, text) and text:
             cur.add_text(text)
