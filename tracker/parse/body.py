@@ -15,7 +15,7 @@ designated paragraphs now open, and where notes, tables and unmarked text attach
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -91,20 +91,21 @@ class _Cursor:
 
 def key_body(
     b: Records,
-    elements: list[etree._Element],
+    elements: Iterable[etree._Element],
     *,
     part: str,
     unit: str,
     prefix: str,
     parent: str,
     definitions: bool = False,
+    skip: Collection[str] = (),
 ) -> None:
-    """Key the content of a section or supplement.
+    """Key the content of a section or supplement: ``elements`` but those tagged ``skip``.
 
     Designated paragraphs are keyed ``prefix`` + ``(a)(1)(i)``; levels are resolved over the
     whole run of markers (restarting after each defined term in a definitions section).
     """
-    tagged, footnotes = unwrap_footnotes(elements)
+    tagged, footnotes = unwrap_footnotes(elements, skip)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
     plan, cur.levels = _plan(tagged, footnotes, definitions)
     entries = list_entries([_unmarked(el, tag, pieces) for el, tag, pieces in plan]) if _may_list(plan) else set()
@@ -142,19 +143,19 @@ def _plan(
     """Each element with its tag and text pieces, and every marker resolved in order (those of each segment
     together: a definitions section starts one at each defined term)."""
     plan: _Plan = []
-    segments: list[list[str]] = [[]]
+    seg: list[str] = []
+    segments = [seg]
     for el, tag in elements:
         pieces: _Pieces = []
         if tag in _TEXT_TAGS and el not in footnotes:
             text = inline_text(el)
             if definitions and defined_term(text) is not None:
-                segments.append([])
+                segments.append(seg := [])
             pieces = split_markers(text)
-            if len(pieces) > 1 or pieces[0][0]:  # a marked piece (then those marked after a heading)
-                segments[-1].extend(raw for markers, _ in pieces for raw in markers)
         elif tag in _HEADING_TAGS:
             pieces = [piece for piece in split_markers(inline_text(el)) if piece[0]]
-            segments[-1].extend(raw for markers, _ in pieces for raw in markers)
+        for markers, _ in pieces:  # an unmarked piece has none
+            seg += markers
         plan.append((el, tag, pieces))
     return plan, [level for seg in segments if seg for level in resolve_levels(seg)]
 

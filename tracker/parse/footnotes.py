@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 from lxml import etree
 
 from tracker.citations import footnote
@@ -12,9 +14,10 @@ _MARKS = ("SU", "sup")
 
 
 def unwrap_footnotes(
-    elements: list[etree._Element],
+    elements: Iterable[etree._Element], skip: Collection[str] = ()
 ) -> tuple[list[tuple[etree._Element, str]], set[etree._Element]]:
-    """Replace each FTNT by its paragraphs; return them, each with its tag, and the set that are footnote text.
+    """Replace each FTNT by its paragraphs; return them, each with its tag (elements tagged ``skip``, comments and
+    processing instructions left out), and the set that are footnote text.
 
     The eCFR sometimes leaves a footnote open so that it swallows the rest of the section
     (§ 740.12 on 2026-09-01): only paragraphs opening with the footnote number are footnote text.
@@ -23,6 +26,8 @@ def unwrap_footnotes(
     notes: set[etree._Element] = set()
     for el in elements:
         tag = el.tag
+        if not isinstance(tag, str) or tag in skip:
+            continue
         if tag != "FTNT":
             out.append((el, tag))
             continue
