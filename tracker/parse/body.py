@@ -72,12 +72,6 @@ class _Cursor:
     levels: list[Marker] = field(default_factory=list)  # every marker of the body resolved, in order
     at: int = 0  # how many of them the walk has taken
 
-    def take(self, markers: tuple[str, ...]) -> list[Marker]:
-        """The resolved levels of a marked piece's ``markers`` (the next ones of :attr:`levels`)."""
-        at = self.at
-        self.at = end = at + len(markers)
-        return self.levels[at:end]
-
     def add(self, key: str, *, parent: str, kind: ParagraphKind, text: str, marker: str = "", heading: str = "") -> str:
         return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
                           heading=heading)
@@ -203,14 +197,17 @@ def _defined_term(cur: _Cursor, text: str) -> bool:
 
 def _designated(cur: _Cursor, markers: tuple[str, ...], text: str, kind: ParagraphKind = "paragraph") -> None:
     """``(g)(1)(i) The …``: one record per marker (the outer ones empty unless already keyed), text on the last."""
-    *outer, last = cur.take(markers)
+    at = cur.at  # the piece's levels are the next ones of the body's
+    cur.at = end = at + len(markers)
+    levels = cur.levels
     stack = cur.stack
     b = cur.b
-    for mk in outer:
+    for mk in levels[at : end - 1] if end - at > 1 else ():
         del stack[mk.depth :]
         up = stack[-1] if stack else cur.base_parent
         key = f"{stack[-1] if stack else cur.base}({mk.label})"
         stack.append(key if key in b.keys else cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text=""))
+    last = levels[end - 1]
     del stack[last.depth :]
     up = stack[-1] if stack else cur.base_parent
     key = f"{stack[-1] if stack else cur.base}({last.label})"

@@ -20,6 +20,8 @@ from tracker.parse.lists import party_name
 from tracker.parse.records import Records
 from tracker.xmltext import children, first_child, inline_text, normalise_ws, plain
 
+#: The elements of a table row that are its cells.
+_CELLS = frozenset({"TD", "TH", "ENT", "CHED"})
 _FOOTNOTE_MARK = re.compile(r"^\^([^^\s]{1,4})\^")
 #: A spanning row that is a group's only content, not a new group (Supplement No. 5 to Part 774 under 0B521).
 _RESERVED = re.compile(r"\[Reserved\]\.?")
@@ -43,7 +45,7 @@ def _path(table: etree._Element, section: str, tag: str) -> list[etree._Element]
 
 
 def _cells(tr: etree._Element) -> list[str]:
-    return [inline_text(c) for c in tr if isinstance(c.tag, str) and c.tag in ("TD", "TH", "ENT", "CHED")]
+    return [inline_text(c) for c in tr if isinstance(tag := c.tag, str) and tag in _CELLS]
 
 
 def row_labels(rows: list[list[str]]) -> list[tuple[str, ...]]:
