@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tests.support import ECFR_API, require
-from tracker.xmltext import _own, inline_text, normalise_ws, xml_parser
+from tracker.xmltext import _own, children, first_child, inline_text, normalise_ws, xml_parser
 
 REAL = sorted(p.name for p in ECFR_API.glob("*.xml"))
 
@@ -24,6 +24,15 @@ def test_inline_text_of_every_real_element_is_the_reference(name: str) -> None:
     root = etree.fromstring(require(ECFR_API / name).read_bytes(), xml_parser())
     for el in root.iter():
         assert inline_text(el) == _reference(el)
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_first_child_and_children_are_find_and_findall_on_every_real_element(name: str) -> None:
+    root = etree.fromstring(require(ECFR_API / name).read_bytes(), xml_parser())
+    for el in root.iter():
+        for tag in {c.tag for c in el if isinstance(c.tag, str)} | {"HEAD", "HED", "ROW", "TR"}:
+            assert first_child(el, tag) is el.find(tag)
+            assert children(el, tag) == el.findall(tag)
 
 
 _TAGS = st.sampled_from(["P", "I", "B", "E", "SU", "XREF", "br", "TD", "FP-1"])

@@ -146,7 +146,9 @@ def _inner(text: str | None, child: etree._Element | None) -> str:
     while child is not None:
         tag = child.tag
         if isinstance(tag, str) and tag not in SKIP_TAGS:
-            inner.append(_marked(child, tag, _own(child)))
+            own = child.text  # the child's own text (as _own reads it, one frame less)
+            own = _inner(own, child[0]) if len(child) else escape_markup(own) if own else ""
+            inner.append(_marked(child, tag, own))
         tail = child.tail
         if tail:
             inner.append(escape_markup(tail))
@@ -173,6 +175,29 @@ def _marked(el: etree._Element, tag: str, text: str) -> str:
             lead = text[: len(text) - len(text.lstrip())]
             text = f"{lead}{mark}{words}{mark}{text[len(lead) + len(words) :]}"
     return f" {text} " if tag in _BLOCK_TAGS else text
+
+
+def first_child(el: etree._Element, tag: str) -> etree._Element | None:
+    """``el.find(tag)`` for a plain tag without ElementPath (a tenth of its cost): the first child so tagged.
+
+    >>> first_child(load_xml(b"<NOTE><P>a</P><HED>Note:</HED></NOTE>").getroot(), "HED").text
+    'Note:'
+    """
+    child = el[0] if len(el) else None
+    while child is not None and child.tag != tag:
+        child = child.getnext()
+    return child
+
+
+def children(el: etree._Element, tag: str) -> list[etree._Element]:
+    """``el.findall(tag)`` for a plain tag without ElementPath: the children so tagged, in order."""
+    found: list[etree._Element] = []
+    child = el[0] if len(el) else None
+    while child is not None:
+        if child.tag == tag:
+            found.append(child)
+        child = child.getnext()
+    return found
 
 
 def inline_text(el: etree._Element) -> str:

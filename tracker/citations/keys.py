@@ -88,6 +88,8 @@ def row(table: str, *labels: str) -> str:
     >>> row("Supplement No. 4 to Part 744 Table 1", "AFGHANISTAN", "Abdul Satar Ghoura")
     'Supplement No. 4 to Part 744 Table 1 [AFGHANISTAN] [Abdul Satar Ghoura]'
     """
+    if len(labels) == 1:  # the common case, without a generator
+        return f"{table} [{labels[0]}]"
     return " ".join((table, *(f"[{label}]" for label in labels)))
 
 

@@ -15,7 +15,7 @@ designated paragraphs now open, and where notes, tables and unmarked text attach
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -25,7 +25,7 @@ from tracker.model import ParagraphKind
 from tracker.parse.definitions import defined_term
 from tracker.parse.footnotes import key_footnote, unwrap_footnotes
 from tracker.parse.keytext import short, short_heading
-from tracker.parse.lists import list_entries, party_name
+from tracker.parse.lists import ENTRY_TAGS, list_entries, party_name
 from tracker.parse.markers import Marker, resolve_levels, split_markers
 from tracker.parse.notes import (
     label_in_text,
@@ -38,7 +38,7 @@ from tracker.parse.notes import (
 )
 from tracker.parse.records import Records
 from tracker.parse.tables import key_tables
-from tracker.xmltext import inline_text, plain
+from tracker.xmltext import first_child, inline_text, plain
 
 _TEXT_TAGS = frozenset({"P", "FP", "FP-1", "FP-2", "FP-DASH", "PSPACE", "HED"})
 _HEADING_TAGS = frozenset({"HD1", "HD2", "HD3", "HD4", "HD5"})
@@ -49,15 +49,10 @@ _END_OF_CLAUSE = re.compile(r"^\(End of (?:clause|provision)\)$", re.I)
 _ITALIC_LEAD = re.compile(r"\s*\*([^*]+)\*")
 
 
-class _Piece:
-    """One marked or unmarked run of a text element; ``levels`` are its markers resolved."""
-
-    __slots__ = ("markers", "text", "levels")
-
-    def __init__(self, markers: tuple[str, ...], text: str) -> None:
-        self.markers = markers
-        self.text = text
-        self.levels: list[Marker] = []
+#: The runs of a text element, marked or unmarked (:func:`~tracker.parse.markers.split_markers`): (markers, text).
+_Pieces = list[tuple[tuple[str, ...], str]]
+#: Each element of a body with its tag and pieces.
+_Plan = list[tuple[etree._Element, str, _Pieces]]
 
 
 @dataclass
@@ -74,6 +69,8 @@ class _Cursor:
     definitions: bool = False
     stack: list[str] = field(default_factory=list)  # citation per depth of the designated paragraphs now open
     numbered: dict[str, str] = field(default_factory=dict)  # the last list of numbered notes: number → key
+    levels: list[Marker] = field(default_factory=list)  # every marker of the body resolved, in order
+    at: int = 0  # how many of them the walk has taken
 
     def add(self, key: str, *, parent: str, kind: ParagraphKind, text: str, marker: str = "", heading: str = "") -> str:
         return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
@@ -81,101 +78,99 @@ class _Cursor:
 
     def add_text(self, text: str) -> None:
         """Unmarked text: ``<context> ¶N``."""
-        num = self.b.next_number(f"text:{self.context}")
-        self.add(f"{self.context} ¶{num}", parent=self.context, kind="text", text=text)
+        context = self.context
+        self.b.add(f"{context} ¶{self.b.next_number(f'text:{context}')}", part=self.part, unit=self.unit,
+                   parent=context, kind="text", text=text)
 
 
 def key_body(
     b: Records,
-    elements: list[etree._Element],
+    elements: Iterable[etree._Element],
     *,
     part: str,
     unit: str,
     prefix: str,
     parent: str,
     definitions: bool = False,
+    skip: Collection[str] = (),
 ) -> None:
-    """Key the content of a section or supplement.
+    """Key the content of a section or supplement: ``elements`` but those tagged ``skip``.
 
     Designated paragraphs are keyed ``prefix`` + ``(a)(1)(i)``; levels are resolved over the
     whole run of markers (restarting after each defined term in a definitions section).
     """
-    elements, footnotes = unwrap_footnotes(elements)
+    tagged, footnotes = unwrap_footnotes(elements, skip)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
-    plan = _plan(elements, footnotes, definitions)
-    entries = list_entries([_unmarked(el, pieces) if el not in footnotes else None for el, _, pieces in plan])
+    plan, cur.levels = _plan(tagged, footnotes, definitions)
+    entries = list_entries([_unmarked(el, tag, pieces) for el, tag, pieces in plan]) if _may_list(plan) else set()
     for el, tag, pieces in plan:
-        handler = _footnote if el in footnotes else _entry if el in entries else _HANDLERS.get(tag, _other)
-        handler(cur, el, pieces)
+        if el in footnotes:
+            key_footnote(b, el, part=part, unit=unit)
+        else:
+            (_entry if el in entries else _HANDLERS.get(tag, _other))(cur, el, pieces)
 
 
-def _unmarked(el: etree._Element, pieces: list[_Piece]) -> tuple[etree._Element, str] | None:
-    """An element that may be a list entry, with its inline text (an unmarked text element's one piece); None for
-    a marked one."""
-    if not pieces:
-        return el, ""  # not a text element: never an entry
-    return None if len(pieces) > 1 or pieces[0].markers else (el, pieces[0].text)
+def _may_list(plan: _Plan) -> bool:
+    """Whether two flush paragraphs follow each other (no list of parties without)."""
+    flush = False
+    for _, tag, _pieces in plan:
+        if tag in ENTRY_TAGS:
+            if flush:
+                return True
+            flush = True
+        else:
+            flush = False
+    return False
+
+
+def _unmarked(el: etree._Element, tag: str, pieces: _Pieces) -> tuple[etree._Element, str] | None:
+    """An element that may be a list entry (an unmarked flush paragraph), with its inline text (its one piece);
+    None for any other."""
+    if tag not in ENTRY_TAGS or len(pieces) != 1 or pieces[0][0]:
+        return None  # a footnote, a marked paragraph or not a flush paragraph: never an entry
+    return el, pieces[0][1]
 
 
 def _plan(
-    elements: list[etree._Element], footnotes: set[etree._Element], definitions: bool
-) -> list[tuple[etree._Element, str, list[_Piece]]]:
-    """Each element with its tag and text pieces, the markers of each segment resolved together."""
-    plan: list[tuple[etree._Element, str, list[_Piece]]] = []
-    segments: list[list[_Piece]] = [[]]
-    for el in elements:
-        tag = el.tag
-        pieces: list[_Piece] = []
+    elements: list[tuple[etree._Element, str]], footnotes: set[etree._Element], definitions: bool
+) -> tuple[_Plan, list[Marker]]:
+    """Each element with its tag and text pieces, and every marker resolved in order (those of each segment
+    together: a definitions section starts one at each defined term)."""
+    plan: _Plan = []
+    seg: list[str] = []
+    segments = [seg]
+    for el, tag in elements:
+        pieces: _Pieces = []
         if tag in _TEXT_TAGS and el not in footnotes:
             text = inline_text(el)
             if definitions and defined_term(text) is not None:
-                segments.append([])
-            pieces = [_Piece(m, t) for m, t in split_markers(text)]
-            if len(pieces) > 1:  # a marked piece, then one marked after a heading
-                segments[-1].extend(pieces)
-            elif pieces[0].markers:
-                segments[-1].append(pieces[0])
+                segments.append(seg := [])
+            pieces = split_markers(text)
         elif tag in _HEADING_TAGS:
-            pieces = [_Piece(m, t) for m, t in split_markers(inline_text(el)) if m]
-            segments[-1].extend(pieces)
+            pieces = [piece for piece in split_markers(inline_text(el)) if piece[0]]
+        for markers, _ in pieces:  # an unmarked piece has none
+            seg += markers
         plan.append((el, tag, pieces))
-    for seg in segments:
-        if seg:
-            _resolve(seg)
-    return plan
+    return plan, [level for seg in segments if seg for level in resolve_levels(seg)]
 
 
-def _resolve(seg: list[_Piece]) -> None:
-    """Set the ``levels`` of a segment's marked pieces, their markers resolved together."""
-    resolved = resolve_levels([raw for piece in seg for raw in piece.markers])
-    at = 0
-    for piece in seg:
-        end = at + len(piece.markers)
-        piece.levels = resolved[at:end]
-        at = end
-
-
-def _footnote(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
-    key_footnote(cur.b, el, part=cur.part, unit=cur.unit)
-
-
-def _entry(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+def _entry(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     """One entry of a list of parties (:mod:`tracker.parse.lists`): ``<context> [<the party's name>]``."""
-    text = pieces[0].text  # an entry is one unmarked piece: its inline text
+    text = pieces[0][1]  # an entry is one unmarked piece: its inline text
     cur.add(row(cur.context, party_name(text)), parent=cur.context, kind="row", text=text)
 
 
-def _text(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+def _text(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     """A ``P``-like element: designated paragraphs, defined terms, unmarked text."""
-    for piece in pieces:
-        if piece.markers:
-            _designated(cur, piece)
-        elif _compound(cur, piece.text):
+    for markers, text in pieces:
+        if markers:
+            _designated(cur, markers, text)
+        elif text[:1] == "(" and _compound(cur, text):
             pass
-        elif label := label_in_text(piece.text):
-            _add_note(cur, label, piece.text)
-        elif not _defined_term(cur, piece.text) and piece.text:
-            cur.add_text(piece.text)
+        elif text[:1] == "*" and (label := label_in_text(text)):
+            _add_note(cur, label, text)
+        elif not _defined_term(cur, text) and text:
+            cur.add_text(text)
 
 
 def _compound(cur: _Cursor, text: str) -> bool:
@@ -200,37 +195,35 @@ def _defined_term(cur: _Cursor, text: str) -> bool:
     return True
 
 
-def _designated(cur: _Cursor, piece: _Piece, kind: ParagraphKind = "paragraph") -> None:
+def _designated(cur: _Cursor, markers: tuple[str, ...], text: str, kind: ParagraphKind = "paragraph") -> None:
     """``(g)(1)(i) The …``: one record per marker (the outer ones empty unless already keyed), text on the last."""
-    marks = piece.levels
+    at = cur.at  # the piece's levels are the next ones of the body's
+    cur.at = end = at + len(markers)
+    levels = cur.levels
     stack = cur.stack
-    last = len(marks) - 1
-    joined = "".join(piece.markers)
-    for i, mk in enumerate(marks):
+    b = cur.b
+    for mk in levels[at : end - 1] if end - at > 1 else ():
         del stack[mk.depth :]
-        if stack:
-            up = stack[-1]
-            key = f"{up}({mk.label})"
-        else:
-            up = cur.base_parent
-            key = f"{cur.base}({mk.label})"
-        if i == last:
-            heading = _after_markers(piece) if kind == "heading" else _italic_heading(piece.text, joined)
-            cit = cur.add(key, parent=up, kind=kind, marker=joined, text=piece.text, heading=heading)
-        elif key in cur.b.keys:
-            cit = key
-        else:
-            cit = cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text="")
-        stack.append(cit)
-    cur.context = stack[-1]
+        up = stack[-1] if stack else cur.base_parent
+        key = f"{stack[-1] if stack else cur.base}({mk.label})"
+        stack.append(key if key in b.keys else cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text=""))
+    last = levels[end - 1]
+    del stack[last.depth :]
+    up = stack[-1] if stack else cur.base_parent
+    key = f"{stack[-1] if stack else cur.base}({last.label})"
+    joined = markers[0] if len(markers) == 1 else "".join(markers)
+    heading = plain(text[len(joined) :]).strip() if kind == "heading" else _italic_heading(text, joined)
+    cur.context = b.add(key, part=cur.part, unit=cur.unit, parent=up, kind=kind, text=text, marker=joined,
+                        heading=heading)
+    stack.append(cur.context)
 
 
-def _heading(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+def _heading(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     """``HD1``…``HD5``: ``<unit>, <heading>``; what follows attaches to it. A heading that opens with a designation
     (``(2) Category 2`` in Supplements No. 6 and 7 to Part 774) is that designated paragraph: ``… (2)``."""
     if pieces:
-        for piece in pieces:
-            _designated(cur, piece, kind="heading")
+        for markers, text in pieces:
+            _designated(cur, markers, text, kind="heading")
         return
     text = inline_text(el)
     cur.context = cur.add(f"{cur.unit}, {short_heading(text)}", parent=cur.parent, kind="heading", text=text,
@@ -238,31 +231,26 @@ def _heading(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
     cur.stack = []
 
 
-def _list(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+def _list(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     """Each list entry: ``<context> [<its words>]``."""
     for li in el.iter("LI") if el.tag != "LI" else [el]:
         text = inline_text(li)
         cur.add(row(cur.context, short(text)), parent=cur.context, kind="row", text=text)
 
 
-def _other(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+def _other(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     text = inline_text(el)
     if text:
         cur.add_text(text)
 
 
-def _after_markers(piece: _Piece) -> str:
-    """A marked heading's words (``(2) Category 2`` → ``Category 2``)."""
-    return plain(piece.text[len("".join(piece.markers)) :]).strip()
-
-
 def _italic_heading(text: str, joined: str) -> str:
     """The italic subject heading right after the markers ``joined`` (``(1) *Scope.* …`` → ``Scope.``)."""
-    m = _ITALIC_LEAD.match(text, len(joined)) if text.startswith(joined) else None
+    m = _ITALIC_LEAD.match(text, len(joined)) if "*" in text and text.startswith(joined) else None
     return m.group(1).strip() if m else ""
 
 
-def _block(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+def _block(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     """A NOTE, editorial or effective-date note (kind ``ednote``), extract, example or source note: one record each."""
     tag = el.tag
     text = inline_text(el)
@@ -310,7 +298,7 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
     "Notes to paragraph (x):" that number their notes ``1.``, ``2.`` … is one record per note (``… Note 2``); a
     "Note 1 to paragraph 2:" right after such a list is a note to that list's note 2 (real 740.17(b)(2)(i)(A)).
     """
-    hed = el.find("HED")
+    hed = first_child(el, "HED")
     hed_text = plain(inline_text(hed)) if hed is not None else ""
     parent = _note_parent(cur, hed_text)
     items = numbered_notes(el)
@@ -343,13 +331,13 @@ def _note_parent(cur: _Cursor, hed_text: str) -> str:
     return key if key and key in cur.b.keys else cur.context
 
 
-def _tables(cur: _Cursor, el: etree._Element, pieces: list[_Piece]) -> None:
+def _tables(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     """Each table of a ``TABLE``, ``GPOTABLE`` or ``DIV`` (:mod:`tracker.parse.tables`); else unmarked text."""
     if not key_tables(cur.b, el, part=cur.part, unit=cur.unit, context=cur.context):
         _other(cur, el, pieces)
 
 
-_HANDLERS: dict[str, Callable[[_Cursor, etree._Element, list[_Piece]], None]] = {
+_HANDLERS: dict[str, Callable[[_Cursor, etree._Element, _Pieces], None]] = {
     **dict.fromkeys(_TEXT_TAGS, _text),
     **dict.fromkeys(("NOTE", "EDNOTE", "EFFDNOT", "EXTRACT", "EXAMPLE", "CITA"), _block),
     **dict.fromkeys(_HEADING_TAGS, _heading),

@@ -35,7 +35,16 @@ from tracker.parse.records import Records
 from tracker.parse.refs import with_refs
 from tracker.parse.split import split
 from tracker.parse.tidy import tidy
-from tracker.xmltext import SKIP_TAGS, check_xml, inline_text, normalise_ws, parse_xml, plain, read_xml_file
+from tracker.xmltext import (
+    SKIP_TAGS,
+    check_xml,
+    first_child,
+    inline_text,
+    normalise_ws,
+    parse_xml,
+    plain,
+    read_xml_file,
+)
 
 CCL_SUPPLEMENT = "Supplement No. 1 to Part 774"
 #: A check of a document's root element that raises to refuse the document (:func:`parse_bytes`).
@@ -160,7 +169,7 @@ def _part_of(el: etree._Element) -> str:
 
 
 def _head(el: etree._Element) -> str:
-    head = el.find("HEAD")
+    head = first_child(el, "HEAD")
     return inline_text(head) if head is not None else ""
 
 
@@ -258,8 +267,8 @@ def _section_records(b: Records, div8: etree._Element, part: str, parent: str | 
     head = _head(div8)
     heading = normalise_ws(_SECTION_HEAD.sub("", plain(head)))
     b.add(section, part=part, unit=section, parent=parent, kind="section", text=head, heading=heading)
-    key_body(b, _content(div8), part=part, unit=section, prefix=section, parent=section,
-          definitions="definition" in heading.lower())
+    key_body(b, div8, part=part, unit=section, prefix=section, parent=section,
+             definitions="definition" in heading.lower(), skip=_NOT_CONTENT)
 
 
 def _appendix_records(b: Records, div9: etree._Element, part: str, parent: str | None) -> None:
@@ -269,12 +278,8 @@ def _appendix_records(b: Records, div9: etree._Element, part: str, parent: str |
     if n.lower() == CCL_SUPPLEMENT.lower():
         b.extend(parse_ccl(div9, part=part, parent=key, order=len(b.records), cache=b.cache))
         return
-    key_body(b, _content(div9), part=part, unit=key, prefix=f"{key} ", parent=key)
+    key_body(b, div9, part=part, unit=key, prefix=f"{key} ", parent=key, skip=_NOT_CONTENT)
 
 
 def _appendix_name(div9: etree._Element) -> str:
     return appendix_name(_clean_n(div9.get("N", ""))) or _head(div9)
-
-
-def _content(div: etree._Element) -> list[etree._Element]:
-    return [el for el in div if isinstance(tag := el.tag, str) and tag not in _NOT_CONTENT]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+
 from lxml import etree
 
 from tracker.citations import footnote
@@ -11,22 +13,28 @@ from tracker.xmltext import inline_text, plain
 _MARKS = ("SU", "sup")
 
 
-def unwrap_footnotes(elements: list[etree._Element]) -> tuple[list[etree._Element], set[etree._Element]]:
-    """Replace each FTNT by its paragraphs; return them and the set that are footnote text.
+def unwrap_footnotes(
+    elements: Iterable[etree._Element], skip: Collection[str] = ()
+) -> tuple[list[tuple[etree._Element, str]], set[etree._Element]]:
+    """Replace each FTNT by its paragraphs; return them, each with its tag (elements tagged ``skip``, comments and
+    processing instructions left out), and the set that are footnote text.
 
     The eCFR sometimes leaves a footnote open so that it swallows the rest of the section
     (§ 740.12 on 2026-09-01): only paragraphs opening with the footnote number are footnote text.
     """
-    out: list[etree._Element] = []
+    out: list[tuple[etree._Element, str]] = []
     notes: set[etree._Element] = set()
     for el in elements:
-        if el.tag != "FTNT":
-            out.append(el)
+        tag = el.tag
+        if not isinstance(tag, str) or tag in skip:
+            continue
+        if tag != "FTNT":
+            out.append((el, tag))
             continue
         for child in el:
-            if not isinstance(child.tag, str):
+            if not isinstance(tag := child.tag, str):
                 continue
-            out.append(child)
+            out.append((child, tag))
             if _number(child) is not None:
                 notes.add(child)
     return out, notes

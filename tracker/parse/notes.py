@@ -17,7 +17,7 @@ from collections.abc import Collection
 from lxml import etree
 
 from tracker.citations import definition
-from tracker.xmltext import inline_text, plain
+from tracker.xmltext import first_child, inline_text, plain
 
 #: A note's label and number; the number may stray after "to" (real 734.9: "Note to 6 paragraph (h)(2)(ii)" is
 #: Note 6, so the key holds when the eCFR puts it right).
@@ -128,7 +128,7 @@ def numbered_notes(note: etree._Element) -> list[tuple[str, str]]:
     ...                         ).getroot())
     [('1', 'Notes to (a): 1. One. a. More.'), ('2', '2. Two.')]
     """
-    hed = note.find("HED")
+    hed = first_child(note, "HED")
     if hed is None or not plain(inline_text(hed)).lower().startswith("notes"):
         return []
     items: list[tuple[str, list[str]]] = []

@@ -18,8 +18,10 @@ from tracker.model import ParagraphKind
 from tracker.parse.keytext import short, short_heading, without_marks
 from tracker.parse.lists import party_name
 from tracker.parse.records import Records
-from tracker.xmltext import inline_text, normalise_ws, plain
+from tracker.xmltext import children, first_child, inline_text, normalise_ws, plain
 
+#: The elements of a table row that are its cells.
+_CELLS = frozenset({"TD", "TH", "ENT", "CHED"})
 _FOOTNOTE_MARK = re.compile(r"^\^([^^\s]{1,4})\^")
 #: A spanning row that is a group's only content, not a new group (Supplement No. 5 to Part 774 under 0B521).
 _RESERVED = re.compile(r"\[Reserved\]\.?")
@@ -37,8 +39,13 @@ def key_tables(b: Records, el: etree._Element, *, part: str, unit: str, context:
     return bool(tables)
 
 
+def _path(table: etree._Element, section: str, tag: str) -> list[etree._Element]:
+    """``table.findall(f"{section}/{tag}")`` without ElementPath."""
+    return [el for part in children(table, section) for el in children(part, tag)]
+
+
 def _cells(tr: etree._Element) -> list[str]:
-    return [inline_text(c) for c in tr if isinstance(c.tag, str) and c.tag in ("TD", "TH", "ENT", "CHED")]
+    return [inline_text(c) for c in tr if isinstance(tag := c.tag, str) and tag in _CELLS]
 
 
 def row_labels(rows: list[list[str]]) -> list[tuple[str, ...]]:
@@ -82,15 +89,16 @@ class _Table:
 
     def key(self, table: etree._Element, context: str) -> None:
         html = table.tag == "TABLE"
-        caption_el = table.find("CAPTION") if html else table.find("TTITLE")
+        caption_el = first_child(table, "CAPTION" if html else "TTITLE")
         caption = inline_text(caption_el) if caption_el is not None else ""
-        header = " | ".join(" | ".join(_cells(r)) for r in table.findall("THEAD/TR" if html else "BOXHD"))
+        heads = _path(table, "THEAD", "TR") if html else children(table, "BOXHD")
+        header = " | ".join(" | ".join(_cells(r)) for r in heads)
         name = short_heading(without_marks(caption)) if caption else ""
         key = f"{self.unit}, {name}" if name else f"{context} Table {self.b.next_number(f'table:{context}')}"
         table_key = self.add(key, context, "table", normalise_ws(f"{caption} {header}"), plain(caption))
-        trs = table.findall("TBODY/TR") + table.findall("TR") if html else table.findall("ROW")
+        trs = _path(table, "TBODY", "TR") + children(table, "TR") if html else children(table, "ROW")
         self.rows(table_key, [_cells(tr) for tr in trs])
-        self.footnotes(table_key, [" | ".join(_cells(tr)) for tr in table.findall("TFOOT/TR")])
+        self.footnotes(table_key, [" | ".join(_cells(tr)) for tr in _path(table, "TFOOT", "TR")])
 
     def rows(self, table_key: str, body: list[list[str]]) -> None:
         """One record per row; in a grouped table, one more for each group's name (the cell that opens its block),

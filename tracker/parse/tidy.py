@@ -49,6 +49,8 @@ _LOOSE = etree.XPath("text()[normalize-space()]")
 
 def _loose_texts(div: etree._Element) -> list[etree._ElementUnicodeResult]:
     """The texts right inside an element (its text, its children's tails) that hold more than XML whitespace."""
+    if div.text is None and not len(div):
+        return []  # an empty element (a placeholder of a split document's skeleton): no texts to search
     found = _LOOSE(div)
     return [t for t in found if isinstance(t, etree._ElementUnicodeResult)] if isinstance(found, list) else []
 
