@@ -17,7 +17,9 @@ def collector_on() -> Iterator[None]:
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:  # as it was found, whatever the test did
+        gc.enable()
+    else:
         gc.disable()
 
 
