@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from sys import getrefcount
 from typing import Any, Generic, TypeVar
 
 from lxml import etree
 
 from tracker.model import Paragraph
-from tracker.parse.records import Records
+from tracker.parse.records import Records, Settable
 
 T = TypeVar("T")
 
@@ -99,17 +99,6 @@ class _Unit(Generic[T]):
             dict.update(b.counters, self.counters)
 
 
-class _Settable:
-    """A :class:`~tracker.model.Paragraph`'s slots, settable: a renumbered record is built as one and made a
-    ``Paragraph`` by setting its class (the same slots in the same order), which is half the time of the slot-setting
-    maker (:func:`tracker.parse.records.paragraph`; a unit after one that gained a record is renumbered whole)."""
-
-    __slots__ = tuple(f.name for f in fields(Paragraph))
-
-
-assert _Settable.__slots__ == Paragraph.__slots__ and not hasattr(Paragraph, "__post_init__")
-
-
 def _moved(records: list[Paragraph], shift: int) -> list[Paragraph]:
     """``records`` with their ``order`` moved by ``shift``, as new records (a document parsed before still holds
     the unit's: :func:`_alone`).
@@ -122,7 +111,7 @@ def _moved(records: list[Paragraph], shift: int) -> list[Paragraph]:
     out: list[Any] = []
     new = object.__new__
     for p in records:
-        q: Any = new(_Settable)
+        q: Any = new(Settable)
         q.citation = p.citation
         q.part = p.part
         q.unit = p.unit

@@ -4,7 +4,7 @@ are added after the parse, by :func:`tracker.parse.refs.with_refs`, or at ingest
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, SupportsIndex
@@ -21,39 +21,44 @@ _CITATION = attrgetter("citation")
 _FIELDS = ("citation", "part", "unit", "parent", "marker", "kind", "heading", "text", "order", "refs")
 
 
-def _builder() -> Callable[[str, str, str, str | None, str, ParagraphKind, str, str, int], Paragraph]:
-    """A :class:`~tracker.model.Paragraph` maker that sets its slots directly: the frozen dataclass's ``__init__``
-    goes through ``object.__setattr__`` field by field, a tenth of a cold CCL parse. The same object (``refs`` ()).
+class Settable:
+    """A :class:`~tracker.model.Paragraph`'s slots, settable: a record is built as one and made a ``Paragraph`` by
+    setting its class (the same slots in the same order; the frozen dataclass's ``__init__``, or its slots' own
+    setters, would go through a descriptor call per field: a tenth of a cold CCL parse)."""
 
-    >>> paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0) == Paragraph(
-    ...     "740.1", "740", "740.1", None, "", "section", "", "", 0)
-    True
+    __slots__ = _FIELDS
+
+
+assert tuple(f.name for f in fields(Paragraph)) == _FIELDS == Paragraph.__slots__
+assert not hasattr(Paragraph, "__post_init__")
+
+
+def paragraph(
+    citation: str, part: str, unit: str, parent: str | None, marker: str, kind: ParagraphKind, heading: str,
+    text: str, order: int,
+) -> Paragraph:
+    """The :class:`~tracker.model.Paragraph` of these fields, its ``refs`` () (built as a :class:`Settable`).
+
+    >>> p = paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0)
+    >>> type(p) is Paragraph, p == Paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0)
+    (True, True)
     """
-    assert tuple(f.name for f in fields(Paragraph)) == _FIELDS and not hasattr(Paragraph, "__post_init__")
-    new = object.__new__
-    c, pa, u, pr, m, k, h, t, o, r = (getattr(Paragraph, name).__set__ for name in _FIELDS)
-
-    def make(
-        citation: str, part: str, unit: str, parent: str | None, marker: str, kind: ParagraphKind, heading: str,
-        text: str, order: int,
-    ) -> Paragraph:
-        p = new(Paragraph)
-        c(p, citation)
-        pa(p, part)
-        u(p, unit)
-        pr(p, parent)
-        m(p, marker)
-        k(p, kind)
-        h(p, heading)
-        t(p, text)
-        o(p, order)
-        r(p, ())
-        return p
-
-    return make
+    p: Any = _new(Settable)
+    p.citation = citation
+    p.part = part
+    p.unit = unit
+    p.parent = parent
+    p.marker = marker
+    p.kind = kind
+    p.heading = heading
+    p.text = text
+    p.order = order
+    p.refs = ()
+    p.__class__ = Paragraph
+    return p  # type: ignore[no-any-return]
 
 
-paragraph = _builder()
+_new = object.__new__
 
 
 class Parsed(list[Paragraph]):
