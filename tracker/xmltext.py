@@ -131,11 +131,15 @@ def normalise_ws(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends.
 
     Text already so (the common case) is returned as it is: every character :meth:`str.split` splits at but
-    the space is unprintable, so printable text without a double space or a space at either end has none.
+    the space is unprintable, so printable text without a double space or a space at either end has none. Text
+    that is so once its ends are stripped (a line break at the end of an element's text) is returned stripped.
     """
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
-    return " ".join(text.split())
+    stripped = text.strip()
+    if stripped.isprintable() and "  " not in stripped:
+        return stripped
+    return " ".join(stripped.split())
 
 
 def _inner(text: str | None, child: etree._Element | None) -> str:
