@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from tracker.citations import is_under, under_range
 from tracker.model import Paragraph, ParagraphKind, Reference
+from tracker.store import ords, tallies
 from tracker.store.rows import in_force, refs_load
 
 #: A document-order key as SQL gives it to Python: text, which sorts as the numbers do (every key has 19 digits,
@@ -206,12 +207,27 @@ class _Counts:
         self.live = () if version == latest else (version, version)
         self.keys: list[str] = ["0"]  # below every key (all have 19 digits)
         self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, sum of their gaps)
+        self.prefix = tallies.prefix(db, part, version)
         self._count(sorted(set(keys)))
 
+    def _start(self, key: str) -> str:
+        """The lowest key of ``key``'s stretch (:mod:`tracker.store.tallies`), counted from the version's tally
+        ("0" when it has none)."""
+        if self.prefix is None:
+            return "0"
+        stretch = int(key) >> tallies.SHIFT
+        start = str(max(stretch << tallies.SHIFT, ords.BASE))  # 19 digits: no key is below BASE
+        if start not in self.counts:
+            self.counts[start] = self.prefix.before(stretch)
+            insort(self.keys, start)
+        return start
+
     def _count(self, keys: list[str]) -> None:
-        """Count up to each of ``keys`` (sorted, none counted yet) from the nearest key counted below it."""
+        """Count up to each of ``keys`` (sorted, none counted yet) from the nearest key counted below it (or the
+        start of its stretch)."""
+        starts = [self._start(key) for key in keys]
         lows = [self.keys[bisect_left(self.keys, key) - 1] for key in keys]
-        lows = [max(low, before) for low, before in zip(lows, ["0", *keys], strict=False)]
+        lows = [max(low, before, start) for low, before, start in zip(lows, ["0", *keys], starts, strict=False)]
         bounds = json.dumps([[int(low), int(key)] for low, key in zip(lows, keys, strict=True)])
         rows = self.db.execute(self.sql, (self.part, *self.live, bounds))
         for low, key, (packed,) in zip(lows, keys, rows, strict=True):
