@@ -11,8 +11,8 @@ version before starts or ends on it, and an ingest or removal leaves every other
 >>> t = Tally([s, s + 1, s + 5], [31, 0, 2], [31, 0, 4])
 >>> unpack(pack(t))
 Tally(stretches=[7275957, 7275962], counts=[31, 2], gaps=[31, 4])
->>> [(b[:1], len(b)) for b in (pack(t), pack(Tally([s], [2**20], [2**20])))]
-[(b'h', 13), (b'q', 25)]
+>>> [(b[:1], len(b)) for n in (31, 200, 2**20) for b in [pack(Tally([s, s + 1], [n, 2], [n, 2]))]]
+[(b'b', 7), (b'h', 13), (b'q', 49)]
 """
 
 from __future__ import annotations
@@ -67,11 +67,15 @@ class Tally(NamedTuple):
 
 
 def _array(values: list[int]) -> bytes:
-    """``values`` as little-endian integers of 16 bits (or 64, when one does not fit), after a byte that says which."""
+    """``values`` as little-endian integers of 8 bits (or 16, or 64: the fewest they fit in), after a byte that says
+    which."""
     try:
-        out = array("h", values)
+        out = array("b", values)
     except OverflowError:
-        out = array("q", values)
+        try:
+            out = array("h", values)
+        except OverflowError:
+            out = array("q", values)
     if sys.byteorder == "big":
         out.byteswap()
     return out.typecode.encode() + out.tobytes()
