@@ -3,10 +3,10 @@
 The spans that end or start between the versions are read with their texts; where a citation stands
 in either version comes from the document-order keys (:mod:`tracker.store.ords`): SQLite counts the later
 version's spans up to each key asked for (:class:`_Counts`: one statement for the keys of the spans that
-changed, a pass over the covering index ``spans_part_ord`` up to the last of them, then for another key only
-the stretch from the nearest key counted), and the earlier version's ranks are those less the spans that
-started and plus the spans that ended. Citations before a removed paragraph, or under a key, are read when
-the differ asks. Nothing walks the Part in Python.
+changed, each counted over the covering index ``spans_part_ord`` from the nearest key counted or from the start
+of its stretch, which the version's tally counts (:mod:`tracker.store.tallies`); then for another key likewise),
+and the earlier version's ranks are those less the spans that started and plus the spans that ended. Citations
+before a removed paragraph, or under a key, are read when the differ asks. Nothing walks the Part in Python.
 """
 
 from __future__ import annotations
@@ -91,10 +91,10 @@ class Changed:
     """
 
     def __init__(self, db: sqlite3.Connection, part: str, versions: tuple[str, str], ignore: Collection[str],
-                 spans: tuple[dict[str, Link], dict[str, Link]]) -> None:
+                 spans: tuple[dict[str, Link], dict[str, Link]], *, latest: bool) -> None:
         self.db, self.part, self.versions, self.ignore = db, part, versions, frozenset(ignore)
         self.ends, self.starts = spans
-        self.all_b = _Counts(db, part, versions[1], (link.ord for side in spans for link in side.values()),
+        self.all_b = _Counts(db, part, (versions[1], latest), (link.ord for side in spans for link in side.values()),
                              {link.ord: link.gap for link in self.starts.values()})
         self.hidden_b = _Tally(_hidden(db, part, versions[1], self.ignore), {})
         sides = (self.starts, self.ends)
@@ -194,20 +194,21 @@ _LATEST = "valid_to IS NULL"
 
 
 class _Counts:
-    """How many spans of ``version`` stand before a key (:meth:`before`), and the sum of the gaps up to one
-    (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted; ``keys``
-    are counted first, in one statement (one pass up to the last of them). ``gaps``: the gap of every span of
-    ``version`` whose key :meth:`order` is asked for (those that started since the earlier version)."""
+    """How many spans of a version stand before a key (:meth:`before`), and the sum of the gaps up to one
+    (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted or the start of
+    the key's stretch (its count from the version's tally, if stored); ``keys`` are counted first, in one statement.
+    ``version``: its date, and whether it is the Part's latest. ``gaps``: the gap of every span of the version whose
+    key :meth:`order` is asked for (those that started since the earlier version)."""
 
-    def __init__(self, db: sqlite3.Connection, part: str, version: str, keys: Iterable[str],
+    def __init__(self, db: sqlite3.Connection, part: str, version: tuple[str, bool], keys: Iterable[str],
                  gaps: dict[str, int]) -> None:
         self.db, self.part, self.gaps = db, part, gaps
-        latest = db.execute("SELECT max(date) FROM snapshots WHERE part = ?", (part,)).fetchone()[0]
-        self.sql = _STRETCHES.format(live=_LATEST if version == latest else in_force())
-        self.live = () if version == latest else (version, version)
+        date, latest = version
+        self.sql = _STRETCHES.format(live=_LATEST if latest else in_force())
+        self.live = () if latest else (date, date)
         self.keys: list[str] = ["0"]  # below every key (all have 19 digits)
         self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, sum of their gaps)
-        self.prefix = tallies.prefix(db, part, version)
+        self.prefix = tallies.prefix(db, part, date)
         self._count(sorted(set(keys)))
 
     def _start(self, key: str) -> str:
