@@ -3,10 +3,10 @@
 The spans that end or start between the versions are read with their texts; where a citation stands
 in either version comes from the document-order keys (:mod:`tracker.store.ords`): SQLite counts the later
 version's spans up to each key asked for (:class:`_Counts`: one statement for the keys of the spans that
-changed, a pass over the covering index ``spans_part_ord`` up to the last of them, then for another key only
-the stretch from the nearest key counted), and the earlier version's ranks are those less the spans that
-started and plus the spans that ended. Citations before a removed paragraph, or under a key, are read when
-the differ asks. Nothing walks the Part in Python.
+changed, each counted over the covering index ``spans_part_ord`` from the nearest key counted or from the start
+of its stretch, which the version's tally counts (:mod:`tracker.store.tallies`); then for another key likewise),
+and the earlier version's ranks are those less the spans that started and plus the spans that ended. Citations
+before a removed paragraph, or under a key, are read when the differ asks. Nothing walks the Part in Python.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from tracker.citations import is_under, under_range
 from tracker.model import Paragraph, ParagraphKind, Reference
+from tracker.store import ords, tallies
 from tracker.store.rows import in_force, refs_load
 
 #: A document-order key as SQL gives it to Python: text, which sorts as the numbers do (every key has 19 digits,
@@ -90,10 +91,10 @@ class Changed:
     """
 
     def __init__(self, db: sqlite3.Connection, part: str, versions: tuple[str, str], ignore: Collection[str],
-                 spans: tuple[dict[str, Link], dict[str, Link]]) -> None:
+                 spans: tuple[dict[str, Link], dict[str, Link]], *, latest: bool) -> None:
         self.db, self.part, self.versions, self.ignore = db, part, versions, frozenset(ignore)
         self.ends, self.starts = spans
-        self.all_b = _Counts(db, part, versions[1], (link.ord for side in spans for link in side.values()),
+        self.all_b = _Counts(db, part, (versions[1], latest), (link.ord for side in spans for link in side.values()),
                              {link.ord: link.gap for link in self.starts.values()})
         self.hidden_b = _Tally(_hidden(db, part, versions[1], self.ignore), {})
         sides = (self.starts, self.ends)
@@ -193,25 +194,41 @@ _LATEST = "valid_to IS NULL"
 
 
 class _Counts:
-    """How many spans of ``version`` stand before a key (:meth:`before`), and the sum of the gaps up to one
-    (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted; ``keys``
-    are counted first, in one statement (one pass up to the last of them). ``gaps``: the gap of every span of
-    ``version`` whose key :meth:`order` is asked for (those that started since the earlier version)."""
+    """How many spans of a version stand before a key (:meth:`before`), and the sum of the gaps up to one
+    (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted or the start of
+    the key's stretch (its count from the version's tally, if stored); ``keys`` are counted first, in one statement.
+    ``version``: its date, and whether it is the Part's latest. ``gaps``: the gap of every span of the version whose
+    key :meth:`order` is asked for (those that started since the earlier version)."""
 
-    def __init__(self, db: sqlite3.Connection, part: str, version: str, keys: Iterable[str],
+    def __init__(self, db: sqlite3.Connection, part: str, version: tuple[str, bool], keys: Iterable[str],
                  gaps: dict[str, int]) -> None:
         self.db, self.part, self.gaps = db, part, gaps
-        latest = db.execute("SELECT max(date) FROM snapshots WHERE part = ?", (part,)).fetchone()[0]
-        self.sql = _STRETCHES.format(live=_LATEST if version == latest else in_force())
-        self.live = () if version == latest else (version, version)
+        date, latest = version
+        self.sql = _STRETCHES.format(live=_LATEST if latest else in_force())
+        self.live = () if latest else (date, date)
         self.keys: list[str] = ["0"]  # below every key (all have 19 digits)
         self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, sum of their gaps)
+        self.prefix = tallies.prefix(db, part, date)
         self._count(sorted(set(keys)))
 
+    def _start(self, key: str) -> str:
+        """The lowest key of ``key``'s stretch (:mod:`tracker.store.tallies`), counted from the version's tally
+        ("0" when it has none)."""
+        if self.prefix is None:
+            return "0"
+        stretch = int(key) >> tallies.SHIFT
+        start = str(max(stretch << tallies.SHIFT, ords.BASE))  # 19 digits: no key is below BASE
+        if start not in self.counts:
+            self.counts[start] = self.prefix.before(stretch)
+            insort(self.keys, start)
+        return start
+
     def _count(self, keys: list[str]) -> None:
-        """Count up to each of ``keys`` (sorted, none counted yet) from the nearest key counted below it."""
+        """Count up to each of ``keys`` (sorted, none counted yet) from the nearest key counted below it (or the
+        start of its stretch)."""
+        starts = [self._start(key) for key in keys]
         lows = [self.keys[bisect_left(self.keys, key) - 1] for key in keys]
-        lows = [max(low, before) for low, before in zip(lows, ["0", *keys], strict=False)]
+        lows = [max(low, before, start) for low, before, start in zip(lows, ["0", *keys], starts, strict=False)]
         bounds = json.dumps([[int(low), int(key)] for low, key in zip(lows, keys, strict=True)])
         rows = self.db.execute(self.sql, (self.part, *self.live, bounds))
         for low, key, (packed,) in zip(lows, keys, rows, strict=True):

@@ -128,23 +128,35 @@ class Reads(Connection):
         ``date_a`` is after ``date_b``."""
         from tracker.store.changed import Changed
 
-        va, vb = self._version(part, date_a), self._version(part, date_b)
+        va = self._version(part, date_a)
+        vb, latest = self.db.execute(
+            "SELECT max(date), (SELECT max(date) FROM snapshots WHERE part = ?1) FROM snapshots"
+            " WHERE part = ?1 AND date <= ?2", (part, date_b)).fetchone()
+        if vb is None:
+            vb = self._version(part, date_b)  # raises
         if va > vb:
             raise StoreError(f"{date_a} is after {date_b}: give the earlier date first")
-        ends = self._links("s.valid_to > ? AND s.valid_to <= ? AND s.valid_from <= ?", (part, va, vb, va))
-        starts = self._links(f"s.valid_from > ? AND {in_force('s')}", (part, va, vb, vb))
-        return Changed(self.db.conn, part, (va, vb), ignore, (ends, starts))
+        ends, starts = self._links(part, va, vb)
+        return Changed(self.db.conn, part, (va, vb), ignore, (ends, starts), latest=vb == latest)
 
-    def _links(self, where: str, args: tuple[str, ...]) -> dict[str, Link]:
-        """The spans of a Part (the first of ``args``) that meet ``where``, with their texts, by citation."""
+    def _links(self, part: str, va: str, vb: str) -> tuple[dict[str, Link], dict[str, Link]]:
+        """The spans of ``part`` that end after ``va`` up to ``vb``, and those that start then, with their texts, by
+        citation (one statement: each half through its own index)."""
         from tracker.store.changed import KEY_SQL, Link
 
+        select = (f"SELECT {{}}, s.citation, s.unit, s.parent, s.gap, {KEY_SQL.format('s.ord')}, t.kind, t.marker,"
+                  " t.heading, t.text, t.refs, t.hash FROM spans s JOIN texts t ON t.hash = s.hash WHERE s.part = ?1")
         rows = self.db.execute(
-            f"SELECT s.citation, s.unit, s.parent, s.gap, {KEY_SQL.format('s.ord')}, t.kind, t.marker, t.heading,"
-            f" t.text, t.refs, t.hash FROM spans s JOIN texts t ON t.hash = s.hash WHERE s.part = ? AND {where}",
-            args,
+            select.format(0) + " AND s.valid_to > ?2 AND s.valid_to <= ?3 AND s.valid_from <= ?2 UNION ALL "
+            + select.format(1) + " AND s.valid_from > ?2 AND s.valid_from <= ?3"
+            " AND (s.valid_to IS NULL OR s.valid_to > ?3)",
+            (part, va, vb),
         )
-        return {link.citation: link for link in map(Link._make, rows)}
+        sides: tuple[dict[str, Link], dict[str, Link]] = ({}, {})
+        for side, *row in rows:
+            link = Link._make(row)
+            sides[side][link.citation] = link
+        return sides
 
     def _order(self, part: str, version: str, ignore: Collection[str]) -> list[str]:
         """The citations of one version in document order, but those of a kind in ``ignore``."""

@@ -35,6 +35,13 @@ def _rekey(conn: sqlite3.Connection) -> None:
     texts.rekey(conn)
 
 
+def _fill_tallies(conn: sqlite3.Connection) -> None:
+    """:func:`tracker.store.tallies.fill` (imported only by the database that still needs it)."""
+    from tracker.store import tallies
+
+    tallies.fill(conn)
+
+
 #: Schema migrations, applied in order; the ``migrations`` table records which have run.
 MIGRATIONS: tuple[tuple[Step, ...], ...] = (
     (
@@ -111,6 +118,13 @@ MIGRATIONS: tuple[tuple[Step, ...], ...] = (
         # The content hash covers a paragraph's own fields, unit and Part, no longer its references (found once per
         # new text by the store): every stored text is keyed anew (tracker.store.texts.rekey), in this one step.
         _rekey,
+    ),
+    (
+        # Per version, its spans counted by stretch of document-order keys (tracker.store.tallies), so a diff counts
+        # the spans before a key in one stretch, not from the start of the Part. Stored versions get theirs.
+        "CREATE TABLE tallies (part TEXT NOT NULL, date TEXT NOT NULL, counts BLOB NOT NULL,"
+        " PRIMARY KEY (part, date)) WITHOUT ROWID",
+        _fill_tallies,
     ),
 )
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from tracker.model import Paragraph
-from tracker.store import runs
+from tracker.store import runs, tallies
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
 from tracker.store.placed import Placed, Spans, set_column
@@ -252,6 +252,7 @@ class Versions(Reads):
                 " ingested_at, paragraphs, url, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (part, date, issue_date, source, sha256, size, fetched_at, now(), len(paragraphs), url, int(excerpt)),
             )
+            tallies.record(c, part, date)
         if nxt is None and keep:
             self._latest = _Latest(part, date, prep.chars, placed, _stamp(self.db.conn), segments)
         return True
@@ -272,6 +273,7 @@ class Versions(Reads):
                 raise StoreError(f"part {part} has no stored version on {date}; nothing removed")
             nxt = self.version_after(part, date)
             _unplace_version(c, part, date, nxt)
+            tallies.drop(c, part, date)
             c.execute("DELETE FROM snapshots WHERE id = ?", (row.id,))
             dropped, kept = drop_unsent(c, [d for d in (date, nxt) if d is not None])
         return Removal(row, nxt, dropped, kept)
