@@ -143,15 +143,17 @@ def unmarked(text: str) -> str:
 
 
 def ends_with_colon(text: str) -> bool:
-    """Whether :func:`unmarked` of a normalised inline ``text`` ends in ":" (without copying it: a mark wraps words,
+    r"""Whether :func:`unmarked` of a normalised inline ``text`` ends in ":" (without copying it: a mark wraps words,
     so the last character that is no mark is the last of its words).
 
-    >>> ends_with_colon("*Related Controls:* the following:*"), ends_with_colon("*a:* b"), ends_with_colon("x\\*:")
-    (True, False, True)
+    >>> [ends_with_colon(t) for t in ("*Related Controls:* the following:*", "*a:* b", "x\\*:", ": *")]
+    [True, False, True, True]
     """
     if "\\" in text:
         return plain(text).endswith(":")
-    return text.rstrip("*^").endswith(":")
+    while (end := text.rstrip("*^").rstrip()) != text:  # marks and spaces at the end, in any order
+        text = end
+    return text.endswith(":")
 
 
 def block_name(words: str) -> str | None:
