@@ -14,6 +14,9 @@ loaded machine slows them alike):
 - ``tracker diff_dates``: what ``tracker diff`` does, reading only what changed (``Store.changed``: the
   spans that ended or started, counted up to by their document-order keys), with the store already open and
   each change's word redline left to be worked out when first read (``tracker.diff.redline.Redline``);
+- ``tracker diff_dates (cold caches)``: that, with the differ's per-text caches emptied first (every round but
+  the first finds them warm from the round before, as a daily run diffing nearby versions does; a one-off
+  ``tracker diff`` does not);
 - ``tracker diff_dates + redlines``: that, and every change's redline read (as any renderer reads them);
 - ``tracker diff_dates + json``: that, and the JSON ``tracker diff --format json`` prints (every redline
   worked out): what the command does but for opening the store, which ``open store (read-only)`` times;
@@ -39,9 +42,10 @@ from diff_match_patch import diff_match_patch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.parse import DEFAULT_FILE, medians  # noqa: E402
-from tracker.diff import DiffResult, compare, diff_dates  # noqa: E402
+from tracker.diff import DiffResult, compare, diff_dates, facts  # noqa: E402
+from tracker.model import Change  # noqa: E402
 from tracker.parse import parse_bytes  # noqa: E402
-from tracker.store import Store  # noqa: E402
+from tracker.store import Store, changed  # noqa: E402
 
 PART_740 = DEFAULT_FILE
 OLD, NEW = "2026-09-01", "2026-09-02"
@@ -69,10 +73,18 @@ def git_word_diff(old: Path, new: Path) -> None:
                    capture_output=True, check=False)
 
 
-def whole_versions(store: Store) -> list:
+def whole_versions(store: Store) -> list[Change]:
     """The diff as it was made before ``Store.delta``: both versions read whole, then compared."""
     old, new = store.paragraphs_on("740", OLD), store.paragraphs_on("740", NEW)
     return compare(old, new, earlier=store.earlier_texts("740", OLD))
+
+
+def with_cold_caches(store: Store) -> DiffResult:
+    """``diff_dates`` with the differ's per-text caches emptied first (the round before warmed them; a one-off
+    ``tracker diff`` starts without): the facts of each text and the references decoded from their JSON."""
+    facts._KEPT.clear()
+    changed._refs.cache_clear()
+    return diff_dates(store, OLD, NEW, part="740")
 
 
 def with_redlines(result: DiffResult) -> list[Any]:
@@ -98,6 +110,7 @@ def measure(repeat: int = 20, percent: float = 1.0) -> dict[str, Any]:
         db = Path(tmp, "tracker.db")
         times = medians({
             "tracker diff_dates": lambda: diff_dates(store, OLD, NEW, part="740"),
+            "tracker diff_dates (cold caches)": lambda: with_cold_caches(store),
             "tracker diff_dates + redlines": lambda: with_redlines(diff_dates(store, OLD, NEW, part="740")),
             "tracker diff_dates + json": lambda: diff_dates(store, OLD, NEW, part="740").to_json(),
             "open store (read-only)": lambda: Store(db, readonly=True).close(),
@@ -122,8 +135,8 @@ def report(r: dict[str, Any], percent: float, repeat: int) -> None:
     print(f"{'':28}{'wall':>9}    {'cpu':>9}")
     for name in (n for n in times if not n.endswith("_cpu")):
         print(f"{name:28}{times[name] * 1000:>9.2f} ms {times[name + '_cpu'] * 1000:>9.2f} ms")
-    for ours in ("tracker diff_dates", "tracker diff_dates + redlines", "tracker diff_dates + json",
-                 "tracker whole versions", "tracker compare (in memory)"):
+    for ours in ("tracker diff_dates", "tracker diff_dates (cold caches)", "tracker diff_dates + redlines",
+                 "tracker diff_dates + json", "tracker whole versions", "tracker compare (in memory)"):
         git = times["git diff --word-diff"] / times[ours]  # git runs in a child process: wall time only
         dmp, dmp_cpu = (times[f"whole-document dmp{s}"] / times[f"{ours}{s}"] for s in ("", "_cpu"))
         print(f"{ours}: {git:.1f}x git word-diff (wall); {dmp:.1f}x whole-document dmp (wall), {dmp_cpu:.1f}x (cpu)")

@@ -120,15 +120,17 @@ def _diff_rows(repeat: int) -> list[tuple[str, str, str, str]]:
         ours, git, dmp = t["tracker diff_dates"], t["git diff --word-diff"], t["whole-document dmp"]
         cpu = t["whole-document dmp_cpu"] / t["tracker diff_dates_cpu"]
         red, js = t["tracker diff_dates + redlines"], t["tracker diff_dates + json"]
+        cold = t["tracker diff_dates (cold caches)"]
         out.append((
             f"diff two stored versions of Part 740 at {percent:g}% churn ({len(d['changes'])} changes; redlines"
             " worked out when read), ms",
             f"{ours * 1000:.2f}",
             f"`git diff --no-index --word-diff` {git * 1000:.2f}; whole-document dmp {dmp * 1000:.2f} "
-            f"({dmp / ours:.1f}x wall, {cpu:.1f}x CPU); with every redline read {red * 1000:.2f} ({dmp / red:.1f}x),"
+            f"({dmp / ours:.1f}x wall, {cpu:.1f}x CPU); with the per-text caches emptied first {cold * 1000:.2f}"
+            f" ({dmp / cold:.1f}x); with every redline read {red * 1000:.2f} ({dmp / red:.1f}x),"
             f" with the JSON `tracker diff` prints {js * 1000:.2f} ({dmp / js:.1f}x); same changes as whole versions:"
             f" {d['same']}",
-            f">= {goal:g}x faster than dmp: {verdict(dmp / ours >= goal and dmp > ours)}",
+            f">= {goal:g}x faster than dmp (CPU): {verdict(cpu >= goal and cpu > 1)}",
         ))
     return out
 
