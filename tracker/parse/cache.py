@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 from lxml import etree
 
 from tracker.model import Paragraph
-from tracker.parse.records import Records, Settable
+from tracker.parse.records import Records, paragraph
 
 T = TypeVar("T")
 
@@ -108,23 +108,8 @@ def _moved(records: list[Paragraph], shift: int) -> list[Paragraph]:
     >>> type(q) is Paragraph, q == Paragraph("1.1", "1", "1.1", None, "", "section", "", "", 7), p.order
     (True, True, 4)
     """
-    out: list[Any] = []
-    new = object.__new__
-    for p in records:
-        q: Any = new(Settable)
-        q.citation = p.citation
-        q.part = p.part
-        q.unit = p.unit
-        q.parent = p.parent
-        q.marker = p.marker
-        q.kind = p.kind
-        q.heading = p.heading
-        q.text = p.text
-        q.order = p.order + shift
-        q.refs = p.refs
-        q.__class__ = Paragraph
-        out.append(q)
-    return out
+    return [paragraph(p.citation, p.part, p.unit, p.parent, p.marker, p.kind, p.heading, p.text, p.order + shift,
+                      p.refs) for p in records]
 
 
 #: What :func:`sys.getrefcount` says of an item of a list that nothing else holds, read through ``map``.

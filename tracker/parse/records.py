@@ -10,7 +10,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, SupportsIndex
 
 from tracker.citations import unique_key
-from tracker.model import Paragraph, ParagraphKind
+from tracker.model import Paragraph, ParagraphKind, Reference
 
 if TYPE_CHECKING:
     from tracker.parse.cache import SectionCache
@@ -35,9 +35,9 @@ assert not hasattr(Paragraph, "__post_init__")
 
 def paragraph(
     citation: str, part: str, unit: str, parent: str | None, marker: str, kind: ParagraphKind, heading: str,
-    text: str, order: int,
+    text: str, order: int, refs: tuple[Reference, ...] = (),
 ) -> Paragraph:
-    """The :class:`~tracker.model.Paragraph` of these fields, its ``refs`` () (built as a :class:`Settable`).
+    """The :class:`~tracker.model.Paragraph` of these fields (built as a :class:`Settable`).
 
     >>> p = paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0)
     >>> type(p) is Paragraph, p == Paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0)
@@ -53,7 +53,7 @@ def paragraph(
     p.heading = heading
     p.text = text
     p.order = order
-    p.refs = ()
+    p.refs = refs
     p.__class__ = Paragraph
     return p  # type: ignore[no-any-return]
 
