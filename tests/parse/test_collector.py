@@ -1,26 +1,14 @@
 """A parse runs with the garbage collector paused and leaves it as it found it: on a real file, on bad input, and
-when the caller paused it already."""
+when the caller paused it already (``collector_on``: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
 
 import pytest
 
 from tests.support import PART_740
 from tracker.parse import ParseError, SectionCache, parse_bytes
-
-
-@pytest.fixture
-def collector_on() -> Iterator[None]:
-    was = gc.isenabled()
-    gc.enable()
-    yield
-    if was:  # as it was found, whatever the test did
-        gc.enable()
-    else:
-        gc.disable()
 
 
 @pytest.mark.usefixtures("collector_on")

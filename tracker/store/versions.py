@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from tracker.model import Paragraph
+from tracker.parse.collector import collector_paused
 from tracker.store import runs, tallies
 from tracker.store.deliveries import drop_unsent
 from tracker.store.errors import StoreError, SuspectVersionError
@@ -204,6 +205,7 @@ class Versions(Reads):
     #: The spans of the version last ingested, when it was the latest of its Part (None: read them).
     _latest: _Latest | None = None
 
+    @collector_paused  # thousands of rows and no cycles: no collector pass over a parse cache held beside it
     def ingest(
         self,
         paragraphs: list[Paragraph],
