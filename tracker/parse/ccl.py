@@ -231,7 +231,7 @@ def _field(st: State, shape: Shape) -> bool:
         name = _FIELD_BLOCK[label]
         st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text="", heading=name)
     key = f"{st.eccn} {label}"
-    if key in st.keys and label in BLOCKS:
+    if label in BLOCKS and key in st.keys:
         key = f"{key} Note"  # "*License Requirements:* See § 744.17 …" inside that very block
     parent = st.block or st.eccn
     st.listing = lists
