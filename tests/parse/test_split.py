@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from tests.parse.test_records_identical import FILES, canonical, real_bytes
 from tracker.parse import ParseError, SectionCache, parse_bytes, parse_tree
+from tracker.parse import split as split_module
 from tracker.parse.ecfr import _split_records
 from tracker.parse.split import split
 from tracker.xmltext import load_xml
@@ -288,3 +291,60 @@ def test_a_root_check_sees_the_skeleton_on_the_cut_path_and_the_tree_on_the_whol
     with pytest.raises(Refused):  # a file the scanner leaves to the whole-tree parse
         parse_bytes(b'<?xml version="1.0"?><!DOCTYPE DIV5><DIV5 N="1"><DIV8 N="1.1"><P>x</P></DIV8></DIV5>',
                     check=refuse)
+
+
+# --- the openers noted without a cache ------------------------------------------------------------------------------
+
+
+def _openers(data: bytes, *, every: bool) -> list[list[int]] | None:
+    """Each unit's openers as the scanner notes them: every one (with a skip that never skips), or spaced."""
+    cut = split(data, (lambda _data, _at: None) if every else None)
+    return None if cut is None else [u.openers for u in cut.units]
+
+
+def _spaced(data: bytes, spacing: int) -> list[list[int]] | None:
+    """The plain rule: of every opener, each the first at least ``spacing`` bytes after the one kept before (the
+    first, after the unit's content starts)."""
+    cut, every = split(data), _openers(data, every=True)
+    if cut is None or every is None:
+        return None
+    out = []
+    for unit, openers in zip(cut.units, every, strict=True):
+        kept: list[int] = []
+        for at in openers:
+            if at - (kept[-1] if kept else unit.open_end) >= spacing:
+                kept.append(at)
+        out.append(kept)
+    return out
+
+
+@pytest.mark.parametrize("spacing", [split_module.SPACING, 300])
+@pytest.mark.parametrize("name", [PART_774, PART_740])
+def test_without_a_cache_a_real_parts_openers_are_every_opener_spaced(
+    name: str, spacing: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(split_module, "SPACING", spacing)
+    data = real_bytes(name)
+    assert _openers(data, every=False) == _spaced(data, spacing)
+
+
+_FRAGMENTS = st.sampled_from([
+    b"<P>", b"</P>", b"<FP-1>", b"</FP-1>", b"<FP-2 X='>'>", b"<P/>", b"<B>", b"</B>", b"<strong>", b'<E T="03">',
+    b'<E T="01">', b"</E>", b"<I>", b"</I>", b"words ", b"3A090 ", b"<!-- <P><B> -->", b"<![CDATA[<FP><B>]]>",
+    b"<?pi <P><B>?>", b"<DIV>", b"</DIV>", b'<DIV9 N="x">', b"</DIV9>", b"<NOTE>", b"</NOTE>", b"<!--", b"-->",
+])
+
+
+@settings(max_examples=400)
+@given(content=st.lists(_FRAGMENTS, max_size=60), spacing=st.integers(min_value=0, max_value=80))
+def test_without_a_cache_any_supplements_openers_are_every_opener_spaced(
+    content: list[bytes], spacing: int
+) -> None:
+    shape = b'<DIV5 N="1"><DIV9 N="S">%s</DIV9><DIV8 N="1.1">%s</DIV8></DIV5>'
+    data = shape % (b"".join(content), b"".join(content[::-1]))
+    saved = split_module.SPACING
+    split_module.SPACING = spacing  # not monkeypatch: a Hypothesis test runs many examples in one fixture
+    try:
+        assert _openers(data, every=False) == _spaced(data, spacing)
+    finally:
+        split_module.SPACING = saved

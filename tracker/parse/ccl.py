@@ -94,9 +94,15 @@ def _walk(st: State, run: list[etree._Element], headed: bool, out: Records) -> C
     """Walk the elements of a run into ``out``, from what ``st`` carries into it; returns what the walk carries on."""
     walk = State(part=st.part, appendix=st.appendix, out=out, shapes=st.shapes, labels=st.labels)
     restore(walk, carried(st, headed), headed)
-    for el in run:
-        _element(walk, el)
+    _elements(walk, run)
     return carried(walk, False)
+
+
+def _elements(st: State, elements: Iterable[etree._Element]) -> None:
+    """:func:`_element` of each element, a handler called at once where there is one (a frame less each: most)."""
+    handlers = _HANDLERS
+    for el in elements:
+        (handlers.get(el.tag) or _element)(st, el)
 
 
 def _element(st: State, el: etree._Element) -> None:
@@ -113,8 +119,7 @@ def _element(st: State, el: etree._Element) -> None:
 
 
 def _div(st: State, el: etree._Element) -> None:
-    for child in el:
-        _element(st, child)
+    _elements(st, el)
 
 
 def _paragraph(st: State, el: etree._Element) -> None:
@@ -226,7 +231,7 @@ def _field(st: State, shape: Shape) -> bool:
         name = _FIELD_BLOCK[label]
         st.block = st.add(f"{st.eccn} {name}", kind="block", parent=st.eccn, text="", heading=name)
     key = f"{st.eccn} {label}"
-    if key in st.keys and label in BLOCKS:
+    if label in BLOCKS and key in st.keys:
         key = f"{key} Note"  # "*License Requirements:* See § 744.17 …" inside that very block
     parent = st.block or st.eccn
     st.listing = lists
@@ -247,8 +252,8 @@ def _item(st: State, text: str) -> bool:
     Lettered paragraphs after a field that opens a list (``*ECCN Controls:* This entry does not control the
     following:``, ``*Related Controls:* (1) All of the following …:``) are that field's text, not items.
     """
-    block, eccn = st.block, st.eccn or ""
-    if st.listing or (block and not (block.startswith(eccn) and block.startswith(_ITEM_BLOCKS, len(eccn)))):
+    block, eccn = st.block, st.eccn
+    if st.listing or not eccn or (block and not (block.startswith(eccn) and block.startswith(_ITEM_BLOCKS, len(eccn)))):
         return False
     return _add_item(st, text)
 
@@ -258,25 +263,27 @@ _ITEM_BLOCKS = (" Items", " List of Items")
 
 
 def _add_item(st: State, text: str) -> bool:
-    found = item_marker(text)
-    if not found or not st.eccn:
+    eccn = st.eccn
+    if not eccn or (found := item_marker(text)) is None:
         return False
     marker, text = found
     path = item_key(marker, st.item, st.written)
-    parent = _item_parent(st, path[:-1])
-    st.item = st.last = st.add(
-        f"{st.eccn}.{'.'.join(path)}", kind="item", parent=parent, text=text, marker=marker, heading=""
-    )
+    st.item = st.last = st.out.add(
+        f"{eccn}.{'.'.join(path)}", part=st.part, unit=eccn, parent=_item_parent(st, eccn, path), kind="item",
+        text=text, marker=marker, heading="",
+    )  # st.add's record, one call less (an item is a third of the CCL's records)
     st.written = marker
     return True
 
 
-def _item_parent(st: State, path: list[str]) -> str:
-    for depth in range(len(path), 0, -1):
-        key = f"{st.eccn}.{'.'.join(path[:depth])}"
-        if key in st.keys:
+def _item_parent(st: State, eccn: str, path: list[str]) -> str:
+    """The nearest item above ``path`` with a record, else the block or entry."""
+    keys = st.out.keys
+    for depth in range(len(path) - 1, 0, -1):
+        key = f"{eccn}.{'.'.join(path[:depth])}"
+        if key in keys:
             return key
-    return st.block or st.eccn or st.context
+    return st.block or eccn
 
 
 # --- notes and tables ---------------------------------------------------------------------------

@@ -244,8 +244,10 @@ def _path(marker: str, current: str | None, written: str) -> list[str]:
     placed relative to the current item.
     """
     segs = marker.rstrip(".").split(".")
-    cur = current.split(".")[1:] if current else []
-    if len(segs) > 1 or not cur or "-" in cur[-1]:
+    if len(segs) > 1 or not current:  # most CCL markers are written with their path: the current one is not read
+        return segs
+    cur = current.split(".")[1:]
+    if not cur or "-" in cur[-1]:
         return segs
     seg = segs[0]
     want_digit = seg.isdigit()

@@ -35,7 +35,7 @@ def _cells(children: Iterable[etree._Element], tags: frozenset[str]) -> list[str
     return [inline_text(c) for c in children if c.tag in tags]
 
 
-_CHED, _ENT, _TH, _DATA = frozenset({"CHED"}), frozenset({"ENT"}), frozenset({"TH"}), frozenset({"TD", "TH"})
+_CHED, _ENT = frozenset({"CHED"}), frozenset({"ENT"})
 
 
 def read_table(el: etree._Element) -> Table:
@@ -47,12 +47,19 @@ def read_table(el: etree._Element) -> Table:
             t.header.append(inline_text(node))
         elif tag == "BOXHD":
             t.header.extend(_cells(node, _CHED))
-        elif tag == "TR":  # its children read once (a child's tag is read without lxml's path search)
-            kids = list(node)
-            if any(c.tag == "TD" for c in kids):
-                t.rows.append(_cells(kids, _DATA))
+        elif tag == "TR":  # a row when it holds a TD, else header cells: its children read in one pass
+            cells, data = [], False
+            for child in node:
+                kind = child.tag
+                if kind == "TD":
+                    data = True
+                    cells.append(inline_text(child))
+                elif kind == "TH":
+                    cells.append(inline_text(child))
+            if data:
+                t.rows.append(cells)
             else:
-                t.header.extend(_cells(kids, _TH))
+                t.header.extend(cells)
         elif tag == "ROW":
             t.rows.append(_cells(node, _ENT))
         else:  # TNOTE, TDESC, SOURCE

@@ -167,9 +167,9 @@ def ccl_runs(
     runs (elements without ``HEAD``); the first run is always parsed (it holds the ``HEAD``). Raises
     :class:`Unparsable` when the content is not well-formed however it is cut. With a ``cache``, runs start only
     at ECCN headings (:func:`_heading_at`), so that an entry is one run, known whatever came before it; without
-    one, a run is some :data:`_CHUNK` bytes (fewer pieces to parse, each tree still small)."""
+    one, at the openers the scanner noted, some :data:`~tracker.parse.split.SPACING` bytes apart."""
     if cache is None:
-        openers = _spaced(unit.openers, unit.open_end)
+        openers = unit.openers
     else:
         openers = [o for o in unit.openers if o > unit.open_end and _heading_at(pieces, o, cache)]
     bounds = [unit.open_end, *openers, unit.close_start]
@@ -213,19 +213,6 @@ def _cut(pieces: Pieces, bounds: list[int], depth: int, i: int, cache: SectionCa
         if tree is not None:
             return _Cut(j, digest, headed, tree)
     raise Unparsable
-
-
-#: The bytes a run without a cache takes at least (its tree is some ten times that).
-_CHUNK = 32_000
-
-
-def _spaced(openers: list[int], start: int) -> list[int]:
-    """The openers at least :data:`_CHUNK` bytes after the one before (the first after ``start``)."""
-    kept: list[int] = []
-    for at in openers:
-        if at - (kept[-1] if kept else start) >= _CHUNK:
-            kept.append(at)
-    return kept
 
 
 _TAG = re.compile(rb"<([\w-]+)")
