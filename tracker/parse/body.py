@@ -73,14 +73,12 @@ class _Cursor:
     at: int = 0  # how many of them the walk has taken
 
     def add(self, key: str, *, parent: str, kind: ParagraphKind, text: str, marker: str = "", heading: str = "") -> str:
-        return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
-                          heading=heading)
+        return self.b.add(key, self.part, self.unit, parent, kind, text, marker, heading)
 
     def add_text(self, text: str) -> None:
         """Unmarked text: ``<context> ¶N``."""
         context = self.context
-        self.b.add(f"{context} ¶{self.b.next_number(f'text:{context}')}", part=self.part, unit=self.unit,
-                   parent=context, kind="text", text=text)
+        self.b.add(f"{context} ¶{self.b.next_number(f'text:{context}')}", self.part, self.unit, context, "text", text)
 
 
 def key_body(
@@ -212,9 +210,12 @@ def _designated(cur: _Cursor, markers: tuple[str, ...], text: str, kind: Paragra
     up = stack[-1] if stack else cur.base_parent
     key = f"{stack[-1] if stack else cur.base}({last.label})"
     joined = markers[0] if len(markers) == 1 else "".join(markers)
-    heading = plain(text[len(joined) :]).strip() if kind == "heading" else _italic_heading(text, joined)
-    cur.context = b.add(key, part=cur.part, unit=cur.unit, parent=up, kind=kind, text=text, marker=joined,
-                        heading=heading)
+    if kind == "heading":
+        heading = plain(text[len(joined) :]).strip()
+    else:  # the italic subject heading right after the markers (``(1) *Scope.* …`` → ``Scope.``)
+        m = _ITALIC_LEAD.match(text, len(joined)) if "*" in text and text.startswith(joined) else None
+        heading = m.group(1).strip() if m else ""
+    cur.context = b.add(key, cur.part, cur.unit, up, kind, text, joined, heading)
     stack.append(cur.context)
 
 
@@ -242,12 +243,6 @@ def _other(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     text = inline_text(el)
     if text:
         cur.add_text(text)
-
-
-def _italic_heading(text: str, joined: str) -> str:
-    """The italic subject heading right after the markers ``joined`` (``(1) *Scope.* …`` → ``Scope.``)."""
-    m = _ITALIC_LEAD.match(text, len(joined)) if "*" in text and text.startswith(joined) else None
-    return m.group(1).strip() if m else ""
 
 
 def _block(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
