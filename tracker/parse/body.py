@@ -296,7 +296,7 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
     hed = first_child(el, "HED")
     hed_text = plain(inline_text(hed)) if hed is not None else ""
     parent = _note_parent(cur, hed_text)
-    items = numbered_notes(el)
+    items = numbered_notes(el, hed_text)
     if items:
         cur.numbered = {n: cur.add(f"{parent} Note {n}", parent=parent, kind="note", text=t, heading=hed_text)
                         for n, t in items}
