@@ -100,7 +100,7 @@ def key_body(
     tagged, footnotes = unwrap_footnotes(elements, skip)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
     plan, cur.levels = _plan(tagged, footnotes, definitions)
-    entries = list_entries([_unmarked(el, tag, pieces) for el, tag, pieces in plan]) if _may_list(plan) else set()
+    entries = list_entries(_unmarked(plan)) if _may_list(plan) else set()
     for el, tag, pieces in plan:
         if el in footnotes:
             key_footnote(b, el, part=part, unit=unit)
@@ -121,12 +121,12 @@ def _may_list(plan: _Plan) -> bool:
     return False
 
 
-def _unmarked(el: etree._Element, tag: str, pieces: _Pieces) -> tuple[etree._Element, str] | None:
-    """An element that may be a list entry (an unmarked flush paragraph), with its inline text (its one piece);
-    None for any other."""
-    if tag not in ENTRY_TAGS or len(pieces) != 1 or pieces[0][0]:
-        return None  # a footnote, a marked paragraph or not a flush paragraph: never an entry
-    return el, pieces[0][1]
+def _unmarked(plan: _Plan) -> list[tuple[etree._Element, str] | None]:
+    """Each element that may be a list entry (an unmarked flush paragraph) with its inline text (its one piece), None
+    for any other (a footnote, a marked paragraph or not a flush paragraph: never an entry). One comprehension, not
+    a call per element."""
+    return [(el, pieces[0][1]) if tag in ENTRY_TAGS and len(pieces) == 1 and not pieces[0][0] else None
+            for el, tag, pieces in plan]
 
 
 def _plan(
