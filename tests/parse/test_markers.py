@@ -294,28 +294,21 @@ def test_a_well_formed_outline_is_read_without_the_beam(monkeypatch):
 # -- split_markers looks markers up by their text: the same pieces as matching them ----------------------------
 
 
-def _split_by_matching(text: str) -> list[tuple[tuple[str, ...], str]]:
-    """:func:`split_markers` as it was written with a regex match per marker: the oracle of the lookup."""
-    if not text.startswith(("(", "*")):
-        return [((), text)]
-    out: list[tuple[tuple[str, ...], str]] = []
-    rest = text
-    while True:
-        raws: list[str] = []
-        pos = 0
-        while (m := _LEAD.match(rest, pos)) and candidates(m.group(0)):
-            raws.append(m.group(0))
-            pos = m.end()
-        if not raws:
-            break
-        head = _HEADED_NEXT.match(rest, pos)
-        if not head:
-            out.append((tuple(raws), rest))
-            return out
-        cut = head.end()
-        out.append((tuple(raws), rest[:cut].rstrip()))
-        rest = rest[cut:]
-    return out or [((), text)]
+def _split_by_matching(text: str, whole: bool = True) -> list[tuple[tuple[str, ...], str]]:
+    """:func:`split_markers` as it was written, with a regex match per marker (here recursive, at each italic
+    heading): the oracle of the lookup. (What follows a heading without a marker that has a reading is dropped,
+    as it was.)"""
+    raws: list[str] = []
+    pos = 0
+    while (m := _LEAD.match(text, pos)) and candidates(m.group(0)):
+        raws.append(m.group(0))
+        pos = m.end()
+    if not raws:
+        return [((), text)] if whole else []
+    head = _HEADED_NEXT.match(text, pos)
+    if head is None:
+        return [(tuple(raws), text)]
+    return [(tuple(raws), text[: head.end()].rstrip()), *_split_by_matching(text[head.end() :], whole=False)]
 
 
 def _real_texts() -> list[str]:
