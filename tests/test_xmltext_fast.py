@@ -62,6 +62,14 @@ def test_normalise_ws_of_every_ascii_character_in_a_text_is_split_and_joined() -
             assert normalise_ws(text) == " ".join(text.split()), repr(text)
 
 
+def test_normalise_ws_of_every_character_in_a_long_text_is_split_and_joined() -> None:
+    long = "a" * 120  # ASCII text this long is searched for whitespace, not asked whether it is printable
+    for ch in map(chr, [*range(128), 0x85, 0xA0, 0x2003, 0x2028]):
+        for text in (f"{long}{ch}b", f"{ch}{long}", f"{long}{ch}", f"{long} {ch} b", f"{long}{ch}{ch}b"):
+            assert normalise_ws(text) == " ".join(text.split()), repr(ch)
+
+
 @given(st.text(alphabet=st.sampled_from([*map(chr, range(128)), "\x85", "\xa0", "\u2003", "\u2028", "é", "“"])))
 def test_normalise_ws_is_split_and_joined(text: str) -> None:
     assert normalise_ws(text) == " ".join(text.split())
+    assert normalise_ws(f"{text:>100}") == " ".join(text.split())  # long enough to be searched

@@ -10,9 +10,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
+from tests.support import ECFR_API, require
 from tracker.parse import parse_bytes
 from tracker.parse.markers import (
+    _HEADED_NEXT,
+    _LEAD,
     BEAM_WIDTH,
     CHILD_NOT_FIRST,
     LEVEL_ORDER,
@@ -25,6 +29,7 @@ from tracker.parse.markers import (
     resolve_levels,
     split_markers,
 )
+from tracker.xmltext import inline_text, xml_parser
 
 
 def _labels(raws: list[str]) -> list[str]:
@@ -284,3 +289,47 @@ def test_a_well_formed_outline_is_read_without_the_beam(monkeypatch):
     once = ["(a)", "(1)", "(b)", "(c)", "(1)", "(2)"]  # (b) closes a list of one, which costs: the beam reads
     assert _lean(once) == _full_beam(once)  # up to it, and from (c), where it is down to one state, no longer
     assert steps == once[:3]
+
+
+# -- split_markers looks markers up by their text: the same pieces as matching them ----------------------------
+
+
+def _split_by_matching(text: str, whole: bool = True) -> list[tuple[tuple[str, ...], str]]:
+    """:func:`split_markers` as it was written, with a regex match per marker (here recursive, at each italic
+    heading): the oracle of the lookup. (What follows a heading without a marker that has a reading is dropped,
+    as it was.)"""
+    raws: list[str] = []
+    pos = 0
+    while (m := _LEAD.match(text, pos)) and candidates(m.group(0)):
+        raws.append(m.group(0))
+        pos = m.end()
+    if not raws:
+        return [((), text)] if whole else []
+    head = _HEADED_NEXT.match(text, pos)
+    if head is None:
+        return [(tuple(raws), text)]
+    return [(tuple(raws), text[: head.end()].rstrip()), *_split_by_matching(text[head.end() :], whole=False)]
+
+
+def _real_texts() -> list[str]:
+    texts: list[str] = []
+    for path in sorted(ECFR_API.glob("*.xml")):
+        root = etree.fromstring(require(path).read_bytes(), xml_parser())
+        texts += [inline_text(el) for el in root.iter("P", "FP", "HD1", "HD2", "HD3")]
+    return texts
+
+
+def test_split_markers_of_every_real_paragraph_is_the_matching_one() -> None:
+    texts = _real_texts()
+    assert len(texts) > 10_000
+    for text in texts:
+        assert split_markers(text) == _split_by_matching(text), text
+
+
+@given(
+    text=st.text(alphabet=["(", ")", "*", " ", "\n", "\xa0", "—", "-", "a", "i", "v", "x", "z", "A", "1", "٣", "."],
+                 max_size=30)
+)
+def test_split_markers_is_the_matching_one(text: str) -> None:
+    assert split_markers(text) == _split_by_matching(text)
+    assert split_markers(f"(a) *T.*{text}") == _split_by_matching(f"(a) *T.*{text}")

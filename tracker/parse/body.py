@@ -73,14 +73,12 @@ class _Cursor:
     at: int = 0  # how many of them the walk has taken
 
     def add(self, key: str, *, parent: str, kind: ParagraphKind, text: str, marker: str = "", heading: str = "") -> str:
-        return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, marker=marker,
-                          heading=heading)
+        return self.b.add(key, self.part, self.unit, parent, kind, text, marker, heading)
 
     def add_text(self, text: str) -> None:
         """Unmarked text: ``<context> ¶N``."""
         context = self.context
-        self.b.add(f"{context} ¶{self.b.next_number(f'text:{context}')}", part=self.part, unit=self.unit,
-                   parent=context, kind="text", text=text)
+        self.b.add(f"{context} ¶{self.b.next_number(f'text:{context}')}", self.part, self.unit, context, "text", text)
 
 
 def key_body(
@@ -102,7 +100,7 @@ def key_body(
     tagged, footnotes = unwrap_footnotes(elements, skip)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
     plan, cur.levels = _plan(tagged, footnotes, definitions)
-    entries = list_entries([_unmarked(el, tag, pieces) for el, tag, pieces in plan]) if _may_list(plan) else set()
+    entries = list_entries(_unmarked(plan)) if _may_list(plan) else set()
     for el, tag, pieces in plan:
         if el in footnotes:
             key_footnote(b, el, part=part, unit=unit)
@@ -123,12 +121,12 @@ def _may_list(plan: _Plan) -> bool:
     return False
 
 
-def _unmarked(el: etree._Element, tag: str, pieces: _Pieces) -> tuple[etree._Element, str] | None:
-    """An element that may be a list entry (an unmarked flush paragraph), with its inline text (its one piece);
-    None for any other."""
-    if tag not in ENTRY_TAGS or len(pieces) != 1 or pieces[0][0]:
-        return None  # a footnote, a marked paragraph or not a flush paragraph: never an entry
-    return el, pieces[0][1]
+def _unmarked(plan: _Plan) -> list[tuple[etree._Element, str] | None]:
+    """Each element that may be a list entry (an unmarked flush paragraph) with its inline text (its one piece), None
+    for any other (a footnote, a marked paragraph or not a flush paragraph: never an entry). One comprehension, not
+    a call per element."""
+    return [(el, pieces[0][1]) if tag in ENTRY_TAGS and len(pieces) == 1 and not pieces[0][0] else None
+            for el, tag, pieces in plan]
 
 
 def _plan(
@@ -212,9 +210,12 @@ def _designated(cur: _Cursor, markers: tuple[str, ...], text: str, kind: Paragra
     up = stack[-1] if stack else cur.base_parent
     key = f"{stack[-1] if stack else cur.base}({last.label})"
     joined = markers[0] if len(markers) == 1 else "".join(markers)
-    heading = plain(text[len(joined) :]).strip() if kind == "heading" else _italic_heading(text, joined)
-    cur.context = b.add(key, part=cur.part, unit=cur.unit, parent=up, kind=kind, text=text, marker=joined,
-                        heading=heading)
+    if kind == "heading":
+        heading = plain(text[len(joined) :]).strip()
+    else:  # the italic subject heading right after the markers (``(1) *Scope.* …`` → ``Scope.``)
+        m = _ITALIC_LEAD.match(text, len(joined)) if "*" in text and text.startswith(joined) else None
+        heading = m.group(1).strip() if m else ""
+    cur.context = b.add(key, cur.part, cur.unit, up, kind, text, joined, heading)
     stack.append(cur.context)
 
 
@@ -242,12 +243,6 @@ def _other(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     text = inline_text(el)
     if text:
         cur.add_text(text)
-
-
-def _italic_heading(text: str, joined: str) -> str:
-    """The italic subject heading right after the markers ``joined`` (``(1) *Scope.* …`` → ``Scope.``)."""
-    m = _ITALIC_LEAD.match(text, len(joined)) if "*" in text and text.startswith(joined) else None
-    return m.group(1).strip() if m else ""
 
 
 def _block(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
@@ -301,7 +296,7 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
     hed = first_child(el, "HED")
     hed_text = plain(inline_text(hed)) if hed is not None else ""
     parent = _note_parent(cur, hed_text)
-    items = numbered_notes(el)
+    items = numbered_notes(el, hed_text)
     if items:
         cur.numbered = {n: cur.add(f"{parent} Note {n}", parent=parent, kind="note", text=t, heading=hed_text)
                         for n, t in items}

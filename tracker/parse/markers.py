@@ -132,6 +132,10 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
     one. Consecutive markers (``(g)(1)(i)(B) The …``) stay together in one item. A further
     designation is recognised only after an italic heading (``(a) *Scope*—(1) …``), so a
     parenthesis inside a sentence is never taken for a marker.
+
+    A marker ends at the first ``)`` after its start (and the ``*`` after it for ``*(1)*``), at most ten characters
+    on, so that text is the only one that can match ``_LEAD`` there: it is looked up (:data:`_MARKERS`), not
+    matched (a regex call, a match object and a call of :func:`candidates` a marker saved).
     """
     if not text.startswith(("(", "*")):  # no marker can open it
         return [((), text)]
@@ -140,12 +144,25 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
     while True:
         raws: list[str] = []
         pos = 0
-        while (m := _LEAD.match(rest, pos)) and candidates(m.group(0)):
-            raws.append(m.group(0))
-            pos = m.end()
+        first = rest[:1]
+        while first == "(" or first == "*":
+            close = rest.find(")", pos + 1, pos + 10) + 1
+            if not close:
+                break
+            raw = rest[pos : close + 1] if first == "*" else rest[pos:close]
+            known = _MARKERS.get(raw)
+            if known is None:
+                known = _known_marker(raw)
+            if not known:
+                break
+            raws.append(raw)
+            pos += len(raw)
+            first = rest[pos : pos + 1]
         if not raws:
             break
-        head = _HEADED_NEXT.match(rest, pos)
+        # _HEADED_NEXT opens with spaces and a "*": a text going on otherwise needs no match (a regex call saved).
+        after = rest[pos : pos + 2]
+        head = _HEADED_NEXT.match(rest, pos) if "*" in after or after.isspace() else None
         if not head:
             out.append((tuple(raws), rest))
             return out
@@ -153,6 +170,21 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
         out.append((tuple(raws), rest[:cut].rstrip()))
         rest = rest[cut:]
     return out or [((), text)]
+
+
+#: Whether a marker's text (``(a)``, ``*(1)*``, ``(*i*)``) is one with a reading, by that text: a Part repeats the
+#: same few hundred (:func:`split_markers`).
+_MARKERS: dict[str, bool] = {}
+#: Marker texts remembered before that memory starts again.
+_MARKERS_KEPT = 4096
+
+
+def _known_marker(raw: str) -> bool:
+    """Whether ``raw`` is a marker with a reading (remembered in :data:`_MARKERS`)."""
+    if len(_MARKERS) >= _MARKERS_KEPT:
+        _MARKERS.clear()
+    known = _MARKERS[raw] = _LEAD.fullmatch(raw) is not None and bool(candidates(raw))
+    return known
 
 
 #: The open levels of a beam state: (level, index) from the outermost in.

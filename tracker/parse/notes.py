@@ -17,7 +17,7 @@ from collections.abc import Collection
 from lxml import etree
 
 from tracker.citations import definition
-from tracker.xmltext import first_child, inline_text, plain
+from tracker.xmltext import inline_text, plain
 
 #: A note's label and number; the number may stray after "to" (real 734.9: "Note to 6 paragraph (h)(2)(ii)" is
 #: Note 6, so the key holds when the eCFR puts it right).
@@ -119,17 +119,17 @@ def listed_note(heading: str) -> str | None:
     return m.group(1) if m else None
 
 
-def numbered_notes(note: etree._Element) -> list[tuple[str, str]]:
+def numbered_notes(note: etree._Element, heading: str) -> list[tuple[str, str]]:
     """The notes a "Notes to …" NOTE numbers ``1.``, ``2.`` … in turn, each with the paragraphs after it (the heading
-    and any words before note 1 go with note 1); empty unless it is such a list of two or more.
+    and any words before note 1 go with note 1); empty unless it is such a list of two or more. ``heading`` is the
+    plain text of the note's ``HED`` ("" without one), as its caller has read it already.
 
     >>> from tracker.xmltext import load_xml
     >>> numbered_notes(load_xml(b"<NOTE><HED>Notes to (a):</HED><P>1. One.</P><P>a. More.</P><P>2. Two.</P></NOTE>"
-    ...                         ).getroot())
+    ...                         ).getroot(), "Notes to (a):")
     [('1', 'Notes to (a): 1. One. a. More.'), ('2', '2. Two.')]
     """
-    hed = first_child(note, "HED")
-    if hed is None or not plain(inline_text(hed)).lower().startswith("notes"):
+    if not heading.lower().startswith("notes"):
         return []
     items: list[tuple[str, list[str]]] = []
     lead: list[str] = []
