@@ -20,7 +20,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from tracker.citations import is_under, under_range
-from tracker.model import Paragraph, ParagraphKind, Reference
+from tracker.model import Paragraph, ParagraphKind, Reference, new_paragraph
 from tracker.store import ords, tallies
 from tracker.store.rows import in_force, refs_load
 
@@ -46,8 +46,8 @@ class Link(NamedTuple):
 
     def paragraph(self, part: str, order: int) -> Paragraph:
         """The span's paragraph at ``order``."""
-        return Paragraph(self.citation, part, self.unit, self.parent, self.marker, self.kind, self.heading,
-                         self.text, order, _refs(self.refs))
+        return new_paragraph(self.citation, part, self.unit, self.parent, self.marker, self.kind, self.heading,
+                             self.text, order, _refs(self.refs))
 
 
 @lru_cache(maxsize=8192)
