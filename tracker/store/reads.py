@@ -142,9 +142,9 @@ class Reads(Connection):
     def _links(self, part: str, va: str, vb: str) -> tuple[dict[str, Link], dict[str, Link]]:
         """The spans of ``part`` that end after ``va`` up to ``vb``, and those that start then, with their texts, by
         citation (one statement: each half through its own index)."""
-        from tracker.store.changed import KEY_SQL, Link
+        from tracker.store.changed import Link
 
-        select = (f"SELECT {{}}, s.citation, s.unit, s.parent, s.gap, {KEY_SQL.format('s.ord')}, t.kind, t.marker,"
+        select = ("SELECT {}, s.citation, s.unit, s.parent, s.gap, s.ord, t.kind, t.marker,"
                   " t.heading, t.text, t.refs, t.hash FROM spans s JOIN texts t ON t.hash = s.hash WHERE s.part = ?1")
         rows = self.db.execute(
             select.format(0) + " AND s.valid_to > ?2 AND s.valid_to <= ?3 AND s.valid_from <= ?2 UNION ALL "
