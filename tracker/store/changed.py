@@ -38,7 +38,6 @@ class Link(NamedTuple):
     heading: str
     text: str
     refs: str
-    hash: str
 
     def paragraph(self, part: str, order: int) -> Paragraph:
         """The span's paragraph at ``order``."""
@@ -97,8 +96,8 @@ class Changed:
         self.tallies = tuple(_Tally.of(side.values()) for side in sides)
         self.hidden_tallies = tuple(_Tally.of(v for v in side.values() if v.kind in self.ignore) for side in sides)
         self._seen_b: dict[str, int] = {}  # citations read in the old version that stand unchanged in the new
-        old = [link for c, link in self.ends.items() if c not in self.starts or self.starts[c].hash != link.hash]
-        new = [link for c, link in self.starts.items() if c not in self.ends or self.ends[c].hash != link.hash]
+        old = [link for c, link in self.ends.items() if c not in self.starts or not _same(self.starts[c], link)]
+        new = [link for c, link in self.starts.items() if c not in self.ends or not _same(self.ends[c], link)]
         self.old = [link.paragraph(part, self._order_a(link.ord)) for link in _shown(old, self.ignore)]
         self.new = [link.paragraph(part, self.all_b.order(link.ord)) for link in _shown(new, self.ignore)]
 
@@ -157,6 +156,31 @@ class Changed:
             (self.part, version, version, *args, json.dumps(sorted(self.ignore))),
         )
         return [(c, k) for c, k in rows]
+
+
+#: The spans of a Part (the first parameter) that end after one version (the second) up to another (the third), then
+#: those that start then, with their texts, and 0 or 1 for which (each half through its own index).
+_LINKS = (
+    "SELECT s.citation, s.unit, s.parent, s.gap, s.ord, t.kind, t.marker, t.heading, t.text, t.refs, 0"
+    " FROM spans s JOIN texts t ON t.hash = s.hash"
+    " WHERE s.part = ?1 AND s.valid_to > ?2 AND s.valid_to <= ?3 AND s.valid_from <= ?2 UNION ALL"
+    " SELECT s.citation, s.unit, s.parent, s.gap, s.ord, t.kind, t.marker, t.heading, t.text, t.refs, 1"
+    " FROM spans s JOIN texts t ON t.hash = s.hash"
+    " WHERE s.part = ?1 AND s.valid_from > ?2 AND s.valid_from <= ?3 AND (s.valid_to IS NULL OR s.valid_to > ?3)"
+)
+
+
+def links(db: sqlite3.Connection, part: str, va: str, vb: str) -> tuple[dict[str, Link], dict[str, Link]]:
+    """The spans of ``part`` that end after version ``va`` up to ``vb``, and those that start then, by citation."""
+    sides: tuple[dict[str, Link], dict[str, Link]] = ({}, {})
+    for row in db.execute(_LINKS, (part, va, vb)):
+        sides[row[-1]][row[0]] = Link._make(row[:-1])
+    return sides
+
+
+def _same(a: Link, b: Link) -> bool:
+    """Whether two spans have one text (what their content hash covers, :func:`tracker.store.texts.text_hash`)."""
+    return (a.text, a.heading, a.kind, a.marker, a.unit) == (b.text, b.heading, b.kind, b.marker, b.unit)
 
 
 def _shown(links: list[Link], ignore: Collection[str]) -> list[Link]:
