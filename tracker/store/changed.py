@@ -187,13 +187,17 @@ def _shown(links: list[Link], ignore: Collection[str]) -> list[Link]:
     return sorted((link for link in links if link.kind not in ignore), key=lambda link: link.ord)
 
 
+#: The keys of the spans of a Part (the second parameter) in force in a version (the third and fourth) of a kind in a
+#: JSON array (the first).
+_HIDDEN = (
+    "SELECT s.ord FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
+    f" WHERE t.kind IN (SELECT value FROM json_each(?)) AND +s.part = ? AND {in_force('s')}"
+)
+
+
 def _hidden(db: sqlite3.Connection, part: str, version: str, ignore: Collection[str]) -> list[int]:
     """The keys (sorted) of the spans in force in ``version`` of a kind in ``ignore`` (few: editorial notes)."""
-    hidden = db.execute(
-        "SELECT s.ord FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
-        f" WHERE t.kind IN (SELECT value FROM json_each(?)) AND +s.part = ? AND {in_force('s')}",
-        (json.dumps(sorted(ignore)), part, version, version),
-    ).fetchall() if ignore else []
+    hidden = db.execute(_HIDDEN, (json.dumps(sorted(ignore)), part, version, version)).fetchall() if ignore else []
     return sorted(k for (k,) in hidden)
 
 
@@ -217,12 +221,11 @@ _STRETCHES_LATEST = _STRETCHES.format(live="valid_to IS NULL")
 class _Counts:
     """How many spans of a version stand before a key (:meth:`before`), and the sum of the gaps up to one
     (:meth:`order`: a paragraph's ``order``), counted by SQLite. ``keys`` are counted first, in one statement: with
-    the version's tally (:mod:`tracker.store.tallies`), the keys of one stretch cut it into segments, of which every
-    one is counted but the longest (the keys before it counted from the stretch's start, those after it back from
-    its end, both known from the tally); without one, each key from the one before. A key asked for later is counted
-    from the nearest key counted below it (or the start of its stretch). ``version``: its date, and whether it is the
-    Part's latest. ``gaps``: the gap of every span of the version whose key :meth:`order` is asked for (those that
-    started since the earlier version)."""
+    the version's tally (:mod:`tracker.store.tallies`), each from the start of its stretch or back from its end,
+    whichever is the nearer (both counted in the tally: half the index entries a count from the start alone reads);
+    without one, each from the key before. A key asked for later is counted from the nearest key counted below it (or
+    the start of its stretch). ``version``: its date, and whether it is the Part's latest. ``gaps``: the gap of every
+    span of the version whose key :meth:`order` is asked for (those that started since the earlier version)."""
 
     def __init__(self, db: sqlite3.Connection, part: str, version: tuple[str, bool], keys: Iterable[int],
                  gaps: dict[int, int]) -> None:
