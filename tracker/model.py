@@ -13,8 +13,8 @@ dataclasses are the currency between the layers. They are plain, frozen and JSON
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
 if TYPE_CHECKING:
     from _hashlib import HASH
@@ -221,6 +221,35 @@ class Change:
 def _fields(record: Change | Rule) -> dict[str, Any]:
     """The fields of a slotted record by name, in order (as ``dataclasses.asdict`` gives them, uncopied)."""
     return {name: getattr(record, name) for name in record.__slots__}
+
+
+_Record = TypeVar("_Record")
+
+
+def _builder(cls: type[_Record]) -> Callable[..., _Record]:
+    """A function of every field of the frozen, slotted dataclass ``cls``, positional, that builds the record as an
+    object of a plain class with the same slots and then sets its class to ``cls``: the dataclass's own ``__init__``
+    sets each field through ``object.__setattr__`` (a ``Paragraph``: 2.4 µs against 0.5 µs so, a ``Change`` 3.1 µs
+    against 0.6 µs). Its code is written out as :mod:`dataclasses` writes an ``__init__``.
+
+    >>> make = _builder(Reference)
+    >>> r = make("740.2", "section", "§ 740.2", None)
+    >>> type(r) is Reference, r == Reference("740.2", "section", "§ 740.2")
+    (True, True)
+    """
+    names: tuple[str, ...] = cls.__slots__  # type: ignore[attr-defined]
+    assert tuple(f.name for f in fields(cls)) == names and not hasattr(cls, "__post_init__")  # type: ignore[arg-type]
+    settable = type(f"Settable{cls.__name__}", (), {"__slots__": names})
+    sets = "".join(f"    o.{name} = {name}\n" for name in names)
+    scope: dict[str, Any] = {"new": object.__new__, "settable": settable, "cls": cls}
+    exec(f"def make({', '.join(names)}):\n    o = new(settable)\n{sets}    o.__class__ = cls\n    return o\n", scope)
+    made: Callable[..., _Record] = scope["make"]
+    return made
+
+
+#: ``Paragraph(...)`` and ``Change(...)`` with every field given, in order (built as :func:`_builder` says).
+new_paragraph = _builder(Paragraph)
+new_change = _builder(Change)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from tracker.citations import Citation, section_paragraph
 from tracker.diff.facts import facts
 from tracker.diff.redline import Redline, common_prefix, common_suffix
-from tracker.model import Change, ChangeKind, Paragraph
+from tracker.model import Change, ChangeKind, Paragraph, new_change
 from tracker.xmltext import plain
 
 _WORD = re.compile(r"[^\W_]+(?:[.,:/][^\W_]*\d[^\W_]*)*")
@@ -91,13 +91,13 @@ def _retargeted(text: str, pairs: list[tuple[str, str]], unit: str) -> str:
 def change(kind: ChangeKind, old: Paragraph | None, new: Paragraph | None, order: int, *,
            old_citation: str | None = None, redline: Sequence[tuple[str, str]] = (),
            reference_pairs: tuple[tuple[str, str], ...] = ()) -> Change:
-    """A :class:`~tracker.model.Change` carrying the texts and headings of the sides it has (made with positional
-    arguments: a frozen dataclass's keyword arguments cost a quarter more)."""
+    """A :class:`~tracker.model.Change` carrying the texts and headings of the sides it has (built by
+    :func:`~tracker.model.new_change`, every field given)."""
     key = new or old
     assert key is not None
-    return Change(kind, key.citation, key.part, key.unit, order, old_citation, old.text if old else None,
-                  new.text if new else None, old.heading if old else None, new.heading if new else None, redline,
-                  reference_pairs)
+    return new_change(kind, key.citation, key.part, key.unit, order, old_citation, old.text if old else None,
+                      new.text if new else None, old.heading if old else None, new.heading if new else None, redline,
+                      reference_pairs, (), ())
 
 
 def _is_heading_only(old: Paragraph, new: Paragraph) -> bool:

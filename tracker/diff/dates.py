@@ -56,34 +56,36 @@ class DiffResult:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
-def _resolve(store: Store, part: str, date: str, notes: list[str]) -> str:
-    version = store.version_on(part, date)
+def _resolve(store: Store, dates: list[str], part: str, date: str, notes: list[str]) -> str:
+    """The version of ``part`` in force on ``date``, of its stored ``dates`` (a note when it is another day's)."""
+    version = store.version_in(dates, date)
     if version is None:
-        raise DiffError(f"{date} is before the first stored version of part {part} ({store.dates(part)[0]})")
+        raise DiffError(f"{date} is before the first stored version of part {part} ({dates[0]})")
     if version != date:
         notes.append(f"part {part}: {date} resolved to the version of {version} (the one in force)")
     return version
 
 
-def _parts(store: Store, date_a: str, parts: list[str], eccn: str | None, notes: list[str]) -> list[str]:
-    """The Parts to compare: those asked for (Part 774 for an ECCN), else every stored Part in force
-    on ``date_a`` (the others are named in a note)."""
-    stored = store.parts()
+def _parts(store: Store, date_a: str, parts: list[str], eccn: str | None, notes: list[str]) -> dict[str, list[str]]:
+    """The Parts to compare, each with its stored version dates: those asked for (Part 774 for an ECCN), else every
+    stored Part with a version in force on ``date_a`` (the others are named in a note)."""
     wanted = parts or (["774"] if eccn else [])
     if wanted:
-        for p in wanted:
-            if p not in stored:
+        chosen = {p: store.dates(p) for p in wanted}
+        for p, dates in chosen.items():
+            if not dates:
                 raise DiffError(f"no stored versions of part {p}; run `tracker ingest` first")
-        return wanted
+        return chosen
+    stored = {p: store.dates(p) for p in store.parts()}
     if not stored:
         raise DiffError("no stored versions of any part; run `tracker ingest` first")
-    ready = [p for p in stored if store.version_on(p, date_a) is not None]
+    ready = {p: dates for p, dates in stored.items() if store.version_in(dates, date_a) is not None}
     if not ready:
         first = min(store.dates())
         raise DiffError(f"{date_a} is before the first stored version of any part ({first})")
-    for p in stored:
+    for p, dates in stored.items():
         if p not in ready:
-            notes.append(f"part {p}: not compared, its first stored version is {store.dates(p)[0]}")
+            notes.append(f"part {p}: not compared, its first stored version is {dates[0]}")
     return ready
 
 
@@ -149,8 +151,8 @@ def diff_dates(
     versions: dict[str, tuple[str, str]] = {}
     changes: list[Change] = []
     seen_eccn = False
-    for p in _parts(store, date_a, parts, eccn, notes):
-        va, vb = _resolve(store, p, date_a, notes), _resolve(store, p, date_b, notes)
+    for p, dates in _parts(store, date_a, parts, eccn, notes).items():
+        va, vb = _resolve(store, dates, p, date_a, notes), _resolve(store, dates, p, date_b, notes)
         versions[p] = (va, vb)
         found = _part_changes(store, p, va, vb)
         if eccn is not None:

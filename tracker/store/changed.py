@@ -3,8 +3,8 @@
 The spans that end or start between the versions are read with their texts; where a citation stands
 in either version comes from the document-order keys (:mod:`tracker.store.ords`): SQLite counts the later
 version's spans up to each key asked for (:class:`_Counts`: one statement for the keys of the spans that
-changed, each counted over the covering index ``spans_part_ord`` from the nearest key counted or from the start
-of its stretch, which the version's tally counts (:mod:`tracker.store.tallies`); then for another key likewise),
+changed, each counted over the covering index ``spans_part_ord`` from the start or the end of its stretch, which
+the version's tally counts (:mod:`tracker.store.tallies`), or from a key beside it; then for another key likewise),
 and the earlier version's ranks are those less the spans that started and plus the spans that ended. Citations
 before a removed paragraph, or under a key, are read when the differ asks. Nothing walks the Part in Python.
 """
@@ -20,34 +20,29 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from tracker.citations import is_under, under_range
-from tracker.model import Paragraph, ParagraphKind, Reference
-from tracker.store import ords, tallies
+from tracker.model import Paragraph, ParagraphKind, Reference, new_paragraph
+from tracker.store import tallies
 from tracker.store.rows import in_force, refs_load
-
-#: A document-order key as SQL gives it to Python: text, which sorts as the numbers do (every key has 19 digits,
-#: :data:`tracker.store.ords.BASE`) and comes out of one ``group_concat`` without parsing.
-KEY_SQL = "CAST({} AS TEXT)"
 
 
 class Link(NamedTuple):
-    """A span of a diff: where it stands (``ord``: its document-order key as text) and its text."""
+    """A span of a diff: where it stands (``ord``: its document-order key) and its text."""
 
     citation: str
     unit: str
     parent: str | None
     gap: int
-    ord: str
+    ord: int
     kind: ParagraphKind
     marker: str
     heading: str
     text: str
     refs: str
-    hash: str
 
     def paragraph(self, part: str, order: int) -> Paragraph:
         """The span's paragraph at ``order``."""
-        return Paragraph(self.citation, part, self.unit, self.parent, self.marker, self.kind, self.heading,
-                         self.text, order, _refs(self.refs))
+        return new_paragraph(self.citation, part, self.unit, self.parent, self.marker, self.kind, self.heading,
+                             self.text, order, _refs(self.refs))
 
 
 @lru_cache(maxsize=8192)
@@ -65,7 +60,7 @@ class _Tally:
     """Document-order keys (text, sorted) and their gaps other than 1: how many come before a key, and the
     sum of the gaps up to one (a paragraph's ``order``)."""
 
-    def __init__(self, keys: list[str], gaps: dict[str, int]) -> None:
+    def __init__(self, keys: list[int], gaps: dict[int, int]) -> None:
         self.keys = keys
         self.odd = sorted(gaps)
         self.extra = [0, *accumulate(gaps[k] - 1 for k in self.odd)]
@@ -75,10 +70,10 @@ class _Tally:
         chosen = list(links)
         return cls(sorted(link.ord for link in chosen), {link.ord: link.gap for link in chosen if link.gap != 1})
 
-    def before(self, key: str) -> int:
+    def before(self, key: int) -> int:
         return bisect_left(self.keys, key)
 
-    def order(self, key: str) -> int:
+    def order(self, key: int) -> int:
         return bisect_right(self.keys, key) + self.extra[bisect_right(self.odd, key)]
 
 
@@ -100,17 +95,17 @@ class Changed:
         sides = (self.starts, self.ends)
         self.tallies = tuple(_Tally.of(side.values()) for side in sides)
         self.hidden_tallies = tuple(_Tally.of(v for v in side.values() if v.kind in self.ignore) for side in sides)
-        self._seen_b: dict[str, str] = {}  # citations read in the old version that stand unchanged in the new
-        old = [link for c, link in self.ends.items() if c not in self.starts or self.starts[c].hash != link.hash]
-        new = [link for c, link in self.starts.items() if c not in self.ends or self.ends[c].hash != link.hash]
+        self._seen_b: dict[str, int] = {}  # citations read in the old version that stand unchanged in the new
+        old = [link for c, link in self.ends.items() if c not in self.starts or not _same(self.starts[c], link)]
+        new = [link for c, link in self.starts.items() if c not in self.ends or not _same(self.ends[c], link)]
         self.old = [link.paragraph(part, self._order_a(link.ord)) for link in _shown(old, self.ignore)]
         self.new = [link.paragraph(part, self.all_b.order(link.ord)) for link in _shown(new, self.ignore)]
 
-    def _order_a(self, key: str) -> int:
+    def _order_a(self, key: int) -> int:
         starts, ends = self.tallies
         return self.all_b.order(key) - starts.order(key) + ends.order(key)
 
-    def _rank_b(self, key: str) -> int:
+    def _rank_b(self, key: int) -> int:
         return self.all_b.before(key) - self.hidden_b.before(key)
 
     def new_rank(self, citation: str) -> int | None:
@@ -143,7 +138,7 @@ class Changed:
     def old_before(self, citation: str) -> Iterator[str]:
         key = self.ends[citation].ord
         while True:
-            rows = self._old_where("s.ord < ?", (int(key),), "ORDER BY s.ord DESC LIMIT 16")
+            rows = self._old_where("s.ord < ?", (key,), "ORDER BY s.ord DESC LIMIT 16")
             for found, key in rows:
                 if found not in self.ends:
                     self._seen_b[found] = key
@@ -151,11 +146,11 @@ class Changed:
             if len(rows) < 16:
                 return
 
-    def _old_where(self, where: str, args: tuple[str | int, ...], tail: str) -> list[tuple[str, str]]:
+    def _old_where(self, where: str, args: tuple[str | int, ...], tail: str) -> list[tuple[str, int]]:
         """``(citation, key)`` of the old version's spans shown (of no hidden kind) that meet ``where``."""
         version = self.versions[0]
         rows = self.db.execute(
-            f"SELECT s.citation, {KEY_SQL.format('s.ord')} FROM spans s JOIN texts t ON t.hash = s.hash"
+            "SELECT s.citation, s.ord FROM spans s JOIN texts t ON t.hash = s.hash"
             f" WHERE s.part = ? AND {in_force('s')} AND {where}"
             " AND t.kind NOT IN (SELECT value FROM json_each(?)) " + tail,
             (self.part, version, version, *args, json.dumps(sorted(self.ignore))),
@@ -163,17 +158,48 @@ class Changed:
         return [(c, k) for c, k in rows]
 
 
+#: The spans of a Part (the first parameter) that end after one version (the second) up to another (the third), then
+#: those that start then, with their texts, and 0 or 1 for which (each half through its own index).
+_LINKS = (
+    "SELECT s.citation, s.unit, s.parent, s.gap, s.ord, t.kind, t.marker, t.heading, t.text, t.refs, 0"
+    " FROM spans s JOIN texts t ON t.hash = s.hash"
+    " WHERE s.part = ?1 AND s.valid_to > ?2 AND s.valid_to <= ?3 AND s.valid_from <= ?2 UNION ALL"
+    " SELECT s.citation, s.unit, s.parent, s.gap, s.ord, t.kind, t.marker, t.heading, t.text, t.refs, 1"
+    " FROM spans s JOIN texts t ON t.hash = s.hash"
+    " WHERE s.part = ?1 AND s.valid_from > ?2 AND s.valid_from <= ?3 AND (s.valid_to IS NULL OR s.valid_to > ?3)"
+)
+
+
+def links(db: sqlite3.Connection, part: str, va: str, vb: str) -> tuple[dict[str, Link], dict[str, Link]]:
+    """The spans of ``part`` that end after version ``va`` up to ``vb``, and those that start then, by citation."""
+    sides: tuple[dict[str, Link], dict[str, Link]] = ({}, {})
+    for row in db.execute(_LINKS, (part, va, vb)):
+        sides[row[-1]][row[0]] = Link._make(row[:-1])
+    return sides
+
+
+def _same(a: Link, b: Link) -> bool:
+    """Whether two spans have one text (what their content hash covers, :func:`tracker.store.texts.text_hash`)."""
+    return (a.text, a.heading, a.kind, a.marker, a.unit) == (b.text, b.heading, b.kind, b.marker, b.unit)
+
+
 def _shown(links: list[Link], ignore: Collection[str]) -> list[Link]:
     return sorted((link for link in links if link.kind not in ignore), key=lambda link: link.ord)
 
 
-def _hidden(db: sqlite3.Connection, part: str, version: str, ignore: Collection[str]) -> list[str]:
+@lru_cache(maxsize=4)
+def _hidden_sql(kinds: int) -> str:
+    """The keys of the spans of a Part in force in a version of one of ``kinds`` kinds (parameters: the kinds, the
+    Part, the version's date twice): an ``IN`` list of parameters, a third cheaper than one of ``json_each``."""
+    return ("SELECT s.ord FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
+            f" WHERE t.kind IN ({', '.join('?' * kinds)}) AND +s.part = ? AND {in_force('s')}")
+
+
+def _hidden(db: sqlite3.Connection, part: str, version: str, ignore: Collection[str]) -> list[int]:
     """The keys (sorted) of the spans in force in ``version`` of a kind in ``ignore`` (few: editorial notes)."""
-    hidden = db.execute(
-        f"SELECT {KEY_SQL.format('s.ord')} FROM texts t CROSS JOIN spans s ON s.hash = t.hash"
-        f" WHERE t.kind IN (SELECT value FROM json_each(?)) AND +s.part = ? AND {in_force('s')}",
-        (json.dumps(sorted(ignore)), part, version, version),
-    ).fetchall() if ignore else []
+    if not ignore:
+        return []
+    hidden = db.execute(_hidden_sql(len(ignore)), (*sorted(ignore), part, version, version)).fetchall()
     return sorted(k for (k,) in hidden)
 
 
@@ -188,62 +214,76 @@ _STRETCHES = (
     " (SELECT key, json_extract(value, '$[0]') AS low, json_extract(value, '$[1]') AS high FROM json_each(?)) b"
     " ORDER BY b.key"
 )
+_STRETCHES_IN_FORCE = _STRETCHES.format(live=in_force())
 #: In force in the latest version of a Part, where every span has started and an end is always the date of a
 #: stored version: not ended (cheaper for SQLite to test on every index entry than :func:`in_force`).
-_LATEST = "valid_to IS NULL"
+_STRETCHES_LATEST = _STRETCHES.format(live="valid_to IS NULL")
 
 
 class _Counts:
     """How many spans of a version stand before a key (:meth:`before`), and the sum of the gaps up to one
-    (:meth:`order`: a paragraph's ``order``), counted by SQLite from the nearest key already counted or the start of
-    the key's stretch (its count from the version's tally, if stored); ``keys`` are counted first, in one statement.
-    ``version``: its date, and whether it is the Part's latest. ``gaps``: the gap of every span of the version whose
-    key :meth:`order` is asked for (those that started since the earlier version)."""
+    (:meth:`order`: a paragraph's ``order``), counted by SQLite. ``keys`` are counted first, in one statement: with
+    the version's tally (:mod:`tracker.store.tallies`), each from the start of its stretch or back from its end,
+    whichever is the nearer (both counted in the tally: half the index entries a count from the start alone reads);
+    without one, each from the key before. A key asked for later is counted from the nearest key counted below it (or
+    the start of its stretch). ``version``: its date, and whether it is the Part's latest. ``gaps``: the gap of every
+    span of the version whose key :meth:`order` is asked for (those that started since the earlier version)."""
 
-    def __init__(self, db: sqlite3.Connection, part: str, version: tuple[str, bool], keys: Iterable[str],
-                 gaps: dict[str, int]) -> None:
+    def __init__(self, db: sqlite3.Connection, part: str, version: tuple[str, bool], keys: Iterable[int],
+                 gaps: dict[int, int]) -> None:
         self.db, self.part, self.gaps = db, part, gaps
         date, latest = version
-        self.sql = _STRETCHES.format(live=_LATEST if latest else in_force())
+        self.sql = _STRETCHES_LATEST if latest else _STRETCHES_IN_FORCE
         self.live = () if latest else (date, date)
-        self.keys: list[str] = ["0"]  # below every key (all have 19 digits)
-        self.counts: dict[str, tuple[int, int]] = {"0": (0, 0)}  # key: (spans before it, sum of their gaps)
+        self.counts: dict[int, tuple[int, int]] = {0: (0, 0)}  # key: (spans before it, sum of their gaps)
         self.prefix = tallies.prefix(db, part, date)
-        self._count(sorted(set(keys)))
+        self._first(sorted(set(keys)))
+        self.keys = sorted(self.counts)  # every key counted (0: below every key)
 
-    def _start(self, key: str) -> str:
-        """The lowest key of ``key``'s stretch (:mod:`tracker.store.tallies`), counted from the version's tally
-        ("0" when it has none)."""
-        if self.prefix is None:
-            return "0"
-        stretch = int(key) >> tallies.SHIFT
-        start = str(max(stretch << tallies.SHIFT, ords.BASE))  # 19 digits: no key is below BASE
-        if start not in self.counts:
-            self.counts[start] = self.prefix.before(stretch)
-            insort(self.keys, start)
-        return start
-
-    def _count(self, keys: list[str]) -> None:
-        """Count up to each of ``keys`` (sorted, none counted yet) from the nearest key counted below it (or the
-        start of its stretch)."""
-        starts = [self._start(key) for key in keys]
-        lows = [self.keys[bisect_left(self.keys, key) - 1] for key in keys]
-        lows = [max(low, before, start) for low, before, start in zip(lows, ["0", *keys], starts, strict=False)]
-        bounds = json.dumps([[int(low), int(key)] for low, key in zip(lows, keys, strict=True)])
-        rows = self.db.execute(self.sql, (self.part, *self.live, bounds))
-        for low, key, (packed,) in zip(lows, keys, rows, strict=True):
+    def _segments(self, bounds: list[list[int]]) -> list[tuple[int, int]]:
+        """(spans, sum of their gaps) from ``low`` up to ``high`` (excluded) of each ``[low, high]`` of ``bounds``."""
+        out = []
+        for (packed,) in self.db.execute(self.sql, (self.part, *self.live, json.dumps(bounds))):
             n = (packed + 2**31) >> 32  # the sum of gaps may be negative for orders given out of order
+            out.append((n, packed - (n << 32)))
+        return out
+
+    def _first(self, keys: list[int]) -> None:
+        """Count up to each of ``keys`` (sorted), in one statement: from the start or back from the end of its
+        stretch, whichever is the nearer (without a tally: each from the key before)."""
+        if self.prefix is None:
+            before, gaps = 0, 0
+            bounds = [[low, key] for low, key in zip([0, *keys], keys, strict=False)]
+            for key, (n, g) in zip(keys, self._segments(bounds), strict=True):
+                before, gaps = before + n, gaps + g
+                self.counts[key] = (before, gaps)
+            return
+        bounds, plan = [], []
+        for key in keys:
+            stretch = key >> tallies.SHIFT
+            low, high = stretch << tallies.SHIFT, (stretch + 1) << tallies.SHIFT
+            forward = key - low <= high - key
+            bounds.append([low, key] if forward else [key, high])
+            plan.append((*self.prefix.before(stretch if forward else stretch + 1), 1 if forward else -1))
+        for key, (before, gaps, sign), (n, g) in zip(keys, plan, self._segments(bounds), strict=True):
+            self.counts[key] = (before + sign * n, gaps + sign * g)
+
+    def _at(self, key: int) -> tuple[int, int]:
+        found = self.counts.get(key)
+        if found is None:
+            low = self.keys[bisect_left(self.keys, key) - 1]
+            if self.prefix is not None and low >> tallies.SHIFT != key >> tallies.SHIFT:
+                low = key >> tallies.SHIFT << tallies.SHIFT
+                self.counts[low] = self.prefix.before(key >> tallies.SHIFT)
+                insort(self.keys, low)
             before, gaps = self.counts[low]
-            self.counts[key] = (before + n, gaps + packed - (n << 32))
+            ((n, g),) = self._segments([[low, key]])
+            found = self.counts[key] = (before + n, gaps + g)
             insort(self.keys, key)
+        return found
 
-    def _at(self, key: str) -> tuple[int, int]:
-        if key not in self.counts:
-            self._count([key])
-        return self.counts[key]
-
-    def before(self, key: str) -> int:
+    def before(self, key: int) -> int:
         return self._at(key)[0]
 
-    def order(self, key: str) -> int:
+    def order(self, key: int) -> int:
         return self._at(key)[1] + self.gaps.get(key, 0)

@@ -7,6 +7,8 @@ idle ``tracker run`` loads none of it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from tracker.citations import part_sort_key
 from tracker.store.connection import Connection
 from tracker.store.errors import StoreError
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
 
     from tracker.model import Delta, Paragraph
-    from tracker.store.changed import Changed, Link
+    from tracker.store.changed import Changed
     from tracker.store.rows import StoredVersion
 
 
@@ -55,6 +57,18 @@ class Reads(Connection):
 
         rows = self.db.query("SELECT * FROM snapshots WHERE part = ? AND date = ?", (part, date))
         return next((StoredVersion.from_row(r) for r in rows), None)
+
+    @staticmethod
+    def version_in(dates: list[str], date: str) -> str | None:
+        """The latest of a Part's stored version ``dates`` (ascending, as :meth:`dates` gives them) on or before
+        ``date``: the version in force then (None: ``date`` is before them all). No statement: for a caller that has
+        the dates.
+
+        >>> Reads.version_in(["2024-01-01", "2024-03-01"], "2024-02-15"), Reads.version_in(["2024-01-01"], "2023-12-31")
+        ('2024-01-01', None)
+        """
+        i = bisect_right(dates, date)
+        return dates[i - 1] if i else None
 
     def version_on(self, part: str, date: str) -> str | None:
         """The latest stored version date of ``part`` on or before ``date`` (the version in force)."""
@@ -126,37 +140,15 @@ class Reads(Connection):
         of the changes (:class:`~tracker.store.changed.Changed`: what a diff reads). Paragraphs of a kind in
         ``ignore`` are left out of both. Raises :class:`StoreError` as :meth:`paragraphs_on` does, and when
         ``date_a`` is after ``date_b``."""
-        from tracker.store.changed import Changed
+        from tracker.store.changed import Changed, links
 
-        va = self._version(part, date_a)
-        vb, latest = self.db.execute(
-            "SELECT max(date), (SELECT max(date) FROM snapshots WHERE part = ?1) FROM snapshots"
-            " WHERE part = ?1 AND date <= ?2", (part, date_b)).fetchone()
-        if vb is None:
-            vb = self._version(part, date_b)  # raises
+        dates = self.dates(part)
+        va, vb = self.version_in(dates, date_a), self.version_in(dates, date_b)
+        if va is None or vb is None:
+            raise StoreError(f"no stored version of part {part} on or before {date_a if va is None else date_b}")
         if va > vb:
             raise StoreError(f"{date_a} is after {date_b}: give the earlier date first")
-        ends, starts = self._links(part, va, vb)
-        return Changed(self.db.conn, part, (va, vb), ignore, (ends, starts), latest=vb == latest)
-
-    def _links(self, part: str, va: str, vb: str) -> tuple[dict[str, Link], dict[str, Link]]:
-        """The spans of ``part`` that end after ``va`` up to ``vb``, and those that start then, with their texts, by
-        citation (one statement: each half through its own index)."""
-        from tracker.store.changed import KEY_SQL, Link
-
-        select = (f"SELECT {{}}, s.citation, s.unit, s.parent, s.gap, {KEY_SQL.format('s.ord')}, t.kind, t.marker,"
-                  " t.heading, t.text, t.refs, t.hash FROM spans s JOIN texts t ON t.hash = s.hash WHERE s.part = ?1")
-        rows = self.db.execute(
-            select.format(0) + " AND s.valid_to > ?2 AND s.valid_to <= ?3 AND s.valid_from <= ?2 UNION ALL "
-            + select.format(1) + " AND s.valid_from > ?2 AND s.valid_from <= ?3"
-            " AND (s.valid_to IS NULL OR s.valid_to > ?3)",
-            (part, va, vb),
-        )
-        sides: tuple[dict[str, Link], dict[str, Link]] = ({}, {})
-        for side, *row in rows:
-            link = Link._make(row)
-            sides[side][link.citation] = link
-        return sides
+        return Changed(self.db.conn, part, (va, vb), ignore, links(self.db.conn, part, va, vb), latest=vb == dates[-1])
 
     def _order(self, part: str, version: str, ignore: Collection[str]) -> list[str]:
         """The citations of one version in document order, but those of a kind in ``ignore``."""
@@ -191,5 +183,3 @@ class Reads(Connection):
             f"SELECT 1 FROM spans WHERE part = ? AND {in_force()} AND unit = ? LIMIT 1", (part, version, version, unit)
         ).fetchone()
         return row is not None
-
-

@@ -21,6 +21,7 @@ import sqlite3
 import sys
 from array import array
 from bisect import bisect_left
+from functools import lru_cache
 from itertools import accumulate
 from operator import sub
 from typing import NamedTuple
@@ -123,7 +124,13 @@ def prefix(db: sqlite3.Connection, part: str, version: str) -> Prefix | None:
         row = db.execute("SELECT counts FROM tallies WHERE part = ? AND date = ?", (part, version)).fetchone()
     except sqlite3.OperationalError:
         return None
-    return None if row is None else Prefix(row[0])
+    return None if row is None else _prefix(row[0])
+
+
+@lru_cache(maxsize=64)
+def _prefix(blob: bytes) -> Prefix:
+    """The :class:`Prefix` of a stored tally, made once per blob (the diffs of one version read it again)."""
+    return Prefix(blob)
 
 
 def record(c: sqlite3.Connection, part: str, date: str) -> None:
