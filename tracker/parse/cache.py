@@ -28,8 +28,8 @@ from typing import Any, Generic, TypeVar
 
 from lxml import etree
 
-from tracker.model import Paragraph
-from tracker.parse.records import Records, paragraph
+from tracker.model import Paragraph, new_paragraph
+from tracker.parse.records import Records
 
 T = TypeVar("T")
 
@@ -109,7 +109,7 @@ def _moved(records: list[Paragraph], shift: int) -> list[Paragraph]:
     >>> type(q) is Paragraph, q == Paragraph("1.1", "1", "1.1", None, "", "section", "", "", 7), p.order
     (True, True, 4)
     """
-    return [paragraph(p.citation, p.part, p.unit, p.parent, p.marker, p.kind, p.heading, p.text, p.order + shift,
+    return [new_paragraph(p.citation, p.part, p.unit, p.parent, p.marker, p.kind, p.heading, p.text, p.order + shift,
                       p.refs) for p in records]
 
 

@@ -5,60 +5,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, SupportsIndex
 
 from tracker.citations import unique_key
-from tracker.model import Paragraph, ParagraphKind, Reference
+from tracker.model import Paragraph, ParagraphKind, new_paragraph
 
 if TYPE_CHECKING:
     from tracker.parse.cache import SectionCache
 
 
 _CITATION = attrgetter("citation")
-
-_FIELDS = ("citation", "part", "unit", "parent", "marker", "kind", "heading", "text", "order", "refs")
-
-
-class Settable:
-    """A :class:`~tracker.model.Paragraph`'s slots, settable: a record is built as one and made a ``Paragraph`` by
-    setting its class (the same slots in the same order; the frozen dataclass's ``__init__``, or its slots' own
-    setters, would go through a descriptor call per field: a tenth of a cold CCL parse)."""
-
-    __slots__ = _FIELDS
-
-
-assert tuple(f.name for f in fields(Paragraph)) == _FIELDS == Paragraph.__slots__
-assert not hasattr(Paragraph, "__post_init__")
-
-
-def paragraph(
-    citation: str, part: str, unit: str, parent: str | None, marker: str, kind: ParagraphKind, heading: str,
-    text: str, order: int, refs: tuple[Reference, ...] = (),
-) -> Paragraph:
-    """The :class:`~tracker.model.Paragraph` of these fields (built as a :class:`Settable`).
-
-    >>> p = paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0)
-    >>> type(p) is Paragraph, p == Paragraph("740.1", "740", "740.1", None, "", "section", "", "", 0)
-    (True, True)
-    """
-    p: Any = _new(Settable)
-    p.citation = citation
-    p.part = part
-    p.unit = unit
-    p.parent = parent
-    p.marker = marker
-    p.kind = kind
-    p.heading = heading
-    p.text = text
-    p.order = order
-    p.refs = refs
-    p.__class__ = Paragraph
-    return p  # type: ignore[no-any-return]
-
-
-_new = object.__new__
 
 
 class Parsed(list[Paragraph]):
@@ -163,7 +121,7 @@ class Records:
         citation = key if key not in keys else unique_key(key, keys)
         keys.add(citation)
         order = self.start + len(self.records)
-        self.records.append(paragraph(citation, part, unit, parent, marker, kind, heading, text, order))
+        self.records.append(new_paragraph(citation, part, unit, parent, marker, kind, heading, text, order, ()))
         return citation
 
     def extend(self, records: Iterable[Paragraph], keys: set[str] | None = None) -> None:
