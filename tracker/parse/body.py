@@ -72,7 +72,8 @@ class _Cursor:
     levels: list[Marker] = field(default_factory=list)  # every marker of the body resolved, in order
     at: int = 0  # how many of them the walk has taken
 
-    def add(self, key: str, *, parent: str, kind: ParagraphKind, text: str, marker: str = "", heading: str = "") -> str:
+    def add(self, key: str, parent: str, kind: ParagraphKind, text: str, marker: str = "", heading: str = "") -> str:
+        """A record in this unit (its fields by position, as :meth:`Records.add` takes them: keywords cost more)."""
         return self.b.add(key, self.part, self.unit, parent, kind, text, marker, heading)
 
     def add_text(self, text: str) -> None:
@@ -155,7 +156,7 @@ def _plan(
 def _entry(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     """One entry of a list of parties (:mod:`tracker.parse.lists`): ``<context> [<the party's name>]``."""
     text = pieces[0][1]  # an entry is one unmarked piece: its inline text
-    cur.add(row(cur.context, party_name(text)), parent=cur.context, kind="row", text=text)
+    cur.add(row(cur.context, party_name(text)), cur.context, "row", text)
 
 
 def _text(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
@@ -178,7 +179,7 @@ def _compound(cur: _Cursor, text: str) -> bool:
     parent = cur.stack[-1] if cur.stack else None
     if not (m and parent and parent.endswith(f"({m.group(1)})")):
         return False
-    cur.context = cur.add(f"{parent}({m.group(2)})", parent=parent, kind="paragraph", marker=m.group(0), text=text)
+    cur.context = cur.add(f"{parent}({m.group(2)})", parent, "paragraph", text, m.group(0))
     return True
 
 
@@ -187,7 +188,7 @@ def _defined_term(cur: _Cursor, text: str) -> bool:
     defined = defined_term(text) if cur.definitions else None
     if defined is None:
         return False
-    term = cur.add(definition(cur.unit, defined), parent=cur.parent, kind="paragraph", text=text)
+    term = cur.add(definition(cur.unit, defined), cur.parent, "paragraph", text)
     cur.base = cur.base_parent = cur.context = term
     cur.stack = []
     return True
@@ -204,7 +205,7 @@ def _designated(cur: _Cursor, markers: tuple[str, ...], text: str, kind: Paragra
         del stack[mk.depth :]
         up = stack[-1] if stack else cur.base_parent
         key = f"{stack[-1] if stack else cur.base}({mk.label})"
-        stack.append(key if key in b.keys else cur.add(key, parent=up, kind="paragraph", marker=mk.raw, text=""))
+        stack.append(key if key in b.keys else cur.add(key, up, "paragraph", "", mk.raw))
     last = levels[end - 1]
     del stack[last.depth :]
     up = stack[-1] if stack else cur.base_parent
@@ -227,8 +228,7 @@ def _heading(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
             _designated(cur, markers, text, kind="heading")
         return
     text = inline_text(el)
-    cur.context = cur.add(f"{cur.unit}, {short_heading(text)}", parent=cur.parent, kind="heading", text=text,
-                          heading=text)
+    cur.context = cur.add(f"{cur.unit}, {short_heading(text)}", cur.parent, "heading", text, "", text)
     cur.stack = []
 
 
@@ -236,7 +236,7 @@ def _list(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     """Each list entry: ``<context> [<its words>]``."""
     for li in el.iter("LI") if el.tag != "LI" else [el]:
         text = inline_text(li)
-        cur.add(row(cur.context, short(text)), parent=cur.context, kind="row", text=text)
+        cur.add(row(cur.context, short(text)), cur.context, "row", text)
 
 
 def _other(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
@@ -250,14 +250,14 @@ def _block(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
     tag = el.tag
     text = inline_text(el)
     if tag == "CITA":
-        cur.add(f"{cur.unit} Source", parent=cur.unit, kind="source", text=text)
+        cur.add(f"{cur.unit} Source", cur.unit, "source", text)
     elif tag in ("EDNOTE", "EFFDNOT"):
         label = "Editorial Note" if tag == "EDNOTE" else "Effective Date Note"
-        cur.add(f"{cur.unit} {label}", parent=cur.unit, kind="ednote", text=text)
+        cur.add(f"{cur.unit} {label}", cur.unit, "ednote", text)
     elif tag == "EXTRACT" and not cur.stack and _quotes_designations(el):
         _clause(cur, el)
     elif tag in ("EXTRACT", "EXAMPLE"):
-        cur.add(f"{cur.context} {tag.title()}", parent=cur.context, kind="extract", text=text)
+        cur.add(f"{cur.context} {tag.title()}", cur.context, "extract", text)
     else:
         _note(cur, el, text)
 
@@ -298,7 +298,7 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
     parent = _note_parent(cur, hed_text)
     items = numbered_notes(el, hed_text)
     if items:
-        cur.numbered = {n: cur.add(f"{parent} Note {n}", parent=parent, kind="note", text=t, heading=hed_text)
+        cur.numbered = {n: cur.add(f"{parent} Note {n}", parent, "note", t, "", hed_text)
                         for n, t in items}
         return
     _add_note(cur, hed_text, text, parent)
@@ -307,7 +307,7 @@ def _note(cur: _Cursor, el: etree._Element, text: str) -> None:
 def _add_note(cur: _Cursor, hed_text: str, text: str, parent: str | None = None) -> None:
     """One note record: ``<what it attaches to> <its label>`` (``740.10(b)(4) Note 1``)."""
     parent = parent or _note_parent(cur, hed_text)
-    cur.add(f"{parent} {note_label(hed_text)}", parent=parent, kind="note", text=text, heading=hed_text)
+    cur.add(f"{parent} {note_label(hed_text)}", parent, "note", text, "", hed_text)
 
 
 def _note_parent(cur: _Cursor, hed_text: str) -> str:

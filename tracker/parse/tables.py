@@ -85,7 +85,7 @@ class _Table:
         self.b, self.part, self.unit = b, part, unit
 
     def add(self, key: str, parent: str, kind: ParagraphKind, text: str, heading: str = "") -> str:
-        return self.b.add(key, part=self.part, unit=self.unit, parent=parent, kind=kind, text=text, heading=heading)
+        return self.b.add(key, self.part, self.unit, parent, kind, text, "", heading)  # by position: keywords cost more
 
     def key(self, table: etree._Element, context: str) -> None:
         html = table.tag == "TABLE"
