@@ -21,7 +21,7 @@ from lxml import etree
 from tracker.parse.cache import SectionCache, UnitKey, key_of
 from tracker.parse.ccl_entries import Run, opens_entry
 from tracker.parse.split import UNIT_ATTRIBUTE, Split, Unit
-from tracker.parse.tidy import tidy, tidy_parsed
+from tracker.parse.tidy import tidy
 from tracker.xmltext import inline_text, xml_parser
 
 
@@ -88,7 +88,7 @@ class Pieces:
         well-formed."""
         root = self._parse_at(depth, b"<DIV9>", self.view[start:end], b"</DIV9>")
         if root is not None:
-            tidy_parsed(root, self.view[start:end])
+            tidy(root)
         return root
 
     def _parse_at(self, depth: int, *pieces: bytes | memoryview) -> etree._Element | None:
@@ -232,7 +232,7 @@ def _heading_at(pieces: Pieces, at: int, cache: SectionCache) -> bool:
     if known is None:
         el = pieces.parse(blob)
         if el is not None:
-            tidy_parsed(el, blob)
+            tidy(el)
         known = cache.headings[blob] = el is not None and opens_entry(el)
     return known
 

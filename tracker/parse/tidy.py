@@ -4,8 +4,6 @@ document on its own gives the tree that tidying the whole document gives."""
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 #: Zero-width space, word joiner, zero-width no-break space (BOM): they mark line breaks, never text.
@@ -28,40 +26,16 @@ def tidy(root: etree._Element) -> None:
     """
     _drop_invisible(root)
     for div in list(root.iter(*_DIVS)):
-        _wrap_loose(div)
-
-
-#: What in UTF-8 bytes can need tidying below their root: a division element's tag, a zero-width character
-#: written as itself or as a character reference.
-_MAY_NEED = re.compile(
-    rb"<DIV\d|\xe2\x80\x8b|\xe2\x81\xa0|\xef\xbb\xbf|&#(?:x0*(?:200[bB]|2060|[fF][eE][fF][fF])|0*(?:8203|8288|65279));"
-)
-
-
-def tidy_parsed(root: etree._Element, data: bytes | memoryview) -> None:
-    """:func:`tidy` for ``root`` parsed from the UTF-8 bytes ``data`` (as a whole, or between a wrapper's tags).
-
-    When the bytes hold no division element and no zero-width character, only the root's own loose texts can need
-    tidying: the walk of the tree and the copy of its text are skipped (the CCL runs of Part 774 hold neither).
-    """
-    if _MAY_NEED.search(data):
-        tidy(root)
-    elif root.tag in _DIVS:
-        _wrap_loose(root)
-
-
-def _wrap_loose(div: etree._Element) -> None:
-    """Wrap each loose text right inside a division element in a ``P`` of its own."""
-    for loose in _loose_texts(div):
-        owner = loose.getparent()
-        if owner is None or not loose.strip():  # str.strip() takes more spaces than XML's normalize-space
-            continue
-        if loose.is_text:
-            div.insert(0, _loose(str(loose)))
-            div.text = None
-        else:
-            owner.addnext(_loose(str(loose)))
-            owner.tail = None
+        for loose in _loose_texts(div):
+            owner = loose.getparent()
+            if owner is None or not loose.strip():  # str.strip() takes more spaces than XML's normalize-space
+                continue
+            if loose.is_text:
+                div.insert(0, _loose(str(loose)))
+                div.text = None
+            else:
+                owner.addnext(_loose(str(loose)))
+                owner.tail = None
 
 
 def _holds_invisible(el: etree._Element) -> bool:
