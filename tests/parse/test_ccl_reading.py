@@ -7,16 +7,23 @@ rows and header are those of its cells however the row is read.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from tests.support import ECFR_API, require
+from tracker.citations import ECCN, ITEM
 from tracker.parse.ccl_notes import (
     _ABBREVIATIONS,
     _BODY_START,
     _NAMED,
+    _SEE,
     _SENTENCE_END,
     _first_sentence_end,
+    _points_elsewhere,
     note_label,
     row_scope,
 )
@@ -92,3 +99,30 @@ def test_table_rows_are_their_cells(ccl: etree._Element) -> None:
         assert t.rows == [[inline_text(c) for c in r.iterchildren("TD", "TH")] for r in rows]
         heads = [inline_text(c) for r in table.iter("TR") if r.find("TD") is None for c in r.iterchildren("TH")]
         assert t.header == [inline_text(c) for c in table.iter("CAPTION", "caption")] + heads
+
+
+#: What :data:`_NAMED` finds, written plainly (its look behind first: every position is tried).
+_PLAIN_NAMED = re.compile(rf"(?<![\w.])(?:(?P<full>{ECCN}{ITEM})|(?P<entry>[Tt]his (?:entry|ECCN)))(?![\w-])")
+
+
+def _named_the_plain_way(text: str) -> None:
+    found = [(m.span(), m[0], bool(m["entry"])) for m in _NAMED.finditer(text)]
+    assert found == [(m.span(), m[0], bool(m["entry"])) for m in _PLAIN_NAMED.finditer(text)], text
+    for m in _PLAIN_NAMED.finditer(text):
+        assert _NAMED.search(text, m.start()).span() == m.span()  # type: ignore[union-attr]
+    for at in range(len(text) + 1):
+        assert _points_elsewhere(text, at) == bool(_SEE.search(text, 0, at)), (text, at)
+
+
+def test_named_items_and_pointers_are_found_as_the_plain_patterns_find_them(ccl: etree._Element) -> None:
+    for note in ccl.iter("NOTE"):
+        _named_the_plain_way(plain(joined(note, list(note))))
+
+
+_WORDS = st.sampled_from(["see", "See also", "cf.", "ECCN", "ECCNs", "3A001", ".b.2", "This entry", "this ECCN",
+                          "x", "-", ".", " ", "  ", "\n", "\u00a0", "1", "T", "e.g."])
+
+
+@given(st.lists(_WORDS, max_size=12).map("".join))
+def test_named_items_and_pointers_in_any_text(text: str) -> None:
+    _named_the_plain_way(text)
