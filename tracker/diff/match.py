@@ -56,14 +56,16 @@ class Pairing:
 
 
 class _Side:
-    """One side of a pairing: its paragraphs, their :class:`~tracker.diff.facts.Facts` and which are taken."""
+    """One side of a pairing: its paragraphs, their :class:`~tracker.diff.facts.Facts`, which are taken and how
+    many matchable ones are not (tiers 1–4 pair only those)."""
 
-    __slots__ = ("paragraphs", "facts", "taken")
+    __slots__ = ("paragraphs", "facts", "taken", "left")
 
     def __init__(self, paragraphs: list[Paragraph]) -> None:
         self.paragraphs = paragraphs
         self.facts = [facts(p) for p in paragraphs]
         self.taken = [False] * len(paragraphs)
+        self.left = sum(f.matchable for f in self.facts)
 
     def free(self) -> Iterator[int]:
         """The indexes of the matchable paragraphs not taken."""
@@ -199,13 +201,16 @@ def match(sides: Sides) -> Pairing:
         for i, j in sorted(candidates, key=rank):
             if not old.taken[i] and not new.taken[j]:
                 old.taken[i] = new.taken[j] = True
+                old.left -= 1
+                new.left -= 1
                 chosen.append((i, j))
 
-    take(_equal_pairs(old, new, masked=False))
-    take(_alone_pairs(old, new))
-    take(_equal_pairs(old, new, masked=True))
-    take(_edited_pairs(old, new))
-    take(_similar_pairs(old, new))
+    tiers: tuple[Callable[[_Side, _Side], Iterable[tuple[int, int]]], ...] = (
+        lambda a, b: _equal_pairs(a, b, masked=False), _alone_pairs, lambda a, b: _equal_pairs(a, b, masked=True),
+        _edited_pairs, _similar_pairs)
+    for tier in tiers:
+        if old.left and new.left:  # else every later tier but the last scans its side to find nothing
+            take(tier(old, new))
     olds = {p.citation: i for i, p in enumerate(old.paragraphs)}
     take((olds[p.citation], j) for j, p in enumerate(new.paragraphs) if p.citation in olds)
     chosen.sort(key=lambda pair: pair[1])
