@@ -1,6 +1,7 @@
 """The CCL walk's shortcuts give what the long way gives, on every element of the real eCFR files (well-formed
-ones: ``.xml``) and on random texts: :func:`~tracker.parse.ccl_shapes.unmarked` and
-:func:`~tracker.parse.ccl_shapes.ends_with_colon` of normalised inline text are :func:`~tracker.xmltext.plain`'s."""
+ones: ``.xml``) and on random trees and texts: :func:`~tracker.parse.ccl_shapes.unmarked` and
+:func:`~tracker.parse.ccl_shapes.ends_with_colon` of inline text are :func:`~tracker.xmltext.plain`'s
+(``ends_with_colon`` of any normalised text)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ REAL = sorted(p.name for p in ECFR_API.glob("*.xml"))
 
 
 def _check(text: str) -> None:
+    """``text`` inline, as :func:`inline_text` gives it."""
     assert unmarked(text) == plain(text), text
+    _check_colon(text)
+
+
+def _check_colon(text: str) -> None:
+    """``text`` normalised: :func:`joined`'s, whose own texts and tails are not escaped, or any."""
     assert ends_with_colon(text) == plain(text).endswith(":"), text
 
 
@@ -26,7 +33,7 @@ def test_shortcuts_on_every_real_element(name: str) -> None:
     root = etree.fromstring(require(ECFR_API / name).read_bytes(), xml_parser())
     for el in root.iter():
         _check(inline_text(el))
-        _check(joined(el, list(el)))
+        _check_colon(joined(el, list(el)))
 
 
 @given(st.text(alphabet=" \t\n*^_|\\a.B:", max_size=12))
@@ -34,7 +41,32 @@ def test_shortcuts_on_random_normalised_texts(text: str) -> None:
     el = etree.Element("P")
     el.text = text
     _check(inline_text(el))
-    _check(normalise_ws(text))
+    _check_colon(normalise_ws(text))
+
+
+_TAGS = st.sampled_from(["P", "I", "B", "E", "SU", "XREF", "br", "TD", "em"])
+_TEXT = st.one_of(st.none(), st.text(alphabet=" \t\n\xa0*^_|\\a.B:", max_size=5))
+
+
+@st.composite
+def _trees(draw: st.DrawFn, depth: int = 3) -> etree._Element:
+    el = etree.Element(draw(_TAGS))
+    el.text = draw(_TEXT)
+    if el.tag == "E":
+        el.set("T", draw(st.sampled_from(["01", "03", "04", "52", "99"])))
+    for _ in range(draw(st.integers(0, 3)) if depth else 0):
+        child = draw(_trees(depth - 1))
+        child.tail = draw(_TEXT)
+        el.append(child)
+    return el
+
+
+@given(_trees())
+def test_shortcuts_on_random_trees(tree: etree._Element) -> None:
+    """Marks nested and side by side, around spaces and escapes: taken out, they leave normalised text."""
+    for el in tree.iter():
+        _check(inline_text(el))
+        _check_colon(joined(el, list(el)))
 
 
 def _joined_reference(el: etree._Element, children: list[etree._Element]) -> str:

@@ -46,7 +46,7 @@ from tracker.parse.ccl_state import State
 from tracker.parse.ccl_tables import read_table
 from tracker.parse.keytext import short_heading
 from tracker.parse.records import Records
-from tracker.xmltext import SKIP_TAGS, inline_text
+from tracker.xmltext import SKIP_TAGS, inline_text, plain
 
 _CATEGORY = re.compile(r"Category\s+(\d+)\b")
 _CAT_PART = re.compile(r"Part\s+(\d+|I{1,3}|IV)\b")
@@ -324,7 +324,8 @@ def _note(st: State, el: etree._Element) -> None:
 
 
 def _add_note(st: State, text: str) -> None:
-    words = unmarked(text)
+    # joined() leaves the note's own texts unescaped: their "*" may stand alone, so the words are plain()'s
+    words = plain(text) if "*" in text or "^" in text or "\\" in text else text
     label = note_label(words)
     anchor, heading = st.note_anchor, label
     targets = note_targets(words, st.eccn, among_items=st.among_items) if st.eccn else ()

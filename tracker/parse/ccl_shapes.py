@@ -133,13 +133,23 @@ _OPENING_MARKS = frozenset({"*", "^", " ", ""})
 
 
 def unmarked(text: str) -> str:
-    """:func:`~tracker.xmltext.plain` of an inline ``text`` already normalised (as :func:`inline_text` and
-    :func:`joined` give it): the text itself when it holds no markup or escape, which is most CCL text.
+    """:func:`~tracker.xmltext.plain` of an inline ``text`` as :func:`inline_text` gives it (not :func:`joined`,
+    which leaves its own texts unescaped): the text itself when it holds no markup or escape, which is most CCL text; without escapes, the text without
+    its marks.
 
-    >>> unmarked("*Items:* a. Chips"), unmarked("a. Chips")
-    ('Items: a. Chips', 'a. Chips')
+    Such a text needs no normalising again once its marks are out: a mark hugs the words it marks (an opening
+    mark is followed by a word or by another opening mark, a closing one follows a word or another closing
+    one), so no run of marks has a space on both sides, or at an end (12M of 1,066M instructions over a parse of
+    Part 774).
+
+    >>> unmarked("*Items:* a. Chips"), unmarked("a. Chips"), unmarked("a ***b** c* ^2^")
+    ('Items: a. Chips', 'a. Chips', 'a b c 2')
     """
-    return plain(text) if "*" in text or "^" in text or "\\" in text else text
+    if "\\" in text:
+        return plain(text)
+    if "*" in text or "^" in text:
+        return text.replace("*", "").replace("^", "")
+    return text
 
 
 def ends_with_colon(text: str) -> bool:
