@@ -134,8 +134,8 @@ _OPENING_MARKS = frozenset({"*", "^", " ", ""})
 
 def unmarked(text: str) -> str:
     """:func:`~tracker.xmltext.plain` of an inline ``text`` as :func:`inline_text` gives it (not :func:`joined`,
-    which leaves its own texts unescaped): the text itself when it holds no markup or escape, which is most CCL text; without escapes, the text without
-    its marks.
+    which leaves its own texts unescaped): the text itself when it holds no markup or escape, which is most CCL
+    text; without escapes, the text without its marks.
 
     Such a text needs no normalising again once its marks are out: a mark hugs the words it marks (an opening
     mark is followed by a word or by another opening mark, a closing one follows a word or another closing
