@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tests.support import ECFR_API, require
+from tests.test_xmltext_fast import _trees
 from tracker.parse.ccl_shapes import ends_with_colon, joined, unmarked
 from tracker.xmltext import SKIP_TAGS, inline_text, normalise_ws, plain, xml_parser
 
@@ -42,23 +43,6 @@ def test_shortcuts_on_random_normalised_texts(text: str) -> None:
     el.text = text
     _check(inline_text(el))
     _check_colon(normalise_ws(text))
-
-
-_TAGS = st.sampled_from(["P", "I", "B", "E", "SU", "XREF", "br", "TD", "em"])
-_TEXT = st.one_of(st.none(), st.text(alphabet=" \t\n\xa0*^_|\\a.B:", max_size=5))
-
-
-@st.composite
-def _trees(draw: st.DrawFn, depth: int = 3) -> etree._Element:
-    el = etree.Element(draw(_TAGS))
-    el.text = draw(_TEXT)
-    if el.tag == "E":
-        el.set("T", draw(st.sampled_from(["01", "03", "04", "52", "99"])))
-    for _ in range(draw(st.integers(0, 3)) if depth else 0):
-        child = draw(_trees(depth - 1))
-        child.tail = draw(_TEXT)
-        el.append(child)
-    return el
 
 
 @given(_trees())
