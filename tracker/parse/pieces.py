@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from typing import NamedTuple
 
 from lxml import etree
@@ -68,8 +69,7 @@ class Pieces:
             return None
         unit, depth = found
         self._taken.add(unit.start)
-        key = key_of(f"{kind}-bytes", [self.view[unit.start : unit.end]], *context) if cache is not None else None
-        return Lazy(self, unit, depth, key, cache)
+        return Lazy(self, unit, depth, f"{kind}-bytes", context, cache)
 
     def digest(self, start: int, end: int) -> bytes:
         found = self.digests.get((start, end))
@@ -106,12 +106,24 @@ class Pieces:
 
 
 class Lazy:
-    """One unit of a split document: its cache ``key`` (None without a cache), its element parsed when first asked
-    for, or its content as CCL runs."""
+    """One unit of a split document: its cache :attr:`key`, its element parsed when first asked for, or its content
+    as CCL runs."""
 
-    def __init__(self, pieces: Pieces, unit: Unit, depth: int, key: UnitKey | None, cache: SectionCache | None):
-        self.pieces, self.unit, self.depth, self.key, self.cache = pieces, unit, depth, key, cache
+    def __init__(
+        self, pieces: Pieces, unit: Unit, depth: int, kind: str, context: tuple[object, ...],
+        cache: SectionCache | None,
+    ) -> None:
+        self.pieces, self.unit, self.depth, self.cache = pieces, unit, depth, cache
+        self.kind, self.context = kind, context
         self._element: etree._Element | None = None
+
+    @cached_property
+    def key(self) -> UnitKey | None:
+        """The unit's key as ``kind`` in ``context`` (None without a cache); worked out when first asked for: the
+        CCL, read run by run, never asks (its 2.1 MB hashed for nothing cost a warm parse of Part 774 some 1 ms)."""
+        if self.cache is None:
+            return None
+        return key_of(self.kind, [self.pieces.view[self.unit.start : self.unit.end]], *self.context)
 
     def element(self) -> etree._Element:
         if self._element is None:
