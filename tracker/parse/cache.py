@@ -168,8 +168,8 @@ class SectionCache:
         #: Whether a run of the CCL cut from the bytes opens an entry, by its digest; None: not well-formed alone
         #: (:func:`tracker.parse.pieces.ccl_runs`).
         self.run_heads: dict[bytes, bool | None] = {}
-        #: The lengths of the runs in :attr:`run_heads` that were well-formed, by their first bytes.
-        self.run_starts: dict[bytes, set[int]] = {}
+        #: The runs in :attr:`run_heads` that were well-formed, their bytes and digests, by their first bytes.
+        self.run_starts: dict[bytes, list[tuple[bytes, bytes]]] = {}
         self.parsed = 0
         self.reused = 0
         self.in_place = 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from typing import NamedTuple
 
 from lxml import etree
@@ -68,8 +69,7 @@ class Pieces:
             return None
         unit, depth = found
         self._taken.add(unit.start)
-        key = key_of(f"{kind}-bytes", [self.view[unit.start : unit.end]], *context) if cache is not None else None
-        return Lazy(self, unit, depth, key, cache)
+        return Lazy(self, unit, depth, f"{kind}-bytes", context, cache)
 
     def digest(self, start: int, end: int) -> bytes:
         found = self.digests.get((start, end))
@@ -106,12 +106,24 @@ class Pieces:
 
 
 class Lazy:
-    """One unit of a split document: its cache ``key`` (None without a cache), its element parsed when first asked
-    for, or its content as CCL runs."""
+    """One unit of a split document: its cache :attr:`key`, its element parsed when first asked for, or its content
+    as CCL runs."""
 
-    def __init__(self, pieces: Pieces, unit: Unit, depth: int, key: UnitKey | None, cache: SectionCache | None):
-        self.pieces, self.unit, self.depth, self.key, self.cache = pieces, unit, depth, key, cache
+    def __init__(
+        self, pieces: Pieces, unit: Unit, depth: int, kind: str, context: tuple[object, ...],
+        cache: SectionCache | None,
+    ) -> None:
+        self.pieces, self.unit, self.depth, self.cache = pieces, unit, depth, cache
+        self.kind, self.context = kind, context
         self._element: etree._Element | None = None
+
+    @cached_property
+    def key(self) -> UnitKey | None:
+        """The unit's key as ``kind`` in ``context`` (None without a cache); worked out when first asked for: the
+        CCL, read run by run, never asks (its 2.1 MB hashed for nothing cost a warm parse of Part 774 some 1 ms)."""
+        if self.cache is None:
+            return None
+        return key_of(self.kind, [self.pieces.view[self.unit.start : self.unit.end]], *self.context)
 
     def element(self) -> etree._Element:
         if self._element is None:
@@ -136,18 +148,20 @@ class Known:
         self.digests: dict[tuple[int, int], bytes] = {}
 
     def __call__(self, data: bytes, at: int) -> int | None:
-        for length in self.cache.run_starts.get(data[at : at + _PREFIX], ()):
-            digest = hashlib.sha256(memoryview(data)[at : at + length]).digest()
-            if self.cache.run_heads.get(digest) is not None:
-                self.digests[(at, at + length)] = digest
-                return at + length
+        # A run is told by its bytes compared, not hashed again: Part 774's 2.1 MB hashed each re-parse cost ~1.5 ms.
+        for blob, digest in self.cache.run_starts.get(data[at : at + _PREFIX], ()):
+            if data.startswith(blob, at) and self.cache.run_heads.get(digest) is not None:
+                end = at + len(blob)
+                self.digests[(at, end)] = digest
+                return end
         return None
 
 
-def _remember(cache: SectionCache, data: bytes, start: int, end: int) -> None:
-    """Note a run found well-formed alone by its first bytes (unless it holds a Part, which the scanner must see)."""
+def _remember(cache: SectionCache, data: bytes, start: int, end: int, digest: bytes) -> None:
+    """Note a run found well-formed alone (its bytes and digest) by its first bytes (unless it holds a Part, which
+    the scanner must see)."""
     if data.find(b"<DIV5", start, end) < 0:
-        cache.run_starts.setdefault(data[start : start + _PREFIX], set()).add(end - start)
+        cache.run_starts.setdefault(data[start : start + _PREFIX], []).append((data[start:end], digest))
 
 
 class _Cut(NamedTuple):
@@ -209,7 +223,7 @@ def _cut(pieces: Pieces, bounds: list[int], depth: int, i: int, cache: SectionCa
         if cache is not None:
             cache.run_heads[digest] = None if tree is None else headed
             if tree is not None:
-                _remember(cache, pieces.cut.data, bounds[i], bounds[j])
+                _remember(cache, pieces.cut.data, bounds[i], bounds[j], digest)
         if tree is not None:
             return _Cut(j, digest, headed, tree)
     raise Unparsable
