@@ -1,6 +1,7 @@
-"""The body of a section or supplement → keyed records: a tag-dispatch table over a small cursor.
+"""The body of a section or supplement → keyed records: a list of steps, each with its handler, over a small cursor.
 
-Each element kind has one handler (:data:`_HANDLERS`); the :class:`_Cursor` holds what they share — the
+One pass over the body reads each text element once and makes its steps (:func:`_steps`); each element kind has
+one handler (:data:`_HANDLERS`); the :class:`_Cursor` holds what they share — the
 designated paragraphs now open, and where notes, tables and unmarked text attach. Markers are resolved
 (:func:`tracker.parse.markers.resolve_levels`) over the whole run of a body before any key is assigned:
 
@@ -49,10 +50,9 @@ _END_OF_CLAUSE = re.compile(r"^\(End of (?:clause|provision)\)$", re.I)
 _ITALIC_LEAD = re.compile(r"\s*\*([^*]+)\*")
 
 
-#: The runs of a text element, marked or unmarked (:func:`~tracker.parse.markers.split_markers`): (markers, text).
-_Pieces = list[tuple[tuple[str, ...], str]]
-#: Each element of a body with its tag and pieces.
-_Plan = list[tuple[etree._Element, str, _Pieces]]
+#: One step of the walk of a body: its handler, the element, and the piece of the element's text the step keys
+#: (its markers and text: see :func:`_steps`).
+_Step = tuple["_Handler", etree._Element, tuple[str, ...], str]
 
 
 @dataclass
@@ -98,78 +98,86 @@ def key_body(
     Designated paragraphs are keyed ``prefix`` + ``(a)(1)(i)``; levels are resolved over the
     whole run of markers (restarting after each defined term in a definitions section).
     """
-    tagged, footnotes = unwrap_footnotes(elements, skip)
     cur = _Cursor(b, part, unit, parent, base=prefix, base_parent=parent, context=parent, definitions=definitions)
-    plan, cur.levels = _plan(tagged, footnotes, definitions)
-    entries = list_entries(_unmarked(plan)) if _may_list(plan) else set()
-    for el, tag, pieces in plan:
-        if el in footnotes:
-            key_footnote(b, el, part=part, unit=unit)
-        else:
-            (_entry if el in entries else _HANDLERS.get(tag, _other))(cur, el, pieces)
+    steps, cur.levels, may_list = _steps(elements, skip, definitions)
+    if may_list:
+        _take_entries(steps)
+    for handler, el, markers, text in steps:
+        handler(cur, el, markers, text)
 
 
-def _may_list(plan: _Plan) -> bool:
-    """Whether two flush paragraphs follow each other (no list of parties without)."""
-    flush = False
-    for _, tag, _pieces in plan:
-        if tag in ENTRY_TAGS:
-            if flush:
-                return True
-            flush = True
-        else:
-            flush = False
-    return False
-
-
-def _unmarked(plan: _Plan) -> list[tuple[etree._Element, str] | None]:
-    """Each element that may be a list entry (an unmarked flush paragraph) with its inline text (its one piece), None
-    for any other (a footnote, a marked paragraph or not a flush paragraph: never an entry). One comprehension, not
-    a call per element."""
-    return [(el, pieces[0][1]) if tag in ENTRY_TAGS and len(pieces) == 1 and not pieces[0][0] else None
-            for el, tag, pieces in plan]
-
-
-def _plan(
-    elements: list[tuple[etree._Element, str]], footnotes: set[etree._Element], definitions: bool
-) -> tuple[_Plan, list[Marker]]:
-    """Each element with its tag and text pieces, and every marker resolved in order (those of each segment
-    together: a definitions section starts one at each defined term)."""
-    plan: _Plan = []
+def _steps(
+    elements: Iterable[etree._Element], skip: Collection[str], definitions: bool
+) -> tuple[list[_Step], list[Marker], bool]:
+    """The walk of a body worked out in one pass over its elements, before any key is assigned: a step per
+    designated piece of a text element (:func:`~tracker.parse.markers.split_markers`: a ``P`` that opens with
+    markers may hold several) and one per other element, with its handler; every marker resolved, in order (those
+    of each segment together: a definitions section starts one at each defined term); and whether two unmarked
+    flush paragraphs follow each other (no list of parties without: :func:`_take_entries`)."""
+    steps: list[_Step] = []
     seg: list[str] = []
     segments = [seg]
-    for el, tag in elements:
-        pieces: _Pieces = []
-        if tag in _TEXT_TAGS and el not in footnotes:
+    flush = may_list = False  # whether the step before was an unmarked flush paragraph; whether two followed
+    for el, tag, note in unwrap_footnotes(elements, skip):
+        if note:
+            steps.append((_footnote, el, (), ""))
+        elif tag in _TEXT_TAGS:
             text = inline_text(el)
             if definitions and defined_term(text) is not None:
                 segments.append(seg := [])
             pieces = split_markers(text)
+            if not pieces[0][0]:  # unmarked: one piece, the whole text
+                steps.append((_unmarked, el, (), text))
+                if tag in ENTRY_TAGS:
+                    may_list = may_list or flush
+                    flush = True
+                    continue
+            else:
+                for markers, piece in pieces:
+                    seg += markers
+                    steps.append((_designated, el, markers, piece))
         elif tag in _HEADING_TAGS:
-            pieces = [piece for piece in split_markers(inline_text(el)) if piece[0]]
-        for markers, _ in pieces:  # an unmarked piece has none
-            seg += markers
-        plan.append((el, tag, pieces))
-    return plan, [level for seg in segments if seg for level in resolve_levels(seg)]
+            text = inline_text(el)
+            pieces = split_markers(text)
+            if not pieces[0][0]:
+                steps.append((_heading, el, (), text))
+            else:
+                for markers, piece in pieces:
+                    seg += markers
+                    steps.append((_designated_heading, el, markers, piece))
+        else:
+            steps.append((_HANDLERS.get(tag, _other), el, (), ""))
+        flush = False
+    return steps, [level for seg in segments if seg for level in resolve_levels(seg)], may_list
 
 
-def _entry(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
+def _take_entries(steps: list[_Step]) -> None:
+    """Make the steps of the entries of lists of parties (:func:`~tracker.parse.lists.list_entries`, over each
+    unmarked paragraph with its text) :func:`_entry` steps."""
+    entries = list_entries([(el, text) if handler is _unmarked else None for handler, el, _, text in steps])
+    for i, (_, el, _, text) in enumerate(steps):
+        if el in entries:
+            steps[i] = (_entry, el, (), text)
+
+
+def _footnote(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
+    key_footnote(cur.b, el, part=cur.part, unit=cur.unit)
+
+
+def _entry(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
     """One entry of a list of parties (:mod:`tracker.parse.lists`): ``<context> [<the party's name>]``."""
-    text = pieces[0][1]  # an entry is one unmarked piece: its inline text
     cur.add(row(cur.context, party_name(text)), cur.context, "row", text)
 
 
-def _text(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
-    """A ``P``-like element: designated paragraphs, defined terms, unmarked text."""
-    for markers, text in pieces:
-        if markers:
-            _designated(cur, markers, text)
-        elif text[:1] == "(" and _compound(cur, text):
-            pass
-        elif text[:1] == "*" and (label := label_in_text(text)):
-            _add_note(cur, label, text)
-        elif not _defined_term(cur, text) and text:
-            cur.add_text(text)
+def _unmarked(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
+    """The text of a ``P``-like element that opens with no marker: a compound designation, a note, a defined term,
+    else unmarked text."""
+    if text[:1] == "(" and _compound(cur, text):
+        return
+    if text[:1] == "*" and (label := label_in_text(text)):
+        _add_note(cur, label, text)
+    elif not (cur.definitions and _defined_term(cur, text)) and text:
+        cur.add_text(text)
 
 
 def _compound(cur: _Cursor, text: str) -> bool:
@@ -184,8 +192,9 @@ def _compound(cur: _Cursor, text: str) -> bool:
 
 
 def _defined_term(cur: _Cursor, text: str) -> bool:
-    """In a definitions section, an unmarked paragraph opening with a quoted term: designations restart under it."""
-    defined = defined_term(text) if cur.definitions else None
+    """In a definitions section (the caller asks only in one), an unmarked paragraph opening with a quoted term:
+    designations restart under it."""
+    defined = defined_term(text)
     if defined is None:
         return False
     term = cur.add(definition(cur.unit, defined), cur.parent, "paragraph", text)
@@ -194,58 +203,70 @@ def _defined_term(cur: _Cursor, text: str) -> bool:
     return True
 
 
-def _designated(cur: _Cursor, markers: tuple[str, ...], text: str, kind: ParagraphKind = "paragraph") -> None:
+def _designated(
+    cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str, kind: ParagraphKind = "paragraph"
+) -> None:
     """``(g)(1)(i) The …``: one record per marker (the outer ones empty unless already keyed), text on the last."""
     at = cur.at  # the piece's levels are the next ones of the body's
-    cur.at = end = at + len(markers)
     levels = cur.levels
     stack = cur.stack
     b = cur.b
-    for mk in levels[at : end - 1] if end - at > 1 else ():
-        del stack[mk.depth :]
-        up = stack[-1] if stack else cur.base_parent
-        key = f"{stack[-1] if stack else cur.base}({mk.label})"
-        stack.append(key if key in b.keys else cur.add(key, up, "paragraph", "", mk.raw))
-    last = levels[end - 1]
+    if len(markers) == 1:
+        joined = markers[0]
+        last = levels[at]
+        cur.at = at + 1
+    else:
+        joined = "".join(markers)
+        cur.at = end = at + len(markers)
+        for mk in levels[at : end - 1]:
+            del stack[mk.depth :]
+            up = stack[-1] if stack else cur.base_parent
+            key = f"{stack[-1] if stack else cur.base}({mk.label})"
+            stack.append(key if key in b.keys else cur.add(key, up, "paragraph", "", mk.raw))
+        last = levels[end - 1]
     del stack[last.depth :]
-    up = stack[-1] if stack else cur.base_parent
-    key = f"{stack[-1] if stack else cur.base}({last.label})"
-    joined = markers[0] if len(markers) == 1 else "".join(markers)
+    if stack:
+        up = stack[-1]
+        key = f"{up}({last.label})"
+    else:
+        up = cur.base_parent
+        key = f"{cur.base}({last.label})"
     if kind == "heading":
         heading = plain(text[len(joined) :]).strip()
     else:  # the italic subject heading right after the markers (``(1) *Scope.* …`` → ``Scope.``)
         m = _ITALIC_LEAD.match(text, len(joined)) if "*" in text and text.startswith(joined) else None
         heading = m.group(1).strip() if m else ""
-    cur.context = b.add(key, cur.part, cur.unit, up, kind, text, joined, heading)
-    stack.append(cur.context)
+    cur.context = key = b.add(key, cur.part, cur.unit, up, kind, text, joined, heading)
+    stack.append(key)
 
 
-def _heading(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
-    """``HD1``…``HD5``: ``<unit>, <heading>``; what follows attaches to it. A heading that opens with a designation
-    (``(2) Category 2`` in Supplements No. 6 and 7 to Part 774) is that designated paragraph: ``… (2)``."""
-    if pieces:
-        for markers, text in pieces:
-            _designated(cur, markers, text, kind="heading")
-        return
-    text = inline_text(el)
+def _designated_heading(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
+    """A heading that opens with a designation (``(2) Category 2`` in Supplements No. 6 and 7 to Part 774) is that
+    designated paragraph: ``… (2)``."""
+    _designated(cur, el, markers, text, "heading")
+
+
+def _heading(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
+    """``HD1``…``HD5``: ``<unit>, <heading>``; what follows attaches to it."""
     cur.context = cur.add(f"{cur.unit}, {short_heading(text)}", cur.parent, "heading", text, "", text)
     cur.stack = []
 
 
-def _list(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
+def _list(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
     """Each list entry: ``<context> [<its words>]``."""
     for li in el.iter("LI") if el.tag != "LI" else [el]:
         text = inline_text(li)
         cur.add(row(cur.context, short(text)), cur.context, "row", text)
 
 
-def _other(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
+def _other(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
+    """Any other element: its inline text, unmarked."""
     text = inline_text(el)
     if text:
         cur.add_text(text)
 
 
-def _block(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
+def _block(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
     """A NOTE, editorial or effective-date note (kind ``ednote``), extract, example or source note: one record each."""
     tag = el.tag
     text = inline_text(el)
@@ -326,17 +347,19 @@ def _note_parent(cur: _Cursor, hed_text: str) -> str:
     return key if key and key in cur.b.keys else cur.context
 
 
-def _tables(cur: _Cursor, el: etree._Element, pieces: _Pieces) -> None:
+def _tables(cur: _Cursor, el: etree._Element, markers: tuple[str, ...], text: str) -> None:
     """Each table of a ``TABLE``, ``GPOTABLE`` or ``DIV`` (:mod:`tracker.parse.tables`); else unmarked text."""
     if not key_tables(cur.b, el, part=cur.part, unit=cur.unit, context=cur.context):
-        _other(cur, el, pieces)
+        _other(cur, el, markers, text)
 
 
-_HANDLERS: dict[str, Callable[[_Cursor, etree._Element, _Pieces], None]] = {
-    **dict.fromkeys(_TEXT_TAGS, _text),
+#: What keys one step of a body (:data:`_Step`): the cursor, the element, the markers and text of the step.
+_Handler = Callable[[_Cursor, etree._Element, tuple[str, ...], str], None]
+
+_HANDLERS: dict[str, _Handler] = {
     **dict.fromkeys(("NOTE", "EDNOTE", "EFFDNOT", "EXTRACT", "EXAMPLE", "CITA"), _block),
-    **dict.fromkeys(_HEADING_TAGS, _heading),
     **dict.fromkeys(("SCOL2", "LI", "UL", "OL"), _list),
     **dict.fromkeys(("GPOTABLE", "DIV", "TABLE"), _tables),
 }
-"""The handler of each element kind in a section or supplement body; any other element is unmarked text."""
+"""The handler of each element kind in a section or supplement body but text elements and headings (:func:`_steps`);
+any other element is unmarked text."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 
 from lxml import etree
 
@@ -15,29 +15,24 @@ _MARKS = ("SU", "sup")
 
 def unwrap_footnotes(
     elements: Iterable[etree._Element], skip: Collection[str] = ()
-) -> tuple[list[tuple[etree._Element, str]], set[etree._Element]]:
-    """Replace each FTNT by its paragraphs; return them, each with its tag (elements tagged ``skip``, comments and
-    processing instructions left out), and the set that are footnote text.
+) -> Iterator[tuple[etree._Element, str, bool]]:
+    """Each element with its tag, each FTNT replaced by its paragraphs (elements tagged ``skip``, comments and
+    processing instructions left out), and whether it is footnote text (a generator: the body walk takes them as
+    they come, so no list of them is built).
 
     The eCFR sometimes leaves a footnote open so that it swallows the rest of the section
     (§ 740.12 on 2026-09-01): only paragraphs opening with the footnote number are footnote text.
     """
-    out: list[tuple[etree._Element, str]] = []
-    notes: set[etree._Element] = set()
     for el in elements:
         tag = el.tag
         if not isinstance(tag, str) or tag in skip:
             continue
         if tag != "FTNT":
-            out.append((el, tag))
+            yield el, tag, False
             continue
         for child in el:
-            if not isinstance(tag := child.tag, str):
-                continue
-            out.append((child, tag))
-            if _number(child) is not None:
-                notes.add(child)
-    return out, notes
+            if isinstance(tag := child.tag, str):
+                yield child, tag, _number(child) is not None
 
 
 def _number(el: etree._Element) -> str | None:

@@ -134,57 +134,61 @@ def split_markers(text: str) -> list[tuple[tuple[str, ...], str]]:
     parenthesis inside a sentence is never taken for a marker.
 
     A marker ends at the first ``)`` after its start (and the ``*`` after it for ``*(1)*``), at most ten characters
-    on, so that text is the only one that can match ``_LEAD`` there: it is looked up (:data:`_MARKERS`), not
-    matched (a regex call, a match object and a call of :func:`candidates` a marker saved).
+    on, so that text is the only one that can match ``_LEAD`` there: the run of such texts a paragraph opens with
+    (:data:`_RUN`) is looked up (:data:`_RUNS`), not read marker by marker (a regex call, a match object and a call
+    of :func:`candidates` a marker saved, then a loop over the run's markers).
     """
     if not text.startswith(("(", "*")):  # no marker can open it
         return [((), text)]
     out: list[tuple[tuple[str, ...], str]] = []
     rest = text
     while True:
-        raws: list[str] = []
-        pos = 0
-        first = rest[:1]
-        while first == "(" or first == "*":
-            close = rest.find(")", pos + 1, pos + 10) + 1
-            if not close:
-                break
-            raw = rest[pos : close + 1] if first == "*" else rest[pos:close]
-            known = _MARKERS.get(raw)
-            if known is None:
-                known = _known_marker(raw)
-            if not known:
-                break
-            raws.append(raw)
-            pos += len(raw)
-            first = rest[pos : pos + 1]
+        run = _RUN.match(rest)
+        if run is None:
+            break
+        found = _RUNS.get(key := run.group())
+        raws, pos = found if found is not None else _run(key)  # a call saved on the runs seen before
         if not raws:
             break
         # _HEADED_NEXT opens with spaces and a "*": a text going on otherwise needs no match (a regex call saved).
         after = rest[pos : pos + 2]
         head = _HEADED_NEXT.match(rest, pos) if "*" in after or after.isspace() else None
         if not head:
-            out.append((tuple(raws), rest))
+            out.append((raws, rest))
             return out
         cut = head.end()
-        out.append((tuple(raws), rest[:cut].rstrip()))
+        out.append((raws, rest[:cut].rstrip()))
         rest = rest[cut:]
     return out or [((), text)]
 
 
-#: Whether a marker's text (``(a)``, ``*(1)*``, ``(*i*)``) is one with a reading, by that text: a Part repeats the
-#: same few hundred (:func:`split_markers`).
-_MARKERS: dict[str, bool] = {}
-#: Marker texts remembered before that memory starts again.
-_MARKERS_KEPT = 4096
+#: The texts that may be markers, one after another, at the start of a text: each up to the first ``)`` at most ten
+#: characters on (and for ``*(1)*`` the character after it). (Each piece can match only one way, so the run is
+#: the one the pieces read one at a time make.)
+_RUN = re.compile(r"(?:\([^)]{0,8}\)|\*[^)]{0,8}\)(?s:.)?)+")
+#: The markers with a reading a run opens with, and where they end, by the run's text (:func:`_run`): a Part
+#: repeats the same few hundred runs (``(a)``, ``(1)``, ``(g)(1)(i)``).
+_RUNS: dict[str, tuple[tuple[str, ...], int]] = {}
+#: Runs remembered before that memory starts again.
+_RUNS_KEPT = 4096
 
 
-def _known_marker(raw: str) -> bool:
-    """Whether ``raw`` is a marker with a reading (remembered in :data:`_MARKERS`)."""
-    if len(_MARKERS) >= _MARKERS_KEPT:
-        _MARKERS.clear()
-    known = _MARKERS[raw] = _LEAD.fullmatch(raw) is not None and bool(candidates(raw))
-    return known
+def _run(run: str) -> tuple[tuple[str, ...], int]:
+    """The markers with a reading that ``run`` (a match of :data:`_RUN`) opens with, up to the first without, and
+    where they end (remembered in :data:`_RUNS`)."""
+    if len(_RUNS) >= _RUNS_KEPT:
+        _RUNS.clear()
+    raws: list[str] = []
+    pos = 0
+    while pos < len(run):
+        close = run.find(")", pos + 1) + 1
+        raw = run[pos : close + 1] if run[pos] == "*" else run[pos:close]
+        if not (_LEAD.fullmatch(raw) and candidates(raw)):
+            break
+        raws.append(raw)
+        pos += len(raw)
+    found = _RUNS[run] = (tuple(raws), pos)
+    return found
 
 
 #: The open levels of a beam state: (level, index) from the outermost in.
