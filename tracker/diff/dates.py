@@ -125,12 +125,12 @@ def _of_eccn(change: Change, key: str) -> bool:
     return not item or own or change_applies_by(change, key) is not None
 
 
-def _part_changes(store: Store, part: str, va: str, vb: str) -> list[Change]:
-    """The classified changes of one Part between two stored versions."""
-    sides = store.changed(part, va, vb, ignore=NON_REGULATORY_KINDS)
+def _part_changes(store: Store, part: str, versions: tuple[str, str], dates: list[str]) -> list[Change]:
+    """The classified changes of one Part between two of its stored version ``dates``."""
+    sides = store.changed(part, *versions, ignore=NON_REGULATORY_KINDS, dates=dates)
     olds = {q.citation for q in sides.old}
     arrived = [q.citation for q in sides.new if q.citation not in olds]
-    return compare_sides(sides, store.earlier_texts(part, va, arrived) if arrived else {})
+    return compare_sides(sides, store.earlier_texts(part, versions[0], arrived) if arrived else {})
 
 
 def diff_dates(
@@ -154,7 +154,7 @@ def diff_dates(
     for p, dates in _parts(store, date_a, parts, eccn, notes).items():
         va, vb = _resolve(store, dates, p, date_a, notes), _resolve(store, dates, p, date_b, notes)
         versions[p] = (va, vb)
-        found = _part_changes(store, p, va, vb)
+        found = _part_changes(store, p, (va, vb), dates)
         if eccn is not None:
             seen_eccn = seen_eccn or _has(store, p, eccn, va) or _has(store, p, eccn, vb)
             found = [c for c in found if _of_eccn(c, eccn)]
