@@ -4,6 +4,7 @@ cache full, and on versions derived from real Parts 740 and 774 with about 1% of
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable
 from functools import cache
 
@@ -129,6 +130,22 @@ def test_a_cache_keeps_the_units_of_the_last_two_documents() -> None:
     assert len(cache) == 4 and cache.reused == 2
     parse_bytes(part("a", "b"), cache=cache)  # 1.1 "b" (first document) dropped when this one starts: parsed again
     assert len(cache) == 4 and (cache.reused, cache.parsed) == (3, 5)
+
+
+def test_a_units_digest_is_its_sha256_found_by_its_bytes_for_the_last_two_documents() -> None:
+    cache = SectionCache()
+    unit = b"<DIV8 N='1.1'><P>(a) One.</P></DIV8>"
+    same_start = unit.replace(b"One", b"Uno")  # the same length and first bytes, other bytes
+    data = b"<DIV5>" + unit + same_start + b"</DIV5>"
+    a, b = (6, 6 + len(unit)), (6 + len(unit), 6 + 2 * len(unit))
+    cache.start_document()
+    assert cache.digest(data, *a) == hashlib.sha256(unit).digest()
+    assert cache.digest(data, *b) == hashlib.sha256(same_start).digest()
+    cache.start_document()
+    assert cache.digest(data, *a) == hashlib.sha256(unit).digest()  # met again: kept
+    cache.start_document()
+    cache.start_document()  # three documents on, the bytes met only in the first are dropped
+    assert [blob for found in cache._blobs.values() for blob, _ in found] == [unit]
 
 
 def test_a_unit_inside_a_unit_notes_what_the_inner_one_asks() -> None:

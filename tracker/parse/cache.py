@@ -148,6 +148,8 @@ def _renumber(records: list[Paragraph], base: int) -> None:
 
 #: Paragraphs remembered as ECCN headings or not before that memory starts again (a CCL has a few thousand).
 _HEADINGS_KEPT = 50_000
+#: How many first bytes of a unit :meth:`SectionCache.digest` finds the units met before by (with their length).
+_BLOB_PREFIX = 64
 
 
 class SectionCache:
@@ -170,6 +172,10 @@ class SectionCache:
         self.run_heads: dict[bytes, bool | None] = {}
         #: The runs in :attr:`run_heads` that were well-formed, their bytes and digests, by their first bytes.
         self.run_starts: dict[bytes, list[tuple[bytes, bytes]]] = {}
+        #: The bytes of the units cut from documents (:mod:`tracker.parse.pieces`) with their sha256, by their length
+        #: and first bytes, and the document that last met each (:meth:`digest`).
+        self._blobs: dict[tuple[int, bytes], list[tuple[bytes, bytes]]] = {}
+        self._blob_used: dict[bytes, int] = {}
         self.parsed = 0
         self.reused = 0
         self.in_place = 0
@@ -188,6 +194,26 @@ class SectionCache:
         oldest = self._document - self.keep
         for key in [key for key, used in self._used.items() if used < oldest]:
             del self._units[key], self._used[key]
+        if any(used < oldest for used in self._blob_used.values()):
+            self._blob_used = {digest: used for digest, used in self._blob_used.items() if used >= oldest}
+            kept = {at: [(blob, digest) for blob, digest in found if digest in self._blob_used]
+                    for at, found in self._blobs.items()}
+            self._blobs = {at: found for at, found in kept.items() if found}
+
+    def digest(self, data: bytes, start: int, end: int) -> bytes:
+        """The sha256 of ``data[start:end]`` (a unit's bytes), found by comparing them with the bytes of the units of
+        the last ``keep`` documents (a memcmp: some twenty times faster than hashing them again), else worked out and
+        remembered."""
+        at = (end - start, data[start : start + _BLOB_PREFIX])
+        for blob, digest in self._blobs.get(at, ()):
+            if data.startswith(blob, start):
+                self._blob_used[digest] = self._document
+                return digest
+        blob = data[start:end]
+        digest = hashlib.sha256(blob).digest()
+        self._blobs.setdefault(at, []).append((blob, digest))
+        self._blob_used[digest] = self._document
+        return digest
 
     def get(self, key: UnitKey) -> _Unit[Any] | None:
         unit = self._units.get(key)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from tracker.parse.cache import SectionCache, UnitKey, key_of
+from tracker.parse.cache import SectionCache, UnitKey
 from tracker.parse.ccl_entries import Run, opens_entry
 from tracker.parse.split import UNIT_ATTRIBUTE, Split, Unit
 from tracker.parse.tidy import tidy
@@ -123,7 +123,7 @@ class Lazy:
         CCL, read run by run, never asks (its 2.1 MB hashed for nothing cost a warm parse of Part 774 some 1 ms)."""
         if self.cache is None:
             return None
-        return key_of(self.kind, [self.pieces.view[self.unit.start : self.unit.end]], *self.context)
+        return self.kind, self.cache.digest(self.pieces.cut.data, self.unit.start, self.unit.end), self.context
 
     def element(self) -> etree._Element:
         if self._element is None:
