@@ -42,18 +42,20 @@ def build(n: int) -> Store:
     return store
 
 
-def best_time(store: Store, key: str = "740.10", repeat: int = 20) -> float:
-    """Best of ``repeat`` timings of ``history(store, key)``, in seconds."""
-    best = float("inf")
+def best_times(stores: dict[int, Store], key: str = "740.10", repeat: int = 20) -> dict[int, float]:
+    """Best of ``repeat`` timings of ``history(store, key)`` for each store, in seconds: the stores timed in turn in
+    every round, side by side (so a machine busy for a while slows them alike)."""
+    best = dict.fromkeys(stores, float("inf"))
     for _ in range(repeat):
-        start = time.perf_counter()
-        history(store, key)
-        best = min(best, time.perf_counter() - start)
+        for n, store in stores.items():
+            start = time.perf_counter()
+            history(store, key)
+            best[n] = min(best[n], time.perf_counter() - start)
     return best
 
 
 def measure(counts: tuple[int, ...] = (10, 1000)) -> dict[int, float]:
-    return {n: best_time(build(n)) for n in counts}
+    return best_times({n: build(n) for n in counts})
 
 
 def main() -> None:
