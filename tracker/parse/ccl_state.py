@@ -56,9 +56,9 @@ class State:
         return self.item or self.block or self.eccn or self.last or self.context
 
     def add(self, key: str, *, kind: ParagraphKind, parent: str, text: str, marker: str = "", heading: str = "") -> str:
-        """Append a record in the current ECCN (its unit; else the supplement) and return its unique key."""
-        return self.out.add(key, part=self.part, unit=self.eccn or self.appendix, parent=parent, kind=kind,
-                            text=text, marker=marker, heading=heading)
+        """Append a record in the current ECCN (its unit; else the supplement) and return its unique key (the fields
+        passed on by position, as :meth:`Records.add` takes them fastest)."""
+        return self.out.add(key, self.part, self.eccn or self.appendix, parent, kind, text, marker, heading)
 
     def add_text(self, text: str) -> None:
         anchor = self.last or self.context
