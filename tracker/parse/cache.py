@@ -148,8 +148,9 @@ def _renumber(records: list[Paragraph], base: int) -> None:
 
 #: Paragraphs remembered as ECCN headings or not before that memory starts again (a CCL has a few thousand).
 _HEADINGS_KEPT = 50_000
-#: How many first bytes of a unit :meth:`SectionCache.digest` finds the units met before by (with their length).
-_BLOB_PREFIX = 64
+#: How many first bytes of a unit or CCL run the bytes met before are found by (:meth:`SectionCache.digest`, with the
+#: unit's length; :class:`tracker.parse.pieces.Known`).
+PREFIX = 64
 
 
 class SectionCache:
@@ -204,7 +205,7 @@ class SectionCache:
         """The sha256 of ``data[start:end]`` (a unit's bytes), found by comparing them with the bytes of the units of
         the last ``keep`` documents (a memcmp: some twenty times faster than hashing them again), else worked out and
         remembered."""
-        at = (end - start, data[start : start + _BLOB_PREFIX])
+        at = (end - start, data[start : start + PREFIX])
         for blob, digest in self._blobs.get(at, ()):
             if data.startswith(blob, start):
                 self._blob_used[digest] = self._document

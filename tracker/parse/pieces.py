@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from tracker.parse.cache import SectionCache, UnitKey
+from tracker.parse.cache import PREFIX, SectionCache, UnitKey
 from tracker.parse.ccl_entries import Run, opens_entry
 from tracker.parse.split import UNIT_ATTRIBUTE, Split, Unit
 from tracker.parse.tidy import tidy
@@ -135,10 +135,6 @@ class Lazy:
         return ccl_runs(self.pieces, self.unit, self.depth, self.cache)
 
 
-#: How many bytes of a run's start index the runs parsed before (:class:`Known`).
-_PREFIX = 64
-
-
 class Known:
     """The CCL runs ``cache`` knows to be well-formed alone, found by their first bytes: what the scanner need not
     read again (:func:`tracker.parse.split.split`'s ``skip``); the digests it worked out, for :class:`Pieces`."""
@@ -149,7 +145,7 @@ class Known:
 
     def __call__(self, data: bytes, at: int) -> int | None:
         # A run is told by its bytes compared, not hashed again: Part 774's 2.1 MB hashed each re-parse cost ~1.5 ms.
-        for blob, digest in self.cache.run_starts.get(data[at : at + _PREFIX], ()):
+        for blob, digest in self.cache.run_starts.get(data[at : at + PREFIX], ()):
             if data.startswith(blob, at) and self.cache.run_heads.get(digest) is not None:
                 end = at + len(blob)
                 self.digests[(at, end)] = digest
@@ -161,7 +157,7 @@ def _remember(cache: SectionCache, data: bytes, start: int, end: int, digest: by
     """Note a run found well-formed alone (its bytes and digest) by its first bytes (unless it holds a Part, which
     the scanner must see)."""
     if data.find(b"<DIV5", start, end) < 0:
-        cache.run_starts.setdefault(data[start : start + _PREFIX], []).append((data[start:end], digest))
+        cache.run_starts.setdefault(data[start : start + PREFIX], []).append((data[start:end], digest))
 
 
 class _Cut(NamedTuple):
