@@ -46,7 +46,7 @@ from tracker.parse.ccl_state import State
 from tracker.parse.ccl_tables import read_table
 from tracker.parse.keytext import short_heading
 from tracker.parse.records import Records
-from tracker.xmltext import SKIP_TAGS, inline_text, plain
+from tracker.xmltext import SKIP_TAGS, children_but, inline_text, plain
 
 _CATEGORY = re.compile(r"Category\s+(\d+)\b")
 _CAT_PART = re.compile(r"Part\s+(\d+|I{1,3}|IV)\b")
@@ -67,7 +67,7 @@ def parse_ccl(
     ``unit`` of records outside any ECCN (category and group headings). With a ``cache``, each entry (an ECCN
     heading and the elements up to the next) is a unit of :mod:`tracker.parse.cache`.
     """
-    children = [child for child in div9 if child.tag != "HEAD"]
+    children = children_but(div9, "HEAD")
     runs = [Run("ccl", b"", False, partial(list, children))] if cache is None else [
         Run("ccl", key_of("ccl", blobs)[1], headed, partial(list, run)) for run, blobs, headed in
         entries(children, cache.headings)]

@@ -23,7 +23,7 @@ from tracker.parse.cache import PREFIX, SectionCache, UnitKey
 from tracker.parse.ccl_entries import Run, opens_entry
 from tracker.parse.split import UNIT_ATTRIBUTE, Split, Unit
 from tracker.parse.tidy import tidy
-from tracker.xmltext import inline_text, xml_parser
+from tracker.xmltext import children_but, inline_text, xml_parser
 
 
 class Unparsable(Exception):
@@ -259,6 +259,6 @@ def _run(pieces: Pieces, start: int, end: int, depth: int, cut: _Cut) -> Run:
     def elements() -> list[etree._Element]:
         parsed = tree if tree is not None else pieces.content(start, end, depth)
         assert parsed is not None  # the bytes were well-formed when first parsed
-        return [c for c in parsed if c.tag != "HEAD"]
+        return children_but(parsed, "HEAD")
 
     return Run("ccl-bytes", cut.digest, cut.headed, elements)
