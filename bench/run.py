@@ -87,7 +87,8 @@ def _parse_rows(repeat: int) -> list[tuple[str, str, str, str]]:
             f"{p['parser_s_per_mb']:.4f}",
             f"bare `lxml.etree.parse` {p['lxml_s_per_mb']:.4f}; tracker/lxml = {p['ratio']:.1f}x wall, "
             f"{p['cpu_ratio']:.1f}x CPU (with every record's references: {p['refs_ratio']:.1f}x wall, "
-            f"{p['refs_cpu_ratio']:.1f}x CPU)",
+            f"{p['refs_cpu_ratio']:.1f}x CPU; the floor pass of `bench/parse.py`, each child of each section and"
+            f" supplement read once into one record: {p['floor_ratio']:.1f}x wall, {p['floor_cpu_ratio']:.1f}x CPU)",
             f"<= 8x lxml: {verdict(p['ratio'] <= 8)}",
         ))
         c = parse.measure_cached(path, repeat)
