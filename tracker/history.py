@@ -238,13 +238,14 @@ def history(store: Store, key: str, *, with_text: bool = False, part: str | None
     ``part`` is where the key is stored (default: the Part its name says, else the first that has it).
     Raises :class:`HistoryError` for a key never stored (naming the nearest known keys).
     """
-    part, rows = _known_rows(store, key, part)
-    key = normalise_key(key)
-    extra, by = applying_rows(store, part, key)
-    first_stored = store.dates(part)[0]
-    every = rows + extra
-    candidates = sorted({r.valid_from for r in every} | {r.valid_to for r in every if r.valid_to} - {first_stored})
-    entries = [e for e in (_entry(store, part, every, date, key, by) for date in candidates) if e is not None]
+    with store.reading():  # one snapshot: a version stored meanwhile by another process is not read in part
+        part, rows = _known_rows(store, key, part)
+        key = normalise_key(key)
+        extra, by = applying_rows(store, part, key)
+        first_stored = store.dates(part)[0]
+        every = rows + extra
+        candidates = sorted({r.valid_from for r in every} | {r.valid_to for r in every if r.valid_to} - {first_stored})
+        entries = [e for e in (_entry(store, part, every, date, key, by) for date in candidates) if e is not None]
     if with_text:
         entries = [replace(e, text=_joined(ordered([r for r in rows if r.live_on(e.date)]))) for e in entries]
     first_seen = min(r.valid_from for r in rows)

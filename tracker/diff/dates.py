@@ -151,14 +151,15 @@ def diff_dates(
     versions: dict[str, tuple[str, str]] = {}
     changes: list[Change] = []
     seen_eccn = False
-    for p, dates in _parts(store, date_a, parts, eccn, notes).items():
-        va, vb = _resolve(store, dates, p, date_a, notes), _resolve(store, dates, p, date_b, notes)
-        versions[p] = (va, vb)
-        found = _part_changes(store, p, (va, vb), dates)
-        if eccn is not None:
-            seen_eccn = seen_eccn or _has(store, p, eccn, va) or _has(store, p, eccn, vb)
-            found = [c for c in found if _of_eccn(c, eccn)]
-        changes.extend(found)
+    with store.reading():  # one snapshot: a version stored meanwhile by another process is not read in part
+        for p, dates in _parts(store, date_a, parts, eccn, notes).items():
+            va, vb = _resolve(store, dates, p, date_a, notes), _resolve(store, dates, p, date_b, notes)
+            versions[p] = (va, vb)
+            found = _part_changes(store, p, (va, vb), dates)
+            if eccn is not None:
+                seen_eccn = seen_eccn or _has(store, p, eccn, va) or _has(store, p, eccn, vb)
+                found = [c for c in found if _of_eccn(c, eccn)]
+            changes.extend(found)
     if eccn is not None and not seen_eccn:
         raise DiffError(f"{'ECCN item' if '.' in eccn else 'ECCN'} {eccn} is in neither version compared")
     return DiffResult(date_a, date_b, versions, changes, part=",".join(parts) or None, eccn=eccn, notes=notes)

@@ -179,6 +179,22 @@ class Connection:
         self.close()
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction around the statements inside: they all see the database as the first found it,
+        whatever another process commits meanwhile (a diff's dates, spans and counts are of one snapshot). Inside a
+        transaction already, that one holds."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if conn.in_transaction:  # it reads only: ending it keeps or undoes nothing
+                conn.execute("COMMIT")
+
+    @contextmanager
     def _transaction(self, name: str) -> Iterator[sqlite3.Connection]:
         """One write transaction; checkpoints ``NAME.commit`` (before COMMIT) and ``NAME.committed``."""
         conn = self.db.conn
