@@ -65,6 +65,15 @@ def _foreign_encoding(data: bytes) -> str | None:
     return None
 
 
+#: A prolog that declares nothing, up to the root's start tag: spaces, comments and processing instructions (the XML
+#: declaration among them), then ``<`` and a name's first character. Entities are declared only in a DOCTYPE, and a
+#: DOCTYPE only before the root: after such a prolog none can be, and the whole document need not be searched (2.1 MB
+#: of Part 774: 0.8 ms, a thirtieth of a parse with a warm cache). Anything else is searched as before.
+_PLAIN_PROLOG = re.compile(
+    rb"(?:[ \t\r\n]+|<!--(?:[^-]|-[^-])*-->|<\?[^?]*\?+(?:[^?>][^?]*\?+)*>)*<[A-Za-z_:\x80-\xff]"
+)
+
+
 def check_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BYTES) -> None:
     """What :func:`load_xml` refuses before parsing: over ``max_bytes``, an HTML page, an encoding other than UTF-8
     or ASCII, entity declarations (:class:`ParseError`, one line naming ``name``)."""
@@ -76,7 +85,8 @@ def check_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BY
     foreign = _foreign_encoding(data)
     if foreign:  # a DTD in UTF-16 or EBCDIC would slip past the byte search below
         raise ParseError(f"{name}: line 1, column 1: encoding {foreign} is not accepted; eCFR XML is UTF-8")
-    if b"<!ENTITY" in data:  # meaningful because the bytes are UTF-8 (or ASCII)
+    plain = _PLAIN_PROLOG.match(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    if not plain and b"<!ENTITY" in data:  # meaningful because the bytes are UTF-8 (or ASCII)
         raise ParseError(f"{name}: entity declarations are not allowed in eCFR XML")
 
 

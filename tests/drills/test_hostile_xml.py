@@ -50,6 +50,26 @@ def test_entity_declared_after_a_long_prologue_is_still_refused():
     assert "entity" in _one_line_error(padding + BILLION_LAUGHS[len(b'<?xml version="1.0"?>') :])
 
 
+@pytest.mark.parametrize("before", [
+    b"<!-- <DIV8> looks like a root -->",  # a tag inside a comment is no root
+    b"<?pi <DIV8> ?>",  # nor one inside a processing instruction
+    b"\xef\xbb\xbf<!-- x -->\n",  # after a byte-order mark
+], ids=["comment", "pi", "bom"])
+def test_entities_declared_after_a_prolog_that_only_looks_plain_are_still_refused(before):
+    data = before + BILLION_LAUGHS[len(b'<?xml version="1.0"?>') :]
+    assert "entity" in _one_line_error(data)
+
+
+def test_entity_declaration_words_in_the_text_after_the_root_starts_are_only_text():
+    """Entities are declared only in a DOCTYPE before the root: "<!ENTITY" in a comment of the body declares
+    nothing (the document is parsed), and written in the body as markup it is a syntax error there."""
+    body = _SECTION.format("<P>(a) Words.</P><!-- an <!ENTITY x 'y'> in a comment -->")
+    records = parse_bytes(f'<?xml version="1.0"?>\n{body}'.encode(), "ok.xml")
+    assert [p.text for p in records if p.kind == "paragraph"] == ["(a) Words."]
+    message = _one_line_error(_SECTION.format("<P>(a) Words.</P><!ENTITY x 'y'>").encode())
+    assert "entity declarations" not in message and "line 1" in message
+
+
 def test_a_document_over_the_size_limit_is_refused_before_parsing(tmp_path):
     big = tmp_path / "big.xml"
     with big.open("wb") as f:  # a sparse 200 MB file: cheap to make, must not be read whole
