@@ -51,9 +51,13 @@ _SIGNATURES = {b"\x00\x00\xfe\xff": "UTF-32", b"\xff\xfe\x00\x00": "UTF-32", b"\
 _DECLARED = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']?([^"'\s?>]*)""")
 
 
+#: UTF-8's byte-order mark, which a document may open with.
+_BOM = b"\xef\xbb\xbf"
+
+
 def _foreign_encoding(data: bytes) -> str | None:
     """The name of the encoding a parser would read ``data`` in, if that is not UTF-8 or ASCII."""
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    body = data[len(_BOM) :] if data.startswith(_BOM) else data
     for mark, encoding in _SIGNATURES.items():
         if body.startswith(mark):
             return encoding
@@ -85,7 +89,7 @@ def check_xml(data: bytes, name: str = "<input>", *, max_bytes: int = MAX_XML_BY
     foreign = _foreign_encoding(data)
     if foreign:  # a DTD in UTF-16 or EBCDIC would slip past the byte search below
         raise ParseError(f"{name}: line 1, column 1: encoding {foreign} is not accepted; eCFR XML is UTF-8")
-    plain = _PLAIN_PROLOG.match(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    plain = _PLAIN_PROLOG.match(data, len(_BOM) if data.startswith(_BOM) else 0)
     if not plain and b"<!ENTITY" in data:  # meaningful because the bytes are UTF-8 (or ASCII)
         raise ParseError(f"{name}: entity declarations are not allowed in eCFR XML")
 
