@@ -1,0 +1,81 @@
+"""Build hook: the parser's hot modules compiled to C extensions with mypyc, in place beside their sources.
+
+The modules stay plain, mypy-checked Python; compiled, a cold parse of Part 774 runs some 23% fewer instructions
+(bench/RESULTS.md). The extensions are built into the source tree (an editable install's path entry finds them
+there; a wheel carries them). Where they cannot be built (no C compiler, no Python headers), the hook says so and
+the package installs as pure Python: the same records, only slower. ``TRACKER_PURE=1`` skips the compiling.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+#: The modules compiled (tracker/parse/markers.py crashes mypyc 2.4; records.py subclasses list, which mypyc's
+#: native classes cannot; pieces.py deletes a local).
+COMPILED = [
+    "tracker/xmltext.py",
+    "tracker/parse/body.py",
+    "tracker/parse/ccl.py",
+    "tracker/parse/ccl_entries.py",
+    "tracker/parse/ccl_notes.py",
+    "tracker/parse/ccl_shapes.py",
+    "tracker/parse/ccl_state.py",
+    "tracker/parse/ccl_tables.py",
+    "tracker/parse/ecfr.py",
+    "tracker/parse/footnotes.py",
+    "tracker/parse/keytext.py",
+    "tracker/parse/lists.py",
+    "tracker/parse/notes.py",
+    "tracker/parse/split.py",
+    "tracker/parse/tables.py",
+    "tracker/parse/tidy.py",
+]
+
+
+#: mypy as mypyc runs it in the build environment, where the package's dependencies are not installed: the modules
+#: it imports but does not compile are read without their errors, the libraries without types are ``Any``.
+_MYPY_FLAGS = ["--follow-imports=silent", "--ignore-missing-imports"]
+
+
+class CompileHook(BuildHookInterface):
+    """Compiles :data:`COMPILED` in place and ships the extensions (see the module docstring)."""
+
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if os.environ.get("TRACKER_PURE"):
+            return
+        root = Path(self.root)
+        try:
+            built = _compile(root)
+        except (Exception, SystemExit) as exc:  # any failure (mypyc exits on a type error) leaves pure Python
+            print(f"tracker: the parser is not compiled ({type(exc).__name__}: {exc}); it runs as pure Python",
+                  file=sys.stderr)
+            return
+        build_data["pure_python"] = False
+        build_data["infer_tag"] = True
+        for path in built:  # the mypyc runtime is a top-level module beside the package
+            build_data["force_include"][str(path)] = str(path.relative_to(root))
+
+
+def _compile(root: Path) -> list[Path]:
+    """Build the extensions of :data:`COMPILED` beside their sources; the paths of the files built."""
+    from mypyc.build import mypycify
+    from setuptools import Distribution
+
+    here = Path.cwd()
+    os.chdir(root)
+    try:
+        extensions = mypycify(_MYPY_FLAGS + COMPILED, opt_level="3")
+        dist = Distribution({"name": "tracker-compiled", "ext_modules": extensions})
+        build = dist.get_command_obj("build_ext")
+        build.inplace = True
+        dist.run_command("build_ext")
+        return [root / out for out in build.get_outputs()]
+    finally:
+        os.chdir(here)
