@@ -76,6 +76,6 @@ def _compile(root: Path) -> list[Path]:
         build = dist.get_command_obj("build_ext")
         build.inplace = True
         dist.run_command("build_ext")
-        return [root / out for out in build.get_outputs()]
+        return [root / build.get_ext_filename(ext.name) for ext in extensions]  # in place, where inplace puts them
     finally:
         os.chdir(here)
