@@ -48,12 +48,14 @@ class CompileHook(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        root = Path(self.root)
+        _remove_built(root)  # none left from an earlier build: a pure or failed build must not load them
         if os.environ.get("TRACKER_PURE"):
             return
-        root = Path(self.root)
         try:
             built = _compile(root)
         except (Exception, SystemExit) as exc:  # any failure (mypyc exits on a type error) leaves pure Python
+            _remove_built(root)  # nor half of this one
             print(f"tracker: the parser is not compiled ({type(exc).__name__}: {exc}); it runs as pure Python",
                   file=sys.stderr)
             return
@@ -79,3 +81,13 @@ def _compile(root: Path) -> list[Path]:
         return [root / build.get_ext_filename(ext.name) for ext in extensions]  # in place, where inplace puts them
     finally:
         os.chdir(here)
+
+
+def _remove_built(root: Path) -> None:
+    """Delete the extensions built in place for :data:`COMPILED`, and the mypyc runtime beside the package."""
+    for source in COMPILED:
+        path = root / source
+        for built in path.parent.glob(f"{path.stem}.*.so"):
+            built.unlink()
+    for runtime in root.glob("*__mypyc.*.so"):
+        runtime.unlink()
