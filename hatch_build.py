@@ -84,10 +84,7 @@ def _compile(root: Path) -> list[Path]:
 
 
 def _remove_built(root: Path) -> None:
-    """Delete the extensions built in place for :data:`COMPILED`, and the mypyc runtime beside the package."""
-    for source in COMPILED:
-        path = root / source
-        for built in path.parent.glob(f"{path.stem}.*.so"):
-            built.unlink()
-    for runtime in root.glob("*__mypyc.*.so"):
-        runtime.unlink()
+    """Delete every extension built in place in the package (the package has no C sources of its own: each is a
+    build's, whatever modules that build compiled), and the mypyc runtime beside it."""
+    for built in [*(root / "tracker").rglob("*.so"), *root.glob("*__mypyc.*.so")]:
+        built.unlink()
