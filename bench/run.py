@@ -210,6 +210,14 @@ def rows(repeat: int, versions: int) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def _build() -> str:
+    """How the parser runs: how many of tracker's modules are compiled (hatch_build.py), or pure Python."""
+    compiled = list((ROOT / "tracker").rglob("*.so"))
+    if not compiled:
+        return "pure Python (no module compiled)"
+    return f"{len(compiled)} of the parser's modules compiled with mypyc (hatch_build.py), the rest pure Python"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=9)
@@ -224,6 +232,7 @@ def main() -> None:
         f"- Command: `python bench/run.py --repeat {args.repeat} --versions {args.versions}` (project root)",
         f"- Date: {date.today().isoformat()}",
         f"- Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        f"- Build: {_build()}",
         f"- Input: the real Part 740 XML ({parse.DEFAULT_FILE.stat().st_size:,} bytes) and synthetic versions derived "
         "from it (1% of paragraphs edited per version); timings are medians (history: best of 20).",
         "",
