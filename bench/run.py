@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import diff, history, memory, parse, startup, store  # noqa: E402
+from tests.compiled import compiled_sources  # noqa: E402
 
 _PEAK = "print([ln.split()[1] for ln in open('/proc/self/status') if ln.startswith('VmHWM')][0])"
 
@@ -212,7 +213,7 @@ def rows(repeat: int, versions: int) -> list[tuple[str, str, str, str]]:
 
 def _build() -> str:
     """How the parser runs: how many of tracker's modules are compiled (hatch_build.py), or pure Python."""
-    compiled = list((ROOT / "tracker").rglob("*.so"))
+    compiled = compiled_sources()
     if not compiled:
         return "pure Python (no module compiled)"
     return f"{len(compiled)} of the parser's modules compiled with mypyc (hatch_build.py), the rest pure Python"
