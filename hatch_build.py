@@ -16,8 +16,8 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-#: The modules compiled (tracker/parse/markers.py crashes mypyc 2.4; records.py subclasses list, which mypyc's
-#: native classes cannot; pieces.py deletes a parameter).
+#: The modules compiled (tracker/parse/markers.py crashes mypyc 2.4; pieces.py deletes a parameter; parsed.py
+#: subclasses list, which mypyc's native classes cannot).
 COMPILED = [
     "tracker/xmltext.py",
     "tracker/parse/body.py",
@@ -32,6 +32,7 @@ COMPILED = [
     "tracker/parse/keytext.py",
     "tracker/parse/lists.py",
     "tracker/parse/notes.py",
+    "tracker/parse/records.py",
     "tracker/parse/split.py",
     "tracker/parse/tables.py",
     "tracker/parse/tidy.py",

@@ -1,4 +1,4 @@
-"""A re-ingest of a parse that carries its unit runs (:class:`tracker.parse.records.Parsed`) leaves the units that
+"""A re-ingest of a parse that carries its unit runs (:class:`tracker.parse.parsed.Parsed`) leaves the units that
 only moved alone (:mod:`tracker.store.runs`) and writes exactly the rows a store given the same paragraphs as a plain
 list writes: on real Part 740, with units reworded, gaining a paragraph, removed, moved and restored."""
 
@@ -14,7 +14,7 @@ import tracker.store.runs as runs_module
 from tests.store.test_reingest import _rows
 from tests.support import PART_740, require
 from tracker.parse import SectionCache, parse_bytes
-from tracker.parse.records import Parsed
+from tracker.parse.parsed import Parsed
 from tracker.store import Store, StoreError
 
 

@@ -7,76 +7,17 @@ from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, SupportsIndex
+from typing import TYPE_CHECKING
 
 from tracker.citations import unique_key
 from tracker.model import Paragraph, ParagraphKind, new_paragraph
+from tracker.parse.parsed import Parsed
 
 if TYPE_CHECKING:
     from tracker.parse.cache import SectionCache
 
 
 _CITATION = attrgetter("citation")
-
-
-class Parsed(list[Paragraph]):
-    """A parse's records, with the runs of them taken whole from a parse cache: ``units`` holds ``(key, start,
-    end)`` for each (:data:`tracker.parse.cache.UnitKey`; ``records[start:end]``), so a store can tell a unit
-    unchanged but for its place. Records with one key are the same records but for their ``order`` (the cache's
-    own rule). Anything that replaces, removes or reorders records forgets the runs (appending keeps them).
-
-    >>> r = Parsed([Paragraph("1", "1", "1", None, "", "section", "", "", 0)])
-    >>> r.units.append((("DIV8", b"", ()), 0, 1))
-    >>> r += []; len(r.units)
-    1
-    >>> r[0:1] = list(r); r.units
-    []
-    """
-
-    __slots__ = ("units",)
-
-    def __init__(self, records: Iterable[Paragraph] = ()) -> None:
-        super().__init__(records)
-        self.units: list[tuple[Hashable, int, int]] = []
-
-    def _forget(self) -> None:
-        self.units = []
-
-    def __setitem__(self, index: Any, value: Any) -> None:
-        self._forget()
-        super().__setitem__(index, value)
-
-    def __delitem__(self, index: Any) -> None:
-        self._forget()
-        super().__delitem__(index)
-
-    def __imul__(self, n: SupportsIndex) -> Parsed:
-        self._forget()
-        return super().__imul__(n)
-
-    def insert(self, index: SupportsIndex, value: Paragraph) -> None:
-        self._forget()
-        super().insert(index, value)
-
-    def pop(self, index: SupportsIndex = -1) -> Paragraph:
-        self._forget()
-        return super().pop(index)
-
-    def remove(self, value: Paragraph) -> None:
-        self._forget()
-        super().remove(value)
-
-    def clear(self) -> None:
-        self._forget()
-        super().clear()
-
-    def reverse(self) -> None:
-        self._forget()
-        super().reverse()
-
-    def sort(self, *args: Any, **kwargs: Any) -> None:
-        self._forget()
-        super().sort(*args, **kwargs)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""A re-ingest that leaves alone the units a parse took whole from its cache (:class:`tracker.parse.records.Parsed`).
+"""A re-ingest that leaves alone the units a parse took whole from its cache (:class:`tracker.parse.parsed.Parsed`).
 
 A store keeps the version it ingested last as *segments*: each run of its paragraphs that one cached unit gave (by
 that unit's parse-cache key) with the spans placed for it, and the loose spans between. In the next version, a run
