@@ -36,6 +36,12 @@ COMPILED = [
     "tracker/parse/split.py",
     "tracker/parse/tables.py",
     "tracker/parse/tidy.py",
+    "tracker/diff/classify.py",
+    "tracker/diff/match.py",
+    "tracker/diff/facts.py",
+    "tracker/diff/changes.py",
+    "tracker/diff/sides.py",
+    "tracker/store/changed.py",
 ]
 
 
@@ -80,7 +86,10 @@ def _compile(root: Path) -> list[Path]:
         build = dist.get_command_obj("build_ext")
         build.inplace = True
         dist.run_command("build_ext")
-        return [root / build.get_ext_filename(ext.name) for ext in extensions]  # in place, where inplace puts them
+        built = [root / build.get_ext_filename(ext.name) for ext in extensions]  # in place, where inplace puts them
+        for path in built:  # dated now: a module's stub left from an earlier build is copied with its old date
+            os.utime(path)
+        return built
     finally:
         os.chdir(here)
 

@@ -6,16 +6,19 @@ from __future__ import annotations
 import copy
 import hashlib
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 
 import pytest
 from lxml import etree
 
 from tests.parse.test_records_identical import FILES, canonical, real_bytes, recorded, records_digest
 from tracker.parse import parse_bytes
-from tracker.parse.cache import SectionCache, parse_unit, serialised
-from tracker.parse.ccl_entries import MAY_OPEN, opens_entry
+from tracker.parse.body import key_body
+from tracker.parse.cache import SectionCache, WatchedKeys, parse_unit, serialised
+from tracker.parse.ccl import parse_ccl_runs
+from tracker.parse.ccl_entries import MAY_OPEN, Run, opens_entry
 from tracker.parse.records import Records
+from tracker.xmltext import load_xml
 
 PART_740 = "data/ecfr-api/full-2026-09-01-title-15-part-740.xml"
 PART_774 = "data/ecfr-api/full-2026-09-01-title-15-part-774.xml"
@@ -205,3 +208,19 @@ def test_units_no_one_else_holds_are_renumbered_in_place_as_a_cold_parse_numbers
     assert after == parse_bytes(grown, refs=False)
     assert held.order == after[-1].order - 1 and after[-1] is not held
     assert sum(ids.get(p.citation) == id(p) for p in after) > 0.9 * len(after)
+
+
+def test_a_unit_parsed_alone_notes_every_key_its_walk_asks_about_compiled_or_not() -> None:
+    """The keys a unit's walk looks up, as a record's own key, a designated paragraph's outer marker or an item's
+    parent, reach the :class:`WatchedKeys` it is parsed into (a compiled walk that read a ``set`` through its C
+    lookup would not tell the cache, which would then reuse a unit whose surroundings changed)."""
+    b = Records(keys=WatchedKeys())
+    b.add("740.1", "740", "740.1", None, "section", "")
+    body = load_xml(b"<DIV8><P>(a)(1) Two markers on one line.</P></DIV8>").getroot()
+    key_body(b, list(body), part="740", unit="740.1", prefix="740.1", parent="740.1")
+    ccl = load_xml(b"<DIV9><FP-2><B>3A090 Chips.</B></FP-2><FP><I>Items:</I></FP><P>a.1. Fast.</P></DIV9>").getroot()
+    runs = [Run("ccl", b"", False, partial(list, ccl))]
+    watched = WatchedKeys()
+    parse_ccl_runs(runs, part="774", parent="Supplement No. 1 to Part 774", order=0, keys=watched)
+    assert {"740.1", "740.1(a)", "740.1(a)(1)"} <= b.keys.asked  # type: ignore[attr-defined]
+    assert {"3A090", "3A090 Items", "3A090.a.1", "3A090.a"} <= watched.asked

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from tracker.model import ParagraphKind
 from tracker.parse.ccl_shapes import Label, Shape, ShapeMemo, field_label
-from tracker.parse.records import Records
+from tracker.parse.records import Keys, Records
 
 #: Longest paragraph text whose field label :meth:`State.label` keeps (the repeated fields are short).
 MEMO_TEXT = 64
@@ -37,7 +37,7 @@ class State:
     labels: dict[tuple[str | None, ...], Label | None] = field(default_factory=dict)  # and their fields' labels
 
     @property
-    def keys(self) -> set[str]:
+    def keys(self) -> Keys:
         return self.out.keys
 
     @property

@@ -4,10 +4,10 @@ are added after the parse, by :func:`tracker.parse.refs.with_refs`, or at ingest
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tracker.citations import unique_key
 from tracker.model import Paragraph, ParagraphKind, new_paragraph
@@ -18,6 +18,18 @@ if TYPE_CHECKING:
 
 
 _CITATION = attrgetter("citation")
+
+
+class Keys(Protocol):
+    """The keys a parse has taken: a ``set``, or for a unit parsed alone for the cache a
+    :class:`~tracker.parse.cache.WatchedKeys`, which notes every key asked about. (A protocol, not ``set[str]``, so
+    that compiled code asks through the methods, as the watched set needs, not through a ``set``'s own C lookup.)"""
+
+    def __contains__(self, key: object, /) -> bool: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __len__(self) -> int: ...
+    def add(self, key: str, /) -> None: ...
+    def update(self, *keys: Iterable[str]) -> None: ...
 
 
 @dataclass
@@ -36,7 +48,7 @@ class Records:
 
     start: int = 0
     records: list[Paragraph] = field(default_factory=Parsed)
-    keys: set[str] = field(default_factory=set)
+    keys: Keys = field(default_factory=set[str])
     counters: Counter[str] = field(default_factory=Counter)
     cache: SectionCache | None = None
 
