@@ -17,7 +17,8 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 #: The modules compiled (tracker/parse/markers.py crashes mypyc 2.4; pieces.py deletes a parameter; parsed.py
-#: subclasses list, which mypyc's native classes cannot).
+#: subclasses list, which mypyc's native classes cannot; tracker/diff/redline.py's Sequence subclass, compiled, takes
+#: every tuple for an instance).
 COMPILED = [
     "tracker/xmltext.py",
     "tracker/parse/body.py",
