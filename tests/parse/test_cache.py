@@ -214,7 +214,8 @@ def test_a_unit_parsed_alone_notes_every_key_its_walk_asks_about_compiled_or_not
     """The keys a unit's walk looks up, as a record's own key, a designated paragraph's outer marker or an item's
     parent, reach the :class:`WatchedKeys` it is parsed into (a compiled walk that read a ``set`` through its C
     lookup would not tell the cache, which would then reuse a unit whose surroundings changed)."""
-    b = Records(keys=WatchedKeys())
+    section = WatchedKeys()
+    b = Records(keys=section)
     b.add("740.1", "740", "740.1", None, "section", "")
     body = load_xml(b"<DIV8><P>(a)(1) Two markers on one line.</P></DIV8>").getroot()
     key_body(b, list(body), part="740", unit="740.1", prefix="740.1", parent="740.1")
@@ -222,5 +223,5 @@ def test_a_unit_parsed_alone_notes_every_key_its_walk_asks_about_compiled_or_not
     runs = [Run("ccl", b"", False, partial(list, ccl))]
     watched = WatchedKeys()
     parse_ccl_runs(runs, part="774", parent="Supplement No. 1 to Part 774", order=0, keys=watched)
-    assert {"740.1", "740.1(a)", "740.1(a)(1)"} <= b.keys.asked  # type: ignore[attr-defined]
+    assert {"740.1", "740.1(a)", "740.1(a)(1)"} <= section.asked
     assert {"3A090", "3A090 Items", "3A090.a.1", "3A090.a"} <= watched.asked
