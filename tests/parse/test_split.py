@@ -5,6 +5,7 @@ the whole-tree parse; bad input is refused with the very ParseError the whole-tr
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pytest
@@ -348,3 +349,35 @@ def test_without_a_cache_any_supplements_openers_are_every_opener_spaced(
         assert _openers(data, every=False) == _spaced(data, spacing)
     finally:
         split_module.SPACING = saved
+
+
+# --- where the scanner looks for the next token that is no opener --------------------------------------------------
+
+#: What :class:`tracker.parse.split._Starts` finds, as one regex (the reference it is checked against).
+_START = re.compile(rb"<[!?]|</?DIV[0-9]")
+
+
+def _starts_agree(data: bytes, positions: list[int]) -> None:
+    every = [m.start() for m in _START.finditer(data)]  # no two overlap: each is the search's from its start
+    starts = split_module._Starts(data)
+    for at in sorted(positions):
+        i = bisect.bisect_left(every, at)
+        assert starts.next(at) == (every[i] if i < len(every) else len(data)), at
+
+
+@pytest.mark.parametrize("name", [PART_774, PART_740])
+def test_the_next_start_is_the_regex_searchs_at_every_tag_of_a_real_part(name: str) -> None:
+    data = real_bytes(name)
+    _starts_agree(data, [m.start() + d for m in re.finditer(rb"<", data) for d in (0, 1)])
+
+
+_START_FRAGMENTS = st.sampled_from([
+    b"<", b"/", b"!", b"?", b"D", b"DIV", b"DIV8", b"<DIV", b"</DIV", b"<DIV9>", b"</DIV9>", b"<!--", b"-->", b"<?",
+    b"?>", b"<P>", b"x", b" ", b"9",
+])
+
+
+@settings(max_examples=400)
+@given(data=st.lists(_START_FRAGMENTS, max_size=40).map(b"".join))
+def test_the_next_start_is_the_regex_searchs_anywhere(data: bytes) -> None:
+    _starts_agree(data, list(range(len(data) + 1)))

@@ -52,8 +52,6 @@ def _token(opener: bytes | None) -> re.Pattern[bytes]:
 #: The tokens inside a supplement (``DIV9``: the CCL is one), where paragraphs that may open an entry are noted; and
 #: elsewhere, where none is (the opener never matches: a section's paragraphs are not read twice).
 _TOKEN, _PLAIN = _token(_OPENER), _token(None)
-#: Where a token other than an opener may start (a superset), and the longest of these starts.
-_STARTS, _LONGEST_START = re.compile(rb"<[!?]|</?DIV[0-9]"), len(b"</DIV0")
 #: An XML declaration the units, parsed without it, read alike: version 1.0, UTF-8 (or none said).
 _DECLARATION = re.compile(rb"""<\?xml\s+version\s*=\s*["']1\.0["'](?:\s+encoding\s*=\s*["'](?i:utf-?8)["'])?"""
                           rb"""(?:\s+standalone\s*=\s*["'](?:yes|no)["'])?\s*\?>""")
@@ -131,17 +129,20 @@ def _scan(data: bytes, skip: Skip | None) -> list[Unit]:
     root = _root(data)
     spacing = 0 if skip else SPACING
     at, quiet = 0, 0  # no opener is noted before ``quiet``
+    starts = _Starts(data)
     while True:
         ccl = inside is not None and inside.tag == "DIV9"
-        if ccl and at < quiet:  # only what may start a token other than an opener is looked for up to ``quiet``
-            near = _STARTS.search(data, at, quiet + _LONGEST_START - 1)
-            if near is None or near.start() >= quiet:
+        if ccl and at >= quiet:
+            m = _TOKEN.search(data, at)
+        else:  # only what may start a token other than an opener is looked for (up to ``quiet`` in a supplement)
+            near = starts.next(at)
+            if near >= (quiet if ccl else len(data)):
+                if not ccl:
+                    break
                 m = _TOKEN.search(data, at := quiet)  # in sync: no token starts in between
-            elif (m := _PLAIN.match(data, near.start())) is None:
-                at = near.start() + 1
+            elif (m := _PLAIN.match(data, near)) is None:
+                at = near + 1
                 continue
-        else:
-            m = (_TOKEN if ccl else _PLAIN).search(data, at)
         if m is None:
             break
         at = m.end()
@@ -167,6 +168,45 @@ def _scan(data: bytes, skip: Skip | None) -> list[Unit]:
     if stack:
         raise _Unsure  # truncated
     return units
+
+
+class _Starts:
+    """Where the first ``<!``, ``<?``, ``<DIV0``…``<DIV9`` or ``</DIV0``…``</DIV9`` at or after a position starts,
+    for positions that only grow: each kind found by its rare bytes (``!``, ``?``, ``DIV``), which C finds at once,
+    rather than by a regex search, which tries every ``<`` (one in 30 bytes of the CCL); each kind's next start kept
+    until passed (``len(data)``: none)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.found = [-1, -1, -1]  # "<!", "<?", a DIV tag
+
+    def next(self, at: int) -> int:
+        found = self.found
+        for kind in range(3):
+            if found[kind] < at:
+                found[kind] = self._find(kind, at)
+        return min(found)
+
+    def _find(self, kind: int, at: int) -> int:
+        data = self.data
+        if kind < 2:
+            mark = b"!?"[kind]
+            p = data.find(mark, at + 1)
+            while p >= 0 and data[p - 1] != _LT:
+                p = data.find(mark, p + 1)
+            return p - 1 if p >= 0 else len(data)
+        p = data.find(b"DIV", at + 1)
+        while p >= 0:
+            if p + 3 < len(data) and 0x30 <= data[p + 3] <= 0x39:
+                if data[p - 1] == _LT:
+                    return p - 1
+                if data[p - 1] == _SLASH and p - 2 >= at and data[p - 2] == _LT:
+                    return p - 2
+            p = data.find(b"DIV", p + 1)
+        return len(data)
+
+
+_LT, _SLASH = ord("<"), ord("/")
 
 
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s++|<!--.*?-->|<\?.*?\?>)*+<([A-Za-z_][\w.-]*)", re.S)
