@@ -136,7 +136,7 @@ def _scan(data: bytes, skip: Skip | None) -> list[Unit]:
             m = _TOKEN.search(data, at)
         else:  # only what may start a token other than an opener is looked for (up to ``quiet`` in a supplement)
             near = starts.next(at)
-            if near >= (quiet if ccl else len(data)):
+            if near >= len(data) or (ccl and near >= quiet):
                 if not ccl:
                     break
                 m = _TOKEN.search(data, at := quiet)  # in sync: no token starts in between
