@@ -16,7 +16,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-#: The modules compiled (tracker/parse/markers.py crashes mypyc 2.4; pieces.py deletes a parameter; parsed.py
+#: The modules compiled (pieces.py deletes a parameter; parsed.py
 #: subclasses list, which mypyc's native classes cannot; tracker/diff/redline.py's Sequence subclass, compiled, takes
 #: every tuple for an instance).
 COMPILED = [
@@ -32,6 +32,7 @@ COMPILED = [
     "tracker/parse/footnotes.py",
     "tracker/parse/keytext.py",
     "tracker/parse/lists.py",
+    "tracker/parse/markers.py",
     "tracker/parse/notes.py",
     "tracker/parse/records.py",
     "tracker/parse/split.py",

@@ -216,7 +216,8 @@ def _build() -> str:
     compiled = compiled_sources()
     if not compiled:
         return "pure Python (no module compiled)"
-    return f"{len(compiled)} of the parser's modules compiled with mypyc (hatch_build.py), the rest pure Python"
+    return (f"{len(compiled)} of tracker's modules compiled with mypyc (hatch_build.py: the parser's and the differ's "
+            "hot modules), the rest pure Python")
 
 
 def main() -> None:

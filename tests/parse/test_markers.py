@@ -7,6 +7,11 @@ every citation and every word.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -241,14 +246,17 @@ def test_long_marker_sequences_are_read_as_the_full_beam_reads_them(raws):
     assert _lean(raws) == _full_beam(raws)
 
 
-def test_every_marker_run_of_part_740_is_read_as_the_full_beam_reads_it(monkeypatch):
+def test_every_sections_markers_in_part_740_are_read_as_the_full_beam_reads_them():
+    """The markers of each section of real Part 740, in order, as its records give them (read from the records: the
+    compiled parser calls resolve_levels directly, past any patch)."""
     from tests.support import PART_740, require
-    from tracker.parse import body
 
-    runs: list[list[str]] = []
-    monkeypatch.setattr(body, "resolve_levels", lambda raws: runs.append(list(raws)) or resolve_levels(raws))
-    parse_bytes(require(PART_740).read_bytes(), PART_740.name, refs=False)
-    assert sum(map(len, runs)) > 1000
+    by_unit: dict[str, list[str]] = {}
+    for r in parse_bytes(require(PART_740).read_bytes(), PART_740.name, refs=False):
+        if r.kind == "paragraph" and r.marker:
+            by_unit.setdefault(r.unit, []).append(r.marker)
+    runs = list(by_unit.values())
+    assert sum(map(len, runs)) > 1000 and len(runs) > 20
     for raws in runs:
         assert _lean(raws) == _full_beam(raws)
 
@@ -277,18 +285,35 @@ def test_outlines_read_without_the_beam_are_read_as_the_full_beam_reads_them(raw
     assert _lean(raws) == _full_beam(raws)
 
 
-def test_a_well_formed_outline_is_read_without_the_beam(monkeypatch):
-    from tracker.parse import markers
+def _interpreted_markers(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    """tracker.parse.markers run from its source, interpreted (the compiled module calls its own functions directly,
+    past any patch of them)."""
+    import tracker.parse
 
+    name = "tracker.parse._markers_interpreted"
+    spec = importlib.util.spec_from_file_location(name, Path(tracker.parse.__file__).with_name("markers.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, name, module)  # a slotted dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_well_formed_outline_is_read_without_the_beam(monkeypatch):
+    markers = _interpreted_markers(monkeypatch)
     steps: list[str] = []
     advance = markers._advance
     monkeypatch.setattr(markers, "_advance", lambda states, raw, *a: steps.append(raw) or advance(states, raw, *a))
+
+    def lean(raws: list[str]) -> list[tuple[str, int, int]]:
+        return [(m.raw, m.level, m.depth) for m in markers.resolve_levels(raws)]
+
     raws = ["(a)", "(1)", "(2)", "(b)", "(1)", "(i)", "(ii)", "(2)", "(c)"]
-    assert _lean(raws) == _full_beam(raws)
+    assert lean(raws) == _lean(raws) == _full_beam(raws)
     assert steps == []
     once = ["(a)", "(1)", "(b)", "(c)", "(1)", "(2)"]  # (b) closes a list of one, which costs: the beam reads
-    assert _lean(once) == _full_beam(once)  # up to it, and from (c), where it is down to one state, no longer
-    assert steps == once[:3]
+    assert lean(once) == _lean(once) == _full_beam(once)  # up to it, and from (c), where it is down to one state,
+    assert steps == once[:3]  # no longer
 
 
 # -- split_markers looks markers up by their text: the same pieces as matching them ----------------------------

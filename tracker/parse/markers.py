@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any, ClassVar
 
 from tracker.citations import LABEL
 
@@ -193,8 +194,9 @@ def _run(run: str) -> tuple[tuple[str, ...], int]:
 
 #: The open levels of a beam state: (level, index) from the outermost in.
 _Stack = tuple[tuple[int, int], ...]
-#: The readings of the markers so far, newest first: (earlier readings, the marker resolved) or None.
-_Path = tuple["_Path", "Marker"] | None
+#: The readings of the markers so far, newest first: (earlier readings, the marker resolved) or None. (The earlier
+#: readings are a ``_Path`` again, typed ``Any``: mypyc cannot map a recursive alias.)
+_Path = tuple[Any, "Marker"] | None
 #: A beam state: its open levels (their number in :class:`_Moves`), its cost, its readings.
 _State = tuple[int, float, _Path]
 #: One way a marker can go from a stack: (the new stack's number, the reading's cost, the step's cost, the marker
@@ -219,9 +221,9 @@ class _Moves:
     (:func:`_moves`)."""
 
     #: Moves kept before a thread's table starts again.
-    LIMIT = 100_000
+    LIMIT: ClassVar[int] = 100_000
     #: The number of the empty stack, where every run of markers starts.
-    ROOT = 0
+    ROOT: ClassVar[int] = 0
 
     def __init__(self) -> None:
         self.stacks: list[_Stack] = [()]
