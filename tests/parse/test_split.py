@@ -381,3 +381,8 @@ _START_FRAGMENTS = st.sampled_from([
 @given(data=st.lists(_START_FRAGMENTS, max_size=40).map(b"".join))
 def test_the_next_start_is_the_regex_searchs_anywhere(data: bytes) -> None:
     _starts_agree(data, list(range(len(data) + 1)))
+
+
+@pytest.mark.parametrize("tail", [b"", b"<", b"<D", b"<DIV", b"</DIV", b"<!", b"<?x", b"<P>a", b"<FP-2><B>3A0"])
+def test_a_supplement_cut_short_is_left_to_the_whole_tree_parse(tail: bytes) -> None:
+    assert split(b'<DIV5 N="1"><DIV9 N="S"><P>a. Fast.</P>' + tail) is None  # not read on past its end
